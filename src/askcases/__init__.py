@@ -1,0 +1,1 @@
+"""askcases: answers about NHS case studies with cited passages."""

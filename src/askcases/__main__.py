@@ -1,0 +1,3 @@
+from askcases.cli import main
+
+main()

