@@ -124,7 +124,7 @@ def run_eval(
     for q in tqdm(
         questions, desc="evaluating", unit="question", disable=not progress, file=sys.stderr
     ):
-        answer = assistant.ask(q["question"], k=max(RECALL_DEPTH, 1))
+        answer = assistant.ask(q["question"])
         texts = [p.text for p in answer.passages]
         recall, rr = evidence_hits(q["evidence"], texts)
         cited, n_sentences = cited_sentences(answer.answer) if not answer.refused else (0, 0)
