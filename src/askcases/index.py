@@ -5,7 +5,9 @@ chunker settings the index was built with, and lists each indexed article with i
 `sync_index` compares the corpus with it: new articles are embedded and added, changed ones
 re-embedded, deleted ones removed, unchanged ones left untouched. The manifest is rewritten
 atomically after each article, so an interrupted run leaves an index the next run can finish.
-Chroma is used here and nowhere else. Leaves out: a Chroma server and a keyword index.
+Each chunk is stored twice: in Chroma (dense vectors) and in the keyword index (BM25); both are
+changed together, document by document. Chroma is used here and nowhere else. Leaves out: a
+Chroma server.
 """
 
 from __future__ import annotations
@@ -23,13 +25,16 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
+from askcases.acronyms import find_acronyms
 from askcases.chunking import Chunk, chunk_article
 from askcases.documents import CLEANER_VERSION, Article, ArticleError, iter_corpus, load_article
 from askcases.embeddings import DIMENSION, MODEL_NAME
 from askcases.errors import IndexStateError, UsageError
+from askcases.filters import Filters, date_number
+from askcases.keywords import KeywordIndex
 from askcases.settings import Settings
 
-FORMAT = "askcases-index/1"
+FORMAT = "askcases-index/2"
 MANIFEST = "manifest.json"
 CHROMA_DIR = "chroma"
 
@@ -103,6 +108,8 @@ class IndexStore:
         self.settings = settings
         self.embeddings = embeddings
         self._vectorstore: Any = None
+        self.keywords = KeywordIndex(settings.index_dir)
+        self._manifest: tuple[int, dict[str, Any]] | None = None
 
     def _client(self) -> Any:
         import chromadb
@@ -127,51 +134,106 @@ class IndexStore:
 
     def manifest(self) -> dict[str, Any]:
         """The manifest of a usable index; IndexStateError when there is none or it differs."""
+        path = self.settings.index_dir / MANIFEST
+        try:
+            stamp = path.stat().st_mtime_ns
+        except OSError:
+            stamp = -1
+        if self._manifest is not None and self._manifest[0] == stamp:
+            return self._manifest[1]
         manifest = _read_manifest(self.settings.index_dir)
         if manifest is None:
             raise IndexStateError(
                 f"no index in {self.settings.index_dir}; run `askcases index` to build it"
             )
         _check_compatible(manifest, self.settings)
+        if not self.keywords.exists():
+            raise IndexStateError(
+                f"the keyword index in {self.settings.index_dir} is missing; "
+                "run `askcases index --rebuild`"
+            )
+        self._manifest = (stamp, manifest)
         return manifest
 
-    def add_chunks(self, chunks: list[Chunk], doc_hash: str) -> None:
-        if not chunks:
-            return
-        self.vectorstore.add_texts(
-            texts=[c.text for c in chunks],
-            metadatas=[chunk_metadata(c, doc_hash) for c in chunks],
-            ids=[c.chunk_id for c in chunks],
-        )
+    def glossary(self) -> dict[str, str]:
+        """Acronym -> expansion, learned from every indexed article."""
+        glossary: dict[str, str] = {}
+        documents = self.manifest()["documents"]
+        for doc_id in sorted(documents):
+            for acronym, expansion in documents[doc_id].get("acronyms", {}).items():
+                glossary.setdefault(acronym, expansion)
+        return glossary
 
-    def remove_document(self, doc_id: str) -> None:
+    def replace_document(self, doc_id: str, chunks: list[Chunk], doc_hash: str) -> None:
+        """Make a document's chunks exactly `chunks` (none to remove it), on both sides."""
         self.vectorstore.delete(where={"doc_id": doc_id})
+        if chunks:
+            self.vectorstore.add_texts(
+                texts=[c.text for c in chunks],
+                metadatas=[chunk_metadata(c, doc_hash) for c in chunks],
+                ids=[c.chunk_id for c in chunks],
+            )
+        self.keywords.replace_document(doc_id, chunks)
+
+    def chunk_ids(self) -> dict[str, set[str]]:
+        """doc_id -> ids of its chunks in Chroma."""
+        got = self.vectorstore.get(include=["metadatas"])
+        ids: dict[str, set[str]] = {}
+        for chunk_id, meta in zip(got["ids"], got["metadatas"], strict=True):
+            ids.setdefault(str(meta["doc_id"]), set()).add(chunk_id)
+        return ids
 
     def count(self) -> int:
         return int(self.vectorstore._collection.count())
 
     def search(
-        self, query: str, k: int, containing: str | None = None
+        self,
+        query: str,
+        k: int,
+        containing: str | None = None,
+        filters: Filters | None = None,
+        vector: list[float] | None = None,
     ) -> list[tuple[dict[str, Any], str, float]]:
-        """Top-k chunks for a query: (metadata, text, cosine similarity), best first.
+        """Top-k chunks by meaning: (metadata, text, cosine similarity), best first.
 
         With `containing`, only chunks whose text contains that string (as written, or in lower
-        case) are searched.
+        case) are searched; with `filters`, only chunks inside them.
         """
         self.manifest()
         total = self.count()
         if total == 0:
             return []
-        vector = self.embeddings.embed_query(query)
+        if vector is None:
+            vector = self.embeddings.embed_query(query)
         where_document = None
         if containing:
             forms = sorted({containing, containing.lower()})
             clauses = [{"$contains": form} for form in forms]
             where_document = clauses[0] if len(clauses) == 1 else {"$or": clauses}
         found = self.vectorstore.similarity_search_by_vector_with_relevance_scores(
-            vector, k=min(k, total), where_document=where_document
+            vector, k=min(k, total), filter=chroma_where(filters), where_document=where_document
         )
-        return [(dict(doc.metadata), doc.page_content, 1.0 - float(dist)) for doc, dist in found]
+        return [
+            ({**doc.metadata, "chunk_id": doc.id}, doc.page_content, 1.0 - float(dist))
+            for doc, dist in found
+        ]
+
+    def keyword_search(
+        self, query: str, k: int, filters: Filters | None = None
+    ) -> list[tuple[dict[str, Any], str, float]]:
+        """Top-k chunks by BM25: (metadata, text, bm25 score), best first."""
+        self.manifest()
+        return self.keywords.search(query, k, sql_where(filters))
+
+    def similarities(self, chunk_ids: list[str], vector: list[float]) -> dict[str, float]:
+        """Cosine similarity of stored chunks to a (normalised) query vector."""
+        if not chunk_ids:
+            return {}
+        got = self.vectorstore.get(ids=chunk_ids, include=["embeddings"])
+        return {
+            chunk_id: float(sum(a * b for a, b in zip(emb, vector, strict=True)))
+            for chunk_id, emb in zip(got["ids"], got["embeddings"], strict=True)
+        }
 
     def clear(self) -> None:
         """Drop the collection and the manifest (for --rebuild)."""
@@ -180,6 +242,7 @@ class IndexStore:
             client = self._client()
             if self.settings.collection in {c.name for c in client.list_collections()}:
                 client.delete_collection(self.settings.collection)
+        self.keywords.clear()
         (self.settings.index_dir / MANIFEST).unlink(missing_ok=True)
 
 
@@ -188,12 +251,45 @@ def chunk_metadata(chunk: Chunk, doc_hash: str) -> dict[str, Any]:
         "doc_id": chunk.doc_id,
         "title": chunk.title,
         "date": chunk.date or "",
-        "year": int(chunk.date[:4]) if chunk.date else 0,
+        "date_num": date_number(chunk.date),
         "start": chunk.start,
         "end": chunk.end,
         "n_tokens": chunk.n_tokens,
         "doc_hash": doc_hash,
     }
+
+
+def chroma_where(filters: Filters | None) -> dict[str, Any] | None:
+    """The Chroma metadata filter for `filters` (an undated article fails any date bound)."""
+    if filters is None or not filters.active:
+        return None
+    clauses: list[dict[str, Any]] = []
+    if filters.since:
+        clauses.append({"date_num": {"$gte": date_number(filters.since)}})
+    if filters.until:
+        clauses.append({"date_num": {"$lte": date_number(filters.until)}})
+        clauses.append({"date_num": {"$gt": 0}})
+    if filters.doc_ids:
+        clauses.append({"doc_id": {"$in": list(filters.doc_ids)}})
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def sql_where(filters: Filters | None) -> tuple[str, list[Any]] | None:
+    """The same filter as an SQL condition over the keyword index's chunks table."""
+    if filters is None or not filters.active:
+        return None
+    conditions: list[str] = []
+    params: list[Any] = []
+    if filters.since:
+        conditions.append("c.date_num >= ?")
+        params.append(date_number(filters.since))
+    if filters.until:
+        conditions.append("c.date_num <= ? AND c.date_num > 0")
+        params.append(date_number(filters.until))
+    if filters.doc_ids:
+        conditions.append(f"c.doc_id IN ({', '.join('?' for _ in filters.doc_ids)})")
+        params.extend(filters.doc_ids)
+    return " AND ".join(conditions), params
 
 
 def _progress(total: int, quiet: bool) -> Any:
@@ -260,7 +356,7 @@ def sync_index(
         to_embed.append((article, chunks))
 
     for doc_id in to_remove:
-        store.remove_document(doc_id)
+        store.replace_document(doc_id, [], "")
         del indexed[doc_id]
         _write_manifest(settings.index_dir, manifest)
         report.removed += 1
@@ -268,14 +364,14 @@ def sync_index(
     with _progress(sum(len(c) for _, c in to_embed), quiet) as bar:
         for article, chunks in to_embed:
             existed = article.doc_id in indexed
-            store.remove_document(article.doc_id)
-            store.add_chunks(chunks, article.content_hash)
+            store.replace_document(article.doc_id, chunks, article.content_hash)
             indexed[article.doc_id] = {
                 "source": article.source,
                 "title": article.title,
                 "date": article.date,
                 "hash": article.content_hash,
                 "chunks": len(chunks),
+                "acronyms": find_acronyms(article.text),
                 "indexed_at": datetime.now(UTC).isoformat(timespec="seconds"),
             }
             _write_manifest(settings.index_dir, manifest)

@@ -33,8 +33,12 @@ class Settings:
     batch_size: int = 32
     # Answering.
     k: int = 5
-    # Candidates fetched from the vector store, then re-ranked by their best sentence.
+    # Retrieval: candidates taken from each side (dense, BM25), fused by reciprocal rank fusion,
+    # then re-ranked by their best sentence down to k.
     fetch_k: int = 20
+    dense_weight: float = 1.0
+    keyword_weight: float = 1.0
+    rrf_k: int = 60
     max_answer_sentences: int = 3
     min_evidence: float = 0.42
     second_sentence_margin: float = 0.08

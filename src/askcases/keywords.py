@@ -1,0 +1,124 @@
+"""The keyword side of the index: BM25 over the same chunks, in SQLite FTS5 (keywords.sqlite3).
+
+Rows are added and deleted per document by `askcases index`, in one transaction each, beside the
+Chroma collection; a question only queries it. FTS5's porter tokenizer stems English words, and
+its bm25() ranks. Leaves out: phrase and proximity queries.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+from askcases.chunking import Chunk
+from askcases.filters import date_number
+
+FILENAME = "keywords.sqlite3"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS chunks (
+    chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, title TEXT NOT NULL, date TEXT NOT NULL,
+    date_num INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL, text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunk_text USING fts5(
+    chunk_id UNINDEXED, text, tokenize = 'porter unicode61 remove_diacritics 2'
+);
+"""
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def fts_query(text: str) -> str:
+    """Any of the words of `text`, each quoted so that no character acts as FTS5 syntax."""
+    words = dict.fromkeys(w.lower() for w in _TOKEN.findall(text) if len(w) > 1 or w.isdigit())
+    return " OR ".join(f'"{w}"' for w in words)
+
+
+class KeywordIndex:
+    """One SQLite database; a connection per thread, since a server asks from many threads."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.path = index_dir / FILENAME
+        self._local = threading.local()
+
+    def _db(self) -> sqlite3.Connection:
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, timeout=30)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(_SCHEMA)
+            self._local.db = db
+        return db
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def replace_document(self, doc_id: str, chunks: list[Chunk]) -> None:
+        """Drop a document's rows and add `chunks` (possibly none) in one transaction."""
+        db = self._db()
+        with db:
+            ids = [
+                r[0] for r in db.execute("SELECT chunk_id FROM chunks WHERE doc_id = ?", (doc_id,))
+            ]
+            db.executemany("DELETE FROM chunk_text WHERE chunk_id = ?", [(i,) for i in ids])
+            db.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
+            db.executemany(
+                "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (c.chunk_id, c.doc_id, c.title, c.date or "", date_number(c.date), c.start,
+                     c.end, c.text)
+                    for c in chunks
+                ],
+            )  # fmt: skip
+            db.executemany(
+                "INSERT INTO chunk_text (chunk_id, text) VALUES (?, ?)",
+                [(c.chunk_id, f"{c.title}\n{c.text}") for c in chunks],
+            )
+
+    def chunk_ids(self) -> dict[str, set[str]]:
+        ids: dict[str, set[str]] = {}
+        for chunk_id, doc_id in self._db().execute("SELECT chunk_id, doc_id FROM chunks"):
+            ids.setdefault(doc_id, set()).add(chunk_id)
+        return ids
+
+    def search(
+        self, text: str, k: int, where: tuple[str, list[Any]] | None = None
+    ) -> list[tuple[dict[str, Any], str, float]]:
+        """Top-k chunks by BM25: (metadata, text, score where higher is better), best first.
+
+        `where` is an SQL condition over the chunks table's columns, with its parameters.
+        """
+        query = fts_query(text)
+        if not query or not self.path.exists():
+            return []
+        condition, params = where if where else ("1", [])
+        rows = (
+            self._db()
+            .execute(
+                f"""SELECT c.chunk_id, c.doc_id, c.title, c.date, c.start, c.end, c.text,
+                       bm25(chunk_text) AS rank
+                FROM chunk_text JOIN chunks c ON c.chunk_id = chunk_text.chunk_id
+                WHERE chunk_text MATCH ? AND {condition}
+                ORDER BY rank, c.chunk_id LIMIT ?""",
+                [query, *params, k],
+            )
+            .fetchall()
+        )
+        return [
+            (
+                {"chunk_id": r[0], "doc_id": r[1], "title": r[2], "date": r[3], "start": r[4],
+                 "end": r[5]},
+                r[6],
+                -float(r[7]),
+            )
+            for r in rows
+        ]  # fmt: skip
+
+    def clear(self) -> None:
+        db = self._db()
+        with db:
+            db.execute("DELETE FROM chunk_text")
+            db.execute("DELETE FROM chunks")
