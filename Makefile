@@ -15,7 +15,7 @@ help:
 	@echo "make serve   - install, index corpus/ if needed, start the web chat on http://127.0.0.1:7860"
 	@echo "make test    - install, run lint, type checks, the test suite and the eval gates"
 	@echo "make eval    - run the evaluation questions against index/ and print the figures"
-	@echo "make baseline - retrieval figures of LangChain's tutorial pipeline on the same questions"
+	@echo "make baseline - retrieval figures: tutorial pipeline, dense, BM25, hybrid and askcases"
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -46,7 +46,7 @@ test: lint
 
 baseline: venv
 	$(BIN)/askcases index --quiet
-	$(BIN)/python eval/tutorial_baseline.py
+	$(BIN)/askcases eval --compare
 
 clean:
 	rm -rf $(VENV) index eval/last-run.json

@@ -105,3 +105,58 @@ def test_help_does_not_load_the_heavy_libraries() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_eval_compare_prints_one_row_per_retriever(
+    built_settings: Settings, tmp_path: Path
+) -> None:
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(
+        json.dumps(
+            {
+                "id": "w",
+                "question": "How much did Wigan save a year?",
+                "answerable": True,
+                "sources": ["gp-led-health-services-benefits"],
+                "evidence": ["saving £700,000 per year"],
+                "facts": ["£700,000"],
+            }
+        )
+        + "\n",
+        "utf-8",
+    )
+    result = CliRunner().invoke(
+        main,
+        [
+            "eval",
+            "--compare",
+            "--questions",
+            str(questions),
+            "--index",
+            str(built_settings.index_dir),
+            "--corpus",
+            str(built_settings.corpus_dir),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    rows = [line.split()[0] for line in result.output.strip().splitlines()[1:]]
+    assert rows == ["tutorial", "dense", "bm25", "hybrid", "askcases"]
+    assert "evidence_recall_at_3" in result.output.splitlines()[0]
+
+
+def test_ask_filters_are_checked(built_settings: Settings) -> None:
+    result = CliRunner().invoke(
+        main,
+        [
+            "ask",
+            "Wigan?",
+            "--since",
+            "2021",
+            "--until",
+            "2020",
+            "--index",
+            str(built_settings.index_dir),
+        ],
+    )
+    assert result.exit_code == 2
+    assert "is after --until" in result.output

@@ -123,3 +123,21 @@ def test_rendered_answer_shows_markup_as_text() -> None:
     assert "<" not in shown and ">" not in shown.replace("\n> ", "\n")
     assert "&lt;script&gt;alert\\(1\\)&lt;/script&gt;" in shown
     assert as_text("a*b* [1]") == "a\\*b\\* \\[1\\]"
+
+
+def test_http_api_takes_filters_and_history(server: str) -> None:
+    client = _client(server)
+    follow = client.predict(
+        question="and how many are there?",
+        history=["Who runs the community DVT clinics in BNSSG?"],
+        api_name="/ask",
+    )
+    assert "DVT" in follow["resolved_question"] and "eight" in follow["answer"]
+    only_plymouth = client.predict(
+        question="How much did Wigan save?",
+        doc_ids=["sentinel-plymouth-diabetes-case-study"],
+        api_name="/ask",
+    )
+    assert only_plymouth["refused"] is True
+    bad = client.predict(question="Wigan?", since="last year", api_name="/ask")
+    assert "is not a year or date" in bad["error"]

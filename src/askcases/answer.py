@@ -1,192 +1,44 @@
 """The extractive answer: the best-supported sentences of the retrieved passages, each cited.
 
 No language model: every sentence of an answer is a verbatim span of an article, so a number in
-an answer is always a number the article states. A question the passages do not support (too
-weak a match, or a named place, body or year that no passage mentions) is refused instead.
-Leaves out: generated answers, follow-up questions, keyword retrieval.
+an answer is always a number the article states. Each candidate sentence is scored against the
+question (meaning, weighted shared words, the kind of value asked for, the names it uses); the
+passages are re-ranked by their best sentence; the answer quotes the best sentence, and the best
+of each other article that answers about as well. The question is refused when a name it uses is
+in no article, when no passage gives the kind of value it asks for, or when the calibrated
+refusal model (see `calibration`) judges the evidence too weak.
+Leaves out: generated answers.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
-import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
+from askcases.acronyms import expand_query
+from askcases.calibration import RefusalModel
 from askcases.chunking import sentence_spans
+from askcases.questions import (
+    content_terms,
+    counts_focus,
+    expected_type,
+    focus_noun,
+    focus_text,
+    holds_type,
+    is_list_question,
+    mentions,
+    named_terms,
+    stem,
+)
 from askcases.retrieve import Passage
 from askcases.settings import Settings
 
 REFUSAL = "The case studies don't say."
-
-STOPWORDS = set(
-    """a about above after again against all also am an and any are as at be because been before
-    being below between both but by can could did do does doing down during each few for from
-    further had has have having he her here hers him his how i if in into is it its itself just
-    me more most my no nor not now of off on once only or other our ours out over own same she
-    should so some such than that the their theirs them then there these they this those through
-    to too under until up very was we were what when where which while who whom why will with
-    would you your yours tell know say said give list many much did does get got any anything
-    happen happened like kind sort there's what's whats thing things way ways please""".split()
-)
-# Capitalised words that name no particular place or body, so their absence proves nothing.
-GENERIC_NAMES = {
-    "nhs",
-    "gp",
-    "gps",
-    "uk",
-    "england",
-    "a&e",
-    "ccg",
-    "ccgs",
-    "dr",
-    "the",
-    "what",
-    "which",
-    "how",
-    "who",
-    "when",
-    "where",
-    "why",
-    "is",
-    "are",
-    "did",
-    "does",
-    "do",
-    "was",
-    "were",
-    "can",
-    "could",
-    "i",
-    "in",
-    "on",
-    "for",
-    "and",
-    "of",
-    "any",
-    "tell",
-    "give",
-    "list",
-}
-NUMBER_WORDS = (
-    "one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty "
-    "hundred thousand million billion dozen half quarter"
-).split()
-_NUMBER = re.compile(r"\d|£|\bper cent\b|%|\b(?:" + "|".join(NUMBER_WORDS) + r")\b", re.I)
-_DATE = re.compile(
-    r"\b(?:19|20)\d{2}\b|\b(?:january|february|march|april|may|june|july|august|september|"
-    r"october|november|december)\b",
-    re.I,
-)
-
-
-def stem(word: str) -> str:
-    """A crude, deterministic stem: matches reduce/reduced/reduction, GP/GPs, patient/patients."""
-    word = word.lower().strip(".,'’").removesuffix("'s").removesuffix("’s")
-    if word.isdigit():
-        return word
-    if len(word) >= 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        word = word[:-1]
-    return word[:5]
-
-
-# What kind of value a question asks for, and what a sentence must hold to give one.
-ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
-    (
-        "money",
-        re.compile(
-            r"\b(?:cost|costs|save|saved|saves|saving|savings|spend|spent|budget|funding|"
-            r"money|pounds|price|worth)\b|£",
-            re.I,
-        ),
-        re.compile(r"£|\bpounds?\b|\b(?:million|billion)\b", re.I),
-    ),
-    (
-        "percent",
-        re.compile(
-            r"\bper ?cent|\bpercentage\b|%|\bproportion\b|\bshare of\b|\bwhat share\b", re.I
-        ),
-        re.compile(r"%|\bper ?cent\b|\bin every\b|\bout of\b|\bhalf\b|\bquarter\b|\bthird\b", re.I),
-    ),
-    (
-        "date",
-        re.compile(r"\bwhen\b|\bwhat (?:date|year|month|day)\b|\bwhich (?:year|month)\b", re.I),
-        _DATE,
-    ),
-    (
-        "rate",
-        re.compile(r"\bhow (?:common|often|frequent|prevalent)\b|\bwhat rate\b", re.I),
-        re.compile(
-            r"\bin every\b|\bper\b|\beach (?:year|month|week|day)\b|"
-            r"\ba (?:year|month|week|day)\b|%|\bper ?cent\b",
-            re.I,
-        ),
-    ),
-    (
-        "number",
-        re.compile(
-            r"\bhow (?:many|much|long|far|big|large|quickly|fast|soon)\b|"
-            r"\bwhat (?:number|amount|figure)\b|\bnumber of\b",
-            re.I,
-        ),
-        _NUMBER,
-    ),
-]
-_ASKS_WHO = re.compile(r"\bwho\b|\bwhich (?:organisation|company|body|trust|person|group)\b", re.I)
-_NAME = re.compile(r"(?<!^)(?<![.!?] )\b[A-Z][a-z]+(?:\s+[A-Z][a-zA-Z]+)+")
-_HOW_MANY = re.compile(
-    r"\bhow many ((?:[a-z-]+\s+){0,3}?[a-z-]+?)\s+(?:do|does|did|are|is|were|was|have|has|had|"
-    r"will|would|can|could|in|of|at|per|a|each|every)\b",
-    re.I,
-)
-
-
-def expected_type(question: str) -> str | None:
-    """The kind of value the question asks for: money, percent, date, number, or None."""
-    for name, asks, _ in ANSWER_TYPES:
-        if asks.search(question):
-            return name
-    return None
-
-
-def holds_type(kind: str | None, text: str) -> bool:
-    if kind is None:
-        return True
-    return next(holds for name, _, holds in ANSWER_TYPES if name == kind).search(text) is not None
-
-
-# Words a count of people may use for the same people.
-_PEOPLE = {stem(w) for w in "people patients population residents individuals persons".split()}
-_LIST_QUESTION = re.compile(
-    r"^(?:which|what) (?:[a-z]+ )?[a-z]+s\b(?! (?:is|was|does|did|has)\b)|\blist\b|\bexamples\b|"
-    r"\bwhere else\b",
-    re.I,
-)
-
-
-def focus_noun(question: str) -> str | None:
-    """The thing a "how many" question counts ("nurses" in "how many nurses does ...")."""
-    found = _HOW_MANY.search(question)
-    return stem(found.group(1).split()[-1]) if found else None
-
-
-def focus_noun_text(question: str) -> str:
-    found = _HOW_MANY.search(question)
-    return found.group(1) if found else ""
-
-
-def counts_focus(focus: str | None, terms: set[str]) -> bool:
-    """Whether a sentence with these terms speaks of the counted thing (people ~ patients)."""
-    if focus is None or focus in terms:
-        return True
-    return focus in _PEOPLE and bool(_PEOPLE & terms)
-
-
-_WORD = re.compile(r"[A-Za-z0-9£%&][A-Za-z0-9£%&'’.,-]*[A-Za-z0-9%]|[A-Za-z0-9%]")
 
 
 @dataclass(frozen=True)
@@ -223,37 +75,6 @@ class Answer:
         }
 
 
-def content_terms(text: str) -> list[str]:
-    """Question or sentence words that carry meaning, lower-cased and stemmed, in order."""
-    terms = []
-    for match in _WORD.finditer(text):
-        word = match.group(0).strip(".,")
-        low = word.lower().removesuffix("'s").removesuffix("’s")
-        if low in STOPWORDS or not low:
-            continue
-        terms.append(stem(low))
-    return terms
-
-
-def named_terms(question: str) -> list[str]:
-    """Places, bodies, acronyms and years the question names (capitalised or numeric words)."""
-    names = []
-    for i, match in enumerate(_WORD.finditer(question)):
-        word = match.group(0).strip(".,").removesuffix("'s").removesuffix("’s")
-        low = word.lower()
-        if low in GENERIC_NAMES or low in STOPWORDS:
-            continue
-        is_year = re.fullmatch(r"(?:19|20)\d{2}", word) is not None
-        is_name = word[:1].isupper() and (i > 0 or word.isupper())
-        if is_year or is_name:
-            names.append(word)
-    return names
-
-
-def _mentions(name: str, text: str) -> bool:
-    return re.search(r"\b" + re.escape(name), text, re.I) is not None
-
-
 @dataclass(frozen=True)
 class Candidate:
     passage: Passage
@@ -261,6 +82,8 @@ class Candidate:
     end: int
     text: str
     score: float = 0.0
+    semantic: float = 0.0
+    lexical: float = 0.0
 
 
 def candidate_sentences(passages: list[Passage]) -> list[Candidate]:
@@ -290,12 +113,25 @@ def _overlap(a: str, b: str) -> float:
     return len(ta & tb) / min(len(ta), len(tb))
 
 
-class ExtractiveAnswerer:
-    """Scores each retrieved sentence against the question and quotes the best one to three."""
+def _as_sentence(quote: str) -> str:
+    """A quote ready to stand in an answer: unmatched quotation marks dropped."""
+    text = quote.strip()
+    for open_mark, close_mark in (("“", "”"), ('"', '"')):
+        count = text.count(open_mark) + (text.count(close_mark) if open_mark != close_mark else 0)
+        if count == 1:
+            text = text.replace(open_mark, "").replace(close_mark, "")
+    return text
 
-    def __init__(self, embeddings: Embeddings, settings: Settings) -> None:
+
+class ExtractiveAnswerer:
+    """Scores each retrieved sentence against the question and quotes the best ones."""
+
+    def __init__(
+        self, embeddings: Embeddings, settings: Settings, refusal: RefusalModel | None = None
+    ) -> None:
         self.embeddings = embeddings
         self.settings = settings
+        self.refusal = refusal
         self._sentence_vectors: dict[str, list[float]] = {}
 
     def _vectors(self, texts: list[str]) -> list[list[float]]:
@@ -305,39 +141,52 @@ class ExtractiveAnswerer:
                 self._sentence_vectors[text] = vector
         return [self._sentence_vectors[t] for t in texts]
 
-    def score(self, question: str, candidates: list[Candidate]) -> list[Candidate]:
+    def score(
+        self, question: str, candidates: list[Candidate], expanded: str | None = None
+    ) -> list[Candidate]:
         """Candidates with an evidence score (about 0 to 1), best first."""
         if not candidates:
             return []
+        expanded = expanded or question
         q_vec = self.embeddings.embed_query(question)
         vectors = self._vectors([c.text for c in candidates])
-        q_terms = content_terms(question)
-        named = {stem(n) for n in named_terms(question)}
+        # A follow-up's carried-over subject, "(...)" at the end, helps find the article but
+        # says less about which sentence answers than the question's own words.
+        body, _, context = question.partition(" (")
+        own = set(content_terms(body))
+        q_terms = list(dict.fromkeys(content_terms(question)))
+        names = named_terms(question)
+        named = {stem(n) for n in names}
         sentence_terms = [set(content_terms(c.text)) for c in candidates]
         # A question word that few candidate sentences share says more about which one answers.
         n = len(candidates)
         weights = {
             t: math.log(1 + n / (1 + sum(t in terms for terms in sentence_terms)))
             * (2.0 if t in named else 1.0)
+            * (1.0 if t in own or not context else 0.5)
             for t in q_terms
         }
         total = sum(weights.values()) or 1.0
         kind = expected_type(question)
-        asks_who = _ASKS_WHO.search(question) is not None
         scored = []
         for cand, vec, s_terms in zip(candidates, vectors, sentence_terms, strict=True):
-            lexical = sum(w for t, w in weights.items() if t in s_terms) / total
+            # A name in the article's title holds for all of its sentences ("the Bristol DVT
+            # service"); a name that is not must be in the sentence itself ("in Bedfordshire").
+            title_terms = set(content_terms(cand.passage.title))
+            local = [n for n in names if stem(n) not in title_terms]
+            matched = s_terms | (title_terms & named)
+            lexical = sum(w for t, w in weights.items() if t in matched) / total
             semantic = max(0.0, _cosine(q_vec, vec))
             value = 0.5 * semantic + 0.35 * lexical + 0.15 * max(0.0, cand.passage.score)
             if kind is not None:
-                value += 0.06 if holds_type(kind, cand.text) else -0.06
-            if asks_who:
-                value += 0.04 if _NAME.search(cand.text) else -0.04
-            if cand.text.rstrip().endswith(":") and not asks_who:
+                value += 0.06 if holds_type(kind, cand.text, expanded) else -0.06
+            if local and not any(mentions(n, cand.text) for n in local):
+                value -= 0.08
+            if cand.text.rstrip().endswith(":") and kind not in ("who", "person"):
                 value -= 0.05  # a lead-in ("X said:") names a speaker and says nothing else
-            if cand.start == 0:
-                value -= 0.05  # the headline: a summary, rarely the evidence itself
-            scored.append(Candidate(cand.passage, cand.start, cand.end, cand.text, value))
+            scored.append(
+                dataclasses.replace(cand, score=value, semantic=semantic, lexical=lexical)
+            )
         scored.sort(key=lambda c: (-c.score, c.passage.rank, c.start))
         return scored
 
@@ -347,6 +196,7 @@ class ExtractiveAnswerer:
         candidates: list[Passage],
         k: int,
         lookup: Callable[[str], list[Passage]] | None = None,
+        glossary: dict[str, str] | None = None,
     ) -> Answer:
         """Rank `candidates` by their best sentence, keep k, and answer from them or refuse.
 
@@ -354,15 +204,16 @@ class ExtractiveAnswerer:
         candidate mentions; a name found nowhere means the case studies do not cover it.
         """
         question = question.strip()
+        expanded = expand_query(question, glossary or {})
         passages = list(candidates)
         missing = []
         for name in named_terms(question):
-            if any(_mentions(name, p.text + " " + p.title) for p in passages):
+            if any(mentions(name, p.text + " " + p.title) for p in passages):
                 continue
             extra = lookup(name) if lookup is not None else []
             known = {p.chunk_id for p in passages}
             passages += [p for p in extra if p.chunk_id not in known]
-            if not any(_mentions(name, p.text + " " + p.title) for p in extra):
+            if not any(mentions(name, p.text + " " + p.title) for p in extra):
                 missing.append(name)
         if missing:
             return self._refuse(
@@ -371,10 +222,22 @@ class ExtractiveAnswerer:
                 f"None of the case studies mentions {', '.join(missing)}.",
                 f"not mentioned: {', '.join(missing)}",
             )
-        ranked = self.score(question, candidate_sentences(passages))
+        ranked = self.score(question, candidate_sentences(passages), expanded)
+        kind = expected_type(question)
+        focus = focus_noun(question)
+
+        def answers(c: Candidate) -> bool:
+            return holds_type(kind, c.text, expanded) and counts_focus(
+                focus, set(content_terms(c.text))
+            )
+
+        # A passage ranks by its best sentence; one that gives no value of the kind asked for
+        # ranks below those that do.
         best_by_chunk: dict[str, float] = {}
         for cand in ranked:
-            best_by_chunk.setdefault(cand.passage.chunk_id, cand.score)
+            value = cand.score if answers(cand) else cand.score - 0.2
+            if value > best_by_chunk.get(cand.passage.chunk_id, -1.0):
+                best_by_chunk[cand.passage.chunk_id] = value
         order = sorted(
             passages, key=lambda p: (-best_by_chunk.get(p.chunk_id, p.score * 0.15), p.rank)
         )
@@ -387,43 +250,39 @@ class ExtractiveAnswerer:
         ]
         if not ranked:
             return self._refuse(question, top, "No passage answers this question.", "no sentences")
-        kind = expected_type(question)
-        focus = focus_noun(question)
-        typed = [
-            c
-            for c in ranked
-            if holds_type(kind, c.text) and counts_focus(focus, set(content_terms(c.text)))
-        ]
+        typed = [c for c in ranked if answers(c)]
         best = typed[0] if typed else ranked[0]
-        if best.score < self.settings.min_evidence:
+        features = [round(best.score, 4), round(best.semantic, 4), round(best.lexical, 4)]
+        if self.refusal is not None:
+            p_answerable = self.refusal.probability(features)
+            weak = p_answerable < self.refusal.threshold
+        else:
+            p_answerable = None
+            weak = best.score < self.settings.min_evidence
+        info = {
+            "evidence": features[0],
+            "features": features,
+            "p_answerable": p_answerable,
+            "answer_type": kind,
+        }
+        if weak:
             return self._refuse(
                 question,
                 top,
                 "No passage answers this question closely enough.",
-                f"best evidence {best.score:.2f}",
-                best.score,
+                f"weak evidence {best.score:.2f}",
+                info,
             )
         if not typed:
-            what = f"count of {focus_noun_text(question)}" if focus else (kind or "answer")
+            what = f"count of {focus_text(question)}" if focus else (kind or "answer")
             return self._refuse(
                 question,
                 top,
                 f"The passages that match give no {what}.",
                 f"no {what} in the passages",
-                best.score,
+                info,
             )
-        margin = self.settings.second_sentence_margin
-        if _LIST_QUESTION.search(question):
-            margin *= 2
-        chosen = [best]
-        for cand in typed[1:]:
-            if len(chosen) >= self.settings.max_answer_sentences:
-                break
-            if cand.score < best.score - margin:
-                break
-            if any(_overlap(cand.text, c.text) > 0.6 for c in chosen):
-                continue
-            chosen.append(cand)
+        chosen = self._select(question, best, typed)
         chosen.sort(key=lambda c: (c.passage.rank, c.start))
         citations = [
             Citation(
@@ -439,18 +298,35 @@ class ExtractiveAnswerer:
             for n, c in enumerate(chosen, start=1)
         ]
         text = " ".join(f"{_as_sentence(c.quote)} [{c.n}]" for c in citations)
-        return Answer(
-            question,
-            text,
-            False,
-            citations,
-            top,
-            extra={"evidence": round(best.score, 4), "answer_type": kind},
-        )
+        return Answer(question, text, False, citations, top, extra=info)
+
+    def _select(self, question: str, best: Candidate, typed: list[Candidate]) -> list[Candidate]:
+        """The best sentence, the best of each other article about as good, then close seconds."""
+        listing = is_list_question(question)
+        margin = self.settings.second_sentence_margin * (2 if listing else 1)
+        limit = self.settings.max_answer_sentences + (2 if listing else 0)
+        close = [c for c in typed[1:] if c.score >= best.score - margin]
+        chosen = [best]
+        docs = {best.passage.doc_id}
+        for cand in close:  # one from each other article first
+            if len(chosen) < limit and cand.passage.doc_id not in docs:
+                if not any(_overlap(cand.text, c.text) > 0.6 for c in chosen):
+                    chosen.append(cand)
+                    docs.add(cand.passage.doc_id)
+        for cand in close:  # then the nearest seconds, half the margin away at most
+            if len(chosen) >= limit or cand.score < best.score - margin / 2:
+                break
+            if cand not in chosen and not any(_overlap(cand.text, c.text) > 0.6 for c in chosen):
+                chosen.append(cand)
+        return chosen
 
     @staticmethod
     def _refuse(
-        question: str, passages: list[Passage], why: str, reason: str, evidence: float = 0.0
+        question: str,
+        passages: list[Passage],
+        why: str,
+        reason: str,
+        info: dict[str, Any] | None = None,
     ) -> Answer:
         return Answer(
             question,
@@ -459,14 +335,5 @@ class ExtractiveAnswerer:
             [],
             passages,
             reason=reason,
-            extra={"evidence": round(evidence, 4)},
+            extra=dict(info or {"evidence": 0.0}),
         )
-
-
-def _as_sentence(quote: str) -> str:
-    """A quote ready to stand in an answer: unmatched opening quotation marks dropped."""
-    text = quote.strip()
-    for open_mark, close_mark in (("“", "”"), ('"', '"')):
-        if text.count(open_mark) + (text.count(close_mark) if open_mark != close_mark else 0) == 1:
-            text = text.replace(open_mark, "").replace(close_mark, "")
-    return text

@@ -100,7 +100,10 @@ def index_command(
 
 def render_answer(answer: dict[str, Any]) -> str:
     """The answer, then its numbered sources, as plain text for a terminal."""
-    lines = [answer["answer"]]
+    lines = []
+    if answer.get("resolved_question") and answer["resolved_question"] != answer["question"]:
+        lines += [f"(read as: {answer['resolved_question']})", ""]
+    lines.append(answer["answer"])
     if answer["citations"]:
         lines += ["", "Sources:"]
         for c in answer["citations"]:
@@ -110,23 +113,66 @@ def render_answer(answer: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    command = click.option(
+        "--doc", "doc_ids", multiple=True, help="Answer only from this document id (repeatable)."
+    )(command)
+    command = click.option(
+        "--until", default=None, help="Only articles published on or before (YYYY[-MM[-DD]])."
+    )(command)
+    command = click.option(
+        "--since", default=None, help="Only articles published on or after (YYYY[-MM[-DD]])."
+    )(command)
+    return command
+
+
 @main.command("ask")
 @click.argument("question")
 @click.option("--k", type=int, default=None, help="How many passages to retrieve (default 5).")
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+@click.option(
+    "--history",
+    "history_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="A conversation file (JSON lines): earlier turns are read from it to resolve a "
+    "follow-up, and this turn is appended to it.",
+)
+@_filter_options
 @_corpus_option
 @_index_option
 @_reports_errors
 def ask_command(
-    question: str, k: int | None, as_json: bool, corpus_dir: Path | None, index_dir: Path | None
+    question: str,
+    k: int | None,
+    as_json: bool,
+    history_file: Path | None,
+    since: str | None,
+    until: str | None,
+    doc_ids: tuple[str, ...],
+    corpus_dir: Path | None,
+    index_dir: Path | None,
 ) -> None:
     """Answer QUESTION from the case studies, citing the passages."""
     from askcases.assistant import Assistant
+    from askcases.filters import make_filters
+    from askcases.followups import append_history, load_history, resolved_questions
 
     settings = _settings(corpus_dir=corpus_dir, index_dir=index_dir, k=k)
+    filters = make_filters(since, until, doc_ids)
+    history = resolved_questions(load_history(history_file)) if history_file else []
     assistant = Assistant(settings)
     assistant.check()
-    answer = assistant.ask(question).to_json()
+    answer = assistant.ask(question, filters=filters, history=history).to_json()
+    if history_file is not None:
+        append_history(
+            history_file,
+            {
+                "question": question,
+                "answer": answer["answer"],
+                "resolved_question": answer["resolved_question"],
+            },
+        )
     if as_json:
         click.echo(json.dumps(answer, ensure_ascii=False, indent=2))
     else:
@@ -185,7 +231,18 @@ def serve_command(
     default=None,
     help="Fail (exit 1) when a figure misses a threshold in this file.",
 )
+@click.option(
+    "--compare",
+    is_flag=True,
+    help="Compare retrievers (tutorial pipeline, dense, BM25, hybrid, askcases) instead.",
+)
+@click.option(
+    "--calibrate",
+    is_flag=True,
+    help="Fit the refusal model on the tuning part of the questions and save it first.",
+)
 @click.option("--k", type=int, default=None, help="Passages to retrieve per question.")
+@_filter_options
 @_corpus_option
 @_index_option
 @_reports_errors
@@ -193,29 +250,43 @@ def eval_command(
     questions_file: Path | None,
     json_out: Path | None,
     thresholds_file: Path | None,
+    compare: bool,
+    calibrate: bool,
     k: int | None,
+    since: str | None,
+    until: str | None,
+    doc_ids: tuple[str, ...],
     corpus_dir: Path | None,
     index_dir: Path | None,
 ) -> None:
     """Run the evaluation questions and print the figures."""
+    from askcases import evaluate
     from askcases.assistant import Assistant
-    from askcases.evaluate import (
-        check_thresholds,
-        default_questions_file,
-        format_report,
-        load_questions,
-        run_eval,
-    )
+    from askcases.filters import make_filters
 
     settings = _settings(corpus_dir=corpus_dir, index_dir=index_dir, k=k)
-    questions = load_questions(questions_file or default_questions_file())
+    filters = make_filters(since, until, doc_ids)
+    questions = evaluate.load_questions(questions_file or evaluate.default_questions_file())
     assistant = Assistant(settings)
     assistant.check()
-    report = run_eval(assistant, questions)
-    click.echo(format_report(report))
+    if compare:
+        table = evaluate.compare_retrievers(assistant, questions, filters)
+        click.echo(evaluate.format_comparison(table))
+        if json_out is not None:
+            _write_json(json_out, table)
+        return
+    if calibrate:
+        model = evaluate.calibrate(assistant, questions, settings.refusal_model)
+        click.echo(f"refusal model fitted on {model.fitted_on}; saved to {settings.refusal_model}")
+    report = evaluate.run_eval(assistant, questions, filters=filters)
+    click.echo(evaluate.format_report(report))
     if json_out is not None:
-        json_out.parent.mkdir(parents=True, exist_ok=True)
-        json_out.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", "utf-8")
+        _write_json(json_out, report)
     if thresholds_file is not None:
-        check_thresholds(report, thresholds_file)
+        evaluate.check_thresholds(report, thresholds_file)
         click.echo(f"all figures meet {thresholds_file}")
+
+
+def _write_json(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", "utf-8")

@@ -7,6 +7,8 @@ which a correct answer contains by any alternative), and an optional `follows`.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import math
 import re
@@ -15,11 +17,14 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from askcases.answer import Answer
+from askcases.calibration import RefusalModel, fit_refusal_model
 from askcases.errors import EvalGateError, UsageError
+from askcases.filters import Filters
 from askcases.settings import project_root
 
 RECALL_DEPTH = 5
 FIGURES = (
+    "evidence_recall_at_3",
     "evidence_recall_at_5",
     "mrr",
     "fact_accuracy",
@@ -32,7 +37,13 @@ FIGURES = (
 
 
 class Asks(Protocol):
-    def ask(self, question: str, k: int | None = None) -> Answer: ...
+    def ask(
+        self,
+        question: str,
+        k: int | None = None,
+        filters: Filters | None = None,
+        history: list[str] | None = None,
+    ) -> Answer: ...
 
 
 def default_questions_file() -> Path:
@@ -114,64 +125,131 @@ def _mean(values: list[float]) -> float:
     return sum(values) / len(values) if values else 0.0
 
 
-def run_eval(
-    assistant: Asks, questions: list[dict[str, Any]], progress: bool = True
-) -> dict[str, Any]:
-    """Answer every question and compute the figures; a row per question is kept."""
-    from tqdm import tqdm
+def split_of(question_id: str) -> str:
+    """ "held_out" for about a third of the questions (fixed by a hash of the id), else "tuning".
 
-    rows = []
-    for q in tqdm(
-        questions, desc="evaluating", unit="question", disable=not progress, file=sys.stderr
-    ):
-        answer = assistant.ask(q["question"])
-        texts = [p.text for p in answer.passages]
-        recall, rr = evidence_hits(q["evidence"], texts)
-        cited, n_sentences = cited_sentences(answer.answer) if not answer.refused else (0, 0)
-        rows.append(
-            {
-                "id": q["id"],
-                "question": q["question"],
-                "answerable": bool(q["answerable"]),
-                "answer": answer.answer,
-                "refused": answer.refused,
-                "evidence_recall": recall,
-                "reciprocal_rank": rr,
-                "facts_ok": (not answer.refused) and facts_hold(q["facts"], answer.answer),
-                "cited_sentences": cited,
-                "sentences": n_sentences,
-                "top_docs": [p.doc_id for p in answer.passages[:RECALL_DEPTH]],
-                "latency_ms": float(answer.extra.get("elapsed_ms", 0.0)),
-            }
-        )
+    Scoring weights and the refusal model are fitted on the tuning part only."""
+    digest = hashlib.sha256(question_id.encode("utf-8")).digest()
+    return "held_out" if digest[0] % 3 == 0 else "tuning"
+
+
+def figures(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The gated figures over a set of per-question rows."""
     answerable = [r for r in rows if r["answerable"]]
     unanswerable = [r for r in rows if not r["answerable"]]
     sentences = sum(r["sentences"] for r in rows)
     latencies = [r["latency_ms"] for r in rows]
     return {
         "n_questions": len(rows),
+        "evidence_recall_at_3": _mean([r["evidence_recall_at_3"] for r in answerable]),
         "evidence_recall_at_5": _mean([r["evidence_recall"] for r in answerable]),
         "mrr": _mean([r["reciprocal_rank"] for r in answerable]),
         "fact_accuracy": _mean([1.0 if r["facts_ok"] else 0.0 for r in answerable]),
         "refusal_accuracy": _mean([1.0 if r["refused"] else 0.0 for r in unanswerable]),
         "false_refusal_rate": _mean([1.0 if r["refused"] else 0.0 for r in answerable]),
-        "citation_coverage": (sum(r["cited_sentences"] for r in rows) / sentences)
-        if sentences
-        else 1.0,
+        "citation_coverage": (
+            sum(r["cited_sentences"] for r in rows) / sentences if sentences else 1.0
+        ),
         "latency_p50_ms": percentile(latencies, 50),
         "latency_p95_ms": percentile(latencies, 95),
-        "questions": rows,
     }
 
 
+def run_eval(
+    assistant: Asks,
+    questions: list[dict[str, Any]],
+    progress: bool = True,
+    filters: Filters | None = None,
+) -> dict[str, Any]:
+    """Answer every question and compute the figures, overall and per split.
+
+    A question with `follows` is asked as a follow-up of that earlier question (resolved in
+    turn), the way the chat would ask it.
+    """
+    from tqdm import tqdm
+
+    rows = []
+    resolved: dict[str, str] = {}
+    bar = tqdm(questions, desc="evaluating", unit="question", disable=not progress, file=sys.stderr)
+    for q in bar:
+        history = [resolved[q["follows"]]] if q.get("follows") in resolved else []
+        answer = assistant.ask(q["question"], filters=filters, history=history)
+        resolved[q["id"]] = str(answer.extra.get("resolved_question", q["question"]))
+        texts = [p.text for p in answer.passages]
+        recall, rr = evidence_hits(q["evidence"], texts)
+        recall_3, _ = evidence_hits(q["evidence"], texts[:3])
+        cited, n_sentences = cited_sentences(answer.answer) if not answer.refused else (0, 0)
+        rows.append(
+            {
+                "id": q["id"],
+                "split": split_of(q["id"]),
+                "question": q["question"],
+                "resolved_question": resolved[q["id"]],
+                "answerable": bool(q["answerable"]),
+                "answer": answer.answer,
+                "refused": answer.refused,
+                "evidence_recall": recall,
+                "evidence_recall_at_3": recall_3,
+                "reciprocal_rank": rr,
+                "facts_ok": (not answer.refused) and facts_hold(q["facts"], answer.answer),
+                "cited_sentences": cited,
+                "sentences": n_sentences,
+                "evidence": float(answer.extra.get("evidence", 0.0)),
+                "features": answer.extra.get("features"),
+                "top_docs": [p.doc_id for p in answer.passages[:RECALL_DEPTH]],
+                "latency_ms": float(answer.extra.get("elapsed_ms", 0.0)),
+            }
+        )
+    report = figures(rows)
+    report["splits"] = {
+        name: figures([r for r in rows if r["split"] == name]) for name in ("tuning", "held_out")
+    }
+    report["questions"] = rows
+    return report
+
+
+def calibrate(
+    assistant: Any, questions: list[dict[str, Any]], path: Path, progress: bool = True
+) -> RefusalModel:
+    """Fit the refusal model on the tuning part of `questions` and save it to `path`.
+
+    Each tuning question is answered with no refusal model; those that reach the evidence step
+    (not refused for a missing name or value) give a sample: features -> answerable.
+    """
+    tuning = [q for q in questions if split_of(q["id"]) == "tuning"]
+    saved = assistant.answerer.refusal
+    assistant.answerer.refusal = None
+    try:
+        report = run_eval(assistant, tuning, progress=progress)
+    finally:
+        assistant.answerer.refusal = saved
+    samples = [
+        (row["features"], 1 if row["answerable"] else 0)
+        for row in report["questions"]
+        if row.get("features")
+    ]
+    model = fit_refusal_model(samples)
+    model = dataclasses.replace(
+        model,
+        fitted_on=f"{len(samples)} tuning questions of {len(questions)} "
+        f"({sum(y for _, y in samples)} answerable)",
+    )
+    model.save(path)
+    assistant.answerer.refusal = model
+    return model
+
+
 def format_report(report: dict[str, Any]) -> str:
-    """The figures as a table, then a line per question that missed."""
-    lines = [f"{'figure':<22} {'value':>9}", f"{'-' * 22} {'-' * 9}"]
-    lines.append(f"{'n_questions':<22} {report['n_questions']:>9}")
+    """The figures as a table (all questions, tuning part, held-out part), then the misses."""
+    splits = report.get("splits", {})
+    header = f"{'figure':<22} {'all':>9}" + "".join(f" {name:>9}" for name in splits)
+    lines = [header, "-" * len(header)]
+    counts = [report["n_questions"], *(s["n_questions"] for s in splits.values())]
+    lines.append(f"{'n_questions':<22}" + "".join(f" {c:>9}" for c in counts))
     for name in FIGURES:
-        value = report[name]
-        shown = f"{value:.1f}" if name.startswith("latency") else f"{value:.3f}"
-        lines.append(f"{name:<22} {shown:>9}")
+        values = [report[name], *(s[name] for s in splits.values())]
+        shown = [f"{v:.1f}" if name.startswith("latency") else f"{v:.3f}" for v in values]
+        lines.append(f"{name:<22}" + "".join(f" {v:>9}" for v in shown))
     misses = [
         r
         for r in report["questions"]
@@ -184,7 +262,75 @@ def format_report(report: dict[str, Any]) -> str:
             what = "answered" if not r["answerable"] else ("refused" if r["refused"] else "facts")
             if r["answerable"] and r["evidence_recall"] < 1.0:
                 what += f", evidence {r['evidence_recall']:.2f}"
-            lines.append(f"  {r['id']}: {what}: {r['question']}")
+            lines.append(f"  {r['id']} ({r['split']}): {what}: {r['resolved_question']}")
+    return "\n".join(lines)
+
+
+def compare_retrievers(
+    assistant: Any, questions: list[dict[str, Any]], filters: Filters | None = None
+) -> dict[str, dict[str, float]]:
+    """evidence_recall_at_3/5, mrr and latency of each retriever on the answerable questions.
+
+    Follow-ups are resolved once (as askcases reads them) and every retriever gets the same text.
+    """
+    import time
+
+    from askcases.index import tutorial_store
+
+    report = run_eval(assistant, questions, progress=False, filters=filters)
+    asked = [
+        (r["resolved_question"], q)
+        for r, q in zip(report["questions"], questions, strict=True)
+        if q["answerable"]
+    ]
+    tutorial = tutorial_store(assistant.settings.corpus_dir, assistant.embeddings)
+    pipelines: dict[str, Any] = {
+        "tutorial": lambda text: [d.page_content for d in tutorial.similarity_search(text, k=5)],
+        "dense": lambda text: [
+            d.page_content for d in assistant.retriever(5, filters, mode="dense").invoke(text)
+        ],
+        "bm25": lambda text: [
+            d.page_content for d in assistant.retriever(5, filters, mode="keyword").invoke(text)
+        ],
+        "hybrid": lambda text: [
+            d.page_content for d in assistant.retriever(5, filters).invoke(text)
+        ],
+        "askcases": lambda text: [
+            p.text for p in assistant.ask(text, k=5, filters=filters).passages
+        ],
+    }
+    table: dict[str, dict[str, float]] = {}
+    for name, run in pipelines.items():
+        rows, latencies = [], []
+        for text, q in asked:
+            started = time.perf_counter()
+            passages = run(text)
+            latencies.append((time.perf_counter() - started) * 1000)
+            recall_5, rr = evidence_hits(q["evidence"], passages)
+            recall_3, _ = evidence_hits(q["evidence"], passages[:3])
+            rows.append((recall_3, recall_5, rr))
+        table[name] = {
+            "evidence_recall_at_3": _mean([r[0] for r in rows]),
+            "evidence_recall_at_5": _mean([r[1] for r in rows]),
+            "mrr": _mean([r[2] for r in rows]),
+            "latency_p50_ms": percentile(latencies, 50),
+            "latency_p95_ms": percentile(latencies, 95),
+        }
+    return table
+
+
+def format_comparison(table: dict[str, dict[str, float]]) -> str:
+    columns = [
+        "evidence_recall_at_3",
+        "evidence_recall_at_5",
+        "mrr",
+        "latency_p50_ms",
+        "latency_p95_ms",
+    ]
+    lines = [f"{'retriever':<10}" + "".join(f" {c:>21}" for c in columns)]
+    for name, row in table.items():
+        cells = [f"{row[c]:.1f}" if c.startswith("latency") else f"{row[c]:.3f}" for c in columns]
+        lines.append(f"{name:<10}" + "".join(f" {v:>21}" for v in cells))
     return "\n".join(lines)
 
 
@@ -198,9 +344,11 @@ def check_thresholds(report: dict[str, Any], thresholds_file: Path) -> None:
     for name, bound in sorted(thresholds.items()):
         if name.startswith("_"):
             continue
-        if name not in report:
+        scope, _, figure = name.rpartition(".")
+        source = report["splits"].get(scope) if scope else report
+        if source is None or figure not in source:
             raise UsageError(f"{thresholds_file}: unknown figure {name!r}")
-        value = report[name]
+        value = source[figure]
         if "min" in bound and value < bound["min"]:
             failures.append(f"{name} {value:.3f} < {bound['min']}")
         if "max" in bound and value > bound["max"]:

@@ -405,3 +405,31 @@ def import_articles(paths: list[Path], corpus_dir: Path) -> tuple[list[Path], li
             shutil.copyfile(path, target)
         copied.append(target)
     return copied, skipped
+
+
+def tutorial_store(corpus_dir: Path, embeddings: Embeddings) -> Any:
+    """LangChain's RAG tutorial pipeline over the raw corpus files, for comparison only: each
+    file one document, RecursiveCharacterTextSplitter(1000, 200), an in-memory Chroma."""
+    import chromadb
+    from langchain_chroma import Chroma
+    from langchain_core.documents import Document
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    from askcases.documents import SUPPORTED_SUFFIXES, corpus_files
+
+    docs = [
+        Document(
+            page_content=p.read_text(encoding="utf-8", errors="replace"),
+            metadata={"source": p.name},
+        )
+        for p in corpus_files(corpus_dir)
+        if p.suffix.lower() in SUPPORTED_SUFFIXES
+    ]
+    splits = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(
+        docs
+    )
+    client = chromadb.EphemeralClient(settings=chromadb.config.Settings(anonymized_telemetry=False))
+    store = Chroma(collection_name="tutorial", embedding_function=embeddings, client=client)
+    if splits:
+        store.add_documents(splits, ids=[f"t{i}" for i in range(len(splits))])
+    return store

@@ -68,11 +68,19 @@ class KeywordIndex:
             db.executemany(
                 "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (c.chunk_id, c.doc_id, c.title, c.date or "", date_number(c.date), c.start,
-                     c.end, c.text)
+                    (
+                        c.chunk_id,
+                        c.doc_id,
+                        c.title,
+                        c.date or "",
+                        date_number(c.date),
+                        c.start,
+                        c.end,
+                        c.text,
+                    )
                     for c in chunks
                 ],
-            )  # fmt: skip
+            )
             db.executemany(
                 "INSERT INTO chunk_text (chunk_id, text) VALUES (?, ?)",
                 [(c.chunk_id, f"{c.title}\n{c.text}") for c in chunks],
@@ -109,13 +117,19 @@ class KeywordIndex:
         )
         return [
             (
-                {"chunk_id": r[0], "doc_id": r[1], "title": r[2], "date": r[3], "start": r[4],
-                 "end": r[5]},
+                {
+                    "chunk_id": r[0],
+                    "doc_id": r[1],
+                    "title": r[2],
+                    "date": r[3],
+                    "start": r[4],
+                    "end": r[5],
+                },
                 r[6],
                 -float(r[7]),
             )
             for r in rows
-        ]  # fmt: skip
+        ]
 
     def clear(self) -> None:
         db = self._db()

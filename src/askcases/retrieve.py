@@ -100,13 +100,17 @@ class HybridRetriever(BaseRetriever):
                     page_content=text,
                     id=chunk_id,
                     metadata={
-                        "chunk_id": chunk_id, "doc_id": meta["doc_id"], "title": meta["title"],
-                        "date": meta.get("date") or None, "start": int(meta["start"]),
-                        "end": int(meta["end"]), "score": round(cosine.get(chunk_id, 0.0), 4),
+                        "chunk_id": chunk_id,
+                        "doc_id": meta["doc_id"],
+                        "title": meta["title"],
+                        "date": meta.get("date") or None,
+                        "start": int(meta["start"]),
+                        "end": int(meta["end"]),
+                        "score": round(cosine.get(chunk_id, 0.0), 4),
                         "fused": round(fused, 6),
                     },
                 )
-            )  # fmt: skip
+            )
         return documents
 
 

@@ -40,7 +40,11 @@ class Settings:
     keyword_weight: float = 1.0
     rrf_k: int = 60
     max_answer_sentences: int = 3
-    min_evidence: float = 0.42
+    min_evidence: float = 0.42  # used only when there is no refusal model
+    # The calibrated refusal model (see askcases.calibration); the packaged one by default.
+    refusal_model: Path = field(
+        default_factory=lambda: Path(__file__).with_name("refusal_model.json")
+    )
     second_sentence_margin: float = 0.08
     host: str = "127.0.0.1"
     port: int = 7860

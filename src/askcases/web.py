@@ -14,6 +14,7 @@ from typing import Any
 
 from askcases.assistant import Assistant
 from askcases.errors import AskcasesError
+from askcases.filters import make_filters
 
 EXAMPLES = [
     "How much does the Wigan stroke redesign save a year?",
@@ -32,7 +33,10 @@ def as_text(text: str) -> str:
 
 def render_markdown(answer: dict[str, Any]) -> str:
     """The answer with its markers, then each cited source with its quoted span."""
-    parts = [as_text(answer["answer"])]
+    parts = []
+    if answer.get("resolved_question") and answer["resolved_question"] != answer.get("question"):
+        parts.append(f"*Read as: {as_text(answer['resolved_question'])}*")
+    parts.append(as_text(answer["answer"]))
     if answer["citations"]:
         parts.append("**Sources**")
         for c in answer["citations"]:
@@ -44,14 +48,34 @@ def render_markdown(answer: dict[str, Any]) -> str:
     return "\n\n".join(parts)
 
 
+def article_choices(assistant: Assistant) -> list[tuple[str, str]]:
+    """(label, document id) for every indexed article, for the articles filter."""
+    documents = assistant.store.manifest()["documents"]
+    return [
+        (f"{entry['title']} ({doc_id})", doc_id)
+        for doc_id, entry in sorted(documents.items(), key=lambda item: item[1]["title"].lower())
+    ]
+
+
 def build_app(assistant: Assistant) -> Any:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     import gradio as gr
 
-    def ask(question: str) -> dict[str, Any]:
-        """Answer a question from the case studies: the JSON of `askcases ask --json`."""
+    def ask(
+        question: str,
+        since: str = "",
+        until: str = "",
+        doc_ids: list[str] | None = None,
+        history: list[str] | None = None,
+    ) -> dict[str, Any]:
+        """Answer a question from the case studies: the JSON of `askcases ask --json`.
+
+        since/until: publication date bounds (YYYY, YYYY-MM or YYYY-MM-DD); doc_ids: answer only
+        from these articles; history: the earlier questions of the conversation, for follow-ups.
+        """
         try:
-            return assistant.ask(question).to_json()
+            filters = make_filters(since or None, until or None, doc_ids or [])
+            return assistant.ask(question, filters=filters, history=list(history or [])).to_json()
         except AskcasesError as exc:
             return {
                 "answer": "",
@@ -61,29 +85,40 @@ def build_app(assistant: Assistant) -> Any:
                 "error": str(exc),
             }
 
-    def respond(question: str, history: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
+    def respond(
+        question: str,
+        chat: list[dict[str, Any]],
+        asked: list[str],
+        since: str,
+        until: str,
+        doc_ids: list[str] | None,
+    ) -> tuple[str, list[dict[str, Any]], list[str]]:
         question = (question or "").strip()
         if not question:
-            return "", history
+            return "", chat, asked
         try:
-            reply = render_markdown(assistant.ask(question).to_json())
+            filters = make_filters(since or None, until or None, doc_ids or [])
+            answer = assistant.ask(question, filters=filters, history=asked).to_json()
+            reply = render_markdown(answer)
+            asked = [*asked, answer["resolved_question"]]
         except AskcasesError as exc:
             reply = f"⚠ {as_text(str(exc))}"
         except Exception as exc:  # one bad question must not take the chat down
             traceback.print_exc(file=sys.stderr)
             reply = f"⚠ Something went wrong answering that ({type(exc).__name__}); it was logged."
-        return "", [
-            *history,
+        turn = [
             {"role": "user", "content": as_text(question)},
             {"role": "assistant", "content": reply},
         ]
+        return "", [*chat, *turn], asked
 
     with gr.Blocks(title="askcases") as app:
         gr.Markdown(
             "## askcases\nAsk about the NHS service-redesign case studies. Every sentence of an "
             "answer is quoted from an article and cited; when the case studies don't say, askcases "
-            "says so."
+            'says so. Follow-up questions ("and how much did it save?") carry the subject on.'
         )
+        asked = gr.State([])
         chat = gr.Chatbot(label="askcases", height=520, sanitize_html=True, elem_id="chat")
         with gr.Row():
             box = gr.Textbox(
@@ -94,11 +129,22 @@ def build_app(assistant: Assistant) -> Any:
                 submit_btn=False,
             )
             send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
-            clear = gr.Button("New conversation", scale=1)
+            clear = gr.Button("New conversation", scale=1, elem_id="new-conversation")
+        with gr.Accordion("Filters", open=False):
+            with gr.Row():
+                since = gr.Textbox(label="Published from (YYYY[-MM[-DD]])", elem_id="since")
+                until = gr.Textbox(label="Published until", elem_id="until")
+            docs = gr.Dropdown(
+                choices=article_choices(assistant),
+                multiselect=True,
+                label="Only these articles",
+                elem_id="articles",
+            )
         gr.Examples(EXAMPLES, inputs=box)
-        box.submit(respond, [box, chat], [box, chat], api_visibility="private")
-        send.click(respond, [box, chat], [box, chat], api_visibility="private")
-        clear.click(lambda: ("", []), None, [box, chat], api_visibility="private")
+        inputs = [box, chat, asked, since, until, docs]
+        box.submit(respond, inputs, [box, chat, asked], api_visibility="private")
+        send.click(respond, inputs, [box, chat, asked], api_visibility="private")
+        clear.click(lambda: ("", [], []), None, [box, chat, asked], api_visibility="private")
         gr.api(ask, api_name="ask")
     return app
 
