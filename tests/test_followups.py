@@ -11,7 +11,7 @@ from askcases.settings import Settings
 
 def test_a_follow_up_carries_the_subject_forward() -> None:
     resolved = resolve_followup("and how many are there?", ["DVT clinics — who runs them?"])
-    assert resolved == "and how many are there (DVT clinics runs)?"
+    assert resolved == "and how many are there (DVT clinics)?"
 
 
 def test_what_about_swaps_the_place() -> None:
@@ -64,6 +64,4 @@ def test_cli_history_file_resolves_and_records_turns(
 def test_history_may_be_a_json_array_of_questions(tmp_path: Path) -> None:
     path = tmp_path / "h.json"
     path.write_text(json.dumps(["Who runs the DVT clinics?", "and how many are there?"]))
-    assert resolved_questions(load_history(path))[1] == (
-        "and how many are there (runs DVT clinics)?"
-    )
+    assert resolved_questions(load_history(path))[1] == ("and how many are there (DVT clinics)?")

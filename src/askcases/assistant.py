@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import time
+from collections.abc import Iterator
 from typing import Any
 
-from askcases.answer import REFUSAL, Answer, ExtractiveAnswerer
+from askcases.answer import REFUSAL, Answer, Citation, ExtractiveAnswerer
+from askcases.backends import NOT_COVERED, stream_answer
 from askcases.calibration import load_refusal_model
 from askcases.embeddings import MiniLMEmbeddings
 from askcases.errors import UsageError
 from askcases.filters import Filters
 from askcases.followups import resolve_followup
+from askcases.grounding import GroundingVerifier
 from askcases.index import IndexStore
 from askcases.retrieve import HybridRetriever, Passage, to_passages
 from askcases.settings import Settings
@@ -26,6 +30,7 @@ class Assistant:
         self.settings = settings
         self.embeddings = embeddings or MiniLMEmbeddings(settings.precision, settings.batch_size)
         self.store = IndexStore(settings, self.embeddings)
+        self.verifier = GroundingVerifier(self.embeddings)
         self.answerer = ExtractiveAnswerer(
             self.embeddings, settings, load_refusal_model(settings.refusal_model)
         )
@@ -56,6 +61,20 @@ class Assistant:
     ) -> Answer:
         """Answer a question; `history` holds the earlier questions of the conversation, each
         already resolved, so that a follow-up is read against them."""
+        for part in self.ask_stream(question, k, filters, history):
+            if isinstance(part, Answer):
+                return part
+        raise AssertionError("ask_stream ended without an answer")
+
+    def ask_stream(
+        self,
+        question: str,
+        k: int | None = None,
+        filters: Filters | None = None,
+        history: list[str] | None = None,
+    ) -> Iterator[str | Answer]:
+        """The generated answer's text as it is written (nothing for the extractive back-end),
+        then the whole Answer, verified against its citations."""
         asked = " ".join((question or "").split())
         question = resolve_followup(asked, history or [])
         if not question:
@@ -66,11 +85,28 @@ class Assistant:
                 f"{MAX_QUESTION_CHARS}"
             )
         started = time.perf_counter()
-        k = k or self.settings.k
+        extractive = self._extractive(question, k or self.settings.k, filters)
+        answer = extractive
+        if self.settings.llm != "extractive" and not extractive.refused:
+            text = ""
+            for token in stream_answer(self.settings, question, extractive.passages):
+                text += token
+                yield token
+            answer = self._generated(question, text, extractive)
+        else:
+            answer = self._with_grounding(answer, {c.n: c.quote for c in answer.citations})
+        answer.extra["backend"] = self.settings.llm if answer is not extractive else "extractive"
+        answer.extra["resolved_question"] = question
+        answer.extra["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 1)
+        if asked != question:
+            answer = dataclasses.replace(answer, question=asked)
+        yield answer
+
+    def _extractive(self, question: str, k: int, filters: Filters | None) -> Answer:
         fetch = max(k, self.settings.fetch_k)
         candidates = to_passages(self.retriever(fetch, filters).invoke(question))
         if not candidates and filters is not None and filters.active:
-            answer = Answer(
+            return Answer(
                 question,
                 f"{REFUSAL} No article matches the filters ({filters.describe()}).",
                 True,
@@ -78,21 +114,62 @@ class Assistant:
                 [],
                 reason="nothing within the filters",
             )
-        else:
 
-            def passages_naming(name: str) -> list[Passage]:
-                retriever = self.retriever(k, filters, containing=name, mode="dense")
-                return to_passages(retriever.invoke(question), first_rank=fetch + 1)
+        def passages_naming(name: str) -> list[Passage]:
+            retriever = self.retriever(k, filters, containing=name, mode="dense")
+            return to_passages(retriever.invoke(question), first_rank=fetch + 1)
 
-            answer = self.answerer.answer(
-                question, candidates, k, lookup=passages_naming, glossary=self.store.glossary()
-            )
-        if answer.refused and filters is not None and filters.active and answer.citations == []:
+        answer = self.answerer.answer(
+            question, candidates, k, lookup=passages_naming, glossary=self.store.glossary()
+        )
+        if answer.refused and filters is not None and filters.active:
             scope = f" (Only articles {filters.describe()} were searched.)"
-            if scope not in answer.answer:
-                answer = dataclasses.replace(answer, answer=answer.answer + scope)
-        answer.extra["resolved_question"] = question
-        answer.extra["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 1)
-        if asked != question:
-            answer = dataclasses.replace(answer, question=asked)
+            answer = dataclasses.replace(answer, answer=answer.answer + scope)
+        return answer
+
+    def _with_grounding(self, answer: Answer, cited: dict[int, str]) -> Answer:
+        if answer.refused:
+            answer.extra["grounding"] = {
+                "sentences": [],
+                "grounded_rate": 1.0,
+                "unsupported_numbers": [],
+            }
+        else:
+            answer.extra["grounding"] = self.verifier.verify(answer.answer, cited).to_json()
+        return answer
+
+    def _generated(self, question: str, text: str, extractive: Answer) -> Answer:
+        """The generated text as an Answer: its markers become citations of whole passages."""
+        passages = extractive.passages
+        text = text.strip()
+        markers = sorted({int(n) for n in re.findall(r"\[(\d+)\]", text)})
+        refused = not markers and (text.startswith(NOT_COVERED) or not text)
+        citations = [
+            Citation(n, p.doc_id, p.title, p.date, p.text, p.start, p.end, p.rank)
+            for n in markers
+            if 1 <= n <= len(passages)
+            for p in [passages[n - 1]]
+        ]
+        answer = Answer(
+            question,
+            text or NOT_COVERED,
+            refused,
+            citations,
+            passages,
+            reason="the back-end found no answer" if refused else "",
+        )
+        answer = self._with_grounding(answer, {c.n: c.quote for c in citations})
+        grounding = answer.extra["grounding"]
+        failed = grounding["unsupported_numbers"] or any(
+            not s["supported"] for s in grounding["sentences"]
+        )
+        if self.settings.guard and failed and not refused:
+            answer.extra["guard"] = {
+                "note": "The generated answer failed verification against its citations; "
+                "the extractive answer, quoted from the articles, is shown beside it.",
+                "extractive": {
+                    "answer": extractive.answer,
+                    "citations": [dataclasses.asdict(c) for c in extractive.citations],
+                },
+            }
         return answer

@@ -98,12 +98,22 @@ def index_command(
     click.echo(report.summary())
 
 
-def render_answer(answer: dict[str, Any]) -> str:
-    """The answer, then its numbered sources, as plain text for a terminal."""
+def render_answer(answer: dict[str, Any], show_text: bool = True) -> str:
+    """The answer, its verification marks, then its numbered sources, as plain text."""
     lines = []
     if answer.get("resolved_question") and answer["resolved_question"] != answer["question"]:
         lines += [f"(read as: {answer['resolved_question']})", ""]
-    lines.append(answer["answer"])
+    if show_text:
+        lines.append(answer["answer"])
+    grounding = answer.get("grounding") or {}
+    for verdict in grounding.get("sentences", []):
+        if not verdict["supported"]:
+            numbers = verdict["unsupported_numbers"]
+            why = f" (numbers not in the cited passages: {', '.join(numbers)})" if numbers else ""
+            lines.append(f"⚠ not supported by its citations{why}: {verdict['text']}")
+    guard = answer.get("guard")
+    if guard:
+        lines += ["", f"⚠ {guard['note']}", guard["extractive"]["answer"]]
     if answer["citations"]:
         lines += ["", "Sources:"]
         for c in answer["citations"]:
@@ -111,6 +121,29 @@ def render_answer(answer: dict[str, Any]) -> str:
             lines.append(f"[{c['n']}] {c['title']}{when} ({c['doc_id']})")
             lines.append(f"    “{c['quote']}”")
     return "\n".join(lines)
+
+
+def _llm_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    command = click.option(
+        "--guard/--no-guard",
+        default=None,
+        help="Show the extractive answer beside a generated one that fails verification.",
+    )(command)
+    command = click.option(
+        "--base-url", default=None, help="OpenAI-compatible endpoint (openai back-end)."
+    )(command)
+    command = click.option(
+        "--model",
+        default=None,
+        help="GGUF file (llamacpp) or model name (openai); default ASKCASES_MODEL.",
+    )(command)
+    command = click.option(
+        "--llm",
+        type=click.Choice(["extractive", "llamacpp", "openai"]),
+        default=None,
+        help="Answer back-end (default ASKCASES_LLM, else extractive).",
+    )(command)
+    return command
 
 
 def _filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -139,10 +172,15 @@ def _filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
     "follow-up, and this turn is appended to it.",
 )
 @_filter_options
+@_llm_options
 @_corpus_option
 @_index_option
 @_reports_errors
 def ask_command(
+    llm: str | None,
+    model: str | None,
+    base_url: str | None,
+    guard: bool | None,
     question: str,
     k: int | None,
     as_json: bool,
@@ -158,12 +196,32 @@ def ask_command(
     from askcases.filters import make_filters
     from askcases.followups import append_history, load_history, resolved_questions
 
-    settings = _settings(corpus_dir=corpus_dir, index_dir=index_dir, k=k)
+    settings = _settings(
+        corpus_dir=corpus_dir,
+        index_dir=index_dir,
+        k=k,
+        llm=llm,
+        model=model,
+        base_url=base_url,
+        guard=guard,
+    )
     filters = make_filters(since, until, doc_ids)
     history = resolved_questions(load_history(history_file)) if history_file else []
     assistant = Assistant(settings)
     assistant.check()
-    answer = assistant.ask(question, filters=filters, history=history).to_json()
+    streamed = False
+    final = None
+    for part in assistant.ask_stream(question, filters=filters, history=history):
+        if isinstance(part, str):
+            if not as_json:
+                click.echo(part, nl=False)
+                streamed = True
+        else:
+            final = part
+    assert final is not None
+    answer = final.to_json()
+    if streamed:
+        click.echo("\n")
     if history_file is not None:
         append_history(
             history_file,
@@ -176,17 +234,22 @@ def ask_command(
     if as_json:
         click.echo(json.dumps(answer, ensure_ascii=False, indent=2))
     else:
-        click.echo(render_answer(answer))
+        click.echo(render_answer(answer, show_text=not streamed))
 
 
 @main.command("serve")
 @click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Port (default 7860).")
 @click.option("--no-sync", is_flag=True, help="Do not bring the index up to date first.")
+@_llm_options
 @_corpus_option
 @_index_option
 @_reports_errors
 def serve_command(
+    llm: str | None,
+    model: str | None,
+    base_url: str | None,
+    guard: bool | None,
     host: str | None,
     port: int | None,
     no_sync: bool,
@@ -198,7 +261,16 @@ def serve_command(
     from askcases.index import sync_index
     from askcases.web import serve
 
-    settings = _settings(corpus_dir=corpus_dir, index_dir=index_dir, host=host, port=port)
+    settings = _settings(
+        corpus_dir=corpus_dir,
+        index_dir=index_dir,
+        host=host,
+        port=port,
+        llm=llm,
+        model=model,
+        base_url=base_url,
+        guard=True if guard is None else guard,
+    )
     assistant = Assistant(settings)
     if not no_sync:
         report = sync_index(
@@ -241,17 +313,28 @@ def serve_command(
     is_flag=True,
     help="Fit the refusal model on the tuning part of the questions and save it first.",
 )
+@click.option(
+    "--grounding",
+    is_flag=True,
+    help="Check the grounding verifier on eval/grounding_pairs.jsonl instead.",
+)
 @click.option("--k", type=int, default=None, help="Passages to retrieve per question.")
 @_filter_options
+@_llm_options
 @_corpus_option
 @_index_option
 @_reports_errors
 def eval_command(
+    llm: str | None,
+    model: str | None,
+    base_url: str | None,
+    guard: bool | None,
     questions_file: Path | None,
     json_out: Path | None,
     thresholds_file: Path | None,
     compare: bool,
     calibrate: bool,
+    grounding: bool,
     k: int | None,
     since: str | None,
     until: str | None,
@@ -264,7 +347,26 @@ def eval_command(
     from askcases.assistant import Assistant
     from askcases.filters import make_filters
 
-    settings = _settings(corpus_dir=corpus_dir, index_dir=index_dir, k=k)
+    settings = _settings(
+        corpus_dir=corpus_dir,
+        index_dir=index_dir,
+        k=k,
+        llm=llm,
+        model=model,
+        base_url=base_url,
+        guard=guard,
+    )
+    if grounding:
+        from askcases.embeddings import MiniLMEmbeddings
+        from askcases.grounding import GroundingVerifier
+
+        verifier = GroundingVerifier(MiniLMEmbeddings(settings.precision, settings.batch_size))
+        result = evaluate.grounding_check(verifier, evaluate.default_pairs_file(), calibrate)
+        for key, value in result.items():
+            click.echo(
+                f"{key:<20} {value:.3f}" if isinstance(value, float) else f"{key:<20} {value}"
+            )
+        return
     filters = make_filters(since, until, doc_ids)
     questions = evaluate.load_questions(questions_file or evaluate.default_questions_file())
     assistant = Assistant(settings)
@@ -276,8 +378,8 @@ def eval_command(
             _write_json(json_out, table)
         return
     if calibrate:
-        model = evaluate.calibrate(assistant, questions, settings.refusal_model)
-        click.echo(f"refusal model fitted on {model.fitted_on}; saved to {settings.refusal_model}")
+        fitted = evaluate.calibrate(assistant, questions, settings.refusal_model)
+        click.echo(f"refusal model fitted on {fitted.fitted_on}; saved to {settings.refusal_model}")
     report = evaluate.run_eval(assistant, questions, filters=filters)
     click.echo(evaluate.format_report(report))
     if json_out is not None:

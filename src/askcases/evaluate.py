@@ -20,6 +20,14 @@ from askcases.answer import Answer
 from askcases.calibration import RefusalModel, fit_refusal_model
 from askcases.errors import EvalGateError, UsageError
 from askcases.filters import Filters
+from askcases.grounding import (
+    GroundingVerifier,
+    fit_threshold,
+    load_pairs,
+    pair_accuracy,
+    pair_verdicts,
+    save_threshold,
+)
 from askcases.settings import project_root
 
 RECALL_DEPTH = 5
@@ -31,6 +39,8 @@ FIGURES = (
     "refusal_accuracy",
     "false_refusal_rate",
     "citation_coverage",
+    "grounded_rate",
+    "unsupported_numbers",
     "latency_p50_ms",
     "latency_p95_ms",
 )
@@ -150,6 +160,8 @@ def figures(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "citation_coverage": (
             sum(r["cited_sentences"] for r in rows) / sentences if sentences else 1.0
         ),
+        "grounded_rate": _mean([r["grounded_rate"] for r in rows if not r["refused"]]),
+        "unsupported_numbers": sum(len(r["unsupported_numbers"]) for r in rows),
         "latency_p50_ms": percentile(latencies, 50),
         "latency_p95_ms": percentile(latencies, 95),
     }
@@ -196,11 +208,16 @@ def run_eval(
                 "sentences": n_sentences,
                 "evidence": float(answer.extra.get("evidence", 0.0)),
                 "features": answer.extra.get("features"),
+                "grounded_rate": float(answer.extra.get("grounding", {}).get("grounded_rate", 1.0)),
+                "unsupported_numbers": list(
+                    answer.extra.get("grounding", {}).get("unsupported_numbers", [])
+                ),
                 "top_docs": [p.doc_id for p in answer.passages[:RECALL_DEPTH]],
                 "latency_ms": float(answer.extra.get("elapsed_ms", 0.0)),
             }
         )
     report = figures(rows)
+    report["backend"] = getattr(getattr(assistant, "settings", None), "llm", "extractive")
     report["splits"] = {
         name: figures([r for r in rows if r["split"] == name]) for name in ("tuning", "held_out")
     }
@@ -239,6 +256,38 @@ def calibrate(
     return model
 
 
+def default_pairs_file() -> Path:
+    return project_root() / "eval" / "grounding_pairs.jsonl"
+
+
+def grounding_check(
+    verifier: GroundingVerifier, pairs_file: Path, calibrate: bool = False
+) -> dict[str, Any]:
+    """Accuracy of the grounding verifier on labelled pairs, tuning and held-out parts apart;
+    with `calibrate`, the threshold is first refitted on the tuning part and saved."""
+    pairs = load_pairs(pairs_file)
+    verdicts = pair_verdicts(verifier, pairs)
+    labels = [bool(p["supported"]) for p in pairs]
+    parts = {
+        name: [i for i, p in enumerate(pairs) if split_of(p["id"]) == name]
+        for name in ("tuning", "held_out")
+    }
+    if calibrate:
+        tuning = parts["tuning"]
+        verifier.threshold = fit_threshold(
+            [verdicts[i] for i in tuning], [labels[i] for i in tuning]
+        )
+        save_threshold(verifier.threshold, f"{len(tuning)} tuning pairs of {len(pairs)}")
+    result: dict[str, Any] = {"threshold": verifier.threshold, "n_pairs": len(pairs)}
+    for name, idx in parts.items():
+        result[f"{name}_accuracy"] = pair_accuracy(
+            [verdicts[i] for i in idx], [labels[i] for i in idx], verifier.threshold
+        )
+        result[f"{name}_pairs"] = len(idx)
+    result["accuracy"] = pair_accuracy(verdicts, labels, verifier.threshold)
+    return result
+
+
 def format_report(report: dict[str, Any]) -> str:
     """The figures as a table (all questions, tuning part, held-out part), then the misses."""
     splits = report.get("splits", {})
@@ -248,7 +297,14 @@ def format_report(report: dict[str, Any]) -> str:
     lines.append(f"{'n_questions':<22}" + "".join(f" {c:>9}" for c in counts))
     for name in FIGURES:
         values = [report[name], *(s[name] for s in splits.values())]
-        shown = [f"{v:.1f}" if name.startswith("latency") else f"{v:.3f}" for v in values]
+        shown = [
+            f"{v:.1f}"
+            if name.startswith("latency")
+            else str(v)
+            if isinstance(v, int)
+            else f"{v:.3f}"
+            for v in values
+        ]
         lines.append(f"{name:<22}" + "".join(f" {v:>9}" for v in shown))
     misses = [
         r

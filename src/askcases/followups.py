@@ -1,7 +1,7 @@
 """Resolve a follow-up question against the earlier turns, without a language model.
 
 "and how many are there?" after "DVT clinics — who runs them?" becomes "and how many are there
-(DVT clinics runs)?"; "What about Bedfordshire?" after "By how much did Newcastle cut admissions?"
+(DVT clinics)?"; "What about Bedfordshire?" after "By how much did Newcastle cut admissions?"
 becomes "By how much did Bedfordshire cut admissions?". A question that names its own subject is
 left as it is. Leaves out: resolving across more than the previous turn's subject.
 """
@@ -27,10 +27,14 @@ def subject_of(question: str) -> str:
     """The words of a question that say what it is about (no question or function words)."""
     base = question.split(" (", 1)[0] if question.endswith(")") else question
     words = []
+    after_question_word = False
     for match in _WORD.finditer(base):
         word = match.group(0).strip(".,")
         low = word.lower()
-        if low in _QUESTION_WORDS or low in STOPWORDS or low in {"did", "does", "do"}:
+        # "who runs them": the verb after a question word says what was asked, not about what.
+        skip_verb = after_question_word and word.islower() and low not in STOPWORDS
+        after_question_word = low == "who"
+        if low in _QUESTION_WORDS or skip_verb or low in STOPWORDS or low in {"did", "does", "do"}:
             continue
         words.append(word)
     context = question[len(base) :].strip(" ()")

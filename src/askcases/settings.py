@@ -46,6 +46,13 @@ class Settings:
         default_factory=lambda: Path(__file__).with_name("refusal_model.json")
     )
     second_sentence_margin: float = 0.08
+    # Answer back-end: extractive (no LLM), llamacpp (a GGUF file) or openai (a chat endpoint).
+    llm: str = "extractive"
+    model: str | None = None
+    base_url: str | None = None
+    api_key: str | None = None
+    max_tokens: int = 256
+    guard: bool = False  # show the extractive answer beside a generated one that fails checks
     host: str = "127.0.0.1"
     port: int = 7860
 
@@ -61,6 +68,10 @@ _ENV_FIELDS = {
     "ASKCASES_K": ("k", int),
     "ASKCASES_PRECISION": ("precision", str),
     "ASKCASES_HOST": ("host", str),
+    "ASKCASES_LLM": ("llm", str),
+    "ASKCASES_MODEL": ("model", str),
+    "ASKCASES_BASE_URL": ("base_url", str),
+    "OPENAI_API_KEY": ("api_key", str),
     "ASKCASES_PORT": ("port", int),
 }
 
@@ -82,6 +93,8 @@ def load_settings(environ: Mapping[str, str] | None = None, **flags: Any) -> Set
     settings = Settings().replace(**from_env).replace(**flags)
     if settings.precision not in ("auto", "fp32", "bf16"):
         raise UsageError(f"precision {settings.precision!r} is not one of auto, fp32, bf16")
+    if settings.llm not in ("extractive", "llamacpp", "openai"):
+        raise UsageError(f"--llm {settings.llm!r} is not one of extractive, llamacpp, openai")
     if settings.k < 1:
         raise UsageError(f"k must be at least 1, got {settings.k}")
     return settings

@@ -10,6 +10,7 @@ import os
 import re
 import sys
 import traceback
+from collections.abc import Iterator
 from typing import Any
 
 from askcases.assistant import Assistant
@@ -37,6 +38,16 @@ def render_markdown(answer: dict[str, Any]) -> str:
     if answer.get("resolved_question") and answer["resolved_question"] != answer.get("question"):
         parts.append(f"*Read as: {as_text(answer['resolved_question'])}*")
     parts.append(as_text(answer["answer"]))
+    for verdict in (answer.get("grounding") or {}).get("sentences", []):
+        if not verdict["supported"]:
+            numbers = verdict["unsupported_numbers"]
+            why = f" (numbers not in the cited passages: {', '.join(numbers)})" if numbers else ""
+            parts.append(
+                f"⚠ **Not supported by its citations**{as_text(why)}: {as_text(verdict['text'])}"
+            )
+    guard = answer.get("guard")
+    if guard:
+        parts.append(f"⚠ {as_text(guard['note'])}\n\n{as_text(guard['extractive']['answer'])}")
     if answer["citations"]:
         parts.append("**Sources**")
         for c in answer["citations"]:
@@ -92,25 +103,33 @@ def build_app(assistant: Assistant) -> Any:
         since: str,
         until: str,
         doc_ids: list[str] | None,
-    ) -> tuple[str, list[dict[str, Any]], list[str]]:
+    ) -> Iterator[tuple[str, list[dict[str, Any]], list[str]]]:
         question = (question or "").strip()
         if not question:
-            return "", chat, asked
+            yield "", chat, asked
+            return
+        user = {"role": "user", "content": as_text(question)}
+        written = ""
         try:
             filters = make_filters(since or None, until or None, doc_ids or [])
-            answer = assistant.ask(question, filters=filters, history=asked).to_json()
-            reply = render_markdown(answer)
-            asked = [*asked, answer["resolved_question"]]
+            for part in assistant.ask_stream(question, filters=filters, history=asked):
+                if isinstance(part, str):
+                    written += part
+                    yield (
+                        "",
+                        [*chat, user, {"role": "assistant", "content": as_text(written)}],
+                        asked,
+                    )
+                else:
+                    answer = part.to_json()
+                    reply = render_markdown(answer)
+                    asked = [*asked, answer["resolved_question"]]
         except AskcasesError as exc:
             reply = f"⚠ {as_text(str(exc))}"
         except Exception as exc:  # one bad question must not take the chat down
             traceback.print_exc(file=sys.stderr)
             reply = f"⚠ Something went wrong answering that ({type(exc).__name__}); it was logged."
-        turn = [
-            {"role": "user", "content": as_text(question)},
-            {"role": "assistant", "content": reply},
-        ]
-        return "", [*chat, *turn], asked
+        yield "", [*chat, user, {"role": "assistant", "content": reply}], asked
 
     with gr.Blocks(title="askcases") as app:
         gr.Markdown(
