@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: help venv local-llm index serve test lint eval baseline clean
+.PHONY: help venv browser local-llm index serve test lint eval baseline clean
 
 help:
 	@echo "make serve   - install, index corpus/ if needed, start the web chat on http://127.0.0.1:7860"
@@ -38,6 +38,11 @@ $(LLM_STAMP): $(STAMP)
 
 venv: $(STAMP)
 
+# The browser tests drive Debian's Chromium (Playwright's own browser download is not used).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
 local-llm: $(LLM_STAMP)
 
 index: venv
@@ -55,7 +60,7 @@ eval: venv
 	$(BIN)/askcases index --quiet
 	$(BIN)/askcases eval --json eval/last-run.json --check eval/thresholds.json
 
-test: lint local-llm
+test: lint local-llm browser
 	$(BIN)/pytest -q
 	$(MAKE) --no-print-directory eval
 

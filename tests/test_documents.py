@@ -161,7 +161,8 @@ def test_markdown_article_loses_markup(tmp_path: Path) -> None:
         ("blank.txt", b"  \n\n \n", "is empty"),
         ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a text file"),
         ("chrome-only.txt", b"Log In\nShare this page\n", "no article text"),
-        ("scan.pdf", b"%PDF-1.4", "unsupported file type .pdf"),
+        ("scan.pdf", b"%PDF-1.4 not really", "is not a readable PDF"),
+        ("slides.pptx", b"PK\x03\x04", "unsupported file type .pptx"),
     ],
 )
 def test_unusable_files_are_rejected_by_name(
@@ -191,3 +192,40 @@ def test_content_hash_follows_the_text_not_the_whitespace(tmp_path: Path) -> Non
     assert first.content_hash == load_article(b).content_hash
     a.write_text("Title here\n\nSome other text about the service.\n", encoding="utf-8")
     assert load_article(a).content_hash != first.content_hash
+
+
+def _pdf(path: Path, paragraphs: list[str], password: str | None = None) -> Path:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    for paragraph in paragraphs:
+        pdf.multi_cell(0, 6, paragraph)
+        pdf.ln(4)
+    if password:
+        pdf.set_encryption(owner_password=password, user_password=password)
+    pdf.output(str(path))
+    return path
+
+
+def test_pdf_article_text_is_read(tmp_path: Path) -> None:
+    path = _pdf(
+        tmp_path / "falls-service.pdf",
+        [
+            "Falls service cuts ambulance call-outs",
+            "A community falls service in Exeter cut ambulance call-outs by 30 per cent in its "
+            "first year, working with the local ambulance trust and GP practices across the city.",
+        ],
+    )
+    article = load_article(path)
+    assert article.title == "Falls service cuts ambulance call-outs"
+    assert "cut ambulance call-outs by 30 per cent in its first year" in " ".join(
+        article.text.split()
+    )
+
+
+def test_encrypted_pdf_is_rejected_with_what_to_do(tmp_path: Path) -> None:
+    path = _pdf(tmp_path / "locked.pdf", ["Secret title", "Secret text."], password="s3cret")
+    with pytest.raises(ArticleError, match="locked.pdf: is an encrypted PDF; save it without"):
+        load_article(path)

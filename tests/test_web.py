@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
+from askcases.render import answer_markdown as render_markdown
+from askcases.render import as_text
 from askcases.settings import Settings
-from askcases.web import as_text, render_markdown
 
 
 def _free_port() -> int:

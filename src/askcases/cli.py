@@ -392,3 +392,46 @@ def eval_command(
 def _write_json(path: Path, data: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", "utf-8")
+
+
+@main.command("feedback")
+@click.option(
+    "--csv",
+    "csv_out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Write every piece of feedback to this CSV file.",
+)
+@_index_option
+@_reports_errors
+def feedback_command(csv_out: Path, index_dir: Path | None) -> None:
+    """Export the thumbs up/down given in the web chat."""
+    from askcases.feedback import FeedbackStore
+
+    settings = _settings(index_dir=index_dir)
+    count = FeedbackStore(settings.index_dir).export_csv(csv_out)
+    click.echo(f"wrote {count} feedback rows to {csv_out}")
+
+
+@main.command("adduser")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["admin", "editor"]), required=True)
+@click.option("--password", default=None, help="Asked for when not given.")
+@click.option(
+    "--users",
+    "users_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The users file (default ASKCASES_USERS).",
+)
+@_reports_errors
+def adduser_command(name: str, role: str, password: str | None, users_file: Path | None) -> None:
+    """Add a user who may sign in to the web chat (admins may also add and remove articles)."""
+    from askcases.errors import UsageError
+    from askcases.users import add_user
+
+    settings = _settings(users_file=users_file)
+    if settings.users_file is None:
+        raise UsageError("say where the users file is: --users FILE or ASKCASES_USERS")
+    add_user(settings.users_file, name, role, password)
+    click.echo(f"{name} ({role}) can now sign in; users file: {settings.users_file}")

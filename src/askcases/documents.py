@@ -1,6 +1,6 @@
 """Load an article file, clean the site chrome from it, and find its title, date and hash.
 
-Leaves out: PDF (a later format), language detection, and any network look-up.
+Leaves out: scanned PDFs (no OCR), language detection, and any network look-up.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from askcases.errors import ArticleError
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
 CLEANER_VERSION = "1"
 
 
@@ -101,6 +101,39 @@ def _markdown_to_lines(raw: str) -> list[str]:
         line = re.sub(r"(\*\*|__)(.+?)\1", r"\2", line)
         lines.append(line)
     return lines
+
+
+def _pdf_to_lines(data: bytes) -> list[str]:
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ArticleError("is an encrypted PDF; save it without a password and add it again")
+        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    except ArticleError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise ArticleError(f"is not a readable PDF ({type(exc).__name__})") from None
+    # PDF text breaks lines inside paragraphs; a blank line or a short line ends a paragraph.
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in _plain_lines(text):
+        if not line:
+            if current:
+                paragraphs.append(" ".join(current))
+                current = []
+            continue
+        current.append(line)
+        if len(line) < 60 or line.endswith((".", ":", "?", "!")) and len(line) < 80:
+            paragraphs.append(" ".join(current))
+            current = []
+    if current:
+        paragraphs.append(" ".join(current))
+    return paragraphs
 
 
 def _html_to_lines(raw: str) -> tuple[list[str], str | None]:
@@ -206,13 +239,16 @@ def load_article(path: Path) -> Article:
     except OSError as exc:
         raise ArticleError(f"{path.name}: cannot be read ({exc.strerror or exc})") from None
     try:
-        raw = _decode(data)
-        if suffix in (".html", ".htm"):
-            lines, _ = _html_to_lines(raw)
+        if suffix == ".pdf":
+            if not data.strip():
+                raise ArticleError("is empty")
+            lines = _pdf_to_lines(data)
+        elif suffix in (".html", ".htm"):
+            lines, _ = _html_to_lines(_decode(data))
         elif suffix == ".md":
-            lines = _markdown_to_lines(raw)
+            lines = _markdown_to_lines(_decode(data))
         else:
-            lines = _plain_lines(raw)
+            lines = _plain_lines(_decode(data))
         cleaned = clean_article_text(lines)
     except ArticleError as exc:
         raise ArticleError(f"{path.name}: {exc}") from None

@@ -53,6 +53,8 @@ class Settings:
     api_key: str | None = None
     max_tokens: int = 256
     guard: bool = False  # show the extractive answer beside a generated one that fails checks
+    users_file: Path | None = None  # sign-in is required when set
+    max_upload_mb: int = 20
     host: str = "127.0.0.1"
     port: int = 7860
 
@@ -68,6 +70,7 @@ _ENV_FIELDS = {
     "ASKCASES_K": ("k", int),
     "ASKCASES_PRECISION": ("precision", str),
     "ASKCASES_HOST": ("host", str),
+    "ASKCASES_USERS": ("users_file", Path),
     "ASKCASES_LLM": ("llm", str),
     "ASKCASES_MODEL": ("model", str),
     "ASKCASES_BASE_URL": ("base_url", str),
