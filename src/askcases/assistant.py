@@ -72,9 +72,12 @@ class Assistant:
         k: int | None = None,
         filters: Filters | None = None,
         history: list[str] | None = None,
+        backend: str | None = None,
     ) -> Iterator[str | Answer]:
         """The generated answer's text as it is written (nothing for the extractive back-end),
-        then the whole Answer, verified against its citations."""
+        then the whole Answer, verified against its citations. `backend` "extractive" skips the
+        configured language model for this question."""
+        llm = self.settings.llm if backend != "extractive" else "extractive"
         asked = " ".join((question or "").split())
         question = resolve_followup(asked, history or [])
         if not question:
@@ -87,7 +90,7 @@ class Assistant:
         started = time.perf_counter()
         extractive = self._extractive(question, k or self.settings.k, filters)
         answer = extractive
-        if self.settings.llm != "extractive" and not extractive.refused:
+        if llm != "extractive" and not extractive.refused:
             text = ""
             for token in stream_answer(self.settings, question, extractive.passages):
                 text += token
@@ -95,7 +98,7 @@ class Assistant:
             answer = self._generated(question, text, extractive)
         else:
             answer = self._with_grounding(answer, {c.n: c.quote for c in answer.citations})
-        answer.extra["backend"] = self.settings.llm if answer is not extractive else "extractive"
+        answer.extra["backend"] = llm if answer is not extractive else "extractive"
         answer.extra["resolved_question"] = question
         answer.extra["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 1)
         if asked != question:

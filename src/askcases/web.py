@@ -98,6 +98,7 @@ class WebApp:
         since: str,
         until: str,
         doc_ids: list[str] | None,
+        backend: str | None = None,
     ) -> Iterator[tuple[str, list[dict[str, Any]], list[str], dict[str, Any]]]:
         question = (question or "").strip()
         if not question:
@@ -108,7 +109,10 @@ class WebApp:
         answer: dict[str, Any] = {}
         try:
             filters = make_filters(since or None, until or None, doc_ids or [])
-            for part in self.assistant.ask_stream(question, filters=filters, history=asked):
+            parts = self.assistant.ask_stream(
+                question, filters=filters, history=asked, backend=backend
+            )
+            for part in parts:
                 if isinstance(part, str):
                     written += part
                     partial = {"role": "assistant", "content": as_text(written)}
@@ -146,14 +150,21 @@ class WebApp:
             note,
         )
 
-    def export_markdown(self, answer: dict[str, Any]) -> tuple[str, str | None]:
+    def export_markdown(self, answer: dict[str, Any]) -> tuple[str, str | None, str]:
+        """The answer as Markdown for a business case, a file of it, and a status line."""
         if not answer or not answer.get("answer"):
-            return "", None
+            return "", None, ""
         text = business_case_markdown(answer)
         folder = Path(tempfile.mkdtemp(prefix="askcases-"))
         path = folder / "askcases-answer.md"
         path.write_text(text, encoding="utf-8")
-        return text, str(path)
+        sources = len(answer.get("citations", []))
+        status = (
+            f"“{as_text(answer['question'])}”: {'refused' if answer['refused'] else 'answered'} "
+            f"by the {answer.get('backend', 'extractive')} back-end in "
+            f"{answer.get('elapsed_ms', 0):.0f} ms, {sources} source{'s' if sources != 1 else ''}"
+        )
+        return text, str(path), status
 
     def give_feedback(
         self, answer: dict[str, Any], rating: int, comment: str, username: str | None
@@ -292,6 +303,16 @@ def build_app(assistant: Assistant) -> Any:
                                 label="Only these articles",
                                 elem_id="articles",
                             )
+                        backends = ["extractive"]
+                        if web.settings.llm != "extractive":
+                            backends.append(web.settings.llm)
+                        backend = gr.Radio(
+                            backends,
+                            value=backends[-1],
+                            label="Answer written by",
+                            visible=len(backends) > 1,
+                            elem_id="backend",
+                        )
                         gr.Examples(EXAMPLES, inputs=box)
                         with gr.Row():
                             up = gr.Button("Helpful", elem_id="thumbs-up", scale=1)
@@ -302,6 +323,7 @@ def build_app(assistant: Assistant) -> Any:
                                 scale=4,
                                 elem_id="comment",
                             )
+                        answered = gr.Markdown(elem_id="answer-status")
                         thanks = gr.Markdown(elem_id="feedback-status")
                         with gr.Accordion("Copy for a business case", open=False):
                             markdown = gr.Textbox(
@@ -350,13 +372,16 @@ def build_app(assistant: Assistant) -> Any:
                     elem_id="feedback",
                 )
 
-        inputs = [box, chat, asked, since, until, docs]
+        inputs = [box, chat, asked, since, until, docs, backend]
         outputs = [box, chat, asked, last]
         for trigger in (box.submit, send.click):
             trigger(web.respond, inputs, outputs, api_visibility="private").then(
                 new_sources, [last], [sources, article], api_visibility="private"
             ).then(None, None, None, js=SCROLL_TO_SPAN).then(
-                web.export_markdown, [last], [markdown, download], api_visibility="private"
+                web.export_markdown,
+                [last],
+                [markdown, download, answered],
+                api_visibility="private",
             )
         clear.click(
             lambda: ("", [], [], {}, gr.update(choices=[], value=None), "", "", None),
