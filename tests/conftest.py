@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -59,3 +64,59 @@ def fresh_corpus(tmp_path: Path) -> Settings:
     """Settings over a private copy of the corpus and an empty index directory."""
     shutil.copytree(CORPUS, tmp_path / "corpus")
     return make_settings(tmp_path)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(
+    command: list[str], port: int, env: dict[str, str] | None = None, seconds: float = 180
+) -> subprocess.Popen[str]:
+    """A real server process, returned once it accepts connections on 127.0.0.1:port."""
+    proc = subprocess.Popen(
+        command,
+        env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"{' '.join(command[:4])} exited with {proc.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return proc
+        except OSError:
+            time.sleep(0.5)
+    proc.kill()
+    raise AssertionError(f"{' '.join(command[:4])} did not start within {seconds} s")
+
+
+def serve_askcases(
+    corpus: Path, index: Path, *args: str, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[str], str]:
+    """`askcases serve` over these directories on a free port; (process, URL)."""
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "askcases",
+        "serve",
+        "--port",
+        str(port),
+        "--corpus",
+        str(corpus),
+        "--index",
+        str(index),
+        *args,
+    ]
+    return start_server(command, port, env), f"http://127.0.0.1:{port}/"
+
+
+def stop(proc: subprocess.Popen[str]) -> None:
+    proc.terminate()
+    proc.wait(timeout=30)

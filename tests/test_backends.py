@@ -1,14 +1,12 @@
 import importlib.metadata
 import importlib.util
-import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import free_port, start_server, stop
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
@@ -109,51 +107,30 @@ def test_llamacpp_backend_streams_a_verified_answer(
     assert ("guard" in answer) == bool(failed and not answer["refused"])
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def llama_server() -> Iterator[str]:
     """A real llama.cpp server (llama-cpp-python's) with SmolLM2, on 127.0.0.1."""
     if not HAS_LLAMA:
         pytest.skip("the local-llm extra is not installed")
-    port = _free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "llama_cpp.server",
-            "--model",
-            smollm2_path(),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--model_alias",
-            "smollm2",
-            "--n_ctx",
-            "4096",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ},
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        raise AssertionError("llama.cpp server did not start")
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        smollm2_path(),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--model_alias",
+        "smollm2",
+        "--n_ctx",
+        "4096",
+    ]
+    proc = start_server(command, port, seconds=120)
     yield f"http://127.0.0.1:{port}/v1"
-    proc.terminate()
-    proc.wait(timeout=30)
+    stop(proc)
 
 
 def test_openai_backend_talks_to_a_real_llama_cpp_server(
@@ -173,7 +150,7 @@ def test_openai_backend_talks_to_a_real_llama_cpp_server(
 def test_an_unreachable_endpoint_is_one_clear_error(
     built_settings: Settings, assistant: Assistant
 ) -> None:
-    port = _free_port()
+    port = free_port()
     remote = _assistant(
         built_settings, assistant, llm="openai", model="m", base_url=f"http://127.0.0.1:{port}/v1"
     )

@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import csv
 import importlib.util
-import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CORPUS, make_settings
+from conftest import CORPUS, make_settings, serve_askcases
 
 from askcases.embeddings import MiniLMEmbeddings
 from askcases.index import sync_index
@@ -29,48 +26,10 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _serve(
     root: Path, env_extra: dict[str, str] | None = None, args: tuple[str, ...] = ()
 ) -> tuple[subprocess.Popen[str], str]:
-    port = _free_port()
-    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", **(env_extra or {})}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "askcases",
-            "serve",
-            "--no-sync",
-            "--port",
-            str(port),
-            "--corpus",
-            str(root / "corpus"),
-            "--index",
-            str(root / "index"),
-            *args,
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError("askcases serve exited")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return proc, f"http://127.0.0.1:{port}/"
-        except OSError:
-            time.sleep(0.5)
-    proc.kill()
-    raise AssertionError("askcases serve did not start")
+    return serve_askcases(root / "corpus", root / "index", "--no-sync", *args, env=env_extra)
 
 
 @pytest.fixture(scope="module")
@@ -306,6 +265,9 @@ def test_the_answer_back_end_can_be_chosen(
         assert "Not supported by its citations" in generated or "[1]" in generated
         page.click("#backend label:has-text('extractive')")
         page.click("#new-conversation")
+        page.wait_for_function(
+            "() => document.querySelector('#answer-status').innerText.trim() === ''"
+        )
         _ask(page, "Who runs the community DVT clinics in BNSSG?")
         assert "The centres are run by GP Care" in page.inner_text("#chat")
     finally:

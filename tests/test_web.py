@@ -1,64 +1,21 @@
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from conftest import serve_askcases, stop
 
 from askcases.render import answer_markdown as render_markdown
 from askcases.render import as_text
 from askcases.settings import Settings
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(built_settings: Settings) -> Iterator[str]:
     """`askcases serve` in its own process on a free port of 127.0.0.1."""
-    port = _free_port()
-    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "askcases",
-            "serve",
-            "--port",
-            str(port),
-            "--corpus",
-            str(built_settings.corpus_dir),
-            "--index",
-            str(built_settings.index_dir),
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"server exited: {proc.stdout.read() if proc.stdout else ''}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        raise AssertionError("server did not start within 180 s")
+    proc, url = serve_askcases(built_settings.corpus_dir, built_settings.index_dir)
     yield url
-    proc.terminate()
-    proc.wait(timeout=30)
+    stop(proc)
 
 
 def _client(url: str) -> Any:

@@ -384,9 +384,9 @@ def build_app(assistant: Assistant) -> Any:
                 api_visibility="private",
             )
         clear.click(
-            lambda: ("", [], [], {}, gr.update(choices=[], value=None), "", "", None),
+            lambda: ("", [], [], {}, gr.update(choices=[], value=None), "", "", None, ""),
             None,
-            [box, chat, asked, last, sources, article, markdown, download],
+            [box, chat, asked, last, sources, article, markdown, download, answered],
             api_visibility="private",
         )
         sources.change(web.open_source, [last, sources], [article], api_visibility="private").then(
