@@ -99,6 +99,22 @@ def test_opening_a_citation_highlights_the_quoted_span(site: tuple[str, Path], p
     )
 
 
+def test_clicking_a_marker_in_the_answer_opens_that_source(
+    site: tuple[str, Path], page: Any
+) -> None:
+    page.goto(site[0])
+    _ask(page, "What do the case studies say about Barnet's gynaecology service?")
+    markers = page.query_selector_all("#chat code")
+    assert [m.inner_text() for m in markers][:2] == ["[1]", "[2]"]
+    first = page.inner_text("#article mark")
+    markers[1].click()
+    page.wait_for_function(
+        "first => document.querySelector('#article mark').innerText !== first", arg=first
+    )
+    second = page.inner_text("#article mark")
+    assert "400" in first and "400" in second and first != second
+
+
 def _upload(page: Any, path: Path) -> str:
     page.click("button[role=tab]:has-text('Library')")
     page.set_input_files("#upload input[type=file]", str(path))

@@ -21,7 +21,8 @@ def answer_markdown(answer: dict[str, Any]) -> str:
     parts = []
     if answer.get("resolved_question") and answer["resolved_question"] != answer.get("question"):
         parts.append(f"*Read as: {as_text(answer['resolved_question'])}*")
-    parts.append(as_text(answer["answer"]))
+    # Each [n] marker becomes a small code element that the page makes clickable.
+    parts.append(re.sub(r"\\\[(\d+)\\\]", r"`[\1]`", as_text(answer["answer"])))
     for verdict in (answer.get("grounding") or {}).get("sentences", []):
         if not verdict["supported"]:
             numbers = verdict["unsupported_numbers"]

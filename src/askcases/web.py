@@ -44,6 +44,19 @@ SCROLL_TO_SPAN = (
     "() => { setTimeout(() => { const m = document.querySelector('#article mark');"
     " if (m) m.scrollIntoView({block: 'center'}); }, 50); }"
 )
+# A click on a citation marker in the chat opens that source (the n-th of the Sources list).
+OPEN_MARKER = """
+() => {
+  document.addEventListener('click', (event) => {
+    const marker = event.target.closest('#chat code');
+    const found = marker && marker.innerText.trim().match(/^\\[(\\d+)\\]$/);
+    if (!found) return;
+    const inputs = document.querySelectorAll('#sources input');
+    const choice = inputs[Number(found[1]) - 1];
+    if (choice) choice.click();
+  });
+}
+"""
 LIBRARY_COLUMNS = ["title", "date", "doc_id", "chunks", "indexed_at"]
 FEEDBACK_COLUMNS = ["created_at", "rating", "comment", "question", "username"]
 
@@ -242,7 +255,11 @@ def build_app(assistant: Assistant) -> Any:
         """
         return web.ask_json(question, since, until, doc_ids, history)
 
-    def add_articles(files: list[str], request: gr.Request) -> str:
+    def add_articles(
+        files: list[str],
+        request: gr.Request,
+        progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 (Gradio injects it)
+    ) -> str:
         """Add or replace articles (.txt, .md, .html, .pdf); admins only when sign-in is on."""
         return web.add_articles(files, username(request))
 
@@ -450,6 +467,7 @@ def serve(assistant: Assistant) -> None:
         show_error=False,
         quiet=True,
         css=CSS,
+        js=OPEN_MARKER,
         auth=web.check_login if web.users is not None else None,
         auth_message="Sign in with your askcases user name and password.",
     )
