@@ -372,8 +372,10 @@ def eval_command(
     assistant = Assistant(settings)
     assistant.check()
     if compare:
-        table = evaluate.compare_retrievers(assistant, questions, filters)
-        click.echo(evaluate.format_comparison(table))
+        from askcases.comparison import compare_retrievers, format_comparison
+
+        table = compare_retrievers(assistant, questions, filters)
+        click.echo(format_comparison(table))
         if json_out is not None:
             _write_json(json_out, table)
         return
