@@ -60,6 +60,7 @@ lint: venv
 eval: venv
 	$(BIN)/askcases index --quiet
 	$(BIN)/askcases eval --json eval/last-run.json --check eval/thresholds.json
+	$(BIN)/askcases eval --outcomes
 
 test: lint local-llm browser
 	$(BIN)/pytest -q

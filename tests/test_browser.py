@@ -289,3 +289,17 @@ def test_the_answer_back_end_can_be_chosen(
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_outcomes_tab_lists_charts_and_opens_each_result(site: tuple[str, Path], page: Any) -> None:
+    page.goto(site[0])
+    page.click("button[role=tab]:has-text('Outcomes')")
+    page.locator("#outcomes span.text", has_text="Wigan").first.click()
+    mark = page.wait_for_selector("#outcome-article mark", timeout=30_000)
+    assert "from 56 days to 12 days" in mark.inner_text()
+    assert page.query_selector("#outcome-chart svg, #outcome-chart canvas") is not None
+    page.locator("#outcome-place input, #outcome-place textarea").first.fill("Plymouth")
+    page.wait_for_function(
+        "() => !document.querySelector('#outcomes').innerText.includes('Wigan')", timeout=30_000
+    )
+    assert "54" in page.inner_text("#outcomes")

@@ -13,10 +13,11 @@ from askcases.backends import NOT_COVERED, stream_answer
 from askcases.calibration import load_refusal_model
 from askcases.embeddings import MiniLMEmbeddings
 from askcases.errors import UsageError
-from askcases.filters import Filters
+from askcases.filters import Filters, date_number
 from askcases.followups import resolve_followup
 from askcases.grounding import GroundingVerifier
 from askcases.index import IndexStore
+from askcases.outcomes import describe_change, filter_outcomes, outcome_measures
 from askcases.retrieve import HybridRetriever, Passage, to_passages
 from askcases.settings import Settings
 
@@ -88,9 +89,10 @@ class Assistant:
                 f"{MAX_QUESTION_CHARS}"
             )
         started = time.perf_counter()
-        extractive = self._extractive(question, k or self.settings.k, filters)
+        from_table = self._from_outcomes(question, filters)
+        extractive = from_table or self._extractive(question, k or self.settings.k, filters)
         answer = extractive
-        if llm != "extractive" and not extractive.refused:
+        if llm != "extractive" and not extractive.refused and from_table is None:
             text = ""
             for token in stream_answer(self.settings, question, extractive.passages):
                 text += token
@@ -128,6 +130,68 @@ class Assistant:
         if answer.refused and filters is not None and filters.active:
             scope = f" (Only articles {filters.describe()} were searched.)"
             answer = dataclasses.replace(answer, answer=answer.answer + scope)
+        return answer
+
+    def _from_outcomes(self, question: str, filters: Filters | None) -> Answer | None:
+        """A "which initiatives reduced ...?" question answered from the outcomes table: each
+        matching outcome, with the sentence that reports it; None when it is no such question
+        or the table has no such outcome."""
+        measures = outcome_measures(question)
+        if not measures:
+            return None
+        rows = filter_outcomes(
+            self.store.outcomes(), measures=measures, doc_ids=filters.doc_ids if filters else ()
+        )
+        if filters is not None and (filters.since or filters.until):
+            low = date_number(filters.since) if filters.since else 0
+            high = date_number(filters.until) if filters.until else 99999999
+            rows = [r for r in rows if r["date"] and low <= date_number(r["date"]) <= high]
+        if not rows:
+            return None
+        by_sentence: dict[tuple[str, int], list[dict[str, Any]]] = {}
+        for row in rows:
+            by_sentence.setdefault((row["doc_id"], row["start"]), []).append(row)
+        citations, passages, lines = [], [], []
+        for n, group in enumerate(by_sentence.values(), start=1):
+            first = group[0]
+            changes = "; ".join(
+                f"{r['measure']} {describe_change(r)}{' ' + r['period'] if r['period'] else ''}"
+                for r in group
+            )
+            lines.append(f"{first['place']} ({changes}): {first['sentence']} [{n}]")
+            citations.append(
+                Citation(
+                    n,
+                    first["doc_id"],
+                    first["title"],
+                    first["date"],
+                    first["sentence"],
+                    first["start"],
+                    first["end"],
+                    n,
+                )
+            )
+            passages.append(
+                Passage(
+                    n,
+                    f"{first['doc_id']}@{first['start']}",
+                    first["doc_id"],
+                    first["title"],
+                    first["date"],
+                    first["sentence"],
+                    first["start"],
+                    first["end"],
+                    1.0,
+                )
+            )
+        answer = Answer(
+            question,
+            "\n".join(lines),
+            False,
+            citations,
+            passages,
+            extra={"answer_type": "outcomes", "measures": measures},
+        )
         return answer
 
     def _with_grounding(self, answer: Answer, cited: dict[int, str]) -> Answer:

@@ -314,6 +314,12 @@ def serve_command(
     help="Fit the refusal model on the tuning part of the questions and save it first.",
 )
 @click.option(
+    "--outcomes",
+    "outcomes_check",
+    is_flag=True,
+    help="Score the outcomes table against eval/outcomes.jsonl instead.",
+)
+@click.option(
     "--grounding",
     is_flag=True,
     help="Check the grounding verifier on eval/grounding_pairs.jsonl instead.",
@@ -334,6 +340,7 @@ def eval_command(
     thresholds_file: Path | None,
     compare: bool,
     calibrate: bool,
+    outcomes_check: bool,
     grounding: bool,
     k: int | None,
     since: str | None,
@@ -356,6 +363,18 @@ def eval_command(
         base_url=base_url,
         guard=guard,
     )
+    if outcomes_check:
+        from askcases.embeddings import MiniLMEmbeddings
+        from askcases.index import IndexStore
+        from askcases.outcomes import format_scores, load_gold, score_outcomes
+
+        store = IndexStore(settings, MiniLMEmbeddings(settings.precision))
+        gold_file = questions_file or evaluate.project_root() / "eval" / "outcomes.jsonl"
+        scores = score_outcomes(store.outcomes(), load_gold(gold_file))
+        click.echo(format_scores(scores))
+        if json_out is not None:
+            _write_json(json_out, scores)
+        return
     if grounding:
         from askcases.embeddings import MiniLMEmbeddings
         from askcases.grounding import GroundingVerifier
@@ -437,3 +456,54 @@ def adduser_command(name: str, role: str, password: str | None, users_file: Path
         raise UsageError("say where the users file is: --users FILE or ASKCASES_USERS")
     add_user(settings.users_file, name, role, password)
     click.echo(f"{name} ({role}) can now sign in; users file: {settings.users_file}")
+
+
+@main.command("outcomes")
+@click.option("--measure", default=None, help="Only this measure (e.g. 'hospital stay').")
+@click.option("--place", default=None, help="Only outcomes in this place (a part of its name).")
+@click.option("--doc", "doc_ids", multiple=True, help="Only this document id (repeatable).")
+@click.option(
+    "--csv",
+    "csv_out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write the rows to this CSV file.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
+@_index_option
+@_reports_errors
+def outcomes_command(
+    measure: str | None,
+    place: str | None,
+    doc_ids: tuple[str, ...],
+    csv_out: Path | None,
+    as_json: bool,
+    index_dir: Path | None,
+) -> None:
+    """Every quantified outcome in the case studies, with the sentence that reports it."""
+    import csv
+
+    from askcases.embeddings import MiniLMEmbeddings
+    from askcases.index import IndexStore
+    from askcases.outcomes import FIELDS, describe_change, filter_outcomes
+
+    settings = _settings(index_dir=index_dir)
+    store = IndexStore(settings, MiniLMEmbeddings(settings.precision))
+    rows = filter_outcomes(store.outcomes(), measure=measure, place=place, doc_ids=doc_ids)
+    columns = ["doc_id", *FIELDS, "start", "end", "sentence"]
+    if csv_out is not None:
+        with csv_out.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(rows)
+        click.echo(f"wrote {len(rows)} outcomes to {csv_out}")
+    elif as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+    else:
+        for r in rows:
+            period = f" {r['period']}" if r["period"] else ""
+            click.echo(
+                f"{r['place']} · {r['service']} · {r['measure']}: {r['direction'] or 'level'} "
+                f"{describe_change(r)}{period} ({r['doc_id']} {r['start']}-{r['end']})"
+            )
+        click.echo(f"{len(rows)} outcomes")

@@ -32,11 +32,13 @@ from askcases.embeddings import DIMENSION, MODEL_NAME
 from askcases.errors import IndexStateError, UsageError
 from askcases.filters import Filters, date_number
 from askcases.keywords import KeywordIndex
+from askcases.outcomes import extract_outcomes
 from askcases.settings import Settings
 
 FORMAT = "askcases-index/2"
 MANIFEST = "manifest.json"
 CHROMA_DIR = "chroma"
+OUTCOMES = "outcomes.json"
 
 
 @dataclass
@@ -154,6 +156,18 @@ class IndexStore:
             )
         self._manifest = (stamp, manifest)
         return manifest
+
+    def outcomes(self) -> list[dict[str, Any]]:
+        """Every quantified outcome of the indexed articles (see askcases.outcomes)."""
+        self.manifest()
+        path = self.settings.index_dir / OUTCOMES
+        if not path.exists():
+            raise IndexStateError(
+                f"the index in {self.settings.index_dir} has no outcomes table; "
+                "run `askcases index`"
+            )
+        rows: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))["rows"]
+        return rows
 
     def glossary(self) -> dict[str, str]:
         """Acronym -> expansion, learned from every indexed article."""
@@ -382,8 +396,29 @@ def sync_index(
             bar.update(len(chunks))
     # A new, empty corpus still leaves a valid (empty) index behind.
     _write_manifest(settings.index_dir, manifest)
+    _write_outcomes(settings.index_dir, articles, indexed)
     report.chunks = sum(int(e["chunks"]) for e in indexed.values())
     return report
+
+
+def _write_outcomes(
+    index_dir: Path, articles: dict[str, Article], indexed: dict[str, dict[str, Any]]
+) -> None:
+    """Refresh index/outcomes.json: the rows of every indexed article (an article whose file is
+    unreadable now keeps the rows of its indexed version)."""
+    previous: list[dict[str, Any]] = []
+    path = index_dir / OUTCOMES
+    if path.exists():
+        previous = json.loads(path.read_text(encoding="utf-8")).get("rows", [])
+    rows = [o.to_dict() for doc_id in sorted(articles) for o in extract_outcomes(articles[doc_id])]
+    rows += [r for r in previous if r["doc_id"] in indexed and r["doc_id"] not in articles]
+    rows.sort(key=lambda r: (r["doc_id"], r["start"], r["measure"]))
+    fd, tmp = tempfile.mkstemp(dir=index_dir, prefix=".outcomes-", suffix=".json")
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        json.dump(
+            {"format": "askcases-outcomes/1", "rows": rows}, out, indent=1, ensure_ascii=False
+        )
+    os.replace(tmp, path)
 
 
 def import_articles(paths: list[Path], corpus_dir: Path) -> tuple[list[Path], list[str]]:

@@ -20,6 +20,7 @@ from askcases.errors import AskcasesError, UsageError
 from askcases.feedback import FeedbackStore
 from askcases.filters import make_filters
 from askcases.library import add_uploads, list_articles, read_article, remove_article
+from askcases.outcomes import change_percent, describe_change, filter_outcomes
 from askcases.render import (
     answer_markdown,
     article_html,
@@ -57,6 +58,17 @@ OPEN_MARKER = """
   });
 }
 """
+OUTCOME_COLUMNS = [
+    "place",
+    "service",
+    "measure",
+    "direction",
+    "change",
+    "period",
+    "doc_id",
+    "start",
+    "end",
+]
 LIBRARY_COLUMNS = ["title", "date", "doc_id", "chunks", "indexed_at"]
 FEEDBACK_COLUMNS = ["created_at", "rating", "comment", "question", "username"]
 
@@ -228,8 +240,58 @@ class WebApp:
             return f"⚠ {as_text(str(exc))}"
         return f"Removed {as_text(doc_id)}. {as_text(report.summary())}"
 
+    def outcome_rows(self, measure: str | None = None, place: str | None = None) -> list[list[Any]]:
+        try:
+            rows = filter_outcomes(
+                self.assistant.store.outcomes(), measure=measure or None, place=place or None
+            )
+        except AskcasesError:
+            return []
+        return [
+            [r[c] if c != "change" else describe_change(r) for c in OUTCOME_COLUMNS] for r in rows
+        ]
+
+    def outcome_chart(self) -> list[dict[str, Any]]:
+        """One bar per outcome whose change reads as a percentage, named by place and source."""
+        try:
+            rows = self.assistant.store.outcomes()
+        except AskcasesError:
+            return []
+        bars = []
+        for r in rows:
+            change = change_percent(r)
+            if change is not None:
+                label = f"{r['place']} · {r['doc_id']} · {r['start']}"
+                bars.append({"initiative": label, "change %": change, "measure": r["measure"]})
+        return bars
+
+    def open_outcome(self, table: Any, selected: int | None) -> str:
+        """The article of the chosen outcome row, its sentence marked."""
+        try:
+            rows = table.values.tolist() if hasattr(table, "values") else list(table or [])
+            row = dict(zip(OUTCOME_COLUMNS, rows[int(selected or 0)], strict=True))
+            article, current = read_article(self.settings, self.assistant.store, row["doc_id"])
+        except (AskcasesError, IndexError, ValueError, TypeError):
+            return "<p>Choose an outcome row to read it in its article.</p>"
+        note = "" if current else "This article changed after it was indexed; run askcases index."
+        return article_html(
+            article.title,
+            article.date,
+            article.doc_id,
+            article.text,
+            int(row["start"]),
+            int(row["end"]),
+            note,
+        )
+
     def article_choices(self) -> list[tuple[str, str]]:
         return [(f"{r[0]} ({r[2]})", r[2]) for r in self.library_rows()]
+
+
+def _frame(bars: list[dict[str, Any]]) -> Any:
+    import pandas as pd
+
+    return pd.DataFrame(bars, columns=["initiative", "change %", "measure"])
 
 
 def build_app(assistant: Assistant) -> Any:
@@ -267,13 +329,15 @@ def build_app(assistant: Assistant) -> Any:
         """Remove an article by document id; admins only when sign-in is on."""
         return web.remove(doc_id, username(request))
 
-    def refresh_library() -> tuple[Any, Any, Any, Any]:
+    def refresh_library() -> tuple[Any, ...]:
         choices = web.article_choices()
         return (
             web.library_rows(),
             gr.update(choices=choices, value=None),
             gr.update(choices=choices),
             web.feedback_rows(),
+            web.outcome_rows(),
+            _frame(web.outcome_chart()),
         )
 
     def new_sources(answer: dict[str, Any]) -> tuple[Any, str]:
@@ -360,6 +424,40 @@ def build_app(assistant: Assistant) -> Any:
                             "<p>The cited article opens here, with the quoted span marked.</p>",
                             elem_id="article",
                         )
+            with gr.Tab("Outcomes", id="outcomes-tab"):
+                gr.Markdown(
+                    "Every measured result the case studies report. Sort by a column's header; "
+                    "choose a row to read it in its article."
+                )
+                with gr.Row():
+                    measure_filter = gr.Dropdown(
+                        choices=sorted({r[2] for r in web.outcome_rows()}),
+                        value=None,
+                        label="Measure",
+                        elem_id="outcome-measure",
+                    )
+                    place_filter = gr.Textbox(label="Place", elem_id="outcome-place")
+                outcome_table = gr.Dataframe(
+                    value=web.outcome_rows(),
+                    headers=OUTCOME_COLUMNS,
+                    interactive=False,
+                    elem_id="outcomes",
+                )
+                with gr.Row():
+                    chart = gr.BarPlot(
+                        value=_frame(web.outcome_chart()),
+                        x="initiative",
+                        y="change %",
+                        color="measure",
+                        title="Reported changes (%), by initiative and source",
+                        elem_id="outcome-chart",
+                        x_label_angle=-30,
+                        height=420,
+                    )
+                    outcome_article = gr.HTML(
+                        "<p>Choose an outcome row to read it in its article.</p>",
+                        elem_id="outcome-article",
+                    )
             with gr.Tab("Library", id="library-tab"):
                 table = gr.Dataframe(
                     value=web.library_rows(),
@@ -431,15 +529,28 @@ def build_app(assistant: Assistant) -> Any:
         add.click(add_articles, [upload], [status], api_name="add_articles").then(
             refresh_library,
             None,
-            [table, to_remove, docs, feedback_table],
+            [table, to_remove, docs, feedback_table, outcome_table, chart],
             api_visibility="private",
         )
         remove.click(remove_article_api, [to_remove], [status], api_name="remove_article").then(
             refresh_library,
             None,
-            [table, to_remove, docs, feedback_table],
+            [table, to_remove, docs, feedback_table, outcome_table, chart],
             api_visibility="private",
         )
+        for control in (measure_filter, place_filter):
+            control.change(
+                web.outcome_rows,
+                [measure_filter, place_filter],
+                [outcome_table],
+                api_visibility="private",
+            )
+
+        def chosen(table: Any, event: gr.SelectData) -> str:
+            index = event.index[0] if isinstance(event.index, (list, tuple)) else event.index
+            return web.open_outcome(table, index)
+
+        outcome_table.select(chosen, [outcome_table], [outcome_article], api_visibility="private")
         gr.api(ask, api_name="ask")
     app.askcases = web  # for serve(): the sign-in check
     return app
