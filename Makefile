@@ -9,12 +9,13 @@ export HF_HUB_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: help venv browser local-llm index serve test lint eval baseline clean
+.PHONY: help venv browser local-llm index serve test lint eval baseline bench bench-large clean
 
 help:
 	@echo "make serve   - install, index corpus/ if needed, start the web chat on http://127.0.0.1:7860"
 	@echo "make test    - install (with the local-llm extra), run lint, types, tests and eval gates"
 	@echo "make eval    - run the evaluation questions against index/ and print the figures"
+	@echo "make bench   - benchmark at 1k and 10k chunks beside the tutorial pipeline (BENCHMARKS.md)"
 	@echo "make baseline - retrieval figures: tutorial pipeline, dense, BM25, hybrid and askcases"
 
 # llama-cpp-python builds from source (about 4 minutes on 2 cores). Its native build crashes on
@@ -69,6 +70,12 @@ test: lint local-llm browser
 baseline: venv
 	$(BIN)/askcases index --quiet
 	$(BIN)/askcases eval --compare
+
+bench: venv
+	$(BIN)/python eval/bench.py
+
+bench-large: venv
+	$(BIN)/python eval/bench.py --large
 
 clean:
 	rm -rf $(VENV) index eval/last-run.json

@@ -178,16 +178,39 @@ class IndexStore:
                 glossary.setdefault(acronym, expansion)
         return glossary
 
-    def replace_document(self, doc_id: str, chunks: list[Chunk], doc_hash: str) -> None:
-        """Make a document's chunks exactly `chunks` (none to remove it), on both sides."""
-        self.vectorstore.delete(where={"doc_id": doc_id})
+    def replace_document(
+        self,
+        doc_id: str,
+        chunks: list[Chunk],
+        doc_hash: str,
+        vectors: list[list[float]] | None = None,
+    ) -> None:
+        """Make a document's chunks exactly `chunks` (none to remove it), on both sides;
+        `vectors` are their embeddings when already computed."""
+        if chunks and vectors is None:
+            vectors = self.embeddings.embed_documents([c.text for c in chunks])
+        self.replace_documents([(doc_id, chunks, doc_hash, vectors or [])])
+
+    def replace_documents(
+        self, documents: list[tuple[str, list[Chunk], str, list[list[float]]]]
+    ) -> None:
+        """Several documents at once, (doc_id, chunks, content hash, their vectors) each: one
+        delete and one write on each side."""
+        if not documents:
+            return
+        ids = [doc_id for doc_id, _, _, _ in documents]
+        self.vectorstore.delete(
+            where={"doc_id": {"$in": ids}} if len(ids) > 1 else {"doc_id": ids[0]}
+        )
+        chunks = [(c, h, v) for _, cs, h, vs in documents for c, v in zip(cs, vs, strict=True)]
         if chunks:
-            self.vectorstore.add_texts(
-                texts=[c.text for c in chunks],
-                metadatas=[chunk_metadata(c, doc_hash) for c in chunks],
-                ids=[c.chunk_id for c in chunks],
+            self.vectorstore._collection.upsert(
+                ids=[c.chunk_id for c, _, _ in chunks],
+                embeddings=[v for _, _, v in chunks],
+                documents=[c.text for c, _, _ in chunks],
+                metadatas=[chunk_metadata(c, h) for c, h, _ in chunks],
             )
-        self.keywords.replace_document(doc_id, chunks)
+        self.keywords.replace_documents([(doc_id, cs) for doc_id, cs, _, _ in documents])
 
     def chunk_ids(self) -> dict[str, set[str]]:
         """doc_id -> ids of its chunks in Chroma."""
@@ -376,29 +399,71 @@ def sync_index(
         report.removed += 1
 
     with _progress(sum(len(c) for _, c in to_embed), quiet) as bar:
-        for article, chunks in to_embed:
-            existed = article.doc_id in indexed
-            store.replace_document(article.doc_id, chunks, article.content_hash)
-            indexed[article.doc_id] = {
-                "source": article.source,
-                "title": article.title,
-                "date": article.date,
-                "hash": article.content_hash,
-                "chunks": len(chunks),
-                "acronyms": find_acronyms(article.text),
-                "indexed_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            }
+        for group in _embedding_groups(to_embed):
+            # One embedding call for many documents' chunks: the model batches them by length.
+            flat = [c.text for _, chunks in group for c in chunks]
+            vectors = embeddings.embed_documents(flat) if flat else []
+            offset = 0
+            batch = []
+            for article, chunks in group:
+                batch.append(
+                    (
+                        article.doc_id,
+                        chunks,
+                        article.content_hash,
+                        vectors[offset : offset + len(chunks)],
+                    )
+                )
+                offset += len(chunks)
+            store.replace_documents(batch)
+            for article, chunks in group:
+                _record_document(indexed, report, article, len(chunks))
+                bar.update(len(chunks))
+            # Once per group: a crash before this leaves chunks the manifest does not list,
+            # which the next sync replaces (it deletes a document's chunks before adding them).
             _write_manifest(settings.index_dir, manifest)
-            if existed:
-                report.updated += 1
-            else:
-                report.added += 1
-            bar.update(len(chunks))
     # A new, empty corpus still leaves a valid (empty) index behind.
     _write_manifest(settings.index_dir, manifest)
     _write_outcomes(settings.index_dir, articles, indexed)
     report.chunks = sum(int(e["chunks"]) for e in indexed.values())
     return report
+
+
+EMBED_GROUP = 256  # chunks embedded together
+
+
+def _embedding_groups(
+    to_embed: list[tuple[Article, list[Chunk]]],
+) -> list[list[tuple[Article, list[Chunk]]]]:
+    """Consecutive documents gathered until a group holds about EMBED_GROUP chunks."""
+    groups: list[list[tuple[Article, list[Chunk]]]] = [[]]
+    size = 0
+    for item in to_embed:
+        if size and size + len(item[1]) > EMBED_GROUP:
+            groups.append([])
+            size = 0
+        groups[-1].append(item)
+        size += len(item[1])
+    return [g for g in groups if g]
+
+
+def _record_document(
+    indexed: dict[str, dict[str, Any]], report: SyncReport, article: Article, n_chunks: int
+) -> None:
+    """The manifest entry of a document just stored, and the count it adds to the report."""
+    if article.doc_id in indexed:
+        report.updated += 1
+    else:
+        report.added += 1
+    indexed[article.doc_id] = {
+        "source": article.source,
+        "title": article.title,
+        "date": article.date,
+        "hash": article.content_hash,
+        "chunks": n_chunks,
+        "acronyms": find_acronyms(article.text),
+        "indexed_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
 
 
 def _write_outcomes(

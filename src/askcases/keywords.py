@@ -58,33 +58,40 @@ class KeywordIndex:
 
     def replace_document(self, doc_id: str, chunks: list[Chunk]) -> None:
         """Drop a document's rows and add `chunks` (possibly none) in one transaction."""
+        self.replace_documents([(doc_id, chunks)])
+
+    def replace_documents(self, documents: list[tuple[str, list[Chunk]]]) -> None:
+        """Several documents' rows replaced in one transaction."""
         db = self._db()
         with db:
-            ids = [
-                r[0] for r in db.execute("SELECT chunk_id FROM chunks WHERE doc_id = ?", (doc_id,))
-            ]
-            db.executemany("DELETE FROM chunk_text WHERE chunk_id = ?", [(i,) for i in ids])
-            db.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
-            db.executemany(
-                "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        c.chunk_id,
-                        c.doc_id,
-                        c.title,
-                        c.date or "",
-                        date_number(c.date),
-                        c.start,
-                        c.end,
-                        c.text,
-                    )
-                    for c in chunks
-                ],
-            )
-            db.executemany(
-                "INSERT INTO chunk_text (chunk_id, text) VALUES (?, ?)",
-                [(c.chunk_id, f"{c.title}\n{c.text}") for c in chunks],
-            )
+            for doc_id, chunks in documents:
+                self._replace(db, doc_id, chunks)
+
+    @staticmethod
+    def _replace(db: sqlite3.Connection, doc_id: str, chunks: list[Chunk]) -> None:
+        ids = [r[0] for r in db.execute("SELECT chunk_id FROM chunks WHERE doc_id = ?", (doc_id,))]
+        db.executemany("DELETE FROM chunk_text WHERE chunk_id = ?", [(i,) for i in ids])
+        db.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
+        db.executemany(
+            "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    c.chunk_id,
+                    c.doc_id,
+                    c.title,
+                    c.date or "",
+                    date_number(c.date),
+                    c.start,
+                    c.end,
+                    c.text,
+                )
+                for c in chunks
+            ],
+        )
+        db.executemany(
+            "INSERT INTO chunk_text (chunk_id, text) VALUES (?, ?)",
+            [(c.chunk_id, f"{c.title}\n{c.text}") for c in chunks],
+        )
 
     def chunk_ids(self) -> dict[str, set[str]]:
         ids: dict[str, set[str]] = {}
