@@ -530,6 +530,8 @@ def tutorial_store(corpus_dir: Path, embeddings: Embeddings) -> Any:
     )
     client = chromadb.EphemeralClient(settings=chromadb.config.Settings(anonymized_telemetry=False))
     store = Chroma(collection_name="tutorial", embedding_function=embeddings, client=client)
-    if splits:
-        store.add_documents(splits, ids=[f"t{i}" for i in range(len(splits))])
+    step = client.get_max_batch_size()
+    for first in range(0, len(splits), step):
+        part = splits[first : first + step]
+        store.add_documents(part, ids=[f"t{i}" for i in range(first, first + len(part))])
     return store
