@@ -28,6 +28,7 @@ from askcases.grounding import (
     pair_verdicts,
     save_threshold,
 )
+from askcases.jsonl import read_jsonl
 from askcases.settings import project_root
 
 RECALL_DEPTH = 5
@@ -68,19 +69,9 @@ def fold(text: str) -> str:
 
 def load_questions(path: Path) -> list[dict[str, Any]]:
     """Questions from a JSONL file; a malformed line is an error naming the line."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise UsageError(f"cannot read questions file {path}: {exc.strerror or exc}") from None
     questions = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise UsageError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
-        if not isinstance(row, dict) or not isinstance(row.get("question"), str):
+    for number, row in read_jsonl(path):
+        if not isinstance(row.get("question"), str):
             raise UsageError(f'{path}:{number}: each line needs at least a "question" string')
         row.setdefault("id", f"line{number}")
         row.setdefault("answerable", True)

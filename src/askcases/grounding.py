@@ -20,32 +20,14 @@ from typing import Any
 from langchain_core.embeddings import Embeddings
 
 from askcases.chunking import sentence_spans
-from askcases.questions import content_terms
+from askcases.questions import NUMBER_VALUES, content_terms
 
 DEFAULT_THRESHOLD = 0.6
 THRESHOLD_FILE = Path(__file__).with_name("grounding_threshold.json")
 _MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*,\s*\d+)*\])+")
-_SMALL = {
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "hundred": 100,
-    "thousand": 1000,
-    "dozen": 12,
-}
+# "one" is left out: "one of the ..." is seldom a figure.
+_SMALL = {word: value for word, value in NUMBER_VALUES.items() if word != "one"}
 _AMOUNT = re.compile(
     r"(?P<pound>£\s?)?(?P<num>\d[\d,]*(?:\.\d+)?|\b(?:" + "|".join(_SMALL) + r")\b)"
     r"(?:\s?(?P<scale>million|billion|bn|m|k)\b)?"

@@ -9,7 +9,6 @@ reports. Leaves out: figures in headlines, and figures that describe no service 
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -18,20 +17,10 @@ from typing import Any
 from askcases.chunking import sentence_spans
 from askcases.documents import Article
 from askcases.errors import UsageError
+from askcases.jsonl import read_jsonl
+from askcases.questions import NUMBER_VALUES
 
-_NUMBER_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "twelve": 12,
-}
+_NUMBER_WORDS = {word: value for word, value in NUMBER_VALUES.items() if value <= 12}
 _NUM = r"(?:\d[\d,]*(?:\.\d+)?(?:\s(?:million|billion))?|" + "|".join(_NUMBER_WORDS) + r")"
 _TIME_UNIT = r"(?:hours?|days?|weeks?|months?|years?)"
 FROM_TO = re.compile(
@@ -373,18 +362,8 @@ def filter_outcomes(
 
 def load_gold(path: Path) -> list[dict[str, Any]]:
     """Labelled outcomes, one JSON object a line (see eval/outcomes.jsonl)."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
     rows = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise UsageError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
+    for number, row in read_jsonl(path):
         missing = {"doc_id", "evidence", *FIELDS} - row.keys()
         if missing:
             raise UsageError(f"{path}:{number}: missing {', '.join(sorted(missing))}")
