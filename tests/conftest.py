@@ -21,6 +21,17 @@ REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"
 
 
+# One evaluation question in the eval/questions.jsonl format, for tests that run eval.
+WIGAN_QUESTION = {
+    "id": "w",
+    "question": "How much did Wigan save a year?",
+    "answerable": True,
+    "sources": ["gp-led-health-services-benefits"],
+    "evidence": ["saving £700,000 per year"],
+    "facts": ["£700,000"],
+}
+
+
 class CountingEmbeddings(MiniLMEmbeddings):
     """The real model, counting every text it is asked to embed."""
 

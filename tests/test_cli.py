@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 from click.testing import CliRunner
+from conftest import WIGAN_QUESTION
 
 from askcases.cli import main
 from askcases.settings import Settings
@@ -112,17 +113,7 @@ def test_eval_compare_prints_one_row_per_retriever(
 ) -> None:
     questions = tmp_path / "q.jsonl"
     questions.write_text(
-        json.dumps(
-            {
-                "id": "w",
-                "question": "How much did Wigan save a year?",
-                "answerable": True,
-                "sources": ["gp-led-health-services-benefits"],
-                "evidence": ["saving £700,000 per year"],
-                "facts": ["£700,000"],
-            }
-        )
-        + "\n",
+        json.dumps(WIGAN_QUESTION) + "\n",
         "utf-8",
     )
     result = CliRunner().invoke(

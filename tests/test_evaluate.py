@@ -2,6 +2,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import WIGAN_QUESTION
 
 from askcases.assistant import Assistant
 from askcases.errors import EvalGateError, UsageError
@@ -75,14 +76,7 @@ def test_eval_runs_any_question_file_and_gates_on_thresholds(
 ) -> None:
     path = tmp_path / "mine.jsonl"
     rows = [
-        {
-            "id": "w",
-            "question": "How much did Wigan save a year?",
-            "answerable": True,
-            "sources": ["gp-led-health-services-benefits"],
-            "evidence": ["saving £700,000 per year"],
-            "facts": ["£700,000"],
-        },
+        WIGAN_QUESTION,
         {
             "id": "u",
             "question": "What is the capital of France?",

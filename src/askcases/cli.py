@@ -53,6 +53,7 @@ def _reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _settings(**flags: Any) -> Settings:
+    """Settings from the environment, with the command's flags (None = not given) on top."""
     return load_settings(**flags)
 
 
@@ -177,34 +178,20 @@ def _filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @_index_option
 @_reports_errors
 def ask_command(
-    llm: str | None,
-    model: str | None,
-    base_url: str | None,
-    guard: bool | None,
     question: str,
-    k: int | None,
     as_json: bool,
     history_file: Path | None,
     since: str | None,
     until: str | None,
     doc_ids: tuple[str, ...],
-    corpus_dir: Path | None,
-    index_dir: Path | None,
+    **settings_flags: Any,
 ) -> None:
     """Answer QUESTION from the case studies, citing the passages."""
     from askcases.assistant import Assistant
     from askcases.filters import make_filters
     from askcases.followups import append_history, load_history, resolved_questions
 
-    settings = _settings(
-        corpus_dir=corpus_dir,
-        index_dir=index_dir,
-        k=k,
-        llm=llm,
-        model=model,
-        base_url=base_url,
-        guard=guard,
-    )
+    settings = _settings(**settings_flags)
     filters = make_filters(since, until, doc_ids)
     history = resolved_questions(load_history(history_file)) if history_file else []
     assistant = Assistant(settings)
@@ -245,32 +232,15 @@ def ask_command(
 @_corpus_option
 @_index_option
 @_reports_errors
-def serve_command(
-    llm: str | None,
-    model: str | None,
-    base_url: str | None,
-    guard: bool | None,
-    host: str | None,
-    port: int | None,
-    no_sync: bool,
-    corpus_dir: Path | None,
-    index_dir: Path | None,
-) -> None:
+def serve_command(no_sync: bool, **settings_flags: Any) -> None:
     """Start the web chat (indexing the corpus first if the index is missing or stale)."""
     from askcases.assistant import Assistant
     from askcases.index import sync_index
     from askcases.web import serve
 
-    settings = _settings(
-        corpus_dir=corpus_dir,
-        index_dir=index_dir,
-        host=host,
-        port=port,
-        llm=llm,
-        model=model,
-        base_url=base_url,
-        guard=True if guard is None else guard,
-    )
+    if settings_flags.get("guard") is None:
+        settings_flags["guard"] = True  # the chat guards generated answers unless told not to
+    settings = _settings(**settings_flags)
     assistant = Assistant(settings)
     if not no_sync:
         report = sync_index(
@@ -331,10 +301,6 @@ def serve_command(
 @_index_option
 @_reports_errors
 def eval_command(
-    llm: str | None,
-    model: str | None,
-    base_url: str | None,
-    guard: bool | None,
     questions_file: Path | None,
     json_out: Path | None,
     thresholds_file: Path | None,
@@ -342,27 +308,17 @@ def eval_command(
     calibrate: bool,
     outcomes_check: bool,
     grounding: bool,
-    k: int | None,
     since: str | None,
     until: str | None,
     doc_ids: tuple[str, ...],
-    corpus_dir: Path | None,
-    index_dir: Path | None,
+    **settings_flags: Any,
 ) -> None:
     """Run the evaluation questions and print the figures."""
     from askcases import evaluate
     from askcases.assistant import Assistant
     from askcases.filters import make_filters
 
-    settings = _settings(
-        corpus_dir=corpus_dir,
-        index_dir=index_dir,
-        k=k,
-        llm=llm,
-        model=model,
-        base_url=base_url,
-        guard=guard,
-    )
+    settings = _settings(**settings_flags)
     if outcomes_check:
         from askcases.embeddings import MiniLMEmbeddings
         from askcases.index import IndexStore

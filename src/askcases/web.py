@@ -288,6 +288,13 @@ class WebApp:
         return [(f"{r[0]} ({r[2]})", r[2]) for r in self.library_rows()]
 
 
+def _table(rows: list[list[Any]], headers: list[str], elem_id: str) -> Any:
+    """A read-only table (sortable by its headers in the page)."""
+    import gradio as gr
+
+    return gr.Dataframe(value=rows, headers=headers, interactive=False, elem_id=elem_id)
+
+
 def _frame(bars: list[dict[str, Any]]) -> Any:
     import pandas as pd
 
@@ -437,12 +444,7 @@ def build_app(assistant: Assistant) -> Any:
                         elem_id="outcome-measure",
                     )
                     place_filter = gr.Textbox(label="Place", elem_id="outcome-place")
-                outcome_table = gr.Dataframe(
-                    value=web.outcome_rows(),
-                    headers=OUTCOME_COLUMNS,
-                    interactive=False,
-                    elem_id="outcomes",
-                )
+                outcome_table = _table(web.outcome_rows(), OUTCOME_COLUMNS, "outcomes")
                 with gr.Row():
                     chart = gr.BarPlot(
                         value=_frame(web.outcome_chart()),
@@ -459,12 +461,7 @@ def build_app(assistant: Assistant) -> Any:
                         elem_id="outcome-article",
                     )
             with gr.Tab("Library", id="library-tab"):
-                table = gr.Dataframe(
-                    value=web.library_rows(),
-                    headers=LIBRARY_COLUMNS,
-                    interactive=False,
-                    elem_id="library",
-                )
+                table = _table(web.library_rows(), LIBRARY_COLUMNS, "library")
                 with gr.Row():
                     upload = gr.File(
                         label="Add or replace articles (.txt, .md, .html, .pdf)",
@@ -480,12 +477,7 @@ def build_app(assistant: Assistant) -> Any:
                     remove = gr.Button("Remove from the library", variant="stop", elem_id="remove")
                 status = gr.Markdown(elem_id="library-status")
                 gr.Markdown("### Recent feedback")
-                feedback_table = gr.Dataframe(
-                    value=web.feedback_rows(),
-                    headers=FEEDBACK_COLUMNS,
-                    interactive=False,
-                    elem_id="feedback",
-                )
+                feedback_table = _table(web.feedback_rows(), FEEDBACK_COLUMNS, "feedback")
 
         inputs = [box, chat, asked, since, until, docs, backend]
         outputs = [box, chat, asked, last]
