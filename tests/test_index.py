@@ -157,3 +157,57 @@ def test_interrupted_sync_is_finished_by_the_next_one(fresh_corpus: Settings) ->
     assert report.added == 1 and report.chunks == first.chunks
     assert IndexStore(fresh_corpus, spy).count() == first.chunks
     shutil.rmtree(fresh_corpus.index_dir)
+
+
+def test_files_with_unchanged_size_and_time_are_not_read_again(
+    fresh_corpus: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import askcases.index as index_module
+
+    spy = CountingEmbeddings()
+    sync_index(fresh_corpus, spy, quiet=True)
+    read: list[str] = []
+    real_load = index_module.load_article
+
+    def counting_load(path: Path) -> object:
+        read.append(path.name)
+        return real_load(path)
+
+    monkeypatch.setattr(index_module, "load_article", counting_load)
+    (fresh_corpus.corpus_dir / "exeter-leg-ulcers.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+    touched = fresh_corpus.corpus_dir / "sentinel-plymouth-diabetes-case-study.txt"
+    touched.write_bytes(touched.read_bytes())  # same text, new modification time
+    spy.texts_embedded = 0
+    report = sync_index(fresh_corpus, spy, quiet=True)
+    assert sorted(read) == ["exeter-leg-ulcers.txt", touched.name]
+    assert (report.added, report.updated, report.unchanged) == (1, 0, 5)
+    assert spy.texts_embedded == report.chunks - _total_chunks_before_exeter(fresh_corpus)
+
+    read.clear()
+    sync_index(fresh_corpus, spy, quiet=True)
+    assert read == []  # the touched file's new time was recorded
+
+
+def _total_chunks_before_exeter(settings: Settings) -> int:
+    manifest = json.loads((settings.index_dir / MANIFEST).read_text(encoding="utf-8"))
+    return sum(e["chunks"] for d, e in manifest["documents"].items() if d != "exeter-leg-ulcers")
+
+
+def test_outcomes_table_after_adding_an_article_equals_a_full_rebuild(
+    fresh_corpus: Settings, tmp_path: Path
+) -> None:
+    spy = CountingEmbeddings()
+    sync_index(fresh_corpus, spy, quiet=True)
+    before = IndexStore(fresh_corpus, spy).outcomes()
+    (fresh_corpus.corpus_dir / "exeter-leg-ulcers.txt").write_text(
+        NEW_ARTICLE + "The Exeter service cut waiting times from 12 weeks to 2 weeks.\n",
+        encoding="utf-8",
+    )
+    sync_index(fresh_corpus, spy, quiet=True)
+    incremental = IndexStore(fresh_corpus, spy).outcomes()
+    assert [r for r in incremental if r["doc_id"] == "exeter-leg-ulcers"]
+    assert [r for r in incremental if r["doc_id"] != "exeter-leg-ulcers"] == before
+
+    rebuilt = make_settings(tmp_path / "rebuilt", corpus=fresh_corpus.corpus_dir)
+    sync_index(rebuilt, spy, quiet=True)
+    assert IndexStore(rebuilt, spy).outcomes() == incremental

@@ -40,11 +40,13 @@ def test_corpus_glossary_is_stored_with_the_index(assistant: Assistant) -> None:
 
 
 def test_fts_query_quotes_every_word_so_no_syntax_leaks() -> None:
-    assert (
-        fts_query('NEAR("a" OR b*) -- DROP; £700,000')
-        == '"near" OR "or" OR "drop" OR "700" OR "000"'
-    )
+    assert fts_query('NEAR("a" OR b*) -- DROP; £700,000') == '"near" OR "drop" OR "700" OR "000"'
     assert fts_query("") == ""
+
+
+def test_fts_query_leaves_out_stop_words_unless_nothing_else_is_left() -> None:
+    assert fts_query("How much did the Wigan service save?") == '"wigan" OR "service" OR "save"'
+    assert fts_query("Who are they?") == '"who" OR "are" OR "they"'
 
 
 def test_rrf_adds_weighted_reciprocal_ranks() -> None:

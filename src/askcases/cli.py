@@ -29,6 +29,15 @@ _index_option = click.option(
     help="Index directory (default: ASKCASES_INDEX or the repo's index/).",
 )
 
+_chroma_option = click.option(
+    "--chroma-url",
+    "chroma_url",
+    default=None,
+    metavar="URL",
+    help="Keep the index on this Chroma server, e.g. http://127.0.0.1:8000 "
+    "(default: ASKCASES_CHROMA_URL, else local disk under the index directory).",
+)
+
 
 def _reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     """Turn askcases errors into one line on stderr and an exit code; never a stack trace."""
@@ -69,6 +78,7 @@ def main() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @_corpus_option
 @_index_option
+@_chroma_option
 @_reports_errors
 def index_command(
     paths: tuple[Path, ...],
@@ -76,12 +86,13 @@ def index_command(
     quiet: bool,
     corpus_dir: Path | None,
     index_dir: Path | None,
+    chroma_url: str | None,
 ) -> None:
     """Sync the index with the corpus; PATHS are articles to copy into the corpus first."""
     from askcases.embeddings import MiniLMEmbeddings
     from askcases.index import import_articles, sync_index
 
-    settings = _settings(corpus_dir=corpus_dir, index_dir=index_dir)
+    settings = _settings(corpus_dir=corpus_dir, index_dir=index_dir, chroma_url=chroma_url)
     if paths:
         copied, skipped = import_articles(list(paths), settings.corpus_dir)
         for message in skipped:
@@ -176,6 +187,7 @@ def _filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @_llm_options
 @_corpus_option
 @_index_option
+@_chroma_option
 @_reports_errors
 def ask_command(
     question: str,
@@ -231,6 +243,7 @@ def ask_command(
 @_llm_options
 @_corpus_option
 @_index_option
+@_chroma_option
 @_reports_errors
 def serve_command(no_sync: bool, **settings_flags: Any) -> None:
     """Start the web chat (indexing the corpus first if the index is missing or stale)."""
@@ -299,6 +312,7 @@ def serve_command(no_sync: bool, **settings_flags: Any) -> None:
 @_llm_options
 @_corpus_option
 @_index_option
+@_chroma_option
 @_reports_errors
 def eval_command(
     questions_file: Path | None,
@@ -427,6 +441,7 @@ def adduser_command(name: str, role: str, password: str | None, users_file: Path
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
 @_index_option
+@_chroma_option
 @_reports_errors
 def outcomes_command(
     measure: str | None,
@@ -435,6 +450,7 @@ def outcomes_command(
     csv_out: Path | None,
     as_json: bool,
     index_dir: Path | None,
+    chroma_url: str | None,
 ) -> None:
     """Every quantified outcome in the case studies, with the sentence that reports it."""
     import csv
@@ -443,7 +459,7 @@ def outcomes_command(
     from askcases.index import IndexStore
     from askcases.outcomes import FIELDS, describe_change, filter_outcomes
 
-    settings = _settings(index_dir=index_dir)
+    settings = _settings(index_dir=index_dir, chroma_url=chroma_url)
     store = IndexStore(settings, MiniLMEmbeddings(settings.precision))
     rows = filter_outcomes(store.outcomes(), measure=measure, place=place, doc_ids=doc_ids)
     columns = ["doc_id", *FIELDS, "start", "end", "sentence"]

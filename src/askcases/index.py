@@ -4,10 +4,12 @@ The manifest (index/manifest.json) starts with a format version, records the emb
 chunker settings the index was built with, and lists each indexed article with its content hash.
 `sync_index` compares the corpus with it: new articles are embedded and added, changed ones
 re-embedded, deleted ones removed, unchanged ones left untouched. The manifest is rewritten
-atomically after each article, so an interrupted run leaves an index the next run can finish.
+atomically after each group of articles, so an interrupted run leaves an index the next run can
+finish. A file whose size and modification time match its manifest entry is not read again.
 Each chunk is stored twice: in Chroma (dense vectors) and in the keyword index (BM25); both are
-changed together, document by document. Chroma is used here and nowhere else. Leaves out: a
-Chroma server.
+changed together, document by document. Chroma is used here and nowhere else: on local disk
+under index/chroma by default, or on a Chroma server with `--chroma-url` (see askcases.remote,
+which keeps the keyword index, manifest and outcomes of each process in step with the server).
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
+import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,18 +32,21 @@ from langchain_core.embeddings import Embeddings
 
 from askcases.acronyms import find_acronyms
 from askcases.chunking import Chunk, chunk_article
-from askcases.documents import CLEANER_VERSION, Article, ArticleError, iter_corpus, load_article
+from askcases.documents import CLEANER_VERSION, Article, ArticleError, corpus_files, load_article
 from askcases.embeddings import DIMENSION, MODEL_NAME
 from askcases.errors import IndexStateError, UsageError
 from askcases.filters import Filters, date_number
 from askcases.keywords import KeywordIndex
-from askcases.outcomes import extract_outcomes
+from askcases.outcomes import RULES_VERSION, extract_outcomes
+from askcases.remote import RemoteState, http_client
 from askcases.settings import Settings
 
 FORMAT = "askcases-index/2"
 MANIFEST = "manifest.json"
 CHROMA_DIR = "chroma"
 OUTCOMES = "outcomes.json"
+OUTCOMES_FORMAT = "askcases-outcomes/1"
+REFRESH_S = 2.0  # server mode: how often a process asks the server whether the index changed
 
 
 @dataclass
@@ -104,22 +112,45 @@ def _check_compatible(manifest: dict[str, Any], settings: Settings) -> None:
 
 
 class IndexStore:
-    """The Chroma collection and manifest of one index directory."""
+    """The Chroma collection, keyword index, manifest and outcomes table of one index."""
 
     def __init__(self, settings: Settings, embeddings: Embeddings) -> None:
         self.settings = settings
         self.embeddings = embeddings
         self._vectorstore: Any = None
+        self._client_object: Any = None
+        self._remote: RemoteState | None = None
         self.keywords = KeywordIndex(settings.index_dir)
         self._manifest: tuple[int, dict[str, Any]] | None = None
+        self._derived: tuple[int, dict[str, str], int] | None = None  # glossary, chunk count
+        self._checked_at = -REFRESH_S
+        self._refresh_lock = threading.Lock()
+
+    @property
+    def server_key(self) -> str | None:
+        """The Chroma server and collection this index lives in; None for a local index."""
+        url = self.settings.chroma_url
+        return f"{url.rstrip('/')}#{self.settings.collection}" if url else None
 
     def _client(self) -> Any:
-        import chromadb
+        if self._client_object is None:
+            if self.settings.chroma_url:
+                self._client_object = http_client(self.settings.chroma_url)
+            else:
+                import chromadb
 
-        return chromadb.PersistentClient(
-            path=str(self.settings.index_dir / CHROMA_DIR),
-            settings=chromadb.config.Settings(anonymized_telemetry=False),
-        )
+                self._client_object = chromadb.PersistentClient(
+                    path=str(self.settings.index_dir / CHROMA_DIR),
+                    settings=chromadb.config.Settings(anonymized_telemetry=False),
+                )
+        return self._client_object
+
+    @property
+    def remote(self) -> RemoteState | None:
+        """The server's document records in server mode; None for a local index."""
+        if self.settings.chroma_url and self._remote is None:
+            self._remote = RemoteState(self._client(), self.settings.collection)
+        return self._remote
 
     @property
     def vectorstore(self) -> Any:
@@ -136,6 +167,8 @@ class IndexStore:
 
     def manifest(self) -> dict[str, Any]:
         """The manifest of a usable index; IndexStateError when there is none or it differs."""
+        if self.settings.chroma_url:
+            self._maybe_refresh()
         path = self.settings.index_dir / MANIFEST
         try:
             stamp = path.stat().st_mtime_ns
@@ -146,7 +179,15 @@ class IndexStore:
         manifest = _read_manifest(self.settings.index_dir)
         if manifest is None:
             raise IndexStateError(
-                f"no index in {self.settings.index_dir}; run `askcases index` to build it"
+                f"no index in {self.settings.index_dir}"
+                + (f" or on {self.settings.chroma_url}" if self.settings.chroma_url else "")
+                + "; run `askcases index` to build it"
+            )
+        if manifest.get("server") != self.server_key:
+            where = manifest.get("server") or "local disk"
+            raise IndexStateError(
+                f"the index directory {self.settings.index_dir} holds the index on {where}; "
+                "pass the matching --chroma-url or use another --index"
             )
         _check_compatible(manifest, self.settings)
         if not self.keywords.exists():
@@ -157,26 +198,129 @@ class IndexStore:
         self._manifest = (stamp, manifest)
         return manifest
 
+    def _maybe_refresh(self) -> None:
+        if time.monotonic() - self._checked_at < REFRESH_S:
+            return
+        with self._refresh_lock:
+            if time.monotonic() - self._checked_at < REFRESH_S:
+                return
+            self.refresh()
+            self._checked_at = time.monotonic()
+
+    def refresh(self) -> None:
+        """Server mode: bring this process's keyword index, manifest and outcomes table in step
+        with the server, fetching the chunks of changed documents only."""
+        remote = self.remote
+        assert remote is not None
+        index_dir = self.settings.index_dir
+        generation = remote.generation()
+        try:
+            local = _read_manifest(index_dir)
+        except IndexStateError:
+            local = None
+        same_server = local is not None and local.get("server") == self.server_key
+        if local is not None and same_server and generation == local.get("generation") is not None:
+            return
+        build, entries, outcome_rows = remote.load()
+        if build is None:
+            self._clear_local()
+            return
+        generation = build.pop("generation")
+        _check_compatible(build, self.settings)
+        known: dict[str, Any] = local["documents"] if local is not None and same_server else {}
+        if not same_server:
+            self.keywords.clear()
+        removed = [d for d in known if d not in entries]
+        self.keywords.replace_documents([(d, []) for d in removed])
+        changed = sorted(d for d, e in entries.items() if known.get(d, {}).get("hash") != e["hash"])
+        for first in range(0, len(changed), FETCH_DOCUMENTS):
+            group = changed[first : first + FETCH_DOCUMENTS]
+            by_doc = self._stored_chunks(group)
+            self.keywords.replace_documents([(d, by_doc.get(d, [])) for d in group])
+        _write_outcome_rows(index_dir, [r for d in sorted(entries) for r in outcome_rows[d]])
+        _write_manifest(
+            index_dir,
+            {**build, "documents": entries, "server": self.server_key, "generation": generation},
+        )
+
+    def _stored_chunks(self, doc_ids: list[str]) -> dict[str, list[Chunk]]:
+        """The chunks of these documents as Chroma holds them, in text order."""
+        where = {"doc_id": {"$in": doc_ids}} if len(doc_ids) > 1 else {"doc_id": doc_ids[0]}
+        got = self.vectorstore._collection.get(where=where, include=["documents", "metadatas"])
+        by_doc: dict[str, list[Chunk]] = {}
+        rows = zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        for chunk_id, text, meta in rows:
+            by_doc.setdefault(str(meta["doc_id"]), []).append(
+                Chunk(
+                    chunk_id=chunk_id,
+                    doc_id=str(meta["doc_id"]),
+                    title=str(meta["title"]),
+                    date=str(meta["date"]) or None,
+                    text=text,
+                    start=int(meta["start"]),
+                    end=int(meta["end"]),
+                    n_tokens=int(meta["n_tokens"]),
+                )
+            )
+        for chunks in by_doc.values():
+            chunks.sort(key=lambda c: c.start)
+        return by_doc
+
+    def save_manifest(
+        self,
+        manifest: dict[str, Any],
+        changed: list[str] = (),  # type: ignore[assignment]
+        removed: list[str] = (),  # type: ignore[assignment]
+        outcome_rows: dict[str, list[dict[str, Any]]] | None = None,
+    ) -> None:
+        """Record the manifest after documents changed: the server's records of `changed` and
+        `removed` documents first (server mode), then the local file."""
+        remote = self.remote
+        if remote is not None and (changed or removed):
+            documents = manifest["documents"]
+            remote.save_documents(
+                {d: documents[d] for d in changed}, outcome_rows or {}, list(removed)
+            )
+        _write_manifest(self.settings.index_dir, manifest)
+
+    def finish(self, manifest: dict[str, Any], changed: bool) -> None:
+        """Server mode: a new generation token tells every process that the index changed."""
+        remote = self.remote
+        if remote is None:
+            return
+        if changed or manifest.get("generation") is None:
+            manifest["generation"] = uuid.uuid4().hex
+            remote.save_build(build_settings(self.settings), manifest["generation"])
+        manifest["server"] = self.server_key
+        _write_manifest(self.settings.index_dir, manifest)
+
     def outcomes(self) -> list[dict[str, Any]]:
         """Every quantified outcome of the indexed articles (see askcases.outcomes)."""
         self.manifest()
-        path = self.settings.index_dir / OUTCOMES
-        if not path.exists():
+        rows = _read_outcome_rows(self.settings.index_dir)
+        if rows is None:
             raise IndexStateError(
                 f"the index in {self.settings.index_dir} has no outcomes table; "
                 "run `askcases index`"
             )
-        rows: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))["rows"]
-        return rows
+        return [r for doc_rows in rows.values() for r in doc_rows]
+
+    def _derived_figures(self) -> tuple[dict[str, str], int]:
+        manifest = self.manifest()
+        stamp = self._manifest[0] if self._manifest else -1
+        if self._derived is None or self._derived[0] != stamp:
+            glossary: dict[str, str] = {}
+            documents = manifest["documents"]
+            for doc_id in sorted(documents):
+                for acronym, expansion in documents[doc_id].get("acronyms", {}).items():
+                    glossary.setdefault(acronym, expansion)
+            total = sum(int(e["chunks"]) for e in documents.values())
+            self._derived = (stamp, glossary, total)
+        return self._derived[1], self._derived[2]
 
     def glossary(self) -> dict[str, str]:
         """Acronym -> expansion, learned from every indexed article."""
-        glossary: dict[str, str] = {}
-        documents = self.manifest()["documents"]
-        for doc_id in sorted(documents):
-            for acronym, expansion in documents[doc_id].get("acronyms", {}).items():
-                glossary.setdefault(acronym, expansion)
-        return glossary
+        return self._derived_figures()[0]
 
     def replace_document(
         self,
@@ -221,7 +365,8 @@ class IndexStore:
         return ids
 
     def count(self) -> int:
-        return int(self.vectorstore._collection.count())
+        """Chunks in the index, as its manifest records them."""
+        return self._derived_figures()[1]
 
     def search(
         self,
@@ -236,7 +381,6 @@ class IndexStore:
         With `containing`, only chunks whose text contains that string (as written, or in lower
         case) are searched; with `filters`, only chunks inside them.
         """
-        self.manifest()
         total = self.count()
         if total == 0:
             return []
@@ -273,14 +417,25 @@ class IndexStore:
         }
 
     def clear(self) -> None:
-        """Drop the collection and the manifest (for --rebuild)."""
+        """Drop the collection, the keyword index and the manifest (for --rebuild)."""
         self._vectorstore = None
-        if (self.settings.index_dir / CHROMA_DIR).exists():
+        if self.settings.chroma_url or (self.settings.index_dir / CHROMA_DIR).exists():
             client = self._client()
             if self.settings.collection in {c.name for c in client.list_collections()}:
                 client.delete_collection(self.settings.collection)
+        if self.remote is not None:
+            self.remote.clear()
+        self._clear_local()
+
+    def _clear_local(self) -> None:
         self.keywords.clear()
         (self.settings.index_dir / MANIFEST).unlink(missing_ok=True)
+        (self.settings.index_dir / OUTCOMES).unlink(missing_ok=True)
+        self._manifest = None
+        self._derived = None
+
+
+FETCH_DOCUMENTS = 200  # documents whose chunks one refresh request fetches
 
 
 def chunk_metadata(chunk: Chunk, doc_hash: str) -> dict[str, Any]:
@@ -345,58 +500,79 @@ def sync_index(
     quiet: bool = False,
     report_skip: Callable[[str], None] | None = None,
 ) -> SyncReport:
-    """Bring the index in `settings.index_dir` in step with `settings.corpus_dir`."""
+    """Bring the index in `settings.index_dir` (and on the Chroma server, in server mode) in
+    step with `settings.corpus_dir`."""
     if not settings.corpus_dir.is_dir():
         raise UsageError(
             f"corpus directory {settings.corpus_dir} does not exist; "
             "create it or pass --corpus / set ASKCASES_CORPUS"
         )
     store = IndexStore(settings, embeddings)
-    manifest = _read_manifest(settings.index_dir)
-    chroma_exists = (settings.index_dir / CHROMA_DIR).exists()
-    if rebuild or (manifest is None and chroma_exists):
-        store.clear()
-        manifest = None
+    if store.remote is not None:
+        if rebuild:
+            store.clear()
+        else:
+            store.refresh()
+        manifest = _read_manifest(settings.index_dir)
+    else:
+        manifest = _read_manifest(settings.index_dir)
+        chroma_exists = (settings.index_dir / CHROMA_DIR).exists()
+        if rebuild or (manifest is None and chroma_exists):
+            store.clear()
+            manifest = None
     if manifest is not None:
         _check_compatible(manifest, settings)
+        if manifest.get("server") != store.server_key:
+            store.manifest()  # says which index the directory holds
     else:
         manifest = {**build_settings(settings), "documents": {}}
     indexed: dict[str, dict[str, Any]] = manifest["documents"]
+    outcome_rows = _read_outcome_rows(settings.index_dir, current_rules=True)
+    reuse_outcomes = outcome_rows is not None
+    outcome_rows = {d: rows for d, rows in (outcome_rows or {}).items() if d in indexed}
 
     report = SyncReport()
-    articles: dict[str, Article] = {}
+    to_embed: list[tuple[Article, list[Chunk]]] = []
+    present: dict[str, str] = {}  # doc_id -> file name, readable or not
+    signatures: dict[str, list[Any]] = {}  # doc_id -> [file name, size, mtime], read before it
     unreadable: set[str] = set()
-    for path, item in iter_corpus(settings.corpus_dir):
-        if isinstance(item, ArticleError):
-            report.skipped.append(str(item))
-            unreadable.add(path.stem)
+    for path in corpus_files(settings.corpus_dir):
+        doc_id = path.stem
+        if doc_id in present:
+            report.skipped.append(f"{path.name}: same document id as {present[doc_id]}; rename one")
             continue
-        if item.doc_id in articles:
-            report.skipped.append(
-                f"{item.source}: same document id as {articles[item.doc_id].source}; rename one"
-            )
+        present[doc_id] = path.name
+        entry = indexed.get(doc_id)
+        signatures[doc_id] = signature = [path.name, *_file_stat(path)]
+        if reuse_outcomes and entry is not None and entry.get("file") == signature:
+            report.unchanged += 1  # same name, size and modification time: not read again
             continue
-        articles[item.doc_id] = item
+        try:
+            article = load_article(path)
+        except ArticleError as exc:
+            report.skipped.append(str(exc))
+            unreadable.add(doc_id)
+            continue
+        if entry is not None and entry["hash"] == article.content_hash:
+            report.unchanged += 1
+            entry["file"] = signature
+            if not reuse_outcomes:
+                outcome_rows[doc_id] = _outcome_rows(article)
+            continue
+        to_embed.append((article, chunk_article(article, settings.chunk_tokens, settings.encoding)))
     if report_skip is not None:
         for message in report.skipped:
             report_skip(f"skipped {message}")
 
     # An article whose file is now unreadable keeps its last good version in the index.
-    to_remove = sorted(d for d in indexed if d not in articles and d not in unreadable)
-    to_embed: list[tuple[Article, list[Chunk]]] = []
-    for doc_id, article in articles.items():
-        entry = indexed.get(doc_id)
-        if entry is not None and entry["hash"] == article.content_hash:
-            report.unchanged += 1
-            continue
-        chunks = chunk_article(article, settings.chunk_tokens, settings.encoding)
-        to_embed.append((article, chunks))
-
+    to_remove = sorted(d for d in indexed if d not in present)
     for doc_id in to_remove:
         store.replace_document(doc_id, [], "")
         del indexed[doc_id]
-        _write_manifest(settings.index_dir, manifest)
+        outcome_rows.pop(doc_id, None)
         report.removed += 1
+    if to_remove:
+        store.save_manifest(manifest, removed=to_remove)
 
     with _progress(sum(len(c) for _, c in to_embed), quiet) as bar:
         for group in _embedding_groups(to_embed):
@@ -417,16 +593,34 @@ def sync_index(
                 offset += len(chunks)
             store.replace_documents(batch)
             for article, chunks in group:
-                _record_document(indexed, report, article, len(chunks))
+                _record_document(indexed, report, article, len(chunks), signatures[article.doc_id])
+                outcome_rows[article.doc_id] = _outcome_rows(article)
                 bar.update(len(chunks))
             # Once per group: a crash before this leaves chunks the manifest does not list,
             # which the next sync replaces (it deletes a document's chunks before adding them).
-            _write_manifest(settings.index_dir, manifest)
+            store.save_manifest(manifest, [a.doc_id for a, _ in group], [], outcome_rows)
     # A new, empty corpus still leaves a valid (empty) index behind.
     _write_manifest(settings.index_dir, manifest)
-    _write_outcomes(settings.index_dir, articles, indexed)
+    _write_outcome_rows(
+        settings.index_dir, [r for d in sorted(indexed) for r in outcome_rows.get(d, [])]
+    )
+    store.finish(manifest, changed=bool(report.added or report.updated or report.removed))
     report.chunks = sum(int(e["chunks"]) for e in indexed.values())
     return report
+
+
+def _file_stat(path: Path) -> list[int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return [-1, -1]
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def _outcome_rows(article: Article) -> list[dict[str, Any]]:
+    rows = [o.to_dict() for o in extract_outcomes(article)]
+    rows.sort(key=lambda r: (r["start"], r["measure"]))
+    return rows
 
 
 EMBED_GROUP = 256  # chunks embedded together
@@ -448,7 +642,11 @@ def _embedding_groups(
 
 
 def _record_document(
-    indexed: dict[str, dict[str, Any]], report: SyncReport, article: Article, n_chunks: int
+    indexed: dict[str, dict[str, Any]],
+    report: SyncReport,
+    article: Article,
+    n_chunks: int,
+    signature: list[Any],
 ) -> None:
     """The manifest entry of a document just stored, and the count it adds to the report."""
     if article.doc_id in indexed:
@@ -457,6 +655,7 @@ def _record_document(
         report.added += 1
     indexed[article.doc_id] = {
         "source": article.source,
+        "file": signature,
         "title": article.title,
         "date": article.date,
         "hash": article.content_hash,
@@ -466,24 +665,38 @@ def _record_document(
     }
 
 
-def _write_outcomes(
-    index_dir: Path, articles: dict[str, Article], indexed: dict[str, dict[str, Any]]
-) -> None:
-    """Refresh index/outcomes.json: the rows of every indexed article (an article whose file is
-    unreadable now keeps the rows of its indexed version)."""
-    previous: list[dict[str, Any]] = []
+def _read_outcome_rows(
+    index_dir: Path, current_rules: bool = False
+) -> dict[str, list[dict[str, Any]]] | None:
+    """doc_id -> outcome rows from index/outcomes.json; None when there is none (or, with
+    `current_rules`, when it was made by other extraction rules)."""
     path = index_dir / OUTCOMES
-    if path.exists():
-        previous = json.loads(path.read_text(encoding="utf-8")).get("rows", [])
-    rows = [o.to_dict() for doc_id in sorted(articles) for o in extract_outcomes(articles[doc_id])]
-    rows += [r for r in previous if r["doc_id"] in indexed and r["doc_id"] not in articles]
-    rows.sort(key=lambda r: (r["doc_id"], r["start"], r["measure"]))
+    try:
+        table = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if table.get("format") != OUTCOMES_FORMAT:
+        return None
+    if current_rules and table.get("rules") != RULES_VERSION:
+        return None
+    rows: dict[str, list[dict[str, Any]]] = {}
+    for row in table.get("rows", []):
+        rows.setdefault(row["doc_id"], []).append(row)
+    return rows
+
+
+def _write_outcome_rows(index_dir: Path, rows: list[dict[str, Any]]) -> None:
+    """Replace index/outcomes.json atomically with these rows (in document order)."""
+    index_dir.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=index_dir, prefix=".outcomes-", suffix=".json")
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         json.dump(
-            {"format": "askcases-outcomes/1", "rows": rows}, out, indent=1, ensure_ascii=False
+            {"format": OUTCOMES_FORMAT, "rules": RULES_VERSION, "rows": rows},
+            out,
+            indent=1,
+            ensure_ascii=False,
         )
-    os.replace(tmp, path)
+    os.replace(tmp, index_dir / OUTCOMES)
 
 
 def import_articles(paths: list[Path], corpus_dir: Path) -> tuple[list[Path], list[str]]:
@@ -507,31 +720,46 @@ def import_articles(paths: list[Path], corpus_dir: Path) -> tuple[list[Path], li
     return copied, skipped
 
 
-def tutorial_store(corpus_dir: Path, embeddings: Embeddings) -> Any:
+def tutorial_store(corpus_dir: Path, embeddings: Embeddings, path: Path | None = None) -> Any:
     """LangChain's RAG tutorial pipeline over the raw corpus files, for comparison only: each
-    file one document, RecursiveCharacterTextSplitter(1000, 200), an in-memory Chroma."""
+    file one document, RecursiveCharacterTextSplitter(1000, 200), Chroma (in memory, or on disk
+    under `path`)."""
     import chromadb
     from langchain_chroma import Chroma
+
+    from askcases.documents import SUPPORTED_SUFFIXES
+
+    settings = chromadb.config.Settings(anonymized_telemetry=False)
+    client = (
+        chromadb.PersistentClient(path=str(path), settings=settings)
+        if path is not None
+        else chromadb.EphemeralClient(settings=settings)
+    )
+    store = Chroma(collection_name="tutorial", embedding_function=embeddings, client=client)
+    files = [p for p in corpus_files(corpus_dir) if p.suffix.lower() in SUPPORTED_SUFFIXES]
+    tutorial_add(store, files)
+    return store
+
+
+def tutorial_add(store: Any, files: list[Path]) -> int:
+    """Split these files as the tutorial does and add them, in Chroma's largest batches."""
     from langchain_core.documents import Document
     from langchain_text_splitters import RecursiveCharacterTextSplitter
-
-    from askcases.documents import SUPPORTED_SUFFIXES, corpus_files
 
     docs = [
         Document(
             page_content=p.read_text(encoding="utf-8", errors="replace"),
             metadata={"source": p.name},
         )
-        for p in corpus_files(corpus_dir)
-        if p.suffix.lower() in SUPPORTED_SUFFIXES
+        for p in files
     ]
     splits = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(
         docs
     )
-    client = chromadb.EphemeralClient(settings=chromadb.config.Settings(anonymized_telemetry=False))
-    store = Chroma(collection_name="tutorial", embedding_function=embeddings, client=client)
-    step = client.get_max_batch_size()
+    first_id = store._collection.count()
+    step = store._client.get_max_batch_size()
     for first in range(0, len(splits), step):
         part = splits[first : first + step]
-        store.add_documents(part, ids=[f"t{i}" for i in range(first, first + len(part))])
-    return store
+        ids = [f"t{first_id + i}" for i in range(first, first + len(part))]
+        store.add_documents(part, ids=ids)
+    return len(splits)

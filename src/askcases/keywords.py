@@ -15,6 +15,7 @@ from typing import Any
 
 from askcases.chunking import Chunk
 from askcases.filters import date_number
+from askcases.questions import STOPWORDS
 
 FILENAME = "keywords.sqlite3"
 _SCHEMA = """
@@ -31,9 +32,11 @@ _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 def fts_query(text: str) -> str:
-    """Any of the words of `text`, each quoted so that no character acts as FTS5 syntax."""
+    """Any of the words of `text` but stop words, each quoted so that no character acts as FTS5
+    syntax. Stop words match nearly every chunk: BM25 would score them all for almost nothing."""
     words = dict.fromkeys(w.lower() for w in _TOKEN.findall(text) if len(w) > 1 or w.isdigit())
-    return " OR ".join(f'"{w}"' for w in words)
+    kept = [w for w in words if w not in STOPWORDS] or list(words)
+    return " OR ".join(f'"{w}"' for w in kept)
 
 
 class KeywordIndex:

@@ -9,6 +9,7 @@ reports. Leaves out: figures in headlines, and figures that describe no service 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -20,6 +21,8 @@ from askcases.errors import UsageError
 from askcases.jsonl import read_jsonl
 from askcases.questions import NUMBER_VALUES
 
+# Outcome rows stored by an index are extracted again when these rules change.
+RULES_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 _NUMBER_WORDS = {word: value for word, value in NUMBER_VALUES.items() if value <= 12}
 _NUM = r"(?:\d[\d,]*(?:\.\d+)?(?:\s(?:million|billion))?|" + "|".join(_NUMBER_WORDS) + r")"
 _TIME_UNIT = r"(?:hours?|days?|weeks?|months?|years?)"
@@ -44,8 +47,8 @@ def _count(pattern: str) -> re.Pattern[str]:
 
 # (measure, words that name it, how its value is written, its direction when fixed)
 MEASURES: list[tuple[str, re.Pattern[str], str | re.Pattern[str], str | None]] = [
-    ("hospital stay", re.compile(r"\bhospital stay\b", re.I), "from_to", "decrease"),
-    ("waiting time", re.compile(r"\bwaiting time\b", re.I), "from_to", "decrease"),
+    ("hospital stay", re.compile(r"\bhospital stays?\b", re.I), "from_to", "decrease"),
+    ("waiting time", re.compile(r"\bwaiting times?\b", re.I), "from_to", "decrease"),
     ("cost saving", re.compile(r"\bsav(?:e|es|ed|ing)\b", re.I), "money", "decrease"),
     ("funding", re.compile(r"\bfunding\b", re.I), "money", "increase"),
     (

