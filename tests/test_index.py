@@ -155,7 +155,7 @@ def test_interrupted_sync_is_finished_by_the_next_one(fresh_corpus: Settings) ->
     manifest_path.write_text(json.dumps(manifest))
     report = sync_index(fresh_corpus, spy, quiet=True)
     assert report.added == 1 and report.chunks == first.chunks
-    assert IndexStore(fresh_corpus, spy).count() == first.chunks
+    assert IndexStore(fresh_corpus, spy).vectorstore._collection.count() == first.chunks
     shutil.rmtree(fresh_corpus.index_dir)
 
 

@@ -5,6 +5,7 @@ Leaves out: scanned PDFs (no OCR), language detection, and any network look-up.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from askcases.errors import ArticleError
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
 CLEANER_VERSION = "1"
+MAX_ARTICLE_MB = 20  # a case study is tens of kB; a bigger file is most likely not one
 
 
 @dataclass(frozen=True)
@@ -210,6 +212,11 @@ def clean_article_text(lines: list[str]) -> CleanedText:
 def _decode(data: bytes) -> str:
     if not data.strip():
         raise ArticleError("is empty")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ArticleError("is not valid UTF-16 text") from None
     if b"\x00" in data[:8192]:
         raise ArticleError("is not a text file (it holds binary data)")
     try:
@@ -235,6 +242,12 @@ def load_article(path: Path) -> Article:
             f"use one of {', '.join(SUPPORTED_SUFFIXES)}"
         )
     try:
+        size = path.stat().st_size
+        if size > MAX_ARTICLE_MB * 2**20:
+            raise ArticleError(
+                f"{path.name}: too large ({size / 2**20:.1f} MB; an article may be at most "
+                f"{MAX_ARTICLE_MB} MB); split it into articles"
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise ArticleError(f"{path.name}: cannot be read ({exc.strerror or exc})") from None
@@ -266,17 +279,38 @@ def load_article(path: Path) -> Article:
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:
-    """Article candidates in a corpus directory, sorted; hidden files are not articles."""
+    """Every file (or link) in a corpus directory, sorted; see `corpus_problem` for which of
+    them are not articles."""
     if not corpus_dir.is_dir():
         return []
-    return sorted(
-        p for p in corpus_dir.iterdir() if p.is_file() and not p.name.startswith((".", "~"))
-    )
+    return sorted(p for p in corpus_dir.iterdir() if p.is_symlink() or p.is_file())
+
+
+def corpus_problem(path: Path, corpus_dir: Path) -> str | None:
+    """Why a corpus entry is not an article, as a skip message; None when it may be one."""
+    if path.name.startswith("."):
+        return f"{path.name}: hidden file (its name starts with a dot); rename it to index it"
+    if path.name.startswith("~"):
+        return f"{path.name}: an editor's temporary file; ignored"
+    if path.is_symlink():
+        target = path.resolve()
+        if not target.is_file():
+            return f"{path.name}: a link to nothing readable; remove it or copy the file in"
+        if not target.is_relative_to(corpus_dir.resolve()):
+            return (
+                f"{path.name}: a link to a file outside the corpus ({target}); "
+                "copy the file into the corpus instead"
+            )
+    return None
 
 
 def iter_corpus(corpus_dir: Path) -> Iterator[tuple[Path, Article | ArticleError]]:
     """Each file of the corpus with its Article, or the ArticleError that says why it is skipped."""
     for path in corpus_files(corpus_dir):
+        problem = corpus_problem(path, corpus_dir)
+        if problem is not None:
+            yield path, ArticleError(problem)
+            continue
         try:
             yield path, load_article(path)
         except ArticleError as exc:

@@ -23,3 +23,9 @@ class IndexStateError(AskcasesError):
 
 class EvalGateError(AskcasesError):
     """An evaluation figure fell below the threshold that CI holds it to."""
+
+
+class IndexBusyError(AskcasesError):
+    """Another process is changing the index and did not finish within the wait."""
+
+    exit_code = 75

@@ -4,8 +4,10 @@ The manifest (index/manifest.json) starts with a format version, records the emb
 chunker settings the index was built with, and lists each indexed article with its content hash.
 `sync_index` compares the corpus with it: new articles are embedded and added, changed ones
 re-embedded, deleted ones removed, unchanged ones left untouched. The manifest is rewritten
-atomically after each group of articles, so an interrupted run leaves an index the next run can
-finish. A file whose size and modification time match its manifest entry is not read again.
+atomically every few seconds while a run embeds, and marks the run until it finishes; a run that
+is killed leaves the mark, and the next one first makes both sides agree with the manifest (see
+`_repair`), then finishes the work. One run at a time holds the index lock (askcases.runguard).
+A file whose size and modification time match its manifest entry is not read again.
 Each chunk is stored twice: in Chroma (dense vectors) and in the keyword index (BM25); both are
 changed together, document by document. Chroma is used here and nowhere else: on local disk
 under index/chroma by default, or on a Chroma server with `--chroma-url` (see askcases.remote,
@@ -32,13 +34,21 @@ from langchain_core.embeddings import Embeddings
 
 from askcases.acronyms import find_acronyms
 from askcases.chunking import Chunk, chunk_article
-from askcases.documents import CLEANER_VERSION, Article, ArticleError, corpus_files, load_article
+from askcases.documents import (
+    CLEANER_VERSION,
+    Article,
+    ArticleError,
+    corpus_files,
+    corpus_problem,
+    load_article,
+)
 from askcases.embeddings import DIMENSION, MODEL_NAME
 from askcases.errors import IndexStateError, UsageError
 from askcases.filters import Filters, date_number
 from askcases.keywords import KeywordIndex
 from askcases.outcomes import RULES_VERSION, extract_outcomes
 from askcases.remote import RemoteState, http_client
+from askcases.runguard import fault_point, index_lock
 from askcases.settings import Settings
 
 FORMAT = "askcases-index/2"
@@ -501,12 +511,23 @@ def sync_index(
     report_skip: Callable[[str], None] | None = None,
 ) -> SyncReport:
     """Bring the index in `settings.index_dir` (and on the Chroma server, in server mode) in
-    step with `settings.corpus_dir`."""
+    step with `settings.corpus_dir`, holding the index lock throughout."""
     if not settings.corpus_dir.is_dir():
         raise UsageError(
             f"corpus directory {settings.corpus_dir} does not exist; "
             "create it or pass --corpus / set ASKCASES_CORPUS"
         )
+    with index_lock(settings.index_dir, settings.lock_wait_s, report_skip):
+        return _sync_locked(settings, embeddings, rebuild, quiet, report_skip)
+
+
+def _sync_locked(
+    settings: Settings,
+    embeddings: Embeddings,
+    rebuild: bool,
+    quiet: bool,
+    report_skip: Callable[[str], None] | None,
+) -> SyncReport:
     store = IndexStore(settings, embeddings)
     if store.remote is not None:
         if rebuild:
@@ -527,8 +548,16 @@ def sync_index(
     else:
         manifest = {**build_settings(settings), "documents": {}}
     indexed: dict[str, dict[str, Any]] = manifest["documents"]
+    interrupted = "run" in manifest
+    if interrupted:
+        _repair(store, indexed)
+    # Marks the index as being changed until this run finishes; a run killed before then leaves
+    # the mark, and the next one checks every document on both sides (see _repair).
+    manifest["run"] = {"pid": os.getpid(), "started": datetime.now(UTC).isoformat()}
+    _write_manifest(settings.index_dir, manifest)
+    fault_point("started")
     outcome_rows = _read_outcome_rows(settings.index_dir, current_rules=True)
-    reuse_outcomes = outcome_rows is not None
+    reuse_outcomes = outcome_rows is not None and not interrupted
     outcome_rows = {d: rows for d, rows in (outcome_rows or {}).items() if d in indexed}
 
     report = SyncReport()
@@ -537,6 +566,10 @@ def sync_index(
     signatures: dict[str, list[Any]] = {}  # doc_id -> [file name, size, mtime], read before it
     unreadable: set[str] = set()
     for path in corpus_files(settings.corpus_dir):
+        problem = corpus_problem(path, settings.corpus_dir)
+        if problem is not None:
+            report.skipped.append(problem)
+            continue
         doc_id = path.stem
         if doc_id in present:
             report.skipped.append(f"{path.name}: same document id as {present[doc_id]}; rename one")
@@ -572,8 +605,11 @@ def sync_index(
         outcome_rows.pop(doc_id, None)
         report.removed += 1
     if to_remove:
+        fault_point("removed")
         store.save_manifest(manifest, removed=to_remove)
 
+    pending: list[str] = []  # documents stored since the manifest was last written
+    written_at = time.monotonic()
     with _progress(sum(len(c) for _, c in to_embed), quiet) as bar:
         for group in _embedding_groups(to_embed):
             # One embedding call for many documents' chunks: the model batches them by length.
@@ -592,21 +628,50 @@ def sync_index(
                 )
                 offset += len(chunks)
             store.replace_documents(batch)
+            fault_point("stored")
             for article, chunks in group:
                 _record_document(indexed, report, article, len(chunks), signatures[article.doc_id])
                 outcome_rows[article.doc_id] = _outcome_rows(article)
                 bar.update(len(chunks))
             # Once per group: a crash before this leaves chunks the manifest does not list,
             # which the next sync replaces (it deletes a document's chunks before adding them).
-            store.save_manifest(manifest, [a.doc_id for a, _ in group], [], outcome_rows)
-    # A new, empty corpus still leaves a valid (empty) index behind.
-    _write_manifest(settings.index_dir, manifest)
+            pending += [a.doc_id for a, _ in group]
+            # The manifest is written every MANIFEST_EVERY_S, not per group: a large index
+            # would spend its time rewriting it. A run killed in between leaves chunks the
+            # manifest does not list; the next run's _repair removes them and indexes afresh.
+            if time.monotonic() - written_at >= MANIFEST_EVERY_S:
+                store.save_manifest(manifest, pending, [], outcome_rows)
+                pending, written_at = [], time.monotonic()
+    store.save_manifest(manifest, pending, [], outcome_rows)
+    fault_point("recorded")
     _write_outcome_rows(
         settings.index_dir, [r for d in sorted(indexed) for r in outcome_rows.get(d, [])]
     )
+    fault_point("outcomes")
+    del manifest["run"]
+    _write_manifest(settings.index_dir, manifest)
     store.finish(manifest, changed=bool(report.added or report.updated or report.removed))
     report.chunks = sum(int(e["chunks"]) for e in indexed.values())
     return report
+
+
+def _repair(store: IndexStore, indexed: dict[str, dict[str, Any]]) -> None:
+    """After an interrupted run: make Chroma, the keyword index and the manifest agree. A
+    document whose chunks differ from its manifest entry on either side, or that the manifest
+    does not list, loses its chunks on both sides and its entry, so it is indexed afresh."""
+    dense = store.chunk_ids()
+    keyword = store.keywords.chunk_ids()
+    broken = []
+    for doc_id in sorted(set(dense) | set(keyword) | set(indexed)):
+        entry = indexed.get(doc_id)
+        expected = {f"{doc_id}#{n}" for n in range(int(entry["chunks"]))} if entry else set()
+        if dense.get(doc_id, set()) != expected or keyword.get(doc_id, set()) != expected:
+            broken.append(doc_id)
+    for doc_id in broken:
+        store.replace_document(doc_id, [], "")
+        indexed.pop(doc_id, None)
+    if store.remote is not None and broken:
+        store.remote.save_documents({}, {}, broken)
 
 
 def _file_stat(path: Path) -> list[int]:
@@ -624,6 +689,7 @@ def _outcome_rows(article: Article) -> list[dict[str, Any]]:
 
 
 EMBED_GROUP = 256  # chunks embedded together
+MANIFEST_EVERY_S = 10.0  # while embedding, the manifest is written at most this often
 
 
 def _embedding_groups(
@@ -736,7 +802,11 @@ def tutorial_store(corpus_dir: Path, embeddings: Embeddings, path: Path | None =
         else chromadb.EphemeralClient(settings=settings)
     )
     store = Chroma(collection_name="tutorial", embedding_function=embeddings, client=client)
-    files = [p for p in corpus_files(corpus_dir) if p.suffix.lower() in SUPPORTED_SUFFIXES]
+    files = [
+        p
+        for p in corpus_files(corpus_dir)
+        if p.suffix.lower() in SUPPORTED_SUFFIXES and corpus_problem(p, corpus_dir) is None
+    ]
     tutorial_add(store, files)
     return store
 

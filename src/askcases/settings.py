@@ -61,6 +61,7 @@ class Settings:
     guard: bool = False  # show the extractive answer beside a generated one that fails checks
     users_file: Path | None = None  # sign-in is required when set
     max_upload_mb: int = 20
+    lock_wait_s: float = 600.0  # how long `askcases index` waits for another run to finish
     host: str = "127.0.0.1"
     port: int = 7860
 
@@ -83,6 +84,7 @@ _ENV_FIELDS = {
     "ASKCASES_BASE_URL": ("base_url", str),
     "OPENAI_API_KEY": ("api_key", str),
     "ASKCASES_PORT": ("port", int),
+    "ASKCASES_LOCK_WAIT": ("lock_wait_s", float),
 }
 
 
