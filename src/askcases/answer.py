@@ -23,6 +23,7 @@ from langchain_core.embeddings import Embeddings
 from askcases.acronyms import expand_query
 from askcases.calibration import RefusalModel
 from askcases.chunking import sentence_spans
+from askcases.injection import defuse_markers
 from askcases.questions import (
     content_terms,
     counts_focus,
@@ -297,7 +298,7 @@ class ExtractiveAnswerer:
             )
             for n, c in enumerate(chosen, start=1)
         ]
-        text = " ".join(f"{_as_sentence(c.quote)} [{c.n}]" for c in citations)
+        text = " ".join(f"{_as_sentence(defuse_markers(c.quote))} [{c.n}]" for c in citations)
         return Answer(question, text, False, citations, top, extra=info)
 
     def _select(self, question: str, best: Candidate, typed: list[Candidate]) -> list[Candidate]:

@@ -80,14 +80,15 @@ class Assistant:
         configured language model for this question."""
         llm = self.settings.llm if backend != "extractive" else "extractive"
         asked = " ".join((question or "").split())
+        if len(asked) > MAX_QUESTION_CHARS:
+            raise UsageError(
+                f"the question is {len(asked):,} characters long; keep it under "
+                f"{MAX_QUESTION_CHARS:,}"
+            )
+        asked = "".join(ch for ch in asked if ch.isprintable())
         question = resolve_followup(asked, history or [])
         if not question:
             raise UsageError("the question is empty; type a question about the case studies")
-        if len(question) > MAX_QUESTION_CHARS:
-            raise UsageError(
-                f"the question is {len(question)} characters long; keep it under "
-                f"{MAX_QUESTION_CHARS}"
-            )
         started = time.perf_counter()
         from_table = self._from_outcomes(question, filters)
         extractive = from_table or self._extractive(question, k or self.settings.k, filters)

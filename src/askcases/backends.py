@@ -23,6 +23,7 @@ from langchain_core.prompts import ChatPromptTemplate
 from pydantic import ConfigDict
 
 from askcases.errors import UsageError
+from askcases.injection import defuse_markers, without_instructions
 from askcases.retrieve import Passage
 from askcases.settings import Settings
 
@@ -43,10 +44,11 @@ PROMPT = ChatPromptTemplate.from_messages(
 
 
 def fence(passages: list[Passage]) -> str:
-    """Passages as numbered, fenced quotations; a passage cannot close its own fence."""
+    """Passages as numbered, fenced quotations; a passage cannot close its own fence, and a
+    sentence in it that reads as an instruction is left out (see askcases.injection)."""
     blocks = []
     for n, p in enumerate(passages, start=1):
-        text = p.text.replace("<", "‹").replace(">", "›")
+        text = defuse_markers(without_instructions(p.text)).replace("<", "‹").replace(">", "›")
         when = f' date="{p.date}"' if p.date else ""
         blocks.append(f'<passage n="{n}" title="{p.title}"{when}>\n{text}\n</passage>')
     return "\n".join(blocks)

@@ -123,6 +123,11 @@ class MiniLMEmbeddings(Embeddings):
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.embed_batch(list(texts))
 
+    def clear_cache(self) -> None:
+        """Forget the cached question vectors."""
+        with self._cache_lock:
+            self._queries.clear()
+
     def embed_query(self, text: str) -> list[float]:
         """The question's vector; the last QUERY_CACHE questions' vectors are kept."""
         with self._cache_lock:

@@ -114,6 +114,16 @@ class WebApp:
                 "passages": [],
                 "error": str(exc),
             }
+        except Exception as exc:  # one bad question must not take the server down
+            traceback.print_exc(file=sys.stderr)
+            return {
+                "answer": "",
+                "refused": True,
+                "citations": [],
+                "passages": [],
+                "error": f"something went wrong answering that ({type(exc).__name__}); "
+                "it was logged",
+            }
 
     def respond(
         self,
