@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: help venv browser local-llm index serve test lint eval baseline bench bench-large clean
+.PHONY: help venv browser local-llm index serve test lint eval baseline bench bench-large load clean
 
 help:
 	@echo "make serve   - install, index corpus/ if needed, start the web chat on http://127.0.0.1:7860"
@@ -17,6 +17,7 @@ help:
 	@echo "make eval    - run the evaluation questions against index/ and print the figures"
 	@echo "make bench   - benchmark at 1k and 10k chunks beside the tutorial pipeline (BENCHMARKS.md)"
 	@echo "make baseline - retrieval figures: tutorial pipeline, dense, BM25, hybrid and askcases"
+	@echo "make load    - 20 users x 25 questions while an article re-indexes, then a 10-min soak"
 
 # llama-cpp-python builds from source (about 4 minutes on 2 cores). Its native build crashes on
 # CPUs with AMX (as these are), so it is built for AVX2, which runs everywhere x86-64 does.
@@ -76,6 +77,10 @@ bench: venv
 
 bench-large: venv
 	$(BIN)/python eval/bench.py --large
+
+# Loopback only, bounded: 500 questions, then a 10-minute soak (eval/load.json).
+load: venv
+	$(BIN)/python eval/load.py
 
 clean:
 	rm -rf $(VENV) index eval/last-run.json
