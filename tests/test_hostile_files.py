@@ -160,10 +160,15 @@ def test_script_text_never_reaches_the_index(hostile: tuple[Settings, list[str]]
 
 
 def test_rejected_files_change_no_answer_of_the_real_articles(
-    tmp_path: Path, assistant: Assistant, embeddings: MiniLMEmbeddings
+    tmp_path: Path, embeddings: MiniLMEmbeddings
 ) -> None:
     """The five real articles beside every file that must be rejected answer every eval
     question exactly as they do alone."""
+    alone_root = tmp_path / "alone"
+    shutil.copytree(CORPUS, alone_root / "corpus")
+    alone_settings = make_settings(alone_root)
+    sync_index(alone_settings, embeddings, quiet=True)
+    assistant = Assistant(alone_settings, embeddings)
     shutil.copytree(CORPUS, tmp_path / "corpus")
     (tmp_path / "outside").mkdir()
     write_hostile_files(tmp_path / "corpus", tmp_path / "outside")

@@ -40,6 +40,13 @@ class Assistant:
         """Raise IndexStateError now, not at the first question, if the index is unusable."""
         self.store.manifest()
 
+    def warm(self) -> None:
+        """Load the model, the vector index and the keyword index now, so that the first
+        question is as quick as the rest (a server calls this before it reports ready)."""
+        for _ in self.ask_stream("How much did the service save a year?", backend="extractive"):
+            pass
+        self.embeddings.clear_cache()
+
     def retriever(self, k: int, filters: Filters | None = None, **fields: Any) -> HybridRetriever:
         s = self.settings
         return HybridRetriever(

@@ -261,6 +261,7 @@ def serve_command(no_sync: bool, **settings_flags: Any) -> None:
         )
         click.echo(report.summary(), err=True)
     assistant.check()
+    assistant.warm()
     serve(assistant)
 
 
