@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -103,10 +105,6 @@ def candidate_sentences(passages: list[Passage]) -> list[Candidate]:
     return out
 
 
-def _cosine(a: list[float], b: list[float]) -> float:
-    return sum(x * y for x, y in zip(a, b, strict=True))
-
-
 def _overlap(a: str, b: str) -> float:
     ta, tb = set(content_terms(a)), set(content_terms(b))
     if not ta or not tb:
@@ -124,6 +122,10 @@ def _as_sentence(quote: str) -> str:
     return text
 
 
+MAX_EMBEDDED = 24  # candidate sentences embedded per question (the best by words and rank)
+SENTENCE_CACHE = 20_000  # sentence vectors kept (1.5 kB each)
+
+
 class ExtractiveAnswerer:
     """Scores each retrieved sentence against the question and quotes the best ones."""
 
@@ -133,14 +135,32 @@ class ExtractiveAnswerer:
         self.embeddings = embeddings
         self.settings = settings
         self.refusal = refusal
-        self._sentence_vectors: dict[str, list[float]] = {}
+        # The vectors of recently scored sentences, float32, the least recently used dropped
+        # first, so that a server's memory stays flat however many questions it answers.
+        self._sentence_vectors: OrderedDict[str, Any] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
-    def _vectors(self, texts: list[str]) -> list[list[float]]:
-        missing = [t for t in dict.fromkeys(texts) if t not in self._sentence_vectors]
-        if missing:
-            for text, vector in zip(missing, self.embeddings.embed_documents(missing), strict=True):
-                self._sentence_vectors[text] = vector
-        return [self._sentence_vectors[t] for t in texts]
+    def _vectors(self, texts: list[str]) -> list[Any]:
+        import numpy as np
+
+        cache = self._sentence_vectors
+        with self._cache_lock:
+            missing = [t for t in dict.fromkeys(texts) if t not in cache]
+        found = self.embeddings.embed_documents(missing) if missing else []
+        with self._cache_lock:
+            for text, values in zip(missing, found, strict=True):
+                cache[text] = np.asarray(values, dtype=np.float32)
+            out = []
+            for text in texts:
+                vector = cache.get(text)
+                if vector is None:  # dropped by another thread meanwhile
+                    vector = np.asarray(self.embeddings.embed_documents([text])[0], np.float32)
+                    cache[text] = vector
+                cache.move_to_end(text)
+                out.append(vector)
+            while len(cache) > SENTENCE_CACHE:
+                cache.popitem(last=False)
+        return out
 
     def score(
         self, question: str, candidates: list[Candidate], expanded: str | None = None
@@ -148,9 +168,9 @@ class ExtractiveAnswerer:
         """Candidates with an evidence score (about 0 to 1), best first."""
         if not candidates:
             return []
+        import numpy as np
+
         expanded = expanded or question
-        q_vec = self.embeddings.embed_query(question)
-        vectors = self._vectors([c.text for c in candidates])
         # A follow-up's carried-over subject, "(...)" at the end, helps find the article but
         # says less about which sentence answers than the question's own words.
         body, _, context = question.partition(" (")
@@ -169,15 +189,28 @@ class ExtractiveAnswerer:
         }
         total = sum(weights.values()) or 1.0
         kind = expected_type(question)
-        scored = []
-        for cand, vec, s_terms in zip(candidates, vectors, sentence_terms, strict=True):
+        lexicals = []
+        for cand, s_terms in zip(candidates, sentence_terms, strict=True):
             # A name in the article's title holds for all of its sentences ("the Bristol DVT
             # service"); a name that is not must be in the sentence itself ("in Bedfordshire").
             title_terms = set(content_terms(cand.passage.title))
-            local = [n for n in names if stem(n) not in title_terms]
             matched = s_terms | (title_terms & named)
-            lexical = sum(w for t, w in weights.items() if t in matched) / total
-            semantic = max(0.0, _cosine(q_vec, vec))
+            lexicals.append(sum(w for t, w in weights.items() if t in matched) / total)
+        # Embedding is the dear part of scoring: only the MAX_EMBEDDED sentences with the best
+        # score from words and passage rank are embedded and scored in full.
+        order = sorted(
+            range(n),
+            key=lambda i: -(0.35 * lexicals[i] + 0.15 * max(0.0, candidates[i].passage.score)),
+        )
+        keep = sorted(order[:MAX_EMBEDDED])
+        q_arr = np.asarray(self.embeddings.embed_query(question), dtype=np.float32)
+        vectors = self._vectors([candidates[i].text for i in keep])
+        scored = []
+        for i, vec in zip(keep, vectors, strict=True):
+            cand, lexical = candidates[i], lexicals[i]
+            title_terms = set(content_terms(cand.passage.title))
+            local = [n for n in names if stem(n) not in title_terms]
+            semantic = max(0.0, float(q_arr @ vec))
             value = 0.5 * semantic + 0.35 * lexical + 0.15 * max(0.0, cand.passage.score)
             if kind is not None:
                 value += 0.06 if holds_type(kind, cand.text, expanded) else -0.06

@@ -31,12 +31,23 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunk_text USING fts5(
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 
-def fts_query(text: str) -> str:
-    """Any of the words of `text` but stop words, each quoted so that no character acts as FTS5
-    syntax. Stop words match nearly every chunk: BM25 would score them all for almost nothing."""
+def query_words(text: str) -> list[str]:
+    """The words of `text` to search for: stop words left out, unless nothing else is left."""
     words = dict.fromkeys(w.lower() for w in _TOKEN.findall(text) if len(w) > 1 or w.isdigit())
-    kept = [w for w in words if w not in STOPWORDS] or list(words)
-    return " OR ".join(f'"{w}"' for w in kept)
+    return [w for w in words if w not in STOPWORDS] or list(words)
+
+
+def fts_query(text: str | list[str]) -> str:
+    """Any of the words, each quoted so that no character acts as FTS5 syntax. Stop words match
+    nearly every chunk: BM25 would score them all for almost nothing."""
+    words = query_words(text) if isinstance(text, str) else text
+    return " OR ".join(f'"{w}"' for w in words)
+
+
+# A word found in more chunks than this share of the index (and at least COMMON_MIN) is left out
+# of a query when rarer words remain: it adds little to BM25 and makes it score nearly every chunk.
+COMMON_SHARE = 0.08
+COMMON_MIN = 2000
 
 
 class KeywordIndex:
@@ -54,7 +65,29 @@ class KeywordIndex:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(_SCHEMA)
             self._local.db = db
+            self._local.version = None
+            self._local.common = {}
         return db
+
+    def _common_words(self, db: sqlite3.Connection, words: list[str]) -> set[str]:
+        """Those of `words` found in more chunks than the common-word limit (cached until the
+        index changes)."""
+        version = db.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._local.version:
+            self._local.version = version
+            total = db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+            self._local.limit = max(COMMON_MIN, int(total * COMMON_SHARE))
+            self._local.common = {}
+        limit, known = self._local.limit, self._local.common
+        for word in words:
+            if word not in known:
+                found = db.execute(
+                    "SELECT count(*) FROM (SELECT rowid FROM chunk_text WHERE chunk_text MATCH ? "
+                    "LIMIT ?)",
+                    (f'"{word}"', limit + 1),
+                ).fetchone()[0]
+                known[word] = found > limit
+        return {w for w in words if known[w]}
 
     def exists(self) -> bool:
         return self.path.exists()
@@ -69,6 +102,7 @@ class KeywordIndex:
         with db:
             for doc_id, chunks in documents:
                 self._replace(db, doc_id, chunks)
+        self._local.version = None  # this connection's own writes do not change data_version
 
     @staticmethod
     def _replace(db: sqlite3.Connection, doc_id: str, chunks: list[Chunk]) -> None:
@@ -109,22 +143,31 @@ class KeywordIndex:
 
         `where` is an SQL condition over the chunks table's columns, with its parameters.
         """
-        query = fts_query(text)
-        if not query or not self.path.exists():
+        words = query_words(text)
+        if not words or not self.path.exists():
             return []
-        condition, params = where if where else ("1", [])
-        rows = (
-            self._db()
-            .execute(
+        db = self._db()
+        common = self._common_words(db, words)
+        query = fts_query([w for w in words if w not in common] or words)
+        if where is None:
+            # FTS5 ranks by its own `rank` alone fastest; the top rows are then looked up.
+            rows = db.execute(
+                """SELECT c.chunk_id, c.doc_id, c.title, c.date, c.start, c.end, c.text, t.rank
+                FROM (SELECT chunk_id, rank FROM chunk_text WHERE chunk_text MATCH ?
+                      ORDER BY rank LIMIT ?) t
+                JOIN chunks c ON c.chunk_id = t.chunk_id ORDER BY t.rank, c.chunk_id""",
+                [query, k],
+            ).fetchall()
+        else:
+            condition, params = where
+            rows = db.execute(
                 f"""SELECT c.chunk_id, c.doc_id, c.title, c.date, c.start, c.end, c.text,
                        bm25(chunk_text) AS rank
                 FROM chunk_text JOIN chunks c ON c.chunk_id = chunk_text.chunk_id
                 WHERE chunk_text MATCH ? AND {condition}
                 ORDER BY rank, c.chunk_id LIMIT ?""",
                 [query, *params, k],
-            )
-            .fetchall()
-        )
+            ).fetchall()
         return [
             (
                 {
@@ -146,3 +189,4 @@ class KeywordIndex:
         with db:
             db.execute("DELETE FROM chunk_text")
             db.execute("DELETE FROM chunks")
+        self._local.version = None

@@ -6,6 +6,7 @@ Leaves out: parsing. Every rule here is a pattern over words, so it can be read 
 
 from __future__ import annotations
 
+import functools
 import re
 
 STOPWORDS = set(
@@ -88,13 +89,18 @@ def stem(word: str) -> str:
 
 def content_terms(text: str) -> list[str]:
     """Words that carry meaning, lower-cased and stemmed, in order."""
+    return list(_content_terms(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _content_terms(text: str) -> tuple[str, ...]:
     terms = []
     for match in _WORD.finditer(text):
         word = match.group(0).strip(".,")
         low = word.lower().removesuffix("'s").removesuffix("’s")
         if low and low not in STOPWORDS:
             terms.append(stem(low))
-    return terms
+    return tuple(terms)
 
 
 def named_terms(question: str) -> list[str]:
