@@ -70,6 +70,9 @@ OUTCOME_COLUMNS = [
     "end",
 ]
 LIBRARY_COLUMNS = ["title", "date", "doc_id", "chunks", "indexed_at"]
+# A page holds at most this many rows of a table, bars of the chart and articles in a list, so a
+# library of tens of thousands of articles still loads at once; a typed document id is accepted.
+PAGE_ROWS = 500
 FEEDBACK_COLUMNS = ["created_at", "rating", "comment", "question", "username"]
 
 
@@ -214,9 +217,10 @@ class WebApp:
     # -- the library -----------------------------------------------------------------------
     def library_rows(self) -> list[list[Any]]:
         try:
-            return [[a[c] for c in LIBRARY_COLUMNS] for a in list_articles(self.assistant.store)]
+            articles = list_articles(self.assistant.store)
         except AskcasesError:
             return []
+        return [[a[c] for c in LIBRARY_COLUMNS] for a in articles[:PAGE_ROWS]]
 
     def feedback_rows(self) -> list[list[Any]]:
         return [[r[c] for c in FEEDBACK_COLUMNS] for r in self.feedback.recent(20)]
@@ -258,8 +262,15 @@ class WebApp:
         except AskcasesError:
             return []
         return [
-            [r[c] if c != "change" else describe_change(r) for c in OUTCOME_COLUMNS] for r in rows
+            [r[c] if c != "change" else describe_change(r) for c in OUTCOME_COLUMNS]
+            for r in rows[:PAGE_ROWS]
         ]
+
+    def measure_choices(self) -> list[str]:
+        try:
+            return sorted({r["measure"] for r in self.assistant.store.outcomes()})
+        except AskcasesError:
+            return []
 
     def outcome_chart(self) -> list[dict[str, Any]]:
         """One bar per outcome whose change reads as a percentage, named by place and source."""
@@ -273,6 +284,8 @@ class WebApp:
             if change is not None:
                 label = f"{r['place']} · {r['doc_id']} · {r['start']}"
                 bars.append({"initiative": label, "change %": change, "measure": r["measure"]})
+            if len(bars) >= PAGE_ROWS:
+                break
         return bars
 
     def open_outcome(self, table: Any, selected: int | None) -> str:
@@ -397,6 +410,7 @@ def build_app(assistant: Assistant) -> Any:
                                 until = gr.Textbox(label="Published until", elem_id="until")
                             docs = gr.Dropdown(
                                 choices=web.article_choices(),
+                                allow_custom_value=True,
                                 multiselect=True,
                                 label="Only these articles",
                                 elem_id="articles",
@@ -448,7 +462,7 @@ def build_app(assistant: Assistant) -> Any:
                 )
                 with gr.Row():
                     measure_filter = gr.Dropdown(
-                        choices=sorted({r[2] for r in web.outcome_rows()}),
+                        choices=web.measure_choices(),
                         value=None,
                         label="Measure",
                         elem_id="outcome-measure",
@@ -482,7 +496,10 @@ def build_app(assistant: Assistant) -> Any:
                     add = gr.Button("Add to the library", variant="primary", elem_id="add")
                 with gr.Row():
                     to_remove = gr.Dropdown(
-                        choices=web.article_choices(), label="Article", elem_id="remove-choice"
+                        choices=web.article_choices(),
+                        allow_custom_value=True,
+                        label="Article",
+                        elem_id="remove-choice",
                     )
                     remove = gr.Button("Remove from the library", variant="stop", elem_id="remove")
                 status = gr.Markdown(elem_id="library-status")
