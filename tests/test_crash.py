@@ -22,7 +22,7 @@ from askcases.assistant import Assistant
 from askcases.documents import load_article
 from askcases.embeddings import MiniLMEmbeddings
 from askcases.evaluate import default_questions_file, load_questions, run_eval
-from askcases.index import MANIFEST, IndexStore, sync_index
+from askcases.index import MANIFEST, RUN_MARK, IndexStore, sync_index
 from askcases.keywords import FILENAME as KEYWORDS
 from askcases.outcomes import extract_outcomes
 from askcases.runguard import FAULT_ENV, index_lock
@@ -67,7 +67,7 @@ def assert_consistent(settings: Settings, embeddings: MiniLMEmbeddings) -> None:
     """Every document of the corpus is in the manifest with exactly its chunks on both sides,
     no chunk is duplicated or orphaned, and the outcomes table is the corpus's."""
     manifest = json.loads((settings.index_dir / MANIFEST).read_text(encoding="utf-8"))
-    assert "run" not in manifest
+    assert not (settings.index_dir / RUN_MARK).exists()
     documents = manifest["documents"]
     assert set(documents) == {p.stem for p in settings.corpus_dir.iterdir()}
     store = IndexStore(settings, embeddings)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -283,7 +284,9 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
     them are not articles."""
     if not corpus_dir.is_dir():
         return []
-    return sorted(p for p in corpus_dir.iterdir() if p.is_symlink() or p.is_file())
+    with os.scandir(corpus_dir) as entries:
+        names = sorted(e.name for e in entries if e.is_symlink() or e.is_file())
+    return [corpus_dir / name for name in names]
 
 
 def corpus_problem(path: Path, corpus_dir: Path) -> str | None:

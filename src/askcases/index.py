@@ -4,10 +4,11 @@ The manifest (index/manifest.json) starts with a format version, records the emb
 chunker settings the index was built with, and lists each indexed article with its content hash.
 `sync_index` compares the corpus with it: new articles are embedded and added, changed ones
 re-embedded, deleted ones removed, unchanged ones left untouched. The manifest is rewritten
-atomically every few seconds while a run embeds, and marks the run until it finishes; a run that
-is killed leaves the mark, and the next one first makes both sides agree with the manifest (see
-`_repair`), then finishes the work. One run at a time holds the index lock (askcases.runguard).
-A file whose size and modification time match its manifest entry is not read again.
+atomically every few seconds while a run embeds, and index/index.run marks the run until it
+finishes; a run that is killed leaves the mark, and the next one first makes both sides agree
+with the manifest (see `_repair`), then finishes the work. One run at a time holds the index
+lock (askcases.runguard). A file whose size and modification time match its manifest entry is
+not read again.
 Each chunk is stored twice: in Chroma (dense vectors) and in the keyword index (BM25); both are
 changed together, document by document. Chroma is used here and nowhere else: on local disk
 under index/chroma by default, or on a Chroma server with `--chroma-url` (see askcases.remote,
@@ -55,6 +56,7 @@ FORMAT = "askcases-index/2"
 MANIFEST = "manifest.json"
 CHROMA_DIR = "chroma"
 OUTCOMES = "outcomes.json"
+RUN_MARK = "index.run"  # present while an index run changes the index (see sync_index)
 OUTCOMES_FORMAT = "askcases-outcomes/1"
 REFRESH_S = 2.0  # server mode: how often a process asks the server whether the index changed
 
@@ -105,7 +107,9 @@ def _write_manifest(index_dir: Path, manifest: dict[str, Any]) -> None:
     index_dir.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=index_dir, prefix=".manifest-", suffix=".json")
     with os.fdopen(fd, "w", encoding="utf-8") as out:
-        json.dump(manifest, out, indent=1, sort_keys=True, ensure_ascii=False)
+        # json.dumps, compact: only then does json use its C encoder (json.dump never does),
+        # and a large index's manifest is tens of megabytes.
+        out.write(json.dumps(manifest, sort_keys=True, ensure_ascii=False, separators=(",", ":")))
         out.write("\n")
     os.replace(tmp, index_dir / MANIFEST)
 
@@ -282,16 +286,19 @@ class IndexStore:
         changed: list[str] = (),  # type: ignore[assignment]
         removed: list[str] = (),  # type: ignore[assignment]
         outcome_rows: dict[str, list[dict[str, Any]]] | None = None,
+        write_local: bool = True,
     ) -> None:
         """Record the manifest after documents changed: the server's records of `changed` and
-        `removed` documents first (server mode), then the local file."""
+        `removed` documents first (server mode), then the local file (unless the caller
+        writes it next anyway)."""
         remote = self.remote
         if remote is not None and (changed or removed):
             documents = manifest["documents"]
             remote.save_documents(
                 {d: documents[d] for d in changed}, outcome_rows or {}, list(removed)
             )
-        _write_manifest(self.settings.index_dir, manifest)
+        if write_local:
+            _write_manifest(self.settings.index_dir, manifest)
 
     def finish(self, manifest: dict[str, Any], changed: bool) -> None:
         """Server mode: a new generation token tells every process that the index changed."""
@@ -338,24 +345,35 @@ class IndexStore:
         chunks: list[Chunk],
         doc_hash: str,
         vectors: list[list[float]] | None = None,
+        stored: int | None = None,
     ) -> None:
         """Make a document's chunks exactly `chunks` (none to remove it), on both sides;
-        `vectors` are their embeddings when already computed."""
+        `vectors` are their embeddings when already computed, `stored` how many it has now."""
         if chunks and vectors is None:
             vectors = self.embeddings.embed_documents([c.text for c in chunks])
-        self.replace_documents([(doc_id, chunks, doc_hash, vectors or [])])
+        known = None if stored is None else {doc_id: stored}
+        self.replace_documents([(doc_id, chunks, doc_hash, vectors or [])], known)
 
     def replace_documents(
-        self, documents: list[tuple[str, list[Chunk], str, list[list[float]]]]
+        self,
+        documents: list[tuple[str, list[Chunk], str, list[list[float]]]],
+        stored: dict[str, int] | None = None,
     ) -> None:
         """Several documents at once, (doc_id, chunks, content hash, their vectors) each: one
-        delete and one write on each side."""
+        delete and one write on each side. `stored` gives how many chunks each document has in
+        the index now (absent: none), so they are deleted by id; without it, a metadata query
+        finds them (slower in a large index, but sure to find chunks no manifest lists)."""
         if not documents:
             return
         ids = [doc_id for doc_id, _, _, _ in documents]
-        self.vectorstore.delete(
-            where={"doc_id": {"$in": ids}} if len(ids) > 1 else {"doc_id": ids[0]}
-        )
+        if stored is None:
+            self.vectorstore.delete(
+                where={"doc_id": {"$in": ids}} if len(ids) > 1 else {"doc_id": ids[0]}
+            )
+        else:
+            old = [f"{d}#{n}" for d in ids for n in range(stored.get(d, 0))]
+            if old:
+                self.vectorstore._collection.delete(ids=old)
         chunks = [(c, h, v) for _, cs, h, vs in documents for c, v in zip(cs, vs, strict=True)]
         if chunks:
             self.vectorstore._collection.upsert(
@@ -548,13 +566,17 @@ def _sync_locked(
     else:
         manifest = {**build_settings(settings), "documents": {}}
     indexed: dict[str, dict[str, Any]] = manifest["documents"]
-    interrupted = "run" in manifest
+    # The mark says the index is being changed until this run finishes; a run killed before
+    # then leaves it, and the next one checks every document on both sides (see _repair).
+    run_mark = settings.index_dir / RUN_MARK
+    interrupted = run_mark.exists()
     if interrupted:
         _repair(store, indexed)
-    # Marks the index as being changed until this run finishes; a run killed before then leaves
-    # the mark, and the next one checks every document on both sides (see _repair).
-    manifest["run"] = {"pid": os.getpid(), "started": datetime.now(UTC).isoformat()}
-    _write_manifest(settings.index_dir, manifest)
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    run_mark.write_text(
+        json.dumps({"pid": os.getpid(), "started": datetime.now(UTC).isoformat()}) + "\n",
+        encoding="utf-8",
+    )
     fault_point("started")
     outcome_rows = _read_outcome_rows(settings.index_dir, current_rules=True)
     reuse_outcomes = outcome_rows is not None and not interrupted
@@ -600,7 +622,7 @@ def _sync_locked(
     # An article whose file is now unreadable keeps its last good version in the index.
     to_remove = sorted(d for d in indexed if d not in present)
     for doc_id in to_remove:
-        store.replace_document(doc_id, [], "")
+        store.replace_document(doc_id, [], "", stored=int(indexed[doc_id]["chunks"]))
         del indexed[doc_id]
         outcome_rows.pop(doc_id, None)
         report.removed += 1
@@ -627,7 +649,12 @@ def _sync_locked(
                     )
                 )
                 offset += len(chunks)
-            store.replace_documents(batch)
+            # Chunks are deleted by id: after an interrupted run, _repair has already removed
+            # any chunk the manifest does not list.
+            stored = {
+                a.doc_id: int(indexed[a.doc_id]["chunks"]) for a, _ in group if a.doc_id in indexed
+            }
+            store.replace_documents(batch, stored)
             fault_point("stored")
             for article, chunks in group:
                 _record_document(indexed, report, article, len(chunks), signatures[article.doc_id])
@@ -642,14 +669,14 @@ def _sync_locked(
             if time.monotonic() - written_at >= MANIFEST_EVERY_S:
                 store.save_manifest(manifest, pending, [], outcome_rows)
                 pending, written_at = [], time.monotonic()
-    store.save_manifest(manifest, pending, [], outcome_rows)
+    store.save_manifest(manifest, pending, [], outcome_rows, write_local=False)
     fault_point("recorded")
     _write_outcome_rows(
         settings.index_dir, [r for d in sorted(indexed) for r in outcome_rows.get(d, [])]
     )
     fault_point("outcomes")
-    del manifest["run"]
     _write_manifest(settings.index_dir, manifest)
+    run_mark.unlink(missing_ok=True)
     store.finish(manifest, changed=bool(report.added or report.updated or report.removed))
     report.chunks = sum(int(e["chunks"]) for e in indexed.values())
     return report
@@ -756,12 +783,8 @@ def _write_outcome_rows(index_dir: Path, rows: list[dict[str, Any]]) -> None:
     index_dir.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=index_dir, prefix=".outcomes-", suffix=".json")
     with os.fdopen(fd, "w", encoding="utf-8") as out:
-        json.dump(
-            {"format": OUTCOMES_FORMAT, "rules": RULES_VERSION, "rows": rows},
-            out,
-            indent=1,
-            ensure_ascii=False,
-        )
+        table = {"format": OUTCOMES_FORMAT, "rules": RULES_VERSION, "rows": rows}
+        out.write(json.dumps(table, ensure_ascii=False, separators=(",", ":")))
     os.replace(tmp, index_dir / OUTCOMES)
 
 
