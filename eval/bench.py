@@ -450,6 +450,16 @@ def _embedder_texts(n: int, seed: int) -> list[str]:
     return texts[:n]
 
 
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="askcases benchmark")
     parser.add_argument("--large", action="store_true", help="also 100k chunks (cached index)")
@@ -461,7 +471,8 @@ def main() -> None:
         sizes.append(100_000)
     result: dict[str, Any] = {
         "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
+        "machine": f"{_cpu_model()} ({platform.machine()}), {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}",
         "precision": resolve_precision("auto"),
         "sizes": [],
     }
