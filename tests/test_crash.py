@@ -139,7 +139,7 @@ def test_fifty_random_kills_leave_an_index_the_next_run_repairs(
         proc = subprocess.Popen(
             _index_command(settings), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        time.sleep(rng.uniform(0.2, 1.2) * full_run)
+        time.sleep(rng.uniform(0.1, 0.9) * full_run)
         proc.send_signal(signal.SIGKILL)
         killed_mid_run += proc.wait(timeout=60) == -signal.SIGKILL
         if n % 5 == 4:
@@ -147,7 +147,7 @@ def test_fifty_random_kills_leave_an_index_the_next_run_repairs(
         sync_index(settings, embeddings, quiet=True)
         assert_consistent(settings, embeddings)
     print(f"{killed_mid_run} of {RANDOM_KILLS} kills landed while askcases index ran")
-    assert killed_mid_run >= RANDOM_KILLS // 2
+    assert killed_mid_run >= RANDOM_KILLS * 2 // 3
     _set_variant(settings.corpus_dir, 0)
     sync_index(settings, embeddings, quiet=True)
     assert_consistent(settings, embeddings)
