@@ -84,16 +84,24 @@ def free_port() -> int:
 
 
 def start_server(
-    command: list[str], port: int, env: dict[str, str] | None = None, seconds: float = 180
+    command: list[str],
+    port: int,
+    env: dict[str, str] | None = None,
+    seconds: float = 180,
+    log: Path | None = None,
 ) -> subprocess.Popen[str]:
-    """A real server process, returned once it accepts connections on 127.0.0.1:port."""
+    """A real server process, returned once it accepts connections on 127.0.0.1:port; its
+    output goes to `log` when given."""
+    out = log.open("w") if log is not None else subprocess.DEVNULL
     proc = subprocess.Popen(
         command,
         env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", **(env or {})},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=out,
+        stderr=subprocess.STDOUT if log is not None else subprocess.DEVNULL,
         text=True,
     )
+    if log is not None:
+        out.close()  # type: ignore[union-attr]
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -108,7 +116,11 @@ def start_server(
 
 
 def serve_askcases(
-    corpus: Path, index: Path, *args: str, env: dict[str, str] | None = None
+    corpus: Path,
+    index: Path,
+    *args: str,
+    env: dict[str, str] | None = None,
+    log: Path | None = None,
 ) -> tuple[subprocess.Popen[str], str]:
     """`askcases serve` over these directories on a free port; (process, URL)."""
     port = free_port()
@@ -125,7 +137,7 @@ def serve_askcases(
         str(index),
         *args,
     ]
-    return start_server(command, port, env), f"http://127.0.0.1:{port}/"
+    return start_server(command, port, env, log=log), f"http://127.0.0.1:{port}/"
 
 
 def stop(proc: subprocess.Popen[str]) -> None:

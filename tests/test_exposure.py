@@ -4,15 +4,11 @@ answers, even when the language model endpoint fails and sign-in attempts fail."
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
-from conftest import free_port
+from conftest import free_port, serve_askcases, stop
 
 from askcases.settings import Settings
 from askcases.users import add_user, read_users
@@ -23,44 +19,12 @@ PASSWORD = "correct horse battery staple 42"
 
 def _serve(
     settings: Settings, log: Path, *args: str, env: dict[str, str] | None = None
-) -> tuple[subprocess.Popen[bytes], int]:
-    port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "askcases",
-        "serve",
-        "--no-sync",
-        "--port",
-        str(port),
-        "--corpus",
-        str(settings.corpus_dir),
-        "--index",
-        str(settings.index_dir),
-        *args,
-    ]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            command,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", **(env or {})},
-        )
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, log.read_text(errors="replace")[-2000:]
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return proc, port
-        except OSError:
-            time.sleep(0.5)
-    proc.kill()
-    raise AssertionError("askcases serve did not start")
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    proc.wait(timeout=30)
+) -> tuple[subprocess.Popen[str], int]:
+    """`askcases serve --no-sync` with its output in `log`; (process, port)."""
+    proc, url = serve_askcases(
+        settings.corpus_dir, settings.index_dir, "--no-sync", *args, env=env, log=log
+    )
+    return proc, int(url.rstrip("/").rsplit(":", 1)[1])
 
 
 def _listen_addresses(port: int) -> set[str]:
@@ -88,7 +52,7 @@ def test_serve_listens_on_loopback_only_by_default(
         log = (tmp_path / "serve.log").read_text(errors="replace")
         assert "warning" not in log.lower()
     finally:
-        _stop(proc)
+        stop(proc)
 
 
 def test_listening_elsewhere_without_sign_in_warns(
@@ -101,7 +65,7 @@ def test_listening_elsewhere_without_sign_in_warns(
         assert "warning: listening on 0.0.0.0 without sign-in" in log
         assert "set ASKCASES_USERS" in log
     finally:
-        _stop(proc)
+        stop(proc)
 
     users = tmp_path / "users.txt"
     add_user(users, "ann", "admin", PASSWORD)
@@ -115,7 +79,7 @@ def test_listening_elsewhere_without_sign_in_warns(
     try:
         assert "without sign-in" not in (tmp_path / "signed.log").read_text(errors="replace")
     finally:
-        _stop(proc)
+        stop(proc)
 
 
 def test_no_secret_reaches_logs_or_answers(built_settings: Settings, tmp_path: Path) -> None:
@@ -146,7 +110,7 @@ def test_no_secret_reaches_logs_or_answers(built_settings: Settings, tmp_path: P
         assert failed["error"] and "openai back-end failed" in failed["error"]
         answers = str(failed)
     finally:
-        _stop(proc)
+        stop(proc)
     logged = log.read_text(errors="replace")
     for secret in (API_KEY, PASSWORD, stored_hash, stored_hash.split("$")[-1]):
         assert secret not in logged
