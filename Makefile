@@ -9,11 +9,12 @@ export HF_HUB_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: help venv browser local-llm index serve test lint eval baseline bench bench-large load clean
+.PHONY: help venv browser local-llm index serve test check lint eval baseline bench bench-large load clean
 
 help:
 	@echo "make serve   - install, index corpus/ if needed, start the web chat on http://127.0.0.1:7860"
 	@echo "make test    - install (with the local-llm extra), run lint, types, tests and eval gates"
+	@echo "make check   - the fast tier: lint, types and the tests that need no subprocess, server or browser"
 	@echo "make eval    - run the evaluation questions against index/ and print the figures"
 	@echo "make bench   - benchmark at 1k and 10k chunks beside the tutorial pipeline (BENCHMARKS.md)"
 	@echo "make baseline - retrieval figures: tutorial pipeline, dense, BM25, hybrid and askcases"
@@ -57,20 +58,25 @@ serve: venv
 lint: venv
 	$(BIN)/ruff check src tests eval
 	$(BIN)/ruff format --check src tests eval
+	$(BIN)/lint-imports
 	$(BIN)/mypy src
 
 eval: venv
 	$(BIN)/askcases index --quiet
-	$(BIN)/askcases eval --json eval/last-run.json --check eval/thresholds.json
-	$(BIN)/askcases eval --outcomes
+	$(BIN)/askcases eval questions --json eval/last-run.json --check eval/thresholds.json
+	$(BIN)/askcases eval outcomes
 
 test: lint local-llm browser
 	$(BIN)/pytest -q
 	$(MAKE) --no-print-directory eval
 
+# The fast tier: no subprocess, server or browser (tests marked slow are left out).
+check: lint
+	$(BIN)/pytest -q -m "not slow"
+
 baseline: venv
 	$(BIN)/askcases index --quiet
-	$(BIN)/askcases eval --compare
+	$(BIN)/askcases eval compare
 
 bench: venv
 	$(BIN)/python eval/bench.py

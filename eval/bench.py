@@ -1,7 +1,7 @@
 """askcases benchmark: a synthetic corpus made from the real articles, at 1k and 10k chunks (100k
-with --large, its corpus and built indexes cached in ~/.cache/askcases/bench), measured beside
-LangChain's tutorial pipeline. Writes eval/bench.json and BENCHMARKS.md. Run with `make bench`
-(or `make bench-large`).
+with --large, its corpus and built indexes cached in bench/ of the askcases cache folder,
+ASKCASES_CACHE or ~/.cache/askcases), measured beside LangChain's tutorial pipeline. Writes
+eval/bench.json and BENCHMARKS.md. Run with `make bench` (or `make bench-large`).
 
 Figures, each beside the tutorial pipeline's on the same files and their ratio: full indexing
 throughput; adding one article to the largest index (five times); retrieval and full extractive
@@ -14,6 +14,7 @@ the real corpus indexed and asked with it.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import platform
@@ -28,13 +29,21 @@ import time
 from pathlib import Path
 from typing import Any
 
-from askcases.assistant import Assistant
-from askcases.chunking import chunk_article, sentence_spans
-from askcases.documents import load_article
-from askcases.embeddings import MiniLMEmbeddings, resolve_precision
-from askcases.evaluate import default_questions_file, load_questions, percentile, run_eval
-from askcases.index import sync_index, tutorial_add, tutorial_store
-from askcases.settings import load_settings, project_root
+from askcases.app.servers import serve_askcases, stop
+from askcases.config import Settings, load_settings, project_root
+from askcases.embedding.minilm import MiniLMEmbeddings, resolve_precision
+from askcases.evaluation.questions import (
+    default_questions_file,
+    load_questions,
+    percentile,
+    run_eval,
+)
+from askcases.evaluation.tutorial import COLLECTION, tutorial_pipeline
+from askcases.ingest.articles import load_article
+from askcases.ingest.chunking import chunk_article
+from askcases.qa.assistant import Assistant
+from askcases.store.sync import sync_index
+from askcases.text.sentences import sentence_spans
 
 REPO = project_root()
 PLACES = (
@@ -101,20 +110,40 @@ def make_corpus(folder: Path, n_articles: int, seed: int) -> None:
 
 
 BENCH_VERSION = "2"  # the cached corpora and indexes of an older benchmark are not reused
-CACHE = Path(os.environ.get("ASKCASES_CACHE") or Path.home() / ".cache" / "askcases") / "bench"
-CACHED_FROM = 100_000  # sizes from this one up are built once and kept in CACHE
+CACHED_FROM = 100_000  # sizes from this one up are built once and kept in bench_cache()
 ADD_REPEATS = 5
 COLD_REPEATS = 3
+
+
+@functools.cache
+def cache_dir() -> Path:
+    """The askcases cache folder (Settings.cache_dir: ASKCASES_CACHE, else ~/.cache/askcases)."""
+    folder: Path = load_settings().cache_dir
+    return folder
+
+
+def bench_cache() -> Path:
+    """Where the corpora and indexes of the sizes from CACHED_FROM up are kept."""
+    return cache_dir() / "bench"
+
+
+def bench_settings(corpus: Path, index: Path) -> Settings:
+    """The default settings over these directories, whatever ASKCASES_* says, but for the
+    cache folder (where the ONNX export is kept)."""
+    return load_settings(environ={}, corpus_dir=corpus, index_dir=index, cache_dir=cache_dir())
+
 
 # The tutorial pipeline as its own process: open the store, ask each question, print peak RSS.
 TUTORIAL_PROCESS = """
 import re, sys, chromadb
 from langchain_chroma import Chroma
-from askcases.embeddings import MiniLMEmbeddings
+from askcases.config import load_settings
+from askcases.embedding.minilm import MiniLMEmbeddings
 client = chromadb.PersistentClient(
     path=sys.argv[1], settings=chromadb.config.Settings(anonymized_telemetry=False)
 )
-store = Chroma(collection_name="tutorial", embedding_function=MiniLMEmbeddings(), client=client)
+embeddings = MiniLMEmbeddings(cache_dir=load_settings().cache_dir)
+store = Chroma(collection_name="tutorial", embedding_function=embeddings, client=client)
 for question in sys.argv[2:]:
     store.similarity_search(question, k=5)
 print(re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read()).group(1))
@@ -162,38 +191,18 @@ def _cold_starts(corpus: Path, index: Path, tutorial: Path, question: str) -> di
 
 
 def _serve_peak_rss(corpus: Path, index: Path, questions: list[str]) -> float:
-    import socket
-
     from gradio_client import Client
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    command = [sys.executable, "-m", "askcases", "serve", "--no-sync", "--port", str(port)]
-    command += ["--corpus", str(corpus), "--index", str(index)]
-    proc = subprocess.Popen(
-        command,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"},
-    )
+    proc, url = serve_askcases(corpus, index, "--no-sync", seconds=600)
     try:
-        deadline = time.monotonic() + 600
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.5)
-        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+        client = Client(url, verbose=False)
         for question in questions:
             client.predict(question, api_name="/ask")
         status = Path(f"/proc/{proc.pid}/status").read_text()
         peak_kib = int(re.search(r"VmHWM:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
         return round(peak_kib / 1024, 1)
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        stop(proc)
 
 
 def _tutorial_peak_rss(tutorial: Path, questions: list[str]) -> float:
@@ -206,21 +215,21 @@ def _build(corpus: Path, index: Path, tutorial: Path, n_articles: int, seed: int
     for path in (corpus, index, tutorial):
         shutil.rmtree(path, ignore_errors=True)
     make_corpus(corpus, n_articles, seed)
-    settings = load_settings(environ={}, corpus_dir=corpus, index_dir=index)
-    embeddings = MiniLMEmbeddings(settings.precision, settings.batch_size)
+    settings = bench_settings(corpus, index)
+    embeddings = MiniLMEmbeddings.from_settings(settings)
     embeddings.embed_query("warm up")
     started = time.perf_counter()
     report = sync_index(settings, embeddings, quiet=False)
     index_s = time.perf_counter() - started
     started = time.perf_counter()
-    store = tutorial_store(corpus, embeddings, tutorial)
+    pipeline = tutorial_pipeline(corpus, embeddings, tutorial)
     tutorial_s = time.perf_counter() - started
     return {
         "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "chunks": report.chunks,
         "articles": report.added,
         "index_s": round(index_s, 1),
-        "tutorial_chunks": store._collection.count(),
+        "tutorial_chunks": pipeline.client.get_collection(COLLECTION).count(),
         "tutorial_index_s": round(tutorial_s, 1),
     }
 
@@ -229,10 +238,11 @@ def _add_articles(
     corpus: Path, index: Path, tutorial: Path, work: Path, seed: int
 ) -> dict[str, Any]:
     """Add new articles one at a time, each timed; then take them out again."""
-    settings = load_settings(environ={}, corpus_dir=corpus, index_dir=index)
-    embeddings = MiniLMEmbeddings(settings.precision, settings.batch_size)
-    store = tutorial_store(corpus.parent / "no-such-corpus", embeddings, tutorial)
-    before = store._collection.count()
+    settings = bench_settings(corpus, index)
+    embeddings = MiniLMEmbeddings.from_settings(settings)
+    pipeline = tutorial_pipeline(corpus.parent / "no-such-corpus", embeddings, tutorial)
+    collection = pipeline.client.get_collection(COLLECTION)
+    before = collection.count()
     extra = work / "extra"
     shutil.rmtree(extra, ignore_errors=True)
     make_corpus(extra, ADD_REPEATS, seed + 7)
@@ -247,14 +257,14 @@ def _add_articles(
             sync_index(settings, embeddings, quiet=True)
             ours.append(time.perf_counter() - started)
             started = time.perf_counter()
-            tutorial_add(store, [target])
+            pipeline.add([target])
             theirs.append(time.perf_counter() - started)
     finally:
         for target in added:
             target.unlink()
         sync_index(settings, embeddings, quiet=True)
-        ids = store._collection.get(include=[])["ids"]
-        store._collection.delete(ids=[i for i in ids if int(i[1:]) >= before])
+        ids = collection.get(include=[])["ids"]
+        collection.delete(ids=[i for i in ids if int(i[1:]) >= before])
     return {"askcases": _seconds(ours), "tutorial": _seconds(theirs)}
 
 
@@ -269,8 +279,8 @@ def bench_size(target_chunks: int, work: Path, seed: int, is_largest: bool) -> d
         # About 3.4 chunks an article.
         built = _build(corpus, index, tutorial, max(1, round(target_chunks / 3.4)), seed)
         built_file.write_text(json.dumps(built) + "\n", encoding="utf-8")
-    settings = load_settings(environ={}, corpus_dir=corpus, index_dir=index)
-    embeddings = MiniLMEmbeddings(settings.precision, settings.batch_size)
+    settings = bench_settings(corpus, index)
+    embeddings = MiniLMEmbeddings.from_settings(settings)
     rng = random.Random(seed + 1)
     questions = [
         rng.choice(QUESTIONS).format(place=rng.choice(PLACES), service=rng.choice(SERVICES))
@@ -279,7 +289,7 @@ def bench_size(target_chunks: int, work: Path, seed: int, is_largest: bool) -> d
     assistant = Assistant(settings, embeddings)
     retriever = assistant.retriever(5)
     retriever.invoke("warm up")
-    store = tutorial_store(corpus.parent / "no-such-corpus", embeddings, tutorial)
+    pipeline = tutorial_pipeline(corpus.parent / "no-such-corpus", embeddings, tutorial)
 
     def latencies(fn: Any) -> dict[str, float]:
         """fn(question) timed once per question, each with no question vector cached."""
@@ -302,7 +312,7 @@ def bench_size(target_chunks: int, work: Path, seed: int, is_largest: bool) -> d
         },
         "retrieval": {
             "askcases": latencies(retriever.invoke),
-            "tutorial": latencies(lambda q: store.similarity_search(q, k=5)),
+            "tutorial": latencies(lambda q: pipeline.search(q, k=5)),
         },
         "answer": {"askcases": latencies(assistant.ask)},
         "index_mib": {"askcases": _dir_mib(index), "tutorial": _dir_mib(tutorial)},
@@ -330,7 +340,7 @@ def bench_embedders(texts: list[str], work: Path) -> list[dict[str, Any]]:
     reference = None
     rows = []
     for precision in EMBEDDERS:
-        embeddings = MiniLMEmbeddings(precision)
+        embeddings = MiniLMEmbeddings(precision, cache_dir=cache_dir())
         embeddings.embed_documents(texts[:64])
         runs = []
         for _ in range(3):
@@ -340,9 +350,7 @@ def bench_embedders(texts: list[str], work: Path) -> list[dict[str, Any]]:
         if reference is None:
             reference = vectors
         cosine = (reference * vectors).sum(axis=1) / np.linalg.norm(vectors, axis=1)
-        settings = load_settings(
-            environ={}, corpus_dir=REPO / "corpus", index_dir=work / f"eval-{precision}"
-        )
+        settings = bench_settings(REPO / "corpus", work / f"eval-{precision}")
         sync_index(settings, embeddings, quiet=True)
         report = run_eval(Assistant(settings, embeddings), questions, progress=False)
         rows.append(
@@ -473,13 +481,13 @@ def main() -> None:
         "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "machine": f"{_cpu_model()} ({platform.machine()}), {os.cpu_count()} cores, "
         f"Python {platform.python_version()}",
-        "precision": resolve_precision("auto"),
+        "precision": resolve_precision("auto", cache_dir()),
         "sizes": [],
     }
     for n, size in enumerate(sizes):
         print(f"benchmarking {size} chunks ...", file=sys.stderr)
         if size >= CACHED_FROM:
-            work = CACHE / f"{size}-seed{size}-v{BENCH_VERSION}"
+            work = bench_cache() / f"{size}-seed{size}-v{BENCH_VERSION}"
             work.mkdir(parents=True, exist_ok=True)
             figures = bench_size(size, work, seed=size, is_largest=n == len(sizes) - 1)
         else:

@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,20 +30,15 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from askcases.evaluate import default_questions_file, load_questions, percentile
-from askcases.settings import project_root
+from askcases.app.servers import ServerStartError, serve_askcases, stop
+from askcases.config import project_root
+from askcases.evaluation.questions import default_questions_file, load_questions, percentile
 
 REPO = project_root()
 USERS, QUESTIONS_EACH = 20, 25
 SOAK_USERS = 4
 REINDEX_EVERY_S = 2.0  # the changing article is uploaded again this long after each upload
 MAX_GROWTH = 0.10
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _rss_mib(pid: int) -> float:
@@ -55,29 +48,19 @@ def _rss_mib(pid: int) -> float:
     return 0.0
 
 
-def _start(work: Path) -> tuple[subprocess.Popen[bytes], str]:
+def _start(work: Path) -> tuple[subprocess.Popen[str], str]:
     shutil.copytree(REPO / "corpus", work / "corpus")
-    port = _free_port()
-    command = [sys.executable, "-m", "askcases", "serve", "--port", str(port)]
-    command += ["--corpus", str(work / "corpus"), "--index", str(work / "index")]
-    log = (work / "serve.log").open("wb")
-    proc = subprocess.Popen(
-        command,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "ASKCASES_HOST": "127.0.0.1"},
-    )
-    deadline = time.monotonic() + 600
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"askcases serve exited; see {work / 'serve.log'}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return proc, f"http://127.0.0.1:{port}/"
-        except OSError:
-            time.sleep(0.5)
-    proc.kill()
-    raise SystemExit("askcases serve did not start within 600 s")
+    try:
+        proc, url = serve_askcases(
+            work / "corpus",
+            work / "index",
+            env={"ASKCASES_HOST": "127.0.0.1"},
+            log=work / "serve.log",
+            seconds=600,
+        )
+    except ServerStartError as exc:
+        raise SystemExit(f"askcases serve did not start: {exc}") from None
+    return proc, url
 
 
 def grounding_problem(answer: dict[str, Any], texts: dict[str, str]) -> str | None:
@@ -103,7 +86,7 @@ def grounding_problem(answer: dict[str, Any], texts: dict[str, str]) -> str | No
 
 
 def _article_texts(corpus: Path) -> dict[str, str]:
-    from askcases.documents import load_article
+    from askcases.ingest.articles import load_article
 
     return {p.stem: load_article(p).text for p in sorted(corpus.iterdir())}
 
@@ -249,8 +232,7 @@ def main() -> None:
                 print(f"soak: {args.soak_minutes} minutes ...", file=sys.stderr)
                 result["soak"] = run_soak(url, proc.pid, questions, args.soak_minutes)
         finally:
-            proc.terminate()
-            proc.wait(timeout=60)
+            stop(proc)
             log = (work / "serve.log").read_text(errors="replace")
             result["server_tracebacks"] = log.count("Traceback")
     (REPO / "eval" / "load.json").write_text(json.dumps(result, indent=1) + "\n", "utf-8")

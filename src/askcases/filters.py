@@ -1,36 +1,17 @@
-"""Filters on what a question may be answered from: publication date range and document ids."""
+"""Filters from what a person types: a year, year-month or date for each bound, and document ids.
+
+The Filters value itself, and what it admits, is in askcases.types; the dense and keyword stores
+translate it into their own query languages from its `low`, `high` and `doc_ids`.
+"""
 
 from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass, field
 from datetime import date
 
 from askcases.errors import UsageError
-
-
-@dataclass(frozen=True)
-class Filters:
-    since: date | None = None  # published on or after
-    until: date | None = None  # published on or before
-    doc_ids: tuple[str, ...] = field(default_factory=tuple)
-
-    @property
-    def active(self) -> bool:
-        return bool(self.since or self.until or self.doc_ids)
-
-    def describe(self) -> str:
-        parts = []
-        if self.since and self.until:
-            parts.append(f"published {self.since.isoformat()} to {self.until.isoformat()}")
-        elif self.since:
-            parts.append(f"published on or after {self.since.isoformat()}")
-        elif self.until:
-            parts.append(f"published on or before {self.until.isoformat()}")
-        if self.doc_ids:
-            parts.append("in " + ", ".join(self.doc_ids))
-        return "; ".join(parts)
+from askcases.types import Filters
 
 
 def parse_bound(text: str | None, *, end: bool) -> date | None:
@@ -64,11 +45,3 @@ def make_filters(
     if filters.since and filters.until and filters.since > filters.until:
         raise UsageError(f"--since {since} is after --until {until}")
     return filters
-
-
-def date_number(value: date | str | None) -> int:
-    """A date as the integer yyyymmdd (0 for none), the form the index filters on."""
-    if value is None or value == "":
-        return 0
-    text = value.isoformat() if isinstance(value, date) else value
-    return int(text.replace("-", ""))

@@ -1,0 +1,249 @@
+"""The askcases command line: thin commands over the same functions the web chat uses.
+
+`askcases index|ask|serve|outcomes|feedback|adduser` here, `askcases eval ...` in
+askcases.app.cli_eval. Heavy libraries are imported inside the commands, so `askcases --help` is
+instant.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from askcases.app.cli_options import (
+    AskcasesGroup,
+    chroma_option,
+    filter_options,
+    index_option,
+    llm_options,
+    settings_from,
+    where_options,
+)
+
+
+@click.group(cls=AskcasesGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="askcases")
+def main() -> None:
+    """Answers questions about NHS service-redesign case studies, citing the passages."""
+
+
+@main.command("index")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--rebuild", is_flag=True, help="Drop the index and build it again from the corpus.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@where_options
+def index_command(paths: tuple[Path, ...], rebuild: bool, quiet: bool, **flags: Any) -> None:
+    """Sync the index with the corpus; PATHS are articles to copy into the corpus first."""
+    from askcases.embedding.minilm import MiniLMEmbeddings
+    from askcases.ingest.articles import import_articles
+    from askcases.store.sync import sync_index
+
+    settings = settings_from(**flags)
+    if paths:
+        sources = [(p.name, p) for p in paths]
+        copied, skipped = import_articles(sources, settings.corpus_dir, settings.max_upload_mb)
+        for message in skipped:
+            click.echo(f"skipped {message}", err=True)
+        for path in copied:
+            click.echo(f"copied {path.name} into {settings.corpus_dir}", err=True)
+    report = sync_index(
+        settings,
+        MiniLMEmbeddings.from_settings(settings),
+        rebuild=rebuild,
+        quiet=quiet,
+        report_skip=lambda m: click.echo(m, err=True),
+    )
+    click.echo(report.summary())
+
+
+@main.command("ask")
+@click.argument("question")
+@click.option("--k", type=int, default=None, help="How many passages to retrieve (default 5).")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+@click.option(
+    "--history",
+    "history_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="A conversation file (JSON lines): earlier turns are read from it to resolve a "
+    "follow-up, and this turn is appended to it.",
+)
+@filter_options
+@llm_options
+@where_options
+def ask_command(
+    question: str,
+    as_json: bool,
+    history_file: Path | None,
+    since: str | None,
+    until: str | None,
+    doc_ids: tuple[str, ...],
+    **flags: Any,
+) -> None:
+    """Answer QUESTION from the case studies, citing the passages."""
+    from askcases.app.render import AnswerView, answer_text
+    from askcases.filters import make_filters
+    from askcases.qa.assistant import Assistant
+    from askcases.qa.followups import append_history, load_history, resolved_questions
+    from askcases.types import Answer
+
+    settings = settings_from(**flags)
+    filters = make_filters(since, until, doc_ids)
+    history = resolved_questions(load_history(history_file)) if history_file else []
+    assistant = Assistant(settings)
+    assistant.check()
+    streamed = False
+    final: Answer | None = None
+    for part in assistant.ask_stream(question, filters=filters, history=history):
+        if isinstance(part, str):
+            if not as_json:
+                click.echo(part, nl=False)
+                streamed = True
+        else:
+            final = part
+    if final is None:
+        raise click.ClickException("no answer was produced")
+    if streamed:
+        click.echo("\n")
+    if history_file is not None:
+        append_history(
+            history_file,
+            {
+                "question": question,
+                "answer": final.answer,
+                "resolved_question": final.resolved_question,
+            },
+        )
+    if as_json:
+        click.echo(json.dumps(final.to_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(answer_text(AnswerView.of(final), show_text=not streamed))
+
+
+@main.command("serve")
+@click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port (default 7860).")
+@click.option("--no-sync", is_flag=True, help="Do not bring the index up to date first.")
+@llm_options
+@where_options
+def serve_command(no_sync: bool, **flags: Any) -> None:
+    """Start the web chat (indexing the corpus first if the index is missing or stale)."""
+    from askcases.app.web_page import serve
+    from askcases.qa.assistant import Assistant
+    from askcases.store.sync import sync_index
+
+    if flags.get("guard") is None:
+        flags["guard"] = True  # the chat guards generated answers unless told not to
+    settings = settings_from(**flags)
+    assistant = Assistant(settings)
+    if not no_sync:
+        report = sync_index(
+            settings, assistant.embeddings, report_skip=lambda m: click.echo(m, err=True)
+        )
+        click.echo(report.summary(), err=True)
+    assistant.check()
+    assistant.warm()
+    serve(assistant)
+
+
+@main.command("feedback")
+@click.option(
+    "--csv",
+    "csv_out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Write every piece of feedback to this CSV file.",
+)
+@index_option
+def feedback_command(csv_out: Path, index_dir: Path | None) -> None:
+    """Export the thumbs up/down given in the web chat."""
+    from askcases.app.feedback import FeedbackStore
+
+    settings = settings_from(index_dir=index_dir)
+    count = FeedbackStore(settings.index_dir).export_csv(csv_out)
+    click.echo(f"wrote {count} feedback rows to {csv_out}")
+
+
+@main.command("adduser")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["admin", "editor"]), required=True)
+@click.option("--password", default=None, help="Asked for when not given.")
+@click.option(
+    "--users",
+    "users_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The users file (default ASKCASES_USERS).",
+)
+def adduser_command(name: str, role: str, password: str | None, users_file: Path | None) -> None:
+    """Add a user who may sign in to the web chat (admins may also add and remove articles)."""
+    from askcases.app.users import add_user
+    from askcases.errors import UsageError
+
+    settings = settings_from(users_file=users_file)
+    if settings.users_file is None:
+        raise UsageError("say where the users file is: --users FILE or ASKCASES_USERS")
+    add_user(settings.users_file, name, role, password)
+    click.echo(f"{name} ({role}) can now sign in; users file: {settings.users_file}")
+
+
+@main.command("outcomes")
+@click.option("--measure", default=None, help="Only this measure (e.g. 'hospital stay').")
+@click.option("--place", default=None, help="Only outcomes in this place (a part of its name).")
+@click.option("--doc", "doc_ids", multiple=True, help="Only this document id (repeatable).")
+@click.option(
+    "--csv",
+    "csv_out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write the rows to this CSV file.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
+@index_option
+@chroma_option
+def outcomes_command(
+    measure: str | None,
+    place: str | None,
+    doc_ids: tuple[str, ...],
+    csv_out: Path | None,
+    as_json: bool,
+    **flags: Any,
+) -> None:
+    """Every quantified outcome in the case studies, with the sentence that reports it."""
+    from askcases.embedding.minilm import MiniLMEmbeddings
+    from askcases.outcomes.queries import FIELDS, describe_change, filter_outcomes
+    from askcases.store.index_store import IndexStore
+
+    settings = settings_from(**flags)
+    store = IndexStore(settings, MiniLMEmbeddings.from_settings(settings))
+    rows = filter_outcomes(store.outcomes(), measure=measure, place=place, doc_ids=doc_ids)
+    columns = ["doc_id", *FIELDS, "start", "end", "sentence"]
+    if csv_out is not None:
+        with csv_out.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(r.to_json() for r in rows)
+        click.echo(f"wrote {len(rows)} outcomes to {csv_out}")
+    elif as_json:
+        click.echo(json.dumps([r.to_json() for r in rows], ensure_ascii=False, indent=1))
+    else:
+        for r in rows:
+            period = f" {r.period}" if r.period else ""
+            click.echo(
+                f"{r.place} · {r.service} · {r.measure}: {r.direction or 'level'} "
+                f"{describe_change(r)}{period} ({r.doc_id} {r.start}-{r.end})"
+            )
+        click.echo(f"{len(rows)} outcomes")
+
+
+def _register_eval() -> None:
+    from askcases.app.cli_eval import eval_group
+
+    main.add_command(eval_group)
+
+
+_register_eval()

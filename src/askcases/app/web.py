@@ -1,0 +1,280 @@
+"""The web chat's handlers: a thin wrapper over Assistant, the library and the feedback store.
+
+Tabs: Ask (chat, filters, sources that open the cited article with the span highlighted,
+feedback, Markdown for a business case) and Library (articles, upload, remove, recent feedback).
+Named HTTP endpoints: `ask`, `add_articles`, `remove_article`. With a users file, everything
+needs sign-in (the page and the API alike) and only admins may change the library. Everything an
+article or answer says is shown as text. Holds no answering logic of its own; the page's layout
+is in askcases.app.web_page, and Gradio is imported only there.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import traceback
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from askcases.app.feedback import FeedbackStore
+from askcases.app.library import add_uploads, list_articles, read_article, remove_article
+from askcases.app.render import (
+    AnswerView,
+    answer_markdown,
+    article_html,
+    as_text,
+    business_case_markdown,
+    source_label,
+    status_line,
+)
+from askcases.app.users import Users, authenticate, read_users
+from askcases.errors import AskcasesError
+from askcases.filters import make_filters
+from askcases.outcomes.queries import change_percent, describe_change, filter_outcomes
+from askcases.qa.assistant import Assistant
+from askcases.types import Outcome
+
+OUTCOME_COLUMNS = [
+    "place",
+    "service",
+    "measure",
+    "direction",
+    "change",
+    "period",
+    "doc_id",
+    "start",
+    "end",
+]
+LIBRARY_COLUMNS = ["title", "date", "doc_id", "chunks", "indexed_at"]
+# A page holds at most this many rows of a table, bars of the chart and articles in a list, so a
+# library of tens of thousands of articles still loads at once; a typed document id is accepted.
+PAGE_ROWS = 500
+FEEDBACK_COLUMNS = ["created_at", "rating", "comment", "question", "username"]
+
+
+def _outcome_row(row: Outcome) -> list[Any]:
+    values = row.to_json()
+    values["change"] = describe_change(row)
+    return [values[c] for c in OUTCOME_COLUMNS]
+
+
+class WebApp:
+    """The handlers behind the page and the API; each turns errors into a message."""
+
+    def __init__(self, assistant: Assistant) -> None:
+        self.assistant = assistant
+        self.settings = assistant.settings
+        self.feedback = FeedbackStore(self.settings.index_dir)
+        self.users: Users | None = (
+            read_users(self.settings.users_file) if self.settings.users_file else None
+        )
+
+    # -- who may do what -------------------------------------------------------------------
+    def check_login(self, username: str, password: str) -> bool:
+        return self.users is not None and authenticate(self.users, username, password)
+
+    def may_change_library(self, username: str | None) -> bool:
+        if self.users is None:
+            return True  # no sign-in configured: a single local user
+        entry = self.users.get(username or "")
+        return entry is not None and entry[0] == "admin"
+
+    # -- asking ----------------------------------------------------------------------------
+    def ask_json(
+        self,
+        question: str,
+        since: str = "",
+        until: str = "",
+        doc_ids: list[str] | None = None,
+        history: list[str] | None = None,
+    ) -> dict[str, Any]:
+        try:
+            filters = make_filters(since or None, until or None, doc_ids or [])
+            return self.assistant.ask(
+                question, filters=filters, history=list(history or [])
+            ).to_json()
+        except AskcasesError as exc:
+            return {
+                "answer": "",
+                "refused": True,
+                "citations": [],
+                "passages": [],
+                "error": str(exc),
+            }
+        except Exception as exc:  # one bad question must not take the server down
+            traceback.print_exc(file=sys.stderr)
+            return {
+                "answer": "",
+                "refused": True,
+                "citations": [],
+                "passages": [],
+                "error": f"something went wrong answering that ({type(exc).__name__}); "
+                "it was logged",
+            }
+
+    def respond(
+        self,
+        question: str,
+        chat: list[dict[str, Any]],
+        asked: list[str],
+        since: str,
+        until: str,
+        doc_ids: list[str] | None,
+        backend: str | None = None,
+    ) -> Iterator[tuple[str, list[dict[str, Any]], list[str], dict[str, Any]]]:
+        question = (question or "").strip()
+        if not question:
+            yield "", chat, asked, {}
+            return
+        user = {"role": "user", "content": as_text(question)}
+        written = ""
+        answer: dict[str, Any] = {}
+        try:
+            filters = make_filters(since or None, until or None, doc_ids or [])
+            parts = self.assistant.ask_stream(
+                question,
+                filters=filters,
+                history=asked,
+                backend="extractive" if backend == "extractive" else None,
+            )
+            for part in parts:
+                if isinstance(part, str):
+                    written += part
+                    partial = {"role": "assistant", "content": as_text(written)}
+                    yield "", [*chat, user, partial], asked, {}
+                else:
+                    answer = part.to_json()
+            reply = answer_markdown(AnswerView.from_json(answer))
+            asked = [*asked, answer["resolved_question"]]
+        except AskcasesError as exc:
+            reply = f"⚠ {as_text(str(exc))}"
+        except Exception as exc:  # one bad question must not take the chat down
+            traceback.print_exc(file=sys.stderr)
+            reply = f"⚠ Something went wrong answering that ({type(exc).__name__}); it was logged."
+        yield "", [*chat, user, {"role": "assistant", "content": reply}], asked, answer
+
+    def open_source(self, answer: dict[str, Any], label: str | None) -> str:
+        """The cited article, whole, with the cited span marked."""
+        citations = AnswerView.from_json(answer or {}).citations
+        citation = next((c for c in citations if source_label(c) == label), None)
+        if citation is None:
+            return "<p>Choose a source of the answer to read it in its article.</p>"
+        try:
+            return self._article_with_span(citation.doc_id, citation.start, citation.end)
+        except AskcasesError as exc:
+            return f"<p>{as_text(str(exc))}</p>"
+
+    def _article_with_span(self, doc_id: str, start: int, end: int) -> str:
+        """The indexed article as HTML, [start, end) marked, and a note if it changed since."""
+        article, current = read_article(self.settings, self.assistant.store, doc_id)
+        note = "" if current else "This article changed after it was indexed; run askcases index."
+        return article_html(
+            article.title, article.date, article.doc_id, article.text, start, end, note
+        )
+
+    def export_markdown(self, answer: dict[str, Any]) -> tuple[str, str | None, str]:
+        """The answer as Markdown for a business case, a file of it, and a status line."""
+        if not answer or not answer.get("answer"):
+            return "", None, ""
+        view = AnswerView.from_json(answer)
+        text = business_case_markdown(view)
+        folder = Path(tempfile.mkdtemp(prefix="askcases-"))
+        path = folder / "askcases-answer.md"
+        path.write_text(text, encoding="utf-8")
+        return text, str(path), status_line(view)
+
+    def give_feedback(
+        self, answer: dict[str, Any], rating: int, comment: str, username: str | None
+    ) -> str:
+        try:
+            self.feedback.record(answer or {}, rating, comment, username or "")
+        except AskcasesError as exc:
+            return f"⚠ {as_text(str(exc))}"
+        verdict = "helpful" if rating > 0 else "wrong or unhelpful"
+        return f"Thank you: your feedback ({verdict}) was saved."
+
+    # -- the library -----------------------------------------------------------------------
+    def library_rows(self) -> list[list[Any]]:
+        try:
+            articles = list_articles(self.assistant.store)
+        except AskcasesError:
+            return []
+        return [
+            [a.title, a.date or "", a.doc_id, a.chunks, a.indexed_at] for a in articles[:PAGE_ROWS]
+        ]
+
+    def feedback_rows(self) -> list[list[Any]]:
+        return [[r[c] for c in FEEDBACK_COLUMNS] for r in self.feedback.recent(20)]
+
+    def add_articles(self, files: list[str] | None, username: str | None) -> str:
+        if not self.may_change_library(username):
+            return "⚠ Only an admin can add articles."
+        if not files:
+            return "⚠ Choose one or more .txt, .md, .html or .pdf files first."
+        uploads = [(Path(f).name, Path(f)) for f in files]
+        try:
+            result = add_uploads(self.settings, self.assistant.embeddings, uploads)
+        except AskcasesError as exc:
+            return f"⚠ {as_text(str(exc))}"
+        lines = [f"Added {as_text(name)}" for name in result.added]
+        lines += [f"⚠ Rejected {as_text(message)}" for message in result.rejected]
+        if result.report is not None:
+            lines.append(as_text(result.report.summary()))
+        return "\n\n".join(lines)
+
+    def remove(self, doc_id: str | None, username: str | None) -> str:
+        if not self.may_change_library(username):
+            return "⚠ Only an admin can remove articles."
+        if not doc_id:
+            return "⚠ Choose an article to remove."
+        try:
+            report = remove_article(
+                self.settings, self.assistant.embeddings, self.assistant.store, doc_id
+            )
+        except AskcasesError as exc:
+            return f"⚠ {as_text(str(exc))}"
+        return f"Removed {as_text(doc_id)}. {as_text(report.summary())}"
+
+    def outcome_rows(self, measure: str | None = None, place: str | None = None) -> list[list[Any]]:
+        try:
+            rows = filter_outcomes(
+                self.assistant.store.outcomes(), measure=measure or None, place=place or None
+            )
+        except AskcasesError:
+            return []
+        return [_outcome_row(r) for r in rows[:PAGE_ROWS]]
+
+    def measure_choices(self) -> list[str]:
+        try:
+            return sorted({r.measure for r in self.assistant.store.outcomes()})
+        except AskcasesError:
+            return []
+
+    def outcome_chart(self) -> list[dict[str, Any]]:
+        """One bar per outcome whose change reads as a percentage, named by place and source."""
+        try:
+            rows = self.assistant.store.outcomes()
+        except AskcasesError:
+            return []
+        bars = []
+        for r in rows:
+            change = change_percent(r)
+            if change is not None:
+                label = f"{r.place} · {r.doc_id} · {r.start}"
+                bars.append({"initiative": label, "change %": change, "measure": r.measure})
+            if len(bars) >= PAGE_ROWS:
+                break
+        return bars
+
+    def open_outcome(self, table: Any, selected: int | None) -> str:
+        """The article of the chosen outcome row, its sentence marked."""
+        try:
+            rows = table.values.tolist() if hasattr(table, "values") else list(table or [])
+            row = dict(zip(OUTCOME_COLUMNS, rows[int(selected or 0)], strict=True))
+            return self._article_with_span(str(row["doc_id"]), int(row["start"]), int(row["end"]))
+        except (AskcasesError, IndexError, ValueError, TypeError):
+            return "<p>Choose an outcome row to read it in its article.</p>"
+
+    def article_choices(self) -> list[tuple[str, str]]:
+        return [(f"{r[0]} ({r[2]})", r[2]) for r in self.library_rows()]

@@ -1,0 +1,81 @@
+"""Retrievers side by side on the same questions: LangChain's tutorial pipeline, dense only,
+BM25 only, hybrid (RRF) and askcases' own (hybrid, re-ranked by sentence), each with
+evidence_recall_at_3/5, mrr and latency (`askcases eval compare`)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from askcases.evaluation.questions import evidence_hits, percentile, run_eval
+from askcases.evaluation.tutorial import tutorial_pipeline
+from askcases.qa.assistant import Assistant
+from askcases.types import Filters
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def compare_retrievers(
+    assistant: Assistant, questions: list[dict[str, Any]], filters: Filters | None = None
+) -> dict[str, dict[str, float]]:
+    """evidence_recall_at_3/5, mrr and latency of each retriever on the answerable questions.
+
+    Follow-ups are resolved once (as askcases reads them) and every retriever gets the same text.
+    """
+    report = run_eval(assistant, questions, progress=False, filters=filters)
+    asked = [
+        (r["resolved_question"], q)
+        for r, q in zip(report["questions"], questions, strict=True)
+        if q["answerable"]
+    ]
+    tutorial = tutorial_pipeline(assistant.settings.corpus_dir, assistant.embeddings)
+    pipelines: dict[str, Any] = {
+        "tutorial": lambda text: tutorial.search(text, k=5),
+        "dense": lambda text: [
+            d.page_content for d in assistant.retriever(5, filters, mode="dense").invoke(text)
+        ],
+        "bm25": lambda text: [
+            d.page_content for d in assistant.retriever(5, filters, mode="keyword").invoke(text)
+        ],
+        "hybrid": lambda text: [
+            d.page_content for d in assistant.retriever(5, filters).invoke(text)
+        ],
+        "askcases": lambda text: [
+            p.text for p in assistant.ask(text, k=5, filters=filters).passages
+        ],
+    }
+    table: dict[str, dict[str, float]] = {}
+    for name, run in pipelines.items():
+        rows, latencies = [], []
+        for text, q in asked:
+            started = time.perf_counter()
+            passages = run(text)
+            latencies.append((time.perf_counter() - started) * 1000)
+            recall_5, rr = evidence_hits(q["evidence"], passages)
+            recall_3, _ = evidence_hits(q["evidence"], passages[:3])
+            rows.append((recall_3, recall_5, rr))
+        table[name] = {
+            "evidence_recall_at_3": _mean([r[0] for r in rows]),
+            "evidence_recall_at_5": _mean([r[1] for r in rows]),
+            "mrr": _mean([r[2] for r in rows]),
+            "latency_p50_ms": percentile(latencies, 50),
+            "latency_p95_ms": percentile(latencies, 95),
+        }
+    return table
+
+
+def format_comparison(table: dict[str, dict[str, float]]) -> str:
+    columns = [
+        "evidence_recall_at_3",
+        "evidence_recall_at_5",
+        "mrr",
+        "latency_p50_ms",
+        "latency_p95_ms",
+    ]
+    lines = [f"{'retriever':<10}" + "".join(f" {c:>21}" for c in columns)]
+    for name, row in table.items():
+        cells = [f"{row[c]:.1f}" if c.startswith("latency") else f"{row[c]:.3f}" for c in columns]
+        lines.append(f"{name:<10}" + "".join(f" {v:>21}" for v in cells))
+    return "\n".join(lines)

@@ -1,0 +1,91 @@
+"""The outcomes table scored against hand-labelled outcomes (eval/outcomes.jsonl): precision and
+recall of whole rows and of each field.
+
+Leaves out: extraction itself (askcases.outcomes).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from askcases.errors import UsageError
+from askcases.files import read_jsonl
+from askcases.outcomes.queries import FIELDS
+from askcases.types import Outcome
+
+ROW_KEY = ("doc_id", "place", "measure", "value")
+
+
+def _fold(value: Any) -> str:
+    return " ".join(str(value or "").lower().split())
+
+
+def score_outcomes(outcomes: list[Outcome], gold: list[dict[str, Any]]) -> dict[str, Any]:
+    """Precision and recall of extracted rows against labelled ones.
+
+    A whole row matches when document, place, measure and value match (each gold row once). For
+    each field, an extracted row is paired with the gold row whose evidence lies in its sentence
+    (and, among several, the one agreeing on most fields); the field counts as right when equal.
+    """
+    predicted = [o.to_json() for o in outcomes]
+    unmatched = list(range(len(gold)))
+    rows_right = 0
+    for row in predicted:
+        key = tuple(_fold(row[f]) for f in ROW_KEY)
+        hit = next((i for i in unmatched if tuple(_fold(gold[i][f]) for f in ROW_KEY) == key), None)
+        if hit is not None:
+            unmatched.remove(hit)
+            rows_right += 1
+    fields_right = dict.fromkeys(FIELDS, 0)
+    free = list(range(len(gold)))
+    for row in predicted:
+        sentence = _fold(row["sentence"])
+        pairs = [
+            i
+            for i in free
+            if gold[i]["doc_id"] == row["doc_id"] and _fold(gold[i]["evidence"]) in sentence
+        ]
+        if not pairs:
+            continue
+        best = max(pairs, key=lambda i: sum(_fold(gold[i][f]) == _fold(row[f]) for f in FIELDS))
+        free.remove(best)
+        for f in FIELDS:
+            fields_right[f] += _fold(gold[best][f]) == _fold(row[f])
+    n_pred, n_gold = len(predicted), len(gold)
+    return {
+        "rows": {
+            "precision": rows_right / n_pred if n_pred else 0.0,
+            "recall": rows_right / n_gold if n_gold else 0.0,
+            "extracted": n_pred,
+            "labelled": n_gold,
+            "matched": rows_right,
+        },
+        "fields": {
+            f: {"precision": c / n_pred if n_pred else 0.0, "recall": c / n_gold if n_gold else 0.0}
+            for f, c in fields_right.items()
+        },
+    }
+
+
+def load_gold(path: Path) -> list[dict[str, Any]]:
+    """Labelled outcomes, one JSON object a line (see eval/outcomes.jsonl)."""
+    rows = []
+    for number, row in read_jsonl(path):
+        missing = {"doc_id", "evidence", *FIELDS} - row.keys()
+        if missing:
+            raise UsageError(f"{path}:{number}: missing {', '.join(sorted(missing))}")
+        rows.append(row)
+    return rows
+
+
+def format_scores(scores: dict[str, Any]) -> str:
+    rows = scores["rows"]
+    lines = [
+        f"rows: precision {rows['precision']:.3f}, recall {rows['recall']:.3f} "
+        f"({rows['matched']} matched; {rows['extracted']} extracted, {rows['labelled']} labelled)",
+        f"{'field':<10} {'precision':>9} {'recall':>7}",
+    ]
+    for name, f in scores["fields"].items():
+        lines.append(f"{name:<10} {f['precision']:>9.3f} {f['recall']:>7.3f}")
+    return "\n".join(lines)

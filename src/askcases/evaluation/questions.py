@@ -1,0 +1,240 @@
+"""Run an evaluation question set through the assistant and compute the figures CI gates on.
+
+Question file format (one JSON object a line): id, question, answerable, sources, evidence
+(exact substrings of a source that hold the answer), facts ("alt1|alt2" strings, every one of
+which a correct answer contains by any alternative), and an optional `follows`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+from askcases.config import project_root
+from askcases.errors import EvalGateError, UsageError
+from askcases.evaluation.splits import split_of
+from askcases.files import read_jsonl
+from askcases.qa.assistant import Assistant
+from askcases.text.markers import split_answer
+from askcases.types import Filters
+
+RECALL_DEPTH = 5
+FIGURES = (
+    "evidence_recall_at_3",
+    "evidence_recall_at_5",
+    "mrr",
+    "fact_accuracy",
+    "refusal_accuracy",
+    "false_refusal_rate",
+    "citation_coverage",
+    "grounded_rate",
+    "unsupported_numbers",
+    "latency_p50_ms",
+    "latency_p95_ms",
+)
+
+
+def default_questions_file() -> Path:
+    return project_root() / "eval" / "questions.jsonl"
+
+
+def fold(text: str) -> str:
+    """Whitespace- and case-folded text, for substring matching."""
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return " ".join(text.split()).lower()
+
+
+def load_questions(path: Path) -> list[dict[str, Any]]:
+    """Questions from a JSONL file; a malformed line is an error naming the line."""
+    questions = []
+    for number, row in read_jsonl(path):
+        if not isinstance(row.get("question"), str):
+            raise UsageError(f'{path}:{number}: each line needs at least a "question" string')
+        row.setdefault("id", f"line{number}")
+        row.setdefault("answerable", True)
+        for key in ("sources", "evidence", "facts"):
+            value = row.setdefault(key, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise UsageError(f'{path}:{number}: "{key}" must be a list of strings')
+        questions.append(row)
+    if not questions:
+        raise UsageError(f"{path} holds no questions")
+    return questions
+
+
+def evidence_hits(evidence: list[str], passages: list[str]) -> tuple[float, float]:
+    """(share of evidence strings in any passage, 1/rank of the first passage holding one)."""
+    if not evidence:
+        return 1.0, 1.0
+    folded = [fold(p) for p in passages[:RECALL_DEPTH]]
+    wanted = [fold(e) for e in evidence]
+    recall = sum(any(w in p for p in folded) for w in wanted) / len(wanted)
+    rank = next((i for i, p in enumerate(folded, 1) if any(w in p for w in wanted)), None)
+    return recall, (1.0 / rank if rank else 0.0)
+
+
+def facts_hold(facts: list[str], answer: str) -> bool:
+    """Every fact appears in the answer, each by any of its |-separated alternatives."""
+    text = fold(answer)
+    return all(any(fold(alt) in text for alt in fact.split("|") if alt.strip()) for fact in facts)
+
+
+def cited_sentences(answer: str) -> tuple[int, int]:
+    """(sentences carrying a [n] citation, sentences) in an answer, cut as the product cuts
+    them (askcases.text.markers.split_answer)."""
+    sentences = split_answer(answer)
+    return sum(1 for _, cites in sentences if cites), len(sentences)
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100) by linear interpolation; 0.0 for no values."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    pos = (len(ordered) - 1) * q / 100
+    low, high = math.floor(pos), math.ceil(pos)
+    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def figures(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The gated figures over a set of per-question rows."""
+    answerable = [r for r in rows if r["answerable"]]
+    unanswerable = [r for r in rows if not r["answerable"]]
+    sentences = sum(r["sentences"] for r in rows)
+    latencies = [r["latency_ms"] for r in rows]
+    return {
+        "n_questions": len(rows),
+        "evidence_recall_at_3": _mean([r["evidence_recall_at_3"] for r in answerable]),
+        "evidence_recall_at_5": _mean([r["evidence_recall"] for r in answerable]),
+        "mrr": _mean([r["reciprocal_rank"] for r in answerable]),
+        "fact_accuracy": _mean([1.0 if r["facts_ok"] else 0.0 for r in answerable]),
+        "refusal_accuracy": _mean([1.0 if r["refused"] else 0.0 for r in unanswerable]),
+        "false_refusal_rate": _mean([1.0 if r["refused"] else 0.0 for r in answerable]),
+        "citation_coverage": (
+            sum(r["cited_sentences"] for r in rows) / sentences if sentences else 1.0
+        ),
+        "grounded_rate": _mean([r["grounded_rate"] for r in rows if not r["refused"]]),
+        "unsupported_numbers": sum(len(r["unsupported_numbers"]) for r in rows),
+        "latency_p50_ms": percentile(latencies, 50),
+        "latency_p95_ms": percentile(latencies, 95),
+    }
+
+
+def run_eval(
+    assistant: Assistant,
+    questions: list[dict[str, Any]],
+    progress: bool = True,
+    filters: Filters | None = None,
+) -> dict[str, Any]:
+    """Answer every question and compute the figures, overall and per split.
+
+    A question with `follows` is asked as a follow-up of that earlier question (resolved in
+    turn), the way the chat would ask it.
+    """
+    from tqdm import tqdm
+
+    rows = []
+    resolved: dict[str, str] = {}
+    bar = tqdm(questions, desc="evaluating", unit="question", disable=not progress, file=sys.stderr)
+    for q in bar:
+        history = [resolved[q["follows"]]] if q.get("follows") in resolved else []
+        answer = assistant.ask(q["question"], filters=filters, history=history)
+        resolved[q["id"]] = answer.resolved_question or q["question"]
+        texts = [p.text for p in answer.passages]
+        recall, rr = evidence_hits(q["evidence"], texts)
+        recall_3, _ = evidence_hits(q["evidence"], texts[:3])
+        cited, n_sentences = cited_sentences(answer.answer) if not answer.refused else (0, 0)
+        rows.append(
+            {
+                "id": q["id"],
+                "split": split_of(q["id"]),
+                "question": q["question"],
+                "resolved_question": resolved[q["id"]],
+                "answerable": bool(q["answerable"]),
+                "answer": answer.answer,
+                "refused": answer.refused,
+                "evidence_recall": recall,
+                "evidence_recall_at_3": recall_3,
+                "reciprocal_rank": rr,
+                "facts_ok": (not answer.refused) and facts_hold(q["facts"], answer.answer),
+                "cited_sentences": cited,
+                "sentences": n_sentences,
+                "evidence": answer.evidence.score if answer.evidence else 0.0,
+                "features": answer.evidence.features if answer.evidence else None,
+                "grounded_rate": answer.grounding.grounded_rate,
+                "unsupported_numbers": list(answer.grounding.unsupported_numbers),
+                "top_docs": [p.doc_id for p in answer.passages[:RECALL_DEPTH]],
+                "latency_ms": answer.elapsed_ms,
+            }
+        )
+    report = figures(rows)
+    report["backend"] = assistant.settings.llm
+    report["splits"] = {
+        name: figures([r for r in rows if r["split"] == name]) for name in ("tuning", "held_out")
+    }
+    report["questions"] = rows
+    return report
+
+
+def format_report(report: dict[str, Any]) -> str:
+    """The figures as a table (all questions, tuning part, held-out part), then the misses."""
+    splits = report.get("splits", {})
+    header = f"{'figure':<22} {'all':>9}" + "".join(f" {name:>9}" for name in splits)
+    lines = [header, "-" * len(header)]
+    counts = [report["n_questions"], *(s["n_questions"] for s in splits.values())]
+    lines.append(f"{'n_questions':<22}" + "".join(f" {c:>9}" for c in counts))
+    for name in FIGURES:
+        values = [report[name], *(s[name] for s in splits.values())]
+        shown = [
+            f"{v:.1f}"
+            if name.startswith("latency")
+            else str(v)
+            if isinstance(v, int)
+            else f"{v:.3f}"
+            for v in values
+        ]
+        lines.append(f"{name:<22}" + "".join(f" {v:>9}" for v in shown))
+    misses = [
+        r
+        for r in report["questions"]
+        if (r["answerable"] and (not r["facts_ok"] or r["evidence_recall"] < 1.0))
+        or (not r["answerable"] and not r["refused"])
+    ]
+    if misses:
+        lines += ["", "questions that missed:"]
+        for r in misses:
+            what = "answered" if not r["answerable"] else ("refused" if r["refused"] else "facts")
+            if r["answerable"] and r["evidence_recall"] < 1.0:
+                what += f", evidence {r['evidence_recall']:.2f}"
+            lines.append(f"  {r['id']} ({r['split']}): {what}: {r['resolved_question']}")
+    return "\n".join(lines)
+
+
+def check_thresholds(report: dict[str, Any], thresholds_file: Path) -> None:
+    """Raise EvalGateError naming every figure outside its {"min": x} or {"max": x} bound."""
+    try:
+        thresholds = json.loads(thresholds_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot read thresholds file {thresholds_file}: {exc}") from None
+    failures = []
+    for name, bound in sorted(thresholds.items()):
+        if name.startswith("_"):
+            continue
+        scope, _, figure = name.rpartition(".")
+        source = report["splits"].get(scope) if scope else report
+        if source is None or figure not in source:
+            raise UsageError(f"{thresholds_file}: unknown figure {name!r}")
+        value = source[figure]
+        if "min" in bound and value < bound["min"]:
+            failures.append(f"{name} {value:.3f} < {bound['min']}")
+        if "max" in bound and value > bound["max"]:
+            failures.append(f"{name} {value:.3f} > {bound['max']}")
+    if failures:
+        raise EvalGateError("evaluation below thresholds: " + "; ".join(failures))

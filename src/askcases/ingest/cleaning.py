@@ -1,0 +1,119 @@
+"""Cleaning an article's lines: site chrome (log-in bars, share links, comment forms, footers,
+repeated lines) left out, the title and the publication date found.
+
+A date straight after a navigation bar, before any article text, is the site's "today", not the
+article's publication date. Leaves out: any rule that needs the network or a model.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from askcases.errors import ArticleError
+from askcases.text.lexicon import MONTHS
+
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d{2})"
+_DATE_FORMS = [
+    re.compile(_WEEKDAY + _DAY + r"\s+(?:of\s+)?" + _MONTH + r",?\s+" + _YEAR, re.I),
+    re.compile(_WEEKDAY + _MONTH + r"\s+" + _DAY + r",?\s+" + _YEAR, re.I),
+    re.compile(_YEAR + r"-(?P<m>\d{2})-(?P<day>\d{2})"),
+    re.compile(r"(?P<day>\d{1,2})/(?P<m>\d{1,2})/" + _YEAR),
+]
+_DATE_PREFIX = re.compile(
+    r"^(?:published|posted|updated|date|first published)(?:\s+on)?:?\s*", re.I
+)
+_BULLET = re.compile(r"^[•·▪●◦\-*–]\s*")
+
+_CHROME_LINES = re.compile(
+    r"^(?:log ?in|log ?out|sign ?in|sign ?up|register|menu|search|home|skip to (?:main )?content|"
+    r"print(?: this page)?|email|share|tweet|back to top|accept(?: all)? cookies|"
+    r"leave a (?:reply|comment)|post your comment|your email address:?|"
+    r"share this (?:page|article|story)|comments?|reply)$",
+    re.I,
+)
+# Markers that open the comment form or page footer: the article ends before them.
+_FOOTER_MARKERS = re.compile(
+    r"^(?:share this (?:page|article|story)|leave a (?:reply|comment)|there are no comments|"
+    r"post your comment|only registered users can comment|comments \(\d+\)|related articles)"
+    r"|\|\s*tagged\b",
+    re.I,
+)
+_FOOTER_LINES = re.compile(r"^(?:©|copyright\b|\(c\)\s|all rights reserved)", re.I)
+
+
+def parse_date(line: str) -> date | None:
+    """The date a line states when the whole line is one ("03 March 2020", "November 16, 2021")."""
+    body = _DATE_PREFIX.sub("", _BULLET.sub("", line.strip())).strip(" .")
+    for form in _DATE_FORMS:
+        found = form.fullmatch(body)
+        if not found:
+            continue
+        groups = found.groupdict()
+        month = MONTHS[groups["month"].lower()] if groups.get("month") else int(groups["m"])
+        try:
+            return date(int(groups["year"]), month, int(groups["day"]))
+        except ValueError:
+            return None
+    return None
+
+
+@dataclass(frozen=True)
+class CleanedText:
+    title: str
+    date: str | None
+    text: str
+
+
+def clean_article_text(lines: list[str]) -> CleanedText:
+    """Drop site chrome, repeated lines and footers; return title, publication date and body.
+
+    The body keeps one paragraph (or list item, as "• item") per line, starting with the title.
+    """
+    # The article ends where a comment form or footer begins (only looked for in the back half).
+    content_lines = [line for line in lines if line]
+    cut = len(lines)
+    seen_content = 0
+    for i, line in enumerate(lines):
+        if not line:
+            continue
+        seen_content += 1
+        if seen_content > len(content_lines) // 2 and _FOOTER_MARKERS.search(line):
+            cut = i
+            break
+
+    kept: list[str] = []
+    seen: set[str] = set()
+    dates: list[date] = []
+    after_chrome = False
+    for line in lines[:cut]:
+        if not line:
+            continue
+        if _CHROME_LINES.match(line) or _FOOTER_LINES.match(line):
+            after_chrome = True
+            continue
+        stated = parse_date(line)
+        if stated is not None:
+            # A date straight after a navigation bar, before any article text, is the site's
+            # "today", not the article's publication date.
+            if not (after_chrome and not kept):
+                dates.append(stated)
+            continue
+        after_chrome = False
+        bullet = _BULLET.match(line) is not None and len(line) > 2
+        body = _BULLET.sub("", line).strip() if bullet else line
+        key = re.sub(r"\W+", " ", body).strip().lower()
+        if not key or key in seen:
+            continue
+        seen.add(key)
+        kept.append(f"• {body}" if bullet else body)
+
+    if not kept:
+        raise ArticleError("has no article text after cleaning (empty, or only page chrome)")
+    title = kept[0].removeprefix("• ")
+    published = dates[0].isoformat() if dates else None
+    return CleanedText(title=title, date=published, text="\n".join(kept))

@@ -1,0 +1,101 @@
+"""Article files to lines of text: plain text in UTF-8, UTF-16 or Windows-1252, Markdown, HTML
+(trafilatura) and PDF (pypdf). Each returns one paragraph or list item a line.
+
+Leaves out: scanned PDFs (no OCR) and language detection.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from askcases.errors import ArticleError
+
+
+def plain_lines(raw: str) -> list[str]:
+    text = (
+        raw.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").replace("\ufeff", "")
+    )
+    return [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
+
+
+def markdown_lines(raw: str) -> list[str]:
+    lines = []
+    for line in plain_lines(raw):
+        line = re.sub(r"^#{1,6}\s+", "", line)
+        line = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", line)
+        line = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", line)
+        line = re.sub(r"(\*\*|__)(.+?)\1", r"\2", line)
+        lines.append(line)
+    return lines
+
+
+def pdf_lines(data: bytes) -> list[str]:
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ArticleError("is an encrypted PDF; save it without a password and add it again")
+        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    except ArticleError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise ArticleError(f"is not a readable PDF ({type(exc).__name__})") from None
+    # PDF text breaks lines inside paragraphs; a blank line or a short line ends a paragraph.
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in plain_lines(text):
+        if not line:
+            if current:
+                paragraphs.append(" ".join(current))
+                current = []
+            continue
+        current.append(line)
+        if len(line) < 60 or line.endswith((".", ":", "?", "!")) and len(line) < 80:
+            paragraphs.append(" ".join(current))
+            current = []
+    if current:
+        paragraphs.append(" ".join(current))
+    return paragraphs
+
+
+def html_lines(raw: str) -> tuple[list[str], str | None]:
+    import trafilatura
+
+    extracted = trafilatura.extract(
+        raw, include_comments=False, include_tables=True, output_format="txt", favor_recall=True
+    )
+    meta = trafilatura.extract_metadata(raw)
+    title = meta.title if meta is not None and meta.title else None
+    lines = plain_lines(extracted or "")
+    if title and not any(line == title for line in lines[:3]):
+        lines.insert(0, title)
+    return lines, title
+
+
+def decode_text(data: bytes) -> str:
+    if not data.strip():
+        raise ArticleError("is empty")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ArticleError("is not valid UTF-16 text") from None
+    if b"\x00" in data[:8192]:
+        raise ArticleError("is not a text file (it holds binary data)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise ArticleError("is not text in UTF-8 or Windows-1252") from None
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
+    if controls > len(text) // 100:
+        raise ArticleError("is not a text file (too many control characters)")
+    return text

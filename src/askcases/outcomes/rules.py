@@ -1,0 +1,79 @@
+"""The outcome rules, read from rules.json beside this file: what names each measure, how its
+value is written, which way it goes, which service a sentence is about, and which questions ask
+for outcomes.
+
+The rules are data, so that a new measure is a new entry, not new code; `RULES_VERSION` is a hash
+of that file, and an index whose outcomes table was made by other rules extracts it again.
+Leaves out: the forms of values themselves ("from X to Y", "N%", "£N"), which are in
+askcases.outcomes.extract.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+RULES_FILE = Path(__file__).with_name("rules.json")
+_RAW = RULES_FILE.read_bytes()
+RULES_VERSION = hashlib.sha256(_RAW).hexdigest()[:16]
+
+ValueForm = Literal["from_to", "percent", "money", "within", "count"]
+
+
+@dataclass(frozen=True)
+class MeasureRule:
+    measure: str
+    named_by: re.Pattern[str]  # words in a sentence that say it reports this measure
+    value: ValueForm
+    direction: str | None  # fixed by the measure; None: read from the sentence's verbs
+    counted: str = ""  # for "count": what follows the number ("avoided referrals")
+
+
+@dataclass(frozen=True)
+class Rules:
+    time_units: str
+    decrease_words: re.Pattern[str]
+    increase_words: re.Pattern[str]
+    periods: re.Pattern[str]
+    not_places: frozenset[str]
+    measures: tuple[MeasureRule, ...]
+    services: tuple[tuple[str, re.Pattern[str]], ...]
+    outcome_question: re.Pattern[str]
+    question_measures: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]
+
+
+def _pattern(text: str) -> re.Pattern[str]:
+    return re.compile(text, re.I)
+
+
+def _load() -> Rules:
+    data = json.loads(_RAW.decode("utf-8"))
+    return Rules(
+        time_units=data["time_units"],
+        decrease_words=_pattern(data["decrease_words"]),
+        increase_words=_pattern(data["increase_words"]),
+        periods=_pattern(data["periods"]),
+        not_places=frozenset(data["not_places"]),
+        measures=tuple(
+            MeasureRule(
+                m["measure"],
+                _pattern(m["named_by"]),
+                m["value"],
+                m["direction"],
+                m.get("counted", ""),
+            )
+            for m in data["measures"]
+        ),
+        services=tuple((s["service"], _pattern(s["named_by"])) for s in data["services"]),
+        outcome_question=_pattern(data["question"]["asks_for_outcomes"]),
+        question_measures=tuple(
+            (_pattern(q["asked_by"]), tuple(q["measures"])) for q in data["question"]["measures"]
+        ),
+    )
+
+
+RULES = _load()

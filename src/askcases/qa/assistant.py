@@ -1,0 +1,225 @@
+"""The question path, built once and shared by the CLI, the web chat and the evaluation:
+question -> read once -> outcomes table or retrieval -> extractive answer -> optional generated
+answer -> grounding.
+
+Each stage takes and returns plain data (askcases.types); this class only wires them and times
+them. Safe to share between the threads of a server.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Iterator
+from typing import Literal
+
+from askcases.config import GROUNDING_THRESHOLD_FILE, Settings
+from askcases.embedding.minilm import MiniLMEmbeddings
+from askcases.errors import UsageError
+from askcases.qa.calibration import load_refusal_model
+from askcases.qa.extractive import ExtractiveAnswerer, refusal
+from askcases.qa.followups import resolve_followup
+from askcases.qa.generation import stream_answer
+from askcases.qa.grounding import GroundingVerifier, load_threshold
+from askcases.qa.outcome_answers import asks_for_outcomes, outcomes_answer
+from askcases.qa.questions import Question, read_question
+from askcases.qa.retrieval import HybridRetriever, Mode
+from askcases.store.index_store import IndexStore
+from askcases.text.markers import marker_numbers
+from askcases.types import (
+    NO_CLAIMS,
+    REFUSAL,
+    Answer,
+    Backend,
+    Citation,
+    Filters,
+    Grounding,
+    Guard,
+)
+
+MAX_QUESTION_CHARS = 2000
+Lap = Callable[[str, float], float]  # (stage, when it began) -> now; records the stage's time
+GUARD_NOTE = (
+    "The generated answer failed verification against its citations; "
+    "the extractive answer, quoted from the articles, is shown beside it."
+)
+
+
+def clean_question(question: str | None) -> str:
+    """The question on one line, without control characters; UsageError when over the limit."""
+    asked = " ".join((question or "").split())
+    if len(asked) > MAX_QUESTION_CHARS:
+        raise UsageError(
+            f"the question is {len(asked):,} characters long; keep it under {MAX_QUESTION_CHARS:,}"
+        )
+    return "".join(ch for ch in asked if ch.isprintable())
+
+
+class Assistant:
+    """Answers questions from one index; safe to share between threads of a server."""
+
+    def __init__(self, settings: Settings, embeddings: MiniLMEmbeddings | None = None) -> None:
+        self.settings = settings
+        self.embeddings = embeddings or MiniLMEmbeddings.from_settings(settings)
+        self.store = IndexStore(settings, self.embeddings)
+        self.verifier = GroundingVerifier(
+            self.embeddings, load_threshold(settings.fitted_file(GROUNDING_THRESHOLD_FILE))
+        )
+        self.answerer = ExtractiveAnswerer(
+            self.embeddings, load_refusal_model(settings.refusal_model_file)
+        )
+
+    def check(self) -> None:
+        """Raise IndexStateError now, not at the first question, if the index is unusable."""
+        self.store.manifest()
+
+    def warm(self) -> None:
+        """Load the model, the vector index and the keyword index now, so that the first
+        question is as quick as the rest (a server calls this before it reports ready)."""
+        for _ in self.ask_stream("How much did the service save a year?", backend="extractive"):
+            pass
+        self.embeddings.clear_cache()
+
+    def retriever(
+        self, k: int, filters: Filters | None = None, mode: Mode = "hybrid"
+    ) -> HybridRetriever:
+        s = self.settings
+        return HybridRetriever(
+            store=self.store,
+            k=k,
+            fetch_k=s.fetch_k,
+            dense_weight=s.dense_weight,
+            keyword_weight=s.keyword_weight,
+            rrf_k=s.rrf_k,
+            filters=filters,
+            mode=mode,
+        )
+
+    def ask(
+        self,
+        question: str,
+        k: int | None = None,
+        filters: Filters | None = None,
+        history: list[str] | None = None,
+    ) -> Answer:
+        """Answer a question; `history` holds the earlier questions of the conversation, each
+        already resolved, so that a follow-up is read against them."""
+        for part in self.ask_stream(question, k, filters, history):
+            if isinstance(part, Answer):
+                return part
+        raise AssertionError("ask_stream ended without an answer")
+
+    def ask_stream(
+        self,
+        question: str,
+        k: int | None = None,
+        filters: Filters | None = None,
+        history: list[str] | None = None,
+        backend: Literal["extractive"] | None = None,
+    ) -> Iterator[str | Answer]:
+        """The generated answer's text as it is written (nothing for the extractive back-end),
+        then the whole Answer, verified against its citations. `backend` "extractive" skips the
+        configured language model for this question."""
+        llm: Backend = self.settings.llm if backend != "extractive" else "extractive"
+        asked = clean_question(question)
+        resolved = resolve_followup(asked, history or [])
+        if not resolved:
+            raise UsageError("the question is empty; type a question about the case studies")
+        started = time.perf_counter()
+        timings: dict[str, float] = {}
+
+        def lap(stage: str, since: float) -> float:
+            now = time.perf_counter()
+            timings[stage] = round((now - since) * 1000, 1)
+            return now
+
+        read = read_question(resolved, self.store.glossary())
+        measures = asks_for_outcomes(read.text)
+        from_table = (
+            outcomes_answer(read.text, measures, self.store.outcomes(), filters)
+            if measures
+            else None
+        )
+        lap("outcomes", started)
+        answer = from_table or self._extractive(read, k or self.settings.k, filters, lap)
+        mark = time.perf_counter()
+        if llm != "extractive" and not answer.refused and from_table is None:
+            text = ""
+            for token in stream_answer(self.settings, read.text, answer.passages):
+                text += token
+                yield token
+            mark = lap("generation", mark)
+            answer = self._generated(read.text, text, answer, llm)
+        else:
+            answer = dataclasses.replace(answer, grounding=self._grounding(answer))
+        lap("verification", mark)
+        yield dataclasses.replace(
+            answer,
+            question=asked,
+            resolved_question=read.text,
+            elapsed_ms=round((time.perf_counter() - started) * 1000, 1),
+            timings=timings,
+        )
+
+    def _extractive(self, question: Question, k: int, filters: Filters | None, lap: Lap) -> Answer:
+        started = time.perf_counter()
+        retriever = self.retriever(max(k, self.settings.fetch_k), filters)
+        candidates = retriever.passages(question.expanded)
+        if not candidates and filters is not None and filters.active:
+            return refusal(
+                question.text,
+                [],
+                f"No article matches the filters ({filters.describe()}).",
+                "nothing within the filters",
+            )
+        passages, missing = retriever.passages_naming(
+            question.expanded, question.names, candidates, k
+        )
+        mark = lap("retrieval", started)
+        if missing:
+            answer = refusal(
+                question.text,
+                passages[:k],
+                f"None of the case studies mentions {', '.join(missing)}.",
+                f"not mentioned: {', '.join(missing)}",
+            )
+        else:
+            answer = self.answerer.answer(question, passages, k)
+        lap("sentence scoring", mark)
+        if answer.refused and filters is not None and filters.active:
+            scope = f" (Only articles {filters.describe()} were searched.)"
+            answer = dataclasses.replace(answer, answer=answer.answer + scope)
+        return answer
+
+    def _grounding(self, answer: Answer) -> Grounding:
+        if answer.refused:
+            return NO_CLAIMS
+        return self.verifier.verify(answer.answer, {c.n: c.quote for c in answer.citations})
+
+    def _generated(self, question: str, text: str, extractive: Answer, llm: Backend) -> Answer:
+        """The generated text as an Answer: its markers become citations of whole passages."""
+        passages = extractive.passages
+        text = text.strip()
+        markers = sorted(set(marker_numbers(text)))
+        refused = not markers and (text.startswith(REFUSAL) or not text)
+        citations = [
+            Citation(n, p.doc_id, p.title, p.date, p.text, p.start, p.end, p.rank)
+            for n in markers
+            if 1 <= n <= len(passages)
+            for p in [passages[n - 1]]
+        ]
+        answer = Answer(
+            question,
+            text or REFUSAL,
+            refused,
+            citations,
+            passages,
+            reason="the back-end found no answer" if refused else "",
+            backend=llm,
+            model=self.settings.model,
+        )
+        grounding = self._grounding(answer)
+        guard = None
+        if self.settings.guard and grounding.failed and not refused:
+            guard = Guard(GUARD_NOTE, extractive.answer, extractive.citations)
+        return dataclasses.replace(answer, grounding=grounding, guard=guard)

@@ -1,0 +1,301 @@
+"""The extractive answer: the best-supported sentences of the retrieved passages, each cited.
+
+No language model: every sentence of an answer is a verbatim span of an article, so a number in
+an answer is always a number the article states. Each candidate sentence is scored against the
+question (meaning, weighted shared words, the kind of value asked for, the names it uses; the
+weights are in askcases.qa.weights); the passages are re-ranked by their best sentence; the
+answer quotes the best sentence, and the best of each other article that answers about as well.
+The question is refused when no passage gives the kind of value it asks for, or when the
+calibrated refusal model (askcases.qa.calibration) judges the evidence too weak.
+Leaves out: retrieval (the passages come in) and generated answers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from cachetools import LRUCache
+from langchain_core.embeddings import Embeddings
+
+from askcases.qa.calibration import RefusalModel
+from askcases.qa.questions import Question, counts_focus, holds_type
+from askcases.qa.weights import EXTRACTIVE, ExtractiveWeights
+from askcases.text.lexicon import content_terms, matched_terms, mentions, stem
+from askcases.text.markers import defuse_markers
+from askcases.text.sentences import sentence_spans
+from askcases.types import REFUSAL, Answer, Citation, Evidence, Passage
+
+SENTENCE_CACHE = 20_000  # sentence vectors kept (1.5 kB each)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    passage: Passage
+    start: int  # offsets in the article's text
+    end: int
+    text: str
+    score: float = 0.0
+    semantic: float = 0.0
+    lexical: float = 0.0
+
+
+def candidate_sentences(passages: list[Passage], min_terms: int) -> list[Candidate]:
+    """Every sentence of the passages once, except the headline and fragments."""
+    seen: set[tuple[str, int]] = set()
+    out = []
+    for passage in passages:
+        for s, e in sentence_spans(passage.text):
+            text = passage.text[s:e]
+            key = (passage.doc_id, passage.start + s)
+            # The headline (offset 0) summarises; the evidence is in the body.
+            if key in seen or passage.start + s == 0 or len(content_terms(text)) < min_terms:
+                continue
+            seen.add(key)
+            out.append(Candidate(passage, passage.start + s, passage.start + e, text))
+    return out
+
+
+def _overlap(a: str, b: str) -> float:
+    ta, tb = set(content_terms(a)), set(content_terms(b))
+    if not ta or not tb:
+        return 0.0
+    return len(ta & tb) / min(len(ta), len(tb))
+
+
+def _as_sentence(quote: str) -> str:
+    """A quote ready to stand in an answer: unmatched quotation marks dropped."""
+    text = quote.strip()
+    for open_mark, close_mark in (("“", "”"), ('"', '"')):
+        count = text.count(open_mark) + (text.count(close_mark) if open_mark != close_mark else 0)
+        if count == 1:
+            text = text.replace(open_mark, "").replace(close_mark, "")
+    return text
+
+
+def refusal(
+    question: str,
+    passages: list[Passage],
+    why: str,
+    reason: str,
+    evidence: Evidence | None = None,
+    answer_type: str | None = None,
+) -> Answer:
+    """The refusal text, why, and the passages that were looked at."""
+    return Answer(
+        question,
+        f"{REFUSAL} {why}",
+        True,
+        [],
+        passages,
+        reason=reason,
+        evidence=evidence,
+        answer_type=answer_type,
+    )
+
+
+class ExtractiveAnswerer:
+    """Scores each retrieved sentence against the question and quotes the best ones."""
+
+    def __init__(
+        self,
+        embeddings: Embeddings,
+        refusal_model: RefusalModel | None = None,
+        weights: ExtractiveWeights = EXTRACTIVE,
+    ) -> None:
+        self.embeddings = embeddings
+        self.refusal = refusal_model
+        self.weights = weights
+        # The vectors of recently scored sentences, float32, the least recently used dropped
+        # first, so that a server's memory stays flat however many questions it answers.
+        self._sentence_vectors: LRUCache[str, Any] = LRUCache(maxsize=SENTENCE_CACHE)
+        self._cache_lock = threading.Lock()
+
+    def _vectors(self, texts: list[str]) -> list[Any]:
+        import numpy as np
+
+        known: dict[str, Any] = {}
+        with self._cache_lock:
+            for text in dict.fromkeys(texts):
+                vector = self._sentence_vectors.get(text)
+                if vector is not None:
+                    known[text] = vector
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
+        found = self.embeddings.embed_documents(missing) if missing else []
+        fresh = {t: np.asarray(v, dtype=np.float32) for t, v in zip(missing, found, strict=True)}
+        with self._cache_lock:
+            self._sentence_vectors.update(fresh)
+        return [known.get(t, fresh.get(t)) for t in texts]
+
+    def score(self, question: Question, candidates: list[Candidate]) -> list[Candidate]:
+        """Candidates with an evidence score (about 0 to 1), best first."""
+        if not candidates:
+            return []
+        import numpy as np
+
+        w = self.weights
+        text = question.text
+        # A follow-up's carried-over subject, "(...)" at the end, helps find the article but
+        # says less about which sentence answers than the question's own words.
+        body, _, context = text.partition(" (")
+        own = set(content_terms(body))
+        q_terms = list(dict.fromkeys(content_terms(text)))
+        named = {stem(n) for n in question.names}
+        sentence_terms = [matched_terms(q_terms, set(content_terms(c.text))) for c in candidates]
+        # A question word that few candidate sentences share says more about which one answers.
+        n = len(candidates)
+        weights = {
+            t: math.log(1 + n / (1 + sum(t in terms for terms in sentence_terms)))
+            * (w.named_term if t in named else 1.0)
+            * (1.0 if t in own or not context else w.carried_term)
+            for t in q_terms
+        }
+        total = sum(weights.values()) or 1.0
+        lexicals = []
+        for cand, s_terms in zip(candidates, sentence_terms, strict=True):
+            # A name in the article's title holds for all of its sentences ("the Bristol DVT
+            # service"); a name that is not must be in the sentence itself ("in Bedfordshire").
+            title_terms = set(content_terms(cand.passage.title))
+            matched = s_terms | (title_terms & named)
+            lexicals.append(sum(v for t, v in weights.items() if t in matched) / total)
+        # Embedding is the dear part of scoring: only the sentences with the best score from
+        # words and passage rank are embedded and scored in full.
+        order = sorted(
+            range(n),
+            key=lambda i: (
+                -(w.lexical * lexicals[i] + w.passage * max(0.0, candidates[i].passage.score))
+            ),
+        )
+        keep = sorted(order[: w.max_embedded])
+        q_arr = np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
+        vectors = self._vectors([candidates[i].text for i in keep])
+        scored = []
+        for i, vec in zip(keep, vectors, strict=True):
+            cand, lexical = candidates[i], lexicals[i]
+            title_terms = set(content_terms(cand.passage.title))
+            local = [n for n in question.names if stem(n) not in title_terms]
+            semantic = max(0.0, float(q_arr @ vec))
+            value = (
+                w.semantic * semantic
+                + w.lexical * lexical
+                + w.passage * max(0.0, cand.passage.score)
+            )
+            if question.kind is not None:
+                typed = holds_type(question.kind, cand.text, question.expanded)
+                value += w.type_match if typed else -w.type_match
+            if local and not any(mentions(n, cand.text) for n in local):
+                value -= w.missing_name
+            if cand.text.rstrip().endswith(":") and question.kind not in ("who", "person"):
+                value -= w.lead_in  # a lead-in ("X said:") names a speaker and says nothing else
+            scored.append(
+                dataclasses.replace(cand, score=value, semantic=semantic, lexical=lexical)
+            )
+        scored.sort(key=lambda c: (-c.score, c.passage.rank, c.start))
+        return scored
+
+    def answer(self, question: Question, passages: list[Passage], k: int) -> Answer:
+        """Rank `passages` by their best sentence, keep k, and answer from them or refuse."""
+        w = self.weights
+        asked = question.text
+        ranked = self.score(question, candidate_sentences(passages, w.min_terms))
+
+        def answers(c: Candidate) -> bool:
+            return holds_type(question.kind, c.text, question.expanded) and counts_focus(
+                question.focus, set(content_terms(c.text))
+            )
+
+        # A passage ranks by its best sentence; one that gives no value of the kind asked for
+        # ranks below those that do.
+        best_by_chunk: dict[str, float] = {}
+        for cand in ranked:
+            value = cand.score if answers(cand) else cand.score - w.untyped_passage
+            if value > best_by_chunk.get(cand.passage.chunk_id, -1.0):
+                best_by_chunk[cand.passage.chunk_id] = value
+        order = sorted(
+            passages,
+            key=lambda p: (-best_by_chunk.get(p.chunk_id, p.score * w.passage), p.rank),
+        )
+        top = [dataclasses.replace(p, rank=i) for i, p in enumerate(order[:k], start=1)]
+        new_rank = {p.chunk_id: p for p in top}
+        ranked = [
+            dataclasses.replace(c, passage=new_rank[c.passage.chunk_id])
+            for c in ranked
+            if c.passage.chunk_id in new_rank
+        ]
+        if not ranked:
+            return refusal(asked, top, "No passage answers this question.", "no sentences")
+        typed = [c for c in ranked if answers(c)]
+        best = typed[0] if typed else ranked[0]
+        scores = (round(best.score, 4), round(best.semantic, 4), round(best.lexical, 4))
+        if self.refusal is not None:
+            p_answerable: float | None = self.refusal.probability(list(scores))
+            weak = p_answerable is not None and p_answerable < self.refusal.threshold
+        else:
+            p_answerable = None
+            weak = best.score < w.min_evidence
+        evidence = Evidence(*scores, p_answerable=p_answerable)
+        if weak:
+            return refusal(
+                asked,
+                top,
+                "No passage answers this question closely enough.",
+                f"weak evidence {best.score:.2f}",
+                evidence,
+                question.kind,
+            )
+        if not typed:
+            kind = question.kind
+            what = f"count of {question.counted}" if question.focus else (kind or "answer")
+            return refusal(
+                asked,
+                top,
+                f"The passages that match give no {what}.",
+                f"no {what} in the passages",
+                evidence,
+                kind,
+            )
+        chosen = self._select(question, best, typed)
+        chosen.sort(key=lambda c: (c.passage.rank, c.start))
+        citations = [
+            Citation(
+                n,
+                c.passage.doc_id,
+                c.passage.title,
+                c.passage.date,
+                c.text,
+                c.start,
+                c.end,
+                c.passage.rank,
+            )
+            for n, c in enumerate(chosen, start=1)
+        ]
+        text = " ".join(f"{_as_sentence(defuse_markers(c.quote))} [{c.n}]" for c in citations)
+        return Answer(
+            asked, text, False, citations, top, evidence=evidence, answer_type=question.kind
+        )
+
+    def _select(
+        self, question: Question, best: Candidate, typed: list[Candidate]
+    ) -> list[Candidate]:
+        """The best sentence, the best of each other article about as good, then close seconds."""
+        w = self.weights
+        margin = w.second_sentence_margin * (w.list_margin_factor if question.listing else 1)
+        limit = w.max_answer_sentences + (w.list_extra_sentences if question.listing else 0)
+        close = [c for c in typed[1:] if c.score >= best.score - margin]
+        chosen = [best]
+        docs = {best.passage.doc_id}
+        for cand in close:  # one from each other article first
+            if len(chosen) < limit and cand.passage.doc_id not in docs:
+                if not any(_overlap(cand.text, c.text) > w.duplicate_overlap for c in chosen):
+                    chosen.append(cand)
+                    docs.add(cand.passage.doc_id)
+        for cand in close:  # then the nearest seconds, half the margin away at most
+            if len(chosen) >= limit or cand.score < best.score - margin / 2:
+                break
+            duplicate = any(_overlap(cand.text, c.text) > w.duplicate_overlap for c in chosen)
+            if cand not in chosen and not duplicate:
+                chosen.append(cand)
+        return chosen

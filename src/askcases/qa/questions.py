@@ -1,0 +1,215 @@
+"""Reading a question without a language model: the names it uses, the kind of value it asks for
+(money, percentage, date, rate, duration, count, person or body, place), what a "how many"
+question counts, and whether it asks for a list; `read_question` does it once per question.
+
+Leaves out: parsing. Every rule here is a pattern over words, so it can be read and tested.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from askcases.text.acronyms import expand_query
+from askcases.text.lexicon import (
+    MONTH_NAMES,
+    NUMBER_WORD_PATTERN,
+    STOPWORDS,
+    WORD,
+    content_terms,
+    named_terms,
+    stem,
+)
+
+# Words that stand in for the thing counted, not name it ("how many new ones").
+_PRONOUN_FOCUS = {"one", "ones", "them", "they", "it", "those", "these", "there"}
+
+_ORG_WORDS = (
+    "Group|Groups|Trust|Care|Council|Network|Service|Services|Company|Board|Hospital|Hospitals|"
+    "Health|Forum|Centre|Commissioning|Clinical|Department|Journal|Consortium|Practice|Award"
+)
+# kind: (what in a question asks for it, what in a sentence gives one)
+_VALUE = r"(?:\d[\d,.]*|" + NUMBER_WORD_PATTERN + r")"
+ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    "money": (
+        re.compile(
+            r"\b(?:cost|costs|save|saved|saves|saving|savings|spend|spent|budget|funding|"
+            r"money|pounds|price|worth)\b|£",
+            re.I,
+        ),
+        re.compile(r"£\s?\d[\d,.]*(?:\s?(?:million|billion|m|bn|k)\b)?|\d[\d,.]*\s?pounds\b", re.I),
+    ),
+    "percent": (
+        re.compile(
+            r"\bper ?cent|\bpercentage\b|%|\bproportion\b|\bshare of\b|\bwhat share\b", re.I
+        ),
+        re.compile(
+            r"\d[\d,.]*\s?(?:%|per ?cent\b)|\b" + _VALUE + r" (?:out of|in) (?:every )?\d[\d,]*\b"
+            r"|\b(?:half|a quarter|a third)\b",
+            re.I,
+        ),
+    ),
+    "date": (
+        re.compile(r"\bwhen\b|\bwhat (?:date|year|month|day)\b|\bwhich (?:year|month)\b", re.I),
+        re.compile(
+            r"\b\d{1,2}(?:st|nd|rd|th)? "
+            + MONTH_NAMES
+            + r"(?: (?:19|20)\d{2})?\b|\b"
+            + MONTH_NAMES
+            + r"(?: \d{1,2})?,? (?:19|20)\d{2}\b|\b(?:19|20)\d{2}\b|\b"
+            + MONTH_NAMES
+            + r"\b",
+            re.I,
+        ),
+    ),
+    "rate": (
+        re.compile(r"\bhow (?:common|often|frequent|prevalent)\b|\bwhat rate\b", re.I),
+        re.compile(
+            _VALUE + r"\b[^.]{0,40}?\b(?:in every|per|each|a) (?:[\d,]+|year|month|week|day)\b"
+            r"|\d[\d,.]*\s?(?:%|per ?cent\b)",
+            re.I,
+        ),
+    ),
+    "duration": (
+        re.compile(r"\bhow (?:long|quickly|fast|soon)\b|\bwithin how\b", re.I),
+        re.compile(
+            r"\b(?:"
+            + _VALUE
+            + r"|a few|several|a)\s+(?:hours?|days?|weeks?|months?|years?|minutes?)\b",
+            re.I,
+        ),
+    ),
+    "number": (
+        re.compile(
+            r"\bhow (?:many|much|far|big|large)\b|\bwhat (?:number|amount|figure)\b|"
+            r"\bnumber of\b",
+            re.I,
+        ),
+        re.compile(r"\b" + _VALUE + r"\b|£\d", re.I),
+    ),
+    "person": (
+        re.compile(
+            r"\bwhich (?:\w+ )?(?:lead|leader|manager|director|officer|clinician|doctor|minister|"
+            r"secretary|coordinator|chair|person)s?\b|\bwho (?:said|announced|spoke|leads|is the)\b"
+            r"|\bwhat (?:is the name|was the name)\b",
+            re.I,
+        ),
+        re.compile(
+            r"\b(?:Dr|Mr|Mrs|Ms|Prof|Sir|Dame)\.? [A-Z][a-z]+(?: [A-Z][a-z]+)?"
+            r"|\b[A-Z][a-z]+ (?!(?:"
+            + _ORG_WORDS
+            + r")\b)[A-Z][a-zA-Z]+(?=,| said| \(| has| announced)"
+        ),
+    ),
+    "who": (
+        re.compile(
+            r"\bwho\b|\bwhose\b|\bwhich (?:\w+ )?(?:organisation|company|body|trust|person|group|"
+            r"lead|leader|manager|director|officer|clinician|doctor|minister|secretary|provider|"
+            r"enterprise|charity)s?\b|\bwhat (?:organisation|company|body|enterprise)\b",
+            re.I,
+        ),
+        re.compile(
+            r"\b(?:Dr|Mr|Mrs|Ms|Prof)\.? [A-Z][a-z]+|\b[A-Z][a-zA-Z]+(?: (?:[A-Z][a-zA-Z]+|&))+"
+        ),
+    ),
+    "place": (
+        re.compile(r"\bwhere\b(?! else)|\bwhich (?:area|region|town|city|place|county)\b", re.I),
+        re.compile(r"\b(?:in|at|across|based at|near|within|from)\s+(?:the\s+)?[A-Z][a-zA-Z&]+"),
+    ),
+}
+
+
+def expected_type(question: str) -> str | None:
+    """The kind of value the question asks for, or None for an open question."""
+    for name, (asks, _) in ANSWER_TYPES.items():
+        if asks.search(question):
+            return name
+    return None
+
+
+def new_values(kind: str | None, sentence: str, question: str) -> list[str]:
+    """Values of that kind in the sentence that the question does not already contain."""
+    if kind is None:
+        return []
+    asked = set(content_terms(question)) | {w.lower() for w in WORD.findall(question)}
+    values = []
+    for found in ANSWER_TYPES[kind][1].finditer(sentence):
+        words = [w.lower() for w in WORD.findall(found.group(0))]
+        meaningful = [w for w in words if w not in STOPWORDS and w not in {"in", "at", "from"}]
+        if any(w not in asked and stem(w) not in asked for w in meaningful):
+            values.append(found.group(0))
+    return values
+
+
+def holds_type(kind: str | None, sentence: str, question: str) -> bool:
+    """Whether the sentence gives a value of the kind asked for, beyond what the question says."""
+    return kind is None or bool(new_values(kind, sentence, question))
+
+
+_HOW_MANY = re.compile(
+    r"\bhow many ((?:[a-z-]+\s+){0,3}?[a-z-]+?)\s+(?:do|does|did|are|is|were|was|have|has|had|"
+    r"will|would|can|could|in|of|at|per|a|each|every)\b",
+    re.I,
+)
+# Words a count of people may use for the same people.
+_PEOPLE = {stem(w) for w in "people patients population residents individuals persons".split()}
+_LIST_QUESTION = re.compile(
+    r"^(?:which|what) (?:[a-z]+ )?[a-z]+s\b(?! (?:is|was|does|did|has)\b)|\blist\b|\bexamples\b|"
+    r"\bwhere else\b|\bwhich (?:areas|initiatives|schemes|services|places|groups|ccgs)\b",
+    re.I,
+)
+
+
+def focus_noun(question: str) -> str | None:
+    """The thing a "how many" question counts ("nurses" in "how many nurses does ...")."""
+    found = _HOW_MANY.search(question)
+    if not found:
+        return None
+    word = found.group(1).split()[-1].lower()
+    return None if word in _PRONOUN_FOCUS else stem(word)
+
+
+def focus_text(question: str) -> str:
+    found = _HOW_MANY.search(question)
+    return found.group(1) if found else ""
+
+
+def counts_focus(focus: str | None, terms: set[str]) -> bool:
+    """Whether a sentence with these terms speaks of the counted thing (people ~ patients)."""
+    if focus is None or focus in terms:
+        return True
+    return focus in _PEOPLE and bool(_PEOPLE & terms)
+
+
+def is_list_question(question: str) -> bool:
+    """A question that asks for several things ("which areas ...", "list ...")."""
+    return _LIST_QUESTION.search(question) is not None
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question read once, for every stage of answering it."""
+
+    text: str  # the question as it stands alone (a follow-up resolved)
+    expanded: str  # with the other form of each acronym it uses (for search and value typing)
+    kind: str | None  # the kind of value asked for (see ANSWER_TYPES)
+    focus: str | None  # the stemmed thing a "how many" question counts
+    names: tuple[str, ...]  # places, bodies, acronyms and years it names
+    listing: bool  # asks for several things
+
+    @property
+    def counted(self) -> str:
+        """The words a "how many" question counts, as written."""
+        return focus_text(self.text)
+
+
+def read_question(text: str, glossary: dict[str, str]) -> Question:
+    text = text.strip()
+    return Question(
+        text=text,
+        expanded=expand_query(text, glossary),
+        kind=expected_type(text),
+        focus=focus_noun(text),
+        names=tuple(named_terms(text)),
+        listing=is_list_question(text),
+    )

@@ -1,0 +1,53 @@
+"""Every scoring weight and threshold of the extractive answerer and the grounding verifier, in
+one place, each with what it does.
+
+These values were set by hand on the tuning part of eval/questions.jsonl (never on its held-out
+part); the two fitted values, the refusal model and the grounding threshold, are fitted by
+`askcases eval calibrate` and read from the index directory (askcases.config). Leaves out: any
+value fitted at run time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ExtractiveWeights:
+    """How a candidate sentence's evidence score is made, and how sentences are chosen."""
+
+    # The score: a blend of meaning, words and the passage's own similarity to the question.
+    semantic: float = 0.5  # cosine of the sentence to the question
+    lexical: float = 0.35  # weighted share of the question's words found in the sentence
+    passage: float = 0.15  # cosine of the sentence's passage to the question
+    # Adjustments to the score.
+    type_match: float = 0.06  # + when it gives the kind of value asked for, - when it does not
+    missing_name: float = 0.08  # - when a name the question uses (not in the title) is absent
+    lead_in: float = 0.05  # - for a lead-in ("X said:"), unless a person or body is asked for
+    untyped_passage: float = 0.2  # a passage ranks this much lower when it gives no such value
+    # Word weights: inverse sentence frequency, times these.
+    named_term: float = 2.0  # a name the question uses weighs double
+    carried_term: float = 0.5  # a follow-up's carried-over subject weighs half
+    # Which sentences are scored in full (embedding them is the dear part).
+    max_embedded: int = 24  # the best by words and passage rank
+    min_terms: int = 3  # a fragment with fewer content words is no candidate
+    # Which sentences answer.
+    min_evidence: float = 0.42  # the plain cut-off, used only when there is no refusal model
+    second_sentence_margin: float = 0.08  # a second sentence scores within this of the best
+    list_margin_factor: float = 2.0  # ... and within twice that for a list question
+    max_answer_sentences: int = 3
+    list_extra_sentences: int = 2  # a list question may quote this many more
+    duplicate_overlap: float = 0.6  # share of words above which two sentences say the same
+
+
+@dataclass(frozen=True)
+class GroundingWeights:
+    """How well a cited passage supports a sentence of an answer."""
+
+    semantic: float = 0.6  # cosine to the passage's closest sentence
+    overlap: float = 0.4  # share of the sentence's content words found in the passage
+    default_threshold: float = 0.6  # supported at or above this, until one is fitted
+
+
+EXTRACTIVE = ExtractiveWeights()
+GROUNDING = GroundingWeights()

@@ -1,0 +1,210 @@
+"""The keyword side of the index: BM25 over the same chunks, in SQLite FTS5 (keywords.sqlite3).
+
+Rows are added and deleted per document by `askcases index`, in one transaction each, beside the
+Chroma collection; a question only queries it. FTS5's porter tokenizer stems English words, and
+its bm25() ranks. Leaves out: phrase and proximity queries.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+from askcases.text.lexicon import STOPWORDS
+from askcases.types import Chunk, Filters, date_number
+
+FILENAME = "keywords.sqlite3"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS chunks (
+    chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, title TEXT NOT NULL, date TEXT NOT NULL,
+    date_num INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL, text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunk_text USING fts5(
+    chunk_id UNINDEXED, text, tokenize = 'porter unicode61 remove_diacritics 2'
+);
+"""
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def query_words(text: str) -> list[str]:
+    """The words of `text` to search for: stop words left out, unless nothing else is left."""
+    words = dict.fromkeys(w.lower() for w in _TOKEN.findall(text) if len(w) > 1 or w.isdigit())
+    return [w for w in words if w not in STOPWORDS] or list(words)
+
+
+def fts_query(text: str | list[str]) -> str:
+    """Any of the words, each quoted so that no character acts as FTS5 syntax. Stop words match
+    nearly every chunk: BM25 would score them all for almost nothing."""
+    words = query_words(text) if isinstance(text, str) else text
+    return " OR ".join(f'"{w}"' for w in words)
+
+
+# A word found in more chunks than this share of the index (and at least COMMON_MIN) is left out
+# of a query when rarer words remain: it adds little to BM25 and makes it score nearly every chunk.
+COMMON_SHARE = 0.08
+COMMON_MIN = 2000
+
+
+def sql_where(filters: Filters | None) -> tuple[str, list[Any]] | None:
+    """`filters` as an SQL condition over the chunks table (an undated article fails any date
+    bound), with its parameters."""
+    if filters is None or not filters.active:
+        return None
+    conditions: list[str] = []
+    params: list[Any] = []
+    if filters.low is not None:
+        conditions.append("c.date_num >= ?")
+        params.append(filters.low)
+    if filters.high is not None:
+        conditions.append("c.date_num <= ? AND c.date_num > 0")
+        params.append(filters.high)
+    if filters.doc_ids:
+        conditions.append(f"c.doc_id IN ({', '.join('?' for _ in filters.doc_ids)})")
+        params.extend(filters.doc_ids)
+    return " AND ".join(conditions), params
+
+
+class KeywordIndex:
+    """One SQLite database; a connection per thread, since a server asks from many threads."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.path = index_dir / FILENAME
+        self._local = threading.local()
+
+    def _db(self) -> sqlite3.Connection:
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, timeout=30)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(_SCHEMA)
+            self._local.db = db
+            self._local.version = None
+            self._local.common = {}
+        return db
+
+    def _common_words(self, db: sqlite3.Connection, words: list[str]) -> set[str]:
+        """Those of `words` found in more chunks than the common-word limit (cached until the
+        index changes)."""
+        version = db.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._local.version:
+            self._local.version = version
+            total = db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+            self._local.limit = max(COMMON_MIN, int(total * COMMON_SHARE))
+            self._local.common = {}
+        limit, known = self._local.limit, self._local.common
+        for word in words:
+            if word not in known:
+                found = db.execute(
+                    "SELECT count(*) FROM (SELECT rowid FROM chunk_text WHERE chunk_text MATCH ? "
+                    "LIMIT ?)",
+                    (f'"{word}"', limit + 1),
+                ).fetchone()[0]
+                known[word] = found > limit
+        return {w for w in words if known[w]}
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def replace_document(self, doc_id: str, chunks: list[Chunk]) -> None:
+        """Drop a document's rows and add `chunks` (possibly none) in one transaction."""
+        self.replace_documents([(doc_id, chunks)])
+
+    def replace_documents(self, documents: list[tuple[str, list[Chunk]]]) -> None:
+        """Several documents' rows replaced in one transaction."""
+        db = self._db()
+        with db:
+            for doc_id, chunks in documents:
+                self._replace(db, doc_id, chunks)
+        self._local.version = None  # this connection's own writes do not change data_version
+
+    @staticmethod
+    def _replace(db: sqlite3.Connection, doc_id: str, chunks: list[Chunk]) -> None:
+        ids = [r[0] for r in db.execute("SELECT chunk_id FROM chunks WHERE doc_id = ?", (doc_id,))]
+        db.executemany("DELETE FROM chunk_text WHERE chunk_id = ?", [(i,) for i in ids])
+        db.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
+        db.executemany(
+            "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    c.chunk_id,
+                    c.doc_id,
+                    c.title,
+                    c.date or "",
+                    date_number(c.date),
+                    c.start,
+                    c.end,
+                    c.text,
+                )
+                for c in chunks
+            ],
+        )
+        db.executemany(
+            "INSERT INTO chunk_text (chunk_id, text) VALUES (?, ?)",
+            [(c.chunk_id, f"{c.title}\n{c.text}") for c in chunks],
+        )
+
+    def chunk_ids(self) -> dict[str, set[str]]:
+        ids: dict[str, set[str]] = {}
+        for chunk_id, doc_id in self._db().execute("SELECT chunk_id, doc_id FROM chunks"):
+            ids.setdefault(doc_id, set()).add(chunk_id)
+        return ids
+
+    def search(
+        self, text: str, k: int, where: tuple[str, list[Any]] | None = None
+    ) -> list[tuple[dict[str, Any], str, float]]:
+        """Top-k chunks by BM25: (metadata, text, score where higher is better), best first.
+
+        `where` is an SQL condition over the chunks table's columns, with its parameters.
+        """
+        words = query_words(text)
+        if not words or not self.path.exists():
+            return []
+        db = self._db()
+        common = self._common_words(db, words)
+        query = fts_query([w for w in words if w not in common] or words)
+        if where is None:
+            # FTS5 ranks by its own `rank` alone fastest; the top rows are then looked up.
+            rows = db.execute(
+                """SELECT c.chunk_id, c.doc_id, c.title, c.date, c.start, c.end, c.text, t.rank
+                FROM (SELECT chunk_id, rank FROM chunk_text WHERE chunk_text MATCH ?
+                      ORDER BY rank LIMIT ?) t
+                JOIN chunks c ON c.chunk_id = t.chunk_id ORDER BY t.rank, c.chunk_id""",
+                [query, k],
+            ).fetchall()
+        else:
+            condition, params = where
+            rows = db.execute(
+                f"""SELECT c.chunk_id, c.doc_id, c.title, c.date, c.start, c.end, c.text,
+                       bm25(chunk_text) AS rank
+                FROM chunk_text JOIN chunks c ON c.chunk_id = chunk_text.chunk_id
+                WHERE chunk_text MATCH ? AND {condition}
+                ORDER BY rank, c.chunk_id LIMIT ?""",
+                [query, *params, k],
+            ).fetchall()
+        return [
+            (
+                {
+                    "chunk_id": r[0],
+                    "doc_id": r[1],
+                    "title": r[2],
+                    "date": r[3],
+                    "start": r[4],
+                    "end": r[5],
+                },
+                r[6],
+                -float(r[7]),
+            )
+            for r in rows
+        ]
+
+    def clear(self) -> None:
+        db = self._db()
+        with db:
+            db.execute("DELETE FROM chunk_text")
+            db.execute("DELETE FROM chunks")
+        self._local.version = None

@@ -1,0 +1,157 @@
+"""The words of English that askcases knows without a model: stop words, number words, month
+names, a stemmer, and the content terms and names of a text.
+
+`stem` is the Porter stemmer's cut of a word, the same one the keyword index's FTS5 `porter`
+tokenizer applies, so the two sides of retrieval agree on what counts as the same word.
+Leaves out: lemmatisation and spelling correction.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+
+import snowballstemmer
+
+STOPWORDS = set(
+    """a about above after again against all also am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers him his how i if in into is it its itself just
+    me more most my no nor not now of off on once only or other our ours out over own same she
+    should so some such than that the their theirs them then there these they this those through
+    to too under until up very was we were what when where which while who whom why will with
+    would you your yours tell know say said give list many much did does get got any anything
+    happen happened like kind sort there's what's whats thing things way ways please""".split()
+)
+# Capitalised words that name no particular place or body, so their absence proves nothing.
+GENERIC_NAMES = {
+    "nhs",
+    "gp",
+    "gps",
+    "uk",
+    "england",
+    "a&e",
+    "ccg",
+    "ccgs",
+    "dr",
+    "the",
+    "what",
+    "which",
+    "how",
+    "who",
+    "when",
+    "where",
+    "why",
+    "is",
+    "are",
+    "did",
+    "does",
+    "do",
+    "was",
+    "were",
+    "can",
+    "could",
+    "i",
+    "in",
+    "on",
+    "for",
+    "and",
+    "of",
+    "any",
+    "tell",
+    "give",
+    "list",
+    "covid",
+}
+NUMBER_VALUES = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30, "forty": 40,
+    "fifty": 50, "hundred": 100, "thousand": 1000, "dozen": 12,
+}  # fmt: skip
+NUMBER_WORDS = (
+    "one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty "
+    "hundred thousand million billion dozen half quarter"
+).split()
+NUMBER_WORD_PATTERN = r"(?:" + "|".join(NUMBER_WORDS) + r")"
+WORD = re.compile(r"[A-Za-z0-9£%&][A-Za-z0-9£%&'’.,-]*[A-Za-z0-9%]|[A-Za-z0-9%]")
+
+
+_PORTER = snowballstemmer.stemmer("porter")
+_PORTER_LOCK = threading.Lock()
+FAMILY_MIN = 6  # a stem this long or longer that starts another stem is of its family
+
+
+@functools.lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """The Porter stem of a word, lower-cased, possessive dropped; numbers stay as they are."""
+    word = word.lower().strip(".,'’").removesuffix("'s").removesuffix("’s")
+    if word.isdigit():
+        return word
+    with _PORTER_LOCK:
+        return str(_PORTER.stemWord(word))
+
+
+def same_family(a: str, b: str) -> bool:
+    """Whether two stems are one word's family: equal, or one starts the other and is at least
+    FAMILY_MIN letters ("gynaecologi" and "gynaecologist"), which Porter leaves apart."""
+    if a == b:
+        return True
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= FAMILY_MIN and long.startswith(short) and not short.isdigit()
+
+
+def matched_terms(wanted: list[str] | set[str], terms: set[str]) -> set[str]:
+    """Those of `wanted` that `terms` holds, or holds one of the family of."""
+    return {t for t in wanted if t in terms or any(same_family(t, s) for s in terms)}
+
+
+def content_terms(text: str) -> list[str]:
+    """Words that carry meaning, lower-cased and stemmed, in order."""
+    return list(_content_terms(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _content_terms(text: str) -> tuple[str, ...]:
+    terms = []
+    for match in WORD.finditer(text):
+        word = match.group(0).strip(".,")
+        low = word.lower().removesuffix("'s").removesuffix("’s")
+        # A hyphenated compound counts as its parts ("community-based"), as FTS5 reads it.
+        for part in low.split("-") if "-" in low.strip("-") else [low]:
+            if part and part not in STOPWORDS:
+                terms.append(stem(part))
+    return tuple(terms)
+
+
+def named_terms(question: str) -> list[str]:
+    """Places, bodies, acronyms and years the question names (capitalised or numeric words)."""
+    names = []
+    for i, match in enumerate(WORD.finditer(question)):
+        word = match.group(0).strip(".,").removesuffix("'s").removesuffix("’s")
+        low = word.lower()
+        if low in GENERIC_NAMES or low in STOPWORDS:
+            continue
+        is_year = re.fullmatch(r"(?:19|20)\d{2}", word) is not None
+        is_name = word[:1].isupper() and (i > 0 or word.isupper())
+        if is_year or is_name:
+            names.append(word)
+    return names
+
+
+def mentions(name: str, text: str) -> bool:
+    return re.search(r"\b" + re.escape(name), text, re.I) is not None
+
+
+MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        "january february march april may june july august september october november "
+        "december".split()
+    )
+}
+MONTHS.update({m[:3]: n for m, n in list(MONTHS.items())})
+MONTHS["sept"] = 9
+MONTH_NAMES = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+)

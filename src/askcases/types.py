@@ -1,0 +1,317 @@
+"""The plain data that moves forward through the pipeline: frozen dataclasses and Literal names.
+
+Article -> Chunk (ingest) -> Passage (retrieval) -> Citation and Answer (qa); Outcome (outcomes)
+and Filters travel beside them. Each stage takes these and returns these; JSON is made only at
+the edges, by `to_json` / `from_json`.
+Leaves out: behaviour. The only methods here convert to and from JSON or answer questions about
+the value itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+Backend = Literal["extractive", "llamacpp", "openai"]
+BACKENDS: tuple[Backend, ...] = ("extractive", "llamacpp", "openai")
+Precision = Literal["auto", "fp32", "bf16", "onnx", "onnx-int8"]
+PRECISIONS: tuple[Precision, ...] = ("auto", "fp32", "bf16", "onnx", "onnx-int8")
+Role = Literal["admin", "editor"]
+ROLES: tuple[Role, ...] = ("admin", "editor")
+
+# The one refusal text: the extractive answerer, the language-model prompt and the generated
+# answer's check all use it.
+REFUSAL = "The case studies don't say."
+
+
+@dataclass(frozen=True)
+class Article:
+    doc_id: str  # the file's stem
+    title: str
+    date: str | None  # ISO yyyy-mm-dd, where the article states a publication date
+    text: str  # cleaned article text; every offset in askcases points into this
+    content_hash: str  # sha256 of cleaner version, title, date and text
+    source: str  # file name inside the corpus
+
+
+@dataclass(frozen=True)
+class Chunk:
+    chunk_id: str  # "<doc_id>#<n>", n counting from 0 in text order
+    doc_id: str
+    title: str
+    date: str | None
+    text: str  # == article.text[start:end]
+    start: int
+    end: int
+    n_tokens: int
+
+
+@dataclass(frozen=True)
+class Passage:
+    rank: int  # 1 = best
+    chunk_id: str
+    doc_id: str
+    title: str
+    date: str | None
+    text: str  # == article.text[start:end]
+    start: int
+    end: int
+    score: float  # cosine similarity of the passage to the question
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    doc_id: str
+    title: str
+    date: str | None
+    quote: str  # == article.text[start:end]
+    start: int
+    end: int
+    passage: int  # rank of the passage the quote comes from
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, row: dict[str, Any]) -> Citation:
+        return cls(
+            int(row["n"]),
+            str(row["doc_id"]),
+            str(row.get("title", "")),
+            row.get("date") or None,
+            str(row.get("quote", "")),
+            int(row.get("start", 0)),
+            int(row.get("end", 0)),
+            int(row.get("passage", 0)),
+        )
+
+
+@dataclass(frozen=True)
+class SentenceVerdict:
+    text: str
+    citations: list[int]
+    supported: bool
+    score: float
+    unsupported_numbers: list[str]
+
+
+@dataclass(frozen=True)
+class Grounding:
+    sentences: list[SentenceVerdict]
+    grounded_rate: float  # share of sentences supported by a passage they cite
+    unsupported_numbers: list[str]
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.unsupported_numbers) or any(not s.supported for s in self.sentences)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "sentences": [asdict(s) for s in self.sentences],
+            "grounded_rate": self.grounded_rate,
+            "unsupported_numbers": self.unsupported_numbers,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Grounding:
+        return cls(
+            [
+                SentenceVerdict(
+                    str(s["text"]),
+                    [int(n) for n in s.get("citations", [])],
+                    bool(s["supported"]),
+                    float(s.get("score", 0.0)),
+                    [str(n) for n in s.get("unsupported_numbers", [])],
+                )
+                for s in data.get("sentences", [])
+            ],
+            float(data.get("grounded_rate", 1.0)),
+            [str(n) for n in data.get("unsupported_numbers", [])],
+        )
+
+
+NO_CLAIMS = Grounding([], 1.0, [])  # the grounding of a refusal: nothing claimed
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A generated answer that failed verification, with the extractive answer shown beside it."""
+
+    note: str
+    answer: str
+    citations: list[Citation]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "note": self.note,
+            "extractive": {
+                "answer": self.answer,
+                "citations": [c.to_json() for c in self.citations],
+            },
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Guard:
+        extractive = data.get("extractive") or {}
+        return cls(
+            str(data.get("note", "")),
+            str(extractive.get("answer", "")),
+            [Citation.from_json(c) for c in extractive.get("citations", [])],
+        )
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the refusal model saw: the best candidate sentence's scores."""
+
+    score: float
+    semantic: float
+    lexical: float
+    p_answerable: float | None = None
+
+    @property
+    def features(self) -> list[float]:
+        return [self.score, self.semantic, self.lexical]
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str  # as asked
+    answer: str
+    refused: bool
+    citations: list[Citation]
+    passages: list[Passage]
+    reason: str = ""
+    resolved_question: str = ""  # as read, a follow-up made to stand alone
+    backend: Backend = "extractive"
+    model: str | None = None
+    answer_type: str | None = None  # the kind of value asked for, or "outcomes"
+    evidence: Evidence | None = None
+    measures: tuple[str, ...] = ()  # outcome answers: the measures asked about
+    grounding: Grounding = NO_CLAIMS
+    guard: Guard | None = None
+    elapsed_ms: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)  # stage -> milliseconds
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "question": self.question,
+            "answer": self.answer,
+            "refused": self.refused,
+            "reason": self.reason,
+            "citations": [c.to_json() for c in self.citations],
+            "passages": [p.to_json() for p in self.passages],
+            "resolved_question": self.resolved_question or self.question,
+            "backend": self.backend,
+            "model": self.model,
+            "answer_type": self.answer_type,
+            "evidence": self.evidence.score if self.evidence else 0.0,
+            "features": self.evidence.features if self.evidence else None,
+            "p_answerable": self.evidence.p_answerable if self.evidence else None,
+            "grounding": self.grounding.to_json(),
+            "elapsed_ms": self.elapsed_ms,
+            "timings": dict(self.timings),
+        }
+        if self.measures:
+            data["measures"] = list(self.measures)
+        if self.guard is not None:
+            data["guard"] = self.guard.to_json()
+        return data
+
+
+@dataclass(frozen=True)
+class Outcome:
+    doc_id: str
+    place: str
+    service: str
+    measure: str
+    direction: str  # decrease | increase | "" (a level, not a change)
+    value: str  # the headline figure as the article writes it, normalised ("70%", "£700,000")
+    before: str
+    after: str
+    period: str
+    start: int  # the reporting sentence, as offsets into the article's cleaned text
+    end: int
+    sentence: str
+    title: str
+    date: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, row: dict[str, Any]) -> Outcome:
+        return cls(
+            doc_id=str(row["doc_id"]),
+            place=str(row["place"]),
+            service=str(row["service"]),
+            measure=str(row["measure"]),
+            direction=str(row["direction"]),
+            value=str(row["value"]),
+            before=str(row["before"]),
+            after=str(row["after"]),
+            period=str(row["period"]),
+            start=int(row["start"]),
+            end=int(row["end"]),
+            sentence=str(row["sentence"]),
+            title=str(row["title"]),
+            date=row.get("date") or None,
+        )
+
+
+def date_number(value: date | str | None) -> int:
+    """A date as the integer yyyymmdd (0 for none), the form the index filters on."""
+    if value is None or value == "":
+        return 0
+    text = value.isoformat() if isinstance(value, date) else value
+    return int(text.replace("-", ""))
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a question may be answered from: a publication date range and document ids. An
+    article that states no date is outside any date range."""
+
+    since: date | None = None  # published on or after
+    until: date | None = None  # published on or before
+    doc_ids: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.since or self.until or self.doc_ids)
+
+    @property
+    def low(self) -> int | None:
+        """The lower date bound as yyyymmdd, or None."""
+        return date_number(self.since) if self.since else None
+
+    @property
+    def high(self) -> int | None:
+        """The upper date bound as yyyymmdd, or None."""
+        return date_number(self.until) if self.until else None
+
+    def admits(self, doc_id: str, published: str | None) -> bool:
+        """Whether an article with this id and publication date is inside the filters."""
+        if self.doc_ids and doc_id not in self.doc_ids:
+            return False
+        number = date_number(published)
+        if self.low is not None and number < self.low:
+            return False
+        return self.high is None or 0 < number <= self.high
+
+    def describe(self) -> str:
+        parts = []
+        if self.since and self.until:
+            parts.append(f"published {self.since.isoformat()} to {self.until.isoformat()}")
+        elif self.since:
+            parts.append(f"published on or after {self.since.isoformat()}")
+        elif self.until:
+            parts.append(f"published on or before {self.until.isoformat()}")
+        if self.doc_ids:
+            parts.append("in " + ", ".join(self.doc_ids))
+        return "; ".join(parts)

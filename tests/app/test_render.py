@@ -1,0 +1,66 @@
+"""What a person is shown of an answer: markup in articles and answers stays text."""
+
+from askcases.app.render import AnswerView, answer_markdown, answer_text, as_text
+
+
+def test_rendered_answer_shows_markup_as_text() -> None:
+    answer = {
+        "answer": "It said <script>alert(1)</script> **loudly** [1]",
+        "citations": [
+            {
+                "n": 1,
+                "title": "T <img src=x onerror=alert(1)>",
+                "date": None,
+                "doc_id": "d",
+                "start": 0,
+                "end": 5,
+                "quote": "<b>x</b>",
+            }
+        ],
+    }
+    shown = answer_markdown(AnswerView.from_json(answer))
+    assert "<" not in shown and ">" not in shown.replace("\n> ", "\n")
+    assert "&lt;script&gt;alert\\(1\\)&lt;/script&gt;" in shown
+    assert as_text("a*b* [1]") == "a\\*b\\* \\[1\\]"
+
+
+def test_terminal_and_markdown_show_the_same_sources_and_warnings() -> None:
+    answer = {
+        "question": "and how much?",
+        "resolved_question": "and how much (Wigan stroke)?",
+        "answer": "Wigan saved £9m a year. [1]",
+        "citations": [
+            {
+                "n": 1,
+                "title": "GP-led services",
+                "date": "2012-03-01",
+                "doc_id": "gp",
+                "start": 3,
+                "end": 40,
+                "quote": "saving £700,000 per year",
+            }
+        ],
+        "grounding": {
+            "sentences": [
+                {
+                    "text": "Wigan saved £9m a year.",
+                    "citations": [1],
+                    "supported": False,
+                    "score": 0.4,
+                    "unsupported_numbers": ["£9m"],
+                }
+            ],
+            "grounded_rate": 0.0,
+            "unsupported_numbers": ["£9m"],
+        },
+    }
+    view = AnswerView.from_json(answer)
+    text, markdown = answer_text(view), answer_markdown(view)
+    assert "(read as: and how much (Wigan stroke)?)" in text
+    assert "GP-led services, 2012-03-01 (gp)" in text
+    assert "Read as: and how much \\(Wigan stroke\\)?" in markdown
+    assert "GP\\-led services, 2012\\-03\\-01" in markdown
+    for shown in (text, markdown):
+        assert "£9m" in shown and "saving £700,000 per year" in shown
+    assert "⚠ not supported by its citations (numbers not in the cited passages: £9m)" in text
+    assert "Not supported by its citations" in markdown

@@ -1,0 +1,234 @@
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS
+
+from askcases.errors import ArticleError
+from askcases.ingest.articles import load_article
+from askcases.ingest.cleaning import parse_date
+from askcases.types import Article
+
+# (document id, chrome that must be gone, body text that must stay, title, date)
+REAL_ARTICLES = [
+    (
+        "bnssg-community-dvt-service-2020",
+        [],
+        ["eight specialist treatment centres", "awards ceremony in Manchester."],
+        "Community DVT service which takes care closer to patients in Bristol, North Somerset "
+        "and South Gloucestershire up for award",
+        "2020-03-03",
+    ),
+    (
+        "gp-led-health-services-benefits",
+        [],
+        ["decreased by 70 per cent", "saving £700,000 per year.", "Further case studies"],
+        "Patients benefitting from GP led health services",
+        None,
+    ),
+    (
+        "gp-pathfinders-fourth-wave-2011",
+        [
+            "Log In",
+            "Friday 21st October 2016",
+            "Share this page",
+            "no comments for this article",
+            "Post your comment",
+            "Your email address",
+            "Mayden",
+            "©",
+        ],
+        [
+            "Health Secretary Andrew Lansley",
+            "within two hours of contact.",
+            "Royal College of GPs’ Centre for Commissioning.",
+        ],
+        "9 out of every 10 people to benefit from more personalised care",
+        "2011-04-04",
+    ),
+    (
+        "one-care-community-phlebotomy-2021",
+        [],
+        ["18,000 bloods taken", "works for our population.”"],
+        "Community Phlebotomy successfully rolled out",
+        "2021-11-16",
+    ),
+    (
+        "sentinel-plymouth-diabetes-case-study",
+        ["Leave a Reply", "Leave a comment", "Tagged", "Pathfinder Learning Network"],
+        [
+            "around 11,600 patients with diabetes",
+            "54 avoided referrals",
+            "66 new referrals that would have normally been sent to secondary care.",
+        ],
+        "Case study: Sentinel Healthcare Community Interest Company",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(("doc_id", "chrome", "body", "title", "published"), REAL_ARTICLES)
+def test_cleaning_drops_chrome_and_keeps_the_article(
+    doc_id: str, chrome: list[str], body: list[str], title: str, published: str | None
+) -> None:
+    article = load_article(CORPUS / f"{doc_id}.txt")
+    assert article.doc_id == doc_id
+    assert article.title == title
+    assert article.date == published
+    for gone in chrome:
+        assert gone not in article.text
+    for kept in body:
+        assert kept in article.text
+    # Repeated titles and preview blocks appear once.
+    assert article.text.count(title) == 1
+    assert article.text.startswith(title)
+
+
+def test_every_paragraph_of_a_real_article_survives_cleaning() -> None:
+    raw = (CORPUS / "gp-pathfinders-fourth-wave-2011.txt").read_text(encoding="utf-8")
+    article = load_article(CORPUS / "gp-pathfinders-fourth-wave-2011.txt")
+    start = raw.index("Health Secretary Andrew Lansley has today")
+    end = raw.index("Share this page")
+    for paragraph in raw[start:end].split("\n"):
+        words = " ".join(paragraph.replace("•", "").split())
+        if words:
+            assert words in " ".join(article.text.split())
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("03 March 2020", date(2020, 3, 3)),
+        ("  • 03 March 2020", date(2020, 3, 3)),
+        ("November 16, 2021", date(2021, 11, 16)),
+        ("4th April 2011", date(2011, 4, 4)),
+        ("Friday 21st October 2016", date(2016, 10, 21)),
+        ("Published: 1 Sept 2019", date(2019, 9, 1)),
+        ("2022-01-31", date(2022, 1, 31)),
+        ("31/01/2022", date(2022, 1, 31)),
+        ("31 February 2020", None),
+        ("The winner will be announced on 21 May 2020 at an awards ceremony.", None),
+        ("Case study: Sentinel Healthcare", None),
+    ],
+)
+def test_parse_date_reads_whole_line_dates_only(line: str, expected: date | None) -> None:
+    assert parse_date(line) == expected
+
+
+def test_site_date_after_login_bar_is_not_the_publication_date(tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text(
+        "Log In\nMonday 1st June 2015\n\nA headline about clinics\n\n2nd March 2012\n\n"
+        "Body text of the article.\n",
+        encoding="utf-8",
+    )
+    article = load_article(page)
+    assert article.date == "2012-03-02"
+    assert article.title == "A headline about clinics"
+
+
+def test_html_article_keeps_text_and_title(tmp_path: Path) -> None:
+    page = tmp_path / "clinic.html"
+    page.write_text(
+        "<html><head><title>Leg ulcer clinic opens</title></head><body><nav>Home | Log In</nav>"
+        "<article><h1>Leg ulcer clinic opens</h1><p>Published: 5 May 2021</p>"
+        "<p>A new community leg ulcer clinic in Exeter saw 120 patients in its first month.</p>"
+        "<p>Nurses run the clinic three days a week.</p></article>"
+        "<footer>© Example Trust 2021</footer></body></html>",
+        encoding="utf-8",
+    )
+    article = load_article(page)
+    assert article.title == "Leg ulcer clinic opens"
+    assert "saw 120 patients in its first month." in article.text
+    assert "Nurses run the clinic three days a week." in article.text
+    assert "©" not in article.text
+    assert article.date == "2021-05-05"
+
+
+def test_markdown_article_loses_markup(tmp_path: Path) -> None:
+    page = tmp_path / "note.md"
+    page.write_text(
+        "# Falls service\n\n4 July 2022\n\nThe **falls** team saw [300 people](http://x).\n",
+        encoding="utf-8",
+    )
+    article = load_article(page)
+    assert article.title == "Falls service"
+    assert article.text == "Falls service\nThe falls team saw 300 people."
+    assert article.date == "2022-07-04"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("empty.txt", b"", "is empty"),
+        ("blank.txt", b"  \n\n \n", "is empty"),
+        ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a text file"),
+        ("chrome-only.txt", b"Log In\nShare this page\n", "no article text"),
+        ("scan.pdf", b"%PDF-1.4 not really", "is not a readable PDF"),
+        ("slides.pptx", b"PK\x03\x04", "unsupported file type .pptx"),
+    ],
+)
+def test_unusable_files_are_rejected_by_name(
+    tmp_path: Path, name: str, data: bytes, reason: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(ArticleError) as error:
+        load_article(path)
+    assert str(error.value).startswith(name)
+    assert reason in str(error.value)
+
+
+def test_windows_1252_text_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "legacy.txt"
+    path.write_bytes(
+        "Clinic moves closer to home\n\nIt costs \u00a35 less \u2013 per visit.\n".encode("cp1252")
+    )
+    assert "£5 less – per visit." in load_article(path).text
+
+
+def test_content_hash_follows_the_text_not_the_whitespace(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("Title here\n\nSome text about the service.\n", encoding="utf-8")
+    b.write_text("Title here\r\n\r\n\r\nSome   text about the service.  \r\n", encoding="utf-8")
+    first: Article = load_article(a)
+    assert first.content_hash == load_article(b).content_hash
+    a.write_text("Title here\n\nSome other text about the service.\n", encoding="utf-8")
+    assert load_article(a).content_hash != first.content_hash
+
+
+def _pdf(path: Path, paragraphs: list[str], password: str | None = None) -> Path:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    for paragraph in paragraphs:
+        pdf.multi_cell(0, 6, paragraph)
+        pdf.ln(4)
+    if password:
+        pdf.set_encryption(owner_password=password, user_password=password)
+    pdf.output(str(path))
+    return path
+
+
+def test_pdf_article_text_is_read(tmp_path: Path) -> None:
+    path = _pdf(
+        tmp_path / "falls-service.pdf",
+        [
+            "Falls service cuts ambulance call-outs",
+            "A community falls service in Exeter cut ambulance call-outs by 30 per cent in its "
+            "first year, working with the local ambulance trust and GP practices across the city.",
+        ],
+    )
+    article = load_article(path)
+    assert article.title == "Falls service cuts ambulance call-outs"
+    assert "cut ambulance call-outs by 30 per cent in its first year" in " ".join(
+        article.text.split()
+    )
+
+
+def test_encrypted_pdf_is_rejected_with_what_to_do(tmp_path: Path) -> None:
+    path = _pdf(tmp_path / "locked.pdf", ["Secret title", "Secret text."], password="s3cret")
+    with pytest.raises(ArticleError, match="locked.pdf: is an encrypted PDF; save it without"):
+        load_article(path)

@@ -1,0 +1,122 @@
+import pytest
+from conftest import CORPUS
+
+from askcases.errors import UsageError
+from askcases.ingest.articles import load_article
+from askcases.qa.assistant import Assistant
+from askcases.qa.questions import counts_focus, focus_noun
+from askcases.text.lexicon import content_terms, named_terms, stem
+from askcases.types import REFUSAL
+
+
+def test_named_terms_are_places_bodies_and_years_not_question_words() -> None:
+    assert named_terms("What did Leeds CCG do in 2015 for the NHS?") == ["Leeds", "2015"]
+    assert named_terms("How many DVT centres are there?") == ["DVT"]
+    assert named_terms("how much did wigan save") == []
+
+
+def test_stems_match_word_forms() -> None:
+    assert stem("reduced") == stem("reduces") == stem("reduce")
+    assert stem("GPs") == stem("GP")
+    assert content_terms("How many patients did the GPs see?") == ["patient", "gp", "see"]
+
+
+def test_a_count_must_be_of_the_thing_asked_about() -> None:
+    assert focus_noun("How many nurses does the team employ?") == stem("nurses")
+    assert not counts_focus(stem("nurses"), set(content_terms("11,600 patients with diabetes")))
+    people = focus_noun("How many people in Plymouth have diabetes?")
+    assert counts_focus(people, set(content_terms("11,600 patients with diabetes")))
+
+
+def _article_texts() -> dict[str, str]:
+    return {p.stem: load_article(p).text for p in CORPUS.glob("*.txt")}
+
+
+@pytest.mark.parametrize(
+    ("question", "doc_id", "must_hold"),
+    [
+        (
+            "How much does Wigan's stroke redesign save?",
+            "gp-led-health-services-benefits",
+            "£700,000",
+        ),
+        ("Who runs the community DVT clinics?", "bnssg-community-dvt-service-2020", "GP Care"),
+        (
+            "How many avoided referrals has the Plymouth diabetes service had?",
+            "sentinel-plymouth-diabetes-case-study",
+            "54",
+        ),
+    ],
+)
+def test_answers_quote_the_article_at_the_cited_offsets(
+    assistant: Assistant, question: str, doc_id: str, must_hold: str
+) -> None:
+    answer = assistant.ask(question)
+    assert not answer.refused
+    assert must_hold in answer.answer
+    texts = _article_texts()
+    assert answer.citations
+    for citation in answer.citations:
+        assert texts[citation.doc_id][citation.start : citation.end] == citation.quote
+        assert f"[{citation.n}]" in answer.answer
+    assert any(c.doc_id == doc_id and must_hold in c.quote for c in answer.citations)
+    # Every sentence of the answer ends with its citation marker.
+    assert answer.answer.rstrip().endswith(f"[{answer.citations[-1].n}]")
+
+
+def test_passages_are_ranked_and_point_at_their_text(assistant: Assistant) -> None:
+    answer = assistant.ask("When did community phlebotomy fully launch?", k=3)
+    texts = _article_texts()
+    assert [p.rank for p in answer.passages] == [1, 2, 3]
+    for passage in answer.passages:
+        assert texts[passage.doc_id][passage.start : passage.end] == passage.text
+    assert "31 October" in answer.passages[0].text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the waiting time for hip replacements in Leeds?",
+        "How many nurses does the Plymouth diabetes team employ?",
+        "What is the capital of France?",
+    ],
+)
+def test_questions_the_case_studies_do_not_answer_are_refused(
+    assistant: Assistant, question: str
+) -> None:
+    answer = assistant.ask(question)
+    assert answer.refused
+    assert answer.answer.startswith(REFUSAL)
+    assert answer.citations == []
+    assert "[" not in answer.answer
+
+
+def test_a_name_outside_the_top_passages_is_still_found(assistant: Assistant) -> None:
+    answer = assistant.ask("How fast does the Richmond rapid response team get back to patients?")
+    assert not answer.refused
+    assert "two hours" in answer.answer
+
+
+@pytest.mark.parametrize("question", ["", "   ", "x" * 2001])
+def test_empty_or_huge_questions_are_usage_errors(assistant: Assistant, question: str) -> None:
+    with pytest.raises(UsageError):
+        assistant.ask(question)
+
+
+def test_same_question_same_answer(assistant: Assistant) -> None:
+    first = assistant.ask("What did Bexley do about heart disease diagnosis?").to_json()
+    second = assistant.ask("What did Bexley do about heart disease diagnosis?").to_json()
+    assert first["refused"] is False and "three weeks" in first["answer"]
+    for timing in ("elapsed_ms", "timings"):
+        first.pop(timing)
+        second.pop(timing)
+    assert first == second
+
+
+def test_a_question_spanning_two_articles_cites_both(assistant: Assistant) -> None:
+    answer = assistant.ask("What do the case studies say about Barnet's gynaecology service?")
+    assert {c.doc_id for c in answer.citations} == {
+        "gp-led-health-services-benefits",
+        "gp-pathfinders-fourth-wave-2011",
+    }
+    assert "400 women a month" in answer.answer and "400 patients every month" in answer.answer

@@ -1,0 +1,46 @@
+"""The stemmer and content terms: askcases' own words agree with the keyword index's."""
+
+import re
+import sqlite3
+
+from conftest import CORPUS
+
+from askcases.text.lexicon import content_terms, matched_terms, same_family, stem
+
+
+def _fts5_porter_vocabulary(text: str) -> set[str]:
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize = 'porter unicode61')")
+    db.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'row')")
+    db.execute("INSERT INTO t VALUES (?)", (text,))
+    return {row[0] for row in db.execute("SELECT term FROM v")}
+
+
+def test_stems_agree_with_the_keyword_index_on_the_corpus_words() -> None:
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt")))
+    vocabulary = _fts5_porter_vocabulary(text)
+    words = {w.lower() for w in re.findall(r"[^\W_]+", text) if len(w) > 2}
+    agree = [w for w in words if stem(w) in vocabulary]
+    assert len(words) > 500
+    assert len(agree) / len(words) >= 0.99
+
+
+def test_word_forms_share_a_stem() -> None:
+    assert stem("reduced") == stem("reduce") == "reduc"
+    assert stem("GPs") == stem("GP") == "gp"
+    assert stem("patients") == stem("patient")
+    assert stem("commissioning") == stem("commission")
+
+
+def test_distinct_names_with_a_long_common_prefix_stay_apart() -> None:
+    assert stem("Bexbexbexton49") != stem("Bexbexbexton61")
+    assert not same_family(stem("Bexbexbexton49"), stem("Bexbexbexton61"))
+    assert same_family(stem("gynaecology"), stem("gynaecologist"))
+    assert not same_family(stem("care"), stem("career"))
+
+
+def test_a_hyphenated_compound_counts_as_its_parts() -> None:
+    terms = content_terms("a community-based social enterprise")
+    assert stem("community") in terms and stem("based") in terms
+    wanted = [stem("community"), stem("gynaecology")]
+    assert matched_terms(wanted, set(content_terms("the community gynaecologist"))) == set(wanted)
