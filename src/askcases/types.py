@@ -197,6 +197,9 @@ class Answer:
     guard: Guard | None = None
     elapsed_ms: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)  # stage -> milliseconds
+    # A refusal's closest passages (at most three), offered to read, never as an answer; the
+    # refusal's [n] markers point at them.
+    nearest: list[Citation] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -221,6 +224,7 @@ class Answer:
             data["measures"] = list(self.measures)
         if self.guard is not None:
             data["guard"] = self.guard.to_json()
+        data["nearest"] = [{**c.to_json(), "not_an_answer": True} for c in self.nearest]
         return data
 
 

@@ -1,6 +1,6 @@
 """What a person is shown of an answer: markup in articles and answers stays text."""
 
-from askcases.app.render import AnswerView, answer_markdown, answer_text, as_text
+from askcases.app.render import AnswerView, answer_markdown, answer_text, as_text, source_labels
 
 
 def test_rendered_answer_shows_markup_as_text() -> None:
@@ -64,3 +64,31 @@ def test_terminal_and_markdown_show_the_same_sources_and_warnings() -> None:
         assert "£9m" in shown and "saving £700,000 per year" in shown
     assert "⚠ not supported by its citations (numbers not in the cited passages: £9m)" in text
     assert "Not supported by its citations" in markdown
+
+
+def test_a_refusal_lists_its_closest_passages_as_not_an_answer() -> None:
+    near = {
+        "n": 1,
+        "title": "Community DVT service",
+        "date": "2020-03-03",
+        "doc_id": "bnssg",
+        "start": 10,
+        "end": 60,
+        "quote": "The centres are run by GP Care",
+    }
+    view = AnswerView.from_json(
+        {
+            "question": "Who runs clot clinics in Leeds?",
+            "answer": "The case studies don't say. The closest passages, none of which answers "
+            "it, are about: Community DVT service [1].",
+            "refused": True,
+            "citations": [],
+            "nearest": [near],
+        }
+    )
+    assert "Closest passages (not an answer):" in answer_text(view)
+    assert "[1] Community DVT service, 2020-03-03 (bnssg)" in answer_text(view)
+    assert "none of them answers the question" in answer_markdown(view)
+    assert [label for label, _ in source_labels(view)] == [
+        "[1] Community DVT service, 2020-03-03 · bnssg · not an answer"
+    ]

@@ -6,6 +6,7 @@ from askcases.ingest.articles import load_article
 from askcases.qa.assistant import Assistant
 from askcases.qa.questions import counts_focus, focus_noun
 from askcases.text.lexicon import content_terms, named_terms, stem
+from askcases.text.markers import marker_numbers
 from askcases.types import REFUSAL
 
 
@@ -88,7 +89,13 @@ def test_questions_the_case_studies_do_not_answer_are_refused(
     assert answer.refused
     assert answer.answer.startswith(REFUSAL)
     assert answer.citations == []
-    assert "[" not in answer.answer
+    # What it did find is offered, marked as not an answer; its markers point only at those.
+    assert 1 <= len(answer.nearest) <= 3
+    assert "none of which answers it" in answer.answer
+    assert marker_numbers(answer.answer) == [c.n for c in answer.nearest]
+    texts = {p.stem: load_article(p).text for p in CORPUS.glob("*.txt")}
+    for near in answer.nearest:
+        assert texts[near.doc_id][near.start : near.end] == near.quote
 
 
 def test_a_name_outside_the_top_passages_is_still_found(assistant: Assistant) -> None:

@@ -30,6 +30,12 @@ class AnswerView:
     guard: Guard | None
     backend: str
     elapsed_ms: float
+    nearest: list[Citation]  # a refusal's closest passages, none of them an answer
+
+    @property
+    def sources(self) -> list[Citation]:
+        """What the answer's [n] markers point at: its citations, or a refusal's nearest."""
+        return self.citations or self.nearest
 
     @property
     def read_differently(self) -> bool:
@@ -54,6 +60,7 @@ class AnswerView:
             guard=Guard.from_json(guard) if guard else None,
             backend=str(data.get("backend") or "extractive"),
             elapsed_ms=float(data.get("elapsed_ms") or 0.0),
+            nearest=[Citation.from_json(c) for c in data.get("nearest", [])],
         )
 
 
@@ -85,9 +92,11 @@ def answer_text(view: AnswerView, show_text: bool = True) -> str:
         lines += ["", f"⚠ {view.guard.note}", view.guard.answer]
     if view.citations:
         lines += ["", "Sources:"]
-        for c in view.citations:
-            lines.append(f"[{c.n}] {c.title}{_when(c)} ({c.doc_id})")
-            lines.append(f"    “{c.quote}”")
+    elif view.nearest:
+        lines += ["", "Closest passages (not an answer):"]
+    for c in view.sources:
+        lines.append(f"[{c.n}] {c.title}{_when(c)} ({c.doc_id})")
+        lines.append(f"    “{c.quote}”")
     return "\n".join(lines)
 
 
@@ -107,11 +116,13 @@ def answer_markdown(view: AnswerView) -> str:
         parts.append(f"⚠ {as_text(view.guard.note)}\n\n{as_text(view.guard.answer)}")
     if view.citations:
         parts.append("**Sources**")
-        for c in view.citations:
-            parts.append(
-                f"**\\[{c.n}\\]** {as_text(c.title)}{as_text(_when(c))} · "
-                f"`{c.doc_id}` (characters {c.start}–{c.end})\n\n> {as_text(c.quote)}"
-            )
+    elif view.nearest:
+        parts.append("**Closest passages** (none of them answers the question)")
+    for c in view.sources:
+        parts.append(
+            f"**\\[{c.n}\\]** {as_text(c.title)}{as_text(_when(c))} · "
+            f"`{c.doc_id}` (characters {c.start}–{c.end})\n\n> {as_text(c.quote)}"
+        )
     return "\n\n".join(parts)
 
 
@@ -135,8 +146,14 @@ def status_line(view: AnswerView) -> str:
     )
 
 
-def source_label(citation: Citation) -> str:
-    return f"[{citation.n}] {citation.title}{_when(citation)} · {citation.doc_id}"
+def source_label(citation: Citation, answer: bool = True) -> str:
+    mark = "" if answer else " · not an answer"
+    return f"[{citation.n}] {citation.title}{_when(citation)} · {citation.doc_id}{mark}"
+
+
+def source_labels(view: AnswerView) -> list[tuple[str, Citation]]:
+    """(label, citation) of each source a person may open: citations, or a refusal's nearest."""
+    return [(source_label(c, answer=bool(view.citations)), c) for c in view.sources]
 
 
 def article_html(

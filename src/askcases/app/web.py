@@ -25,7 +25,7 @@ from askcases.app.render import (
     article_html,
     as_text,
     business_case_markdown,
-    source_label,
+    source_labels,
     status_line,
 )
 from askcases.app.users import Users, authenticate, read_users
@@ -156,8 +156,8 @@ class WebApp:
 
     def open_source(self, answer: dict[str, Any], label: str | None) -> str:
         """The cited article, whole, with the cited span marked."""
-        citations = AnswerView.from_json(answer or {}).citations
-        citation = next((c for c in citations if source_label(c) == label), None)
+        sources = source_labels(AnswerView.from_json(answer or {}))
+        citation = next((c for shown, c in sources if shown == label), None)
         if citation is None:
             return "<p>Choose a source of the answer to read it in its article.</p>"
         try:

@@ -9,7 +9,7 @@ import os
 import sys
 from typing import Any
 
-from askcases.app.render import AnswerView, source_label
+from askcases.app.render import AnswerView, source_labels
 from askcases.app.web import FEEDBACK_COLUMNS, LIBRARY_COLUMNS, OUTCOME_COLUMNS, WebApp
 from askcases.errors import UsageError
 from askcases.qa.assistant import Assistant
@@ -103,7 +103,7 @@ def build_app(web: WebApp) -> Any:
         )
 
     def new_sources(answer: dict[str, Any]) -> tuple[Any, str]:
-        labels = [source_label(c) for c in AnswerView.from_json(answer or {}).citations]
+        labels = [label for label, _ in source_labels(AnswerView.from_json(answer or {}))]
         first = labels[0] if labels else None
         return gr.update(choices=labels, value=first), web.open_source(answer, first)
 

@@ -32,6 +32,7 @@ FIGURES = (
     "citation_coverage",
     "grounded_rate",
     "unsupported_numbers",
+    "refused_with_answer_nearby",
     "latency_p50_ms",
     "latency_p95_ms",
 )
@@ -122,9 +123,20 @@ def figures(rows: list[dict[str, Any]]) -> dict[str, Any]:
         ),
         "grounded_rate": _mean([r["grounded_rate"] for r in rows if not r["refused"]]),
         "unsupported_numbers": sum(len(r["unsupported_numbers"]) for r in rows),
+        # False refusals whose closest passages, offered with the refusal, held the answer.
+        "refused_with_answer_nearby": sum(1 for r in answerable if r["answer_nearby"]),
         "latency_p50_ms": percentile(latencies, 50),
         "latency_p95_ms": percentile(latencies, 95),
     }
+
+
+def _answer_nearby(answer: Answer, evidence: list[str]) -> bool:
+    """Whether a refusal's closest passages hold any of the evidence."""
+    if not answer.refused or not answer.nearest or not evidence:
+        return False
+    ranks = {c.passage for c in answer.nearest}
+    texts = [fold(p.text) for p in answer.passages if p.rank in ranks]
+    return any(fold(e) in t for e in evidence for t in texts)
 
 
 def run_eval(
@@ -171,6 +183,7 @@ def run_eval(
                 "grounded_rate": answer.grounding.grounded_rate,
                 "unsupported_numbers": list(answer.grounding.unsupported_numbers),
                 "top_docs": [p.doc_id for p in answer.passages[:RECALL_DEPTH]],
+                "answer_nearby": bool(q["answerable"]) and _answer_nearby(answer, q["evidence"]),
                 "latency_ms": answer.elapsed_ms,
             }
         )

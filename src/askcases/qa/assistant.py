@@ -17,7 +17,7 @@ from askcases.config import GROUNDING_THRESHOLD_FILE, Settings
 from askcases.embedding.minilm import MiniLMEmbeddings
 from askcases.errors import UsageError
 from askcases.qa.calibration import load_refusal_model
-from askcases.qa.extractive import ExtractiveAnswerer, refusal
+from askcases.qa.extractive import ExtractiveAnswerer, refusal, with_nearest
 from askcases.qa.followups import resolve_followup
 from askcases.qa.generation import stream_answer
 from askcases.qa.grounding import GroundingVerifier, load_threshold
@@ -185,6 +185,8 @@ class Assistant:
             )
         else:
             answer = self.answerer.answer(question, passages, k)
+        if answer.refused:
+            answer = with_nearest(answer, self.answerer.nearest(question, answer.passages))
         lap("sentence scoring", mark)
         if answer.refused and filters is not None and filters.active:
             scope = f" (Only articles {filters.describe()} were searched.)"

@@ -97,6 +97,31 @@ def refusal(
     )
 
 
+NEAREST = 3  # closest passages a refusal offers
+
+
+def with_nearest(answer: Answer, nearest: list[Candidate]) -> Answer:
+    """A refusal that says what it did find: the closest passages, each cited, none an answer."""
+    if not answer.refused or not nearest:
+        return answer
+    citations = [
+        Citation(
+            n,
+            c.passage.doc_id,
+            c.passage.title,
+            c.passage.date,
+            c.text,
+            c.start,
+            c.end,
+            c.passage.rank,
+        )
+        for n, c in enumerate(nearest, start=1)
+    ]
+    about = "; ".join(f"{c.title} [{c.n}]" for c in citations)
+    text = f"{answer.answer} The closest passages, none of which answers it, are about: {about}."
+    return dataclasses.replace(answer, answer=text, nearest=citations)
+
+
 class ExtractiveAnswerer:
     """Scores each retrieved sentence against the question and quotes the best ones."""
 
@@ -195,6 +220,20 @@ class ExtractiveAnswerer:
             )
         scored.sort(key=lambda c: (-c.score, c.passage.rank, c.start))
         return scored
+
+    def nearest(self, question: Question, passages: list[Passage]) -> list[Candidate]:
+        """The best sentence of each of the closest passages, one passage per article first."""
+        chosen: list[Passage] = []
+        for passage in passages:
+            if len(chosen) < NEAREST and passage.doc_id not in {p.doc_id for p in chosen}:
+                chosen.append(passage)
+        for passage in passages:
+            if len(chosen) < NEAREST and passage not in chosen:
+                chosen.append(passage)
+        best: dict[str, Candidate] = {}
+        for cand in self.score(question, candidate_sentences(chosen, self.weights.min_terms)):
+            best.setdefault(cand.passage.chunk_id, cand)
+        return [best[p.chunk_id] for p in chosen if p.chunk_id in best]
 
     def answer(self, question: Question, passages: list[Passage], k: int) -> Answer:
         """Rank `passages` by their best sentence, keep k, and answer from them or refuse."""
