@@ -19,7 +19,7 @@ from askcases.evaluation.splits import split_of
 from askcases.files import read_jsonl
 from askcases.qa.assistant import Assistant
 from askcases.text.markers import split_answer
-from askcases.types import Filters
+from askcases.types import Answer, Filters
 
 RECALL_DEPTH = 5
 FIGURES = (
