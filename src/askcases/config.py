@@ -119,6 +119,12 @@ class Settings(BaseSettings):
         validation_alias=_env("cache_dir", "ASKCASES_CACHE"),
     )
 
+    # Ways of matching a question by meaning to leave out, comma-separated, for ablation:
+    # synonyms, definitions, spelling.
+    matching_off: str = Field(
+        default="", validation_alias=_env("matching_off", "ASKCASES_MATCHING_OFF")
+    )
+
     # Crash tests only: the point of an index run at which it kills itself (askcases.store.lock).
     fault_point: str | None = Field(
         default=None, validation_alias=_env("fault_point", "ASKCASES_FAULT_POINT")
@@ -140,6 +146,10 @@ class Settings(BaseSettings):
         """Where a fitted value is read from: the index directory's, else the packaged one."""
         own = self.index_dir / name
         return own if own.exists() else PACKAGE_DIR / "qa" / name
+
+    def matching(self, name: str) -> bool:
+        """Whether a way of matching by meaning is on (see matching_off)."""
+        return name not in {n.strip() for n in self.matching_off.split(",")}
 
     @property
     def refusal_model_file(self) -> Path:

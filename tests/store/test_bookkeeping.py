@@ -30,7 +30,7 @@ def fake_index(tmp_path: Path) -> Settings:
 
 def test_manifest_lists_every_article_with_its_hash_and_chunk_count(fake_index: Settings) -> None:
     manifest = read_manifest(fake_index.index_dir)
-    assert manifest is not None and manifest["format"] == "askcases-index/2"
+    assert manifest is not None and manifest["format"] == "askcases-index/3"
     stems = {p.stem for p in CORPUS.glob("*.txt")}
     assert set(manifest["documents"]) == stems
     store = IndexStore(fake_index, FakeEmbeddings())

@@ -24,6 +24,7 @@ from askcases.qa.grounding import GroundingVerifier, load_threshold
 from askcases.qa.outcome_answers import asks_for_outcomes, outcomes_answer
 from askcases.qa.questions import Question, read_question
 from askcases.qa.retrieval import HybridRetriever, Mode
+from askcases.qa.spelling import correct_spelling
 from askcases.store.index_store import IndexStore
 from askcases.text.markers import marker_numbers
 from askcases.types import (
@@ -133,7 +134,16 @@ class Assistant:
             timings[stage] = round((now - since) * 1000, 1)
             return now
 
-        read = read_question(resolved, self.store.glossary())
+        s = self.settings
+        if s.matching("spelling"):
+            keywords = self.store.keywords
+            resolved = correct_spelling(resolved, keywords.vocabulary(), keywords.surface_word)
+        read = read_question(
+            resolved,
+            self.store.glossary(),
+            self.store.definitions() if s.matching("definitions") else {},
+            synonyms=s.matching("synonyms"),
+        )
         measures = asks_for_outcomes(read.text)
         from_table = (
             outcomes_answer(read.text, measures, self.store.outcomes(), filters)

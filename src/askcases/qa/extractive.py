@@ -24,7 +24,7 @@ from langchain_core.embeddings import Embeddings
 from askcases.qa.calibration import RefusalModel
 from askcases.qa.questions import Question, counts_focus, holds_type
 from askcases.qa.weights import EXTRACTIVE, ExtractiveWeights
-from askcases.text.lexicon import content_terms, matched_terms, mentions, stem
+from askcases.text.lexicon import content_terms, mentions, stem
 from askcases.text.markers import defuse_markers
 from askcases.text.sentences import sentence_spans
 from askcases.types import REFUSAL, Answer, Citation, Evidence, Passage
@@ -169,7 +169,7 @@ class ExtractiveAnswerer:
         own = set(content_terms(body))
         q_terms = list(dict.fromkeys(content_terms(text)))
         named = {stem(n) for n in question.names}
-        sentence_terms = [matched_terms(q_terms, set(content_terms(c.text))) for c in candidates]
+        sentence_terms = [question.matched(q_terms, set(content_terms(c.text))) for c in candidates]
         # A question word that few candidate sentences share says more about which one answers.
         n = len(candidates)
         weights = {
@@ -243,7 +243,7 @@ class ExtractiveAnswerer:
 
         def answers(c: Candidate) -> bool:
             return holds_type(question.kind, c.text, question.expanded) and counts_focus(
-                question.focus, set(content_terms(c.text))
+                question.focus, set(content_terms(c.text)), question.focus_related
             )
 
         # A passage ranks by its best sentence; one that gives no value of the kind asked for

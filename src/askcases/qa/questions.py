@@ -8,7 +8,7 @@ Leaves out: parsing. Every rule here is a pattern over words, so it can be read 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from askcases.text.acronyms import expand_query
 from askcases.text.lexicon import (
@@ -17,9 +17,11 @@ from askcases.text.lexicon import (
     STOPWORDS,
     WORD,
     content_terms,
+    matched_terms,
     named_terms,
     stem,
 )
+from askcases.text.synonyms import defined_terms, group_of
 
 # Words that stand in for the thing counted, not name it ("how many new ones").
 _PRONOUN_FOCUS = {"one", "ones", "them", "they", "it", "those", "these", "there"}
@@ -151,6 +153,7 @@ _HOW_MANY = re.compile(
     r"will|would|can|could|in|of|at|per|a|each|every)\b",
     re.I,
 )
+_AFTER_HOW_MANY = re.compile(r"\bhow many ((?:[a-z&'-]+\s*){1,4})", re.I)
 # Words a count of people may use for the same people.
 _PEOPLE = {stem(w) for w in "people patients population residents individuals persons".split()}
 _LIST_QUESTION = re.compile(
@@ -160,23 +163,35 @@ _LIST_QUESTION = re.compile(
 )
 
 
+def _counted_words(question: str) -> list[str]:
+    """The words naming what a "how many" question counts: up to the auxiliary verb or
+    preposition that follows them, else up to the first plural noun ("how many nurses work")."""
+    found = _HOW_MANY.search(question)
+    after = _AFTER_HOW_MANY.search(question)
+    words = found.group(1).split() if found else after.group(1).split()[:4] if after else []
+    for i, word in enumerate(words):
+        if len(word) > 3 and word.lower().endswith("s") and not word.lower().endswith("ss"):
+            return words[: i + 1]
+    return words if found else []
+
+
 def focus_noun(question: str) -> str | None:
     """The thing a "how many" question counts ("nurses" in "how many nurses does ...")."""
-    found = _HOW_MANY.search(question)
-    if not found:
+    words = _counted_words(question)
+    if not words:
         return None
-    word = found.group(1).split()[-1].lower()
+    word = words[-1].lower()
     return None if word in _PRONOUN_FOCUS else stem(word)
 
 
 def focus_text(question: str) -> str:
-    found = _HOW_MANY.search(question)
-    return found.group(1) if found else ""
+    return " ".join(_counted_words(question))
 
 
-def counts_focus(focus: str | None, terms: set[str]) -> bool:
-    """Whether a sentence with these terms speaks of the counted thing (people ~ patients)."""
-    if focus is None or focus in terms:
+def counts_focus(focus: str | None, terms: set[str], related: frozenset[str] = frozenset()) -> bool:
+    """Whether a sentence with these terms speaks of the counted thing (people ~ patients;
+    `related`: other words for it, such as "centres" for "sites")."""
+    if focus is None or focus in terms or related & terms:
         return True
     return focus in _PEOPLE and bool(_PEOPLE & terms)
 
@@ -196,6 +211,18 @@ class Question:
     focus: str | None  # the stemmed thing a "how many" question counts
     names: tuple[str, ...]  # places, bodies, acronyms and years it names
     listing: bool  # asks for several things
+    # stem of a question word -> stems of other words for the same thing (askcases.text.synonyms)
+    related: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def matched(self, wanted: list[str], terms: set[str]) -> set[str]:
+        """Those of the question's `wanted` stems a sentence with `terms` speaks of: the same
+        word, one of its family, or another word for it."""
+        found = matched_terms(wanted, terms)
+        return found | {t for t in wanted if self.related.get(t, frozenset()) & terms}
+
+    @property
+    def focus_related(self) -> frozenset[str]:
+        return self.related.get(self.focus, frozenset()) if self.focus else frozenset()
 
     @property
     def counted(self) -> str:
@@ -203,13 +230,28 @@ class Question:
         return focus_text(self.text)
 
 
-def read_question(text: str, glossary: dict[str, str]) -> Question:
+def read_question(
+    text: str,
+    glossary: dict[str, str],
+    definitions: dict[str, str] | None = None,
+    synonyms: bool = True,
+) -> Question:
+    """The question read once: `glossary` (acronym -> expansion) and `definitions` (term -> the
+    head word of its definition) come from the index; `synonyms` uses askcases.text.synonyms."""
     text = text.strip()
+    defined = defined_terms(text, definitions or {})
+    expanded = expand_query(f"{text} ({' '.join(defined)})" if defined else text, glossary)
+    terms = list(dict.fromkeys(content_terms(text)))
+    related = {t: group_of(t) for t in terms} if synonyms else {}
+    focus = focus_noun(text)
+    if synonyms and focus is not None and focus not in related:
+        related[focus] = group_of(focus)
     return Question(
         text=text,
-        expanded=expand_query(text, glossary),
+        expanded=expanded,
         kind=expected_type(text),
-        focus=focus_noun(text),
+        focus=focus,
         names=tuple(named_terms(text)),
         listing=is_list_question(text),
+        related={t: g for t, g in related.items() if g},
     )

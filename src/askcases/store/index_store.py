@@ -65,7 +65,8 @@ class IndexStore:
         self._remote: RemoteState | None = None
         self.keywords = KeywordIndex(settings.index_dir)
         self._manifest: tuple[int, Manifest] | None = None
-        self._derived: tuple[int, dict[str, str], int] | None = None  # glossary, chunk count
+        # (manifest stamp, glossary, definitions, chunk count)
+        self._derived: tuple[int, dict[str, str], dict[str, str], int] | None = None
         self._checked_at = -REFRESH_S
         self._refresh_lock = threading.Lock()
 
@@ -248,26 +249,33 @@ class IndexStore:
             )
         return [Outcome.from_json(r) for doc_rows in rows.values() for r in doc_rows]
 
-    def _derived_figures(self) -> tuple[dict[str, str], int]:
+    def _derived_figures(self) -> tuple[dict[str, str], dict[str, str], int]:
         manifest = self.manifest()
         stamp = self._manifest[0] if self._manifest else -1
         if self._derived is None or self._derived[0] != stamp:
             glossary: dict[str, str] = {}
+            definitions: dict[str, str] = {}
             documents = manifest["documents"]
             for doc_id in sorted(documents):
                 for acronym, expansion in documents[doc_id].get("acronyms", {}).items():
                     glossary.setdefault(acronym, expansion)
+                for term, head in documents[doc_id].get("definitions", {}).items():
+                    definitions.setdefault(term, head)
             total = sum(int(e["chunks"]) for e in documents.values())
-            self._derived = (stamp, glossary, total)
-        return self._derived[1], self._derived[2]
+            self._derived = (stamp, glossary, definitions, total)
+        return self._derived[1], self._derived[2], self._derived[3]
 
     def glossary(self) -> dict[str, str]:
         """Acronym -> expansion, learned from every indexed article."""
         return self._derived_figures()[0]
 
+    def definitions(self) -> dict[str, str]:
+        """Term -> the head word of its definition, learned from every indexed article."""
+        return self._derived_figures()[1]
+
     def count(self) -> int:
         """Chunks in the index, as its manifest records them."""
-        return self._derived_figures()[1]
+        return self._derived_figures()[2]
 
     def replace_document(
         self,

@@ -26,6 +26,7 @@ CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunk_text USING fts5(
     chunk_id UNINDEXED, text, tokenize = 'porter unicode61 remove_diacritics 2'
 );
+CREATE VIRTUAL TABLE IF NOT EXISTS chunk_terms USING fts5vocab(chunk_text, 'row');
 """
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -201,6 +202,32 @@ class KeywordIndex:
             )
             for r in rows
         ]
+
+    def vocabulary(self) -> dict[str, int]:
+        """Every stem in the index -> how many chunks hold it (cached until the index changes)."""
+        db = self._db()
+        version = db.execute("PRAGMA data_version").fetchone()[0]
+        cached = getattr(self._local, "vocabulary", None)
+        if cached is None or cached[0] != version or self._local.version is None:
+            terms = {t: int(n) for t, n in db.execute("SELECT term, doc FROM chunk_terms")}
+            cached = (version, terms)
+            self._local.vocabulary = cached
+        return dict(cached[1])
+
+    def surface_word(self, term: str) -> str | None:
+        """A word of the indexed text whose stem is `term`, as written there."""
+        db = self._db()
+        row = db.execute(
+            "SELECT text FROM chunk_text WHERE chunk_text MATCH ? LIMIT 1", (f'"{term}"',)
+        ).fetchone()
+        if row is None:
+            return None
+        from askcases.text.lexicon import stem
+
+        for word in _TOKEN.findall(row[0]):
+            if stem(word) == term:
+                return str(word)
+        return None
 
     def clear(self) -> None:
         db = self._db()

@@ -18,7 +18,7 @@ from askcases.errors import IndexStateError
 from askcases.files import write_json
 from askcases.ingest.articles import CLEANER_VERSION
 
-FORMAT = "askcases-index/2"
+FORMAT = "askcases-index/3"
 MANIFEST = "manifest.json"
 RUN_MARK = "index.run"  # present while an index run changes the index (see store.sync)
 

@@ -39,6 +39,7 @@ from askcases.store.manifest import (
     write_manifest,
 )
 from askcases.text.acronyms import find_acronyms
+from askcases.text.synonyms import find_definitions
 from askcases.types import Article, Chunk
 
 EMBED_GROUP = 256  # chunks embedded together
@@ -293,5 +294,6 @@ def _record_document(
         "hash": article.content_hash,
         "chunks": n_chunks,
         "acronyms": find_acronyms(article.text),
+        "definitions": find_definitions(article.text),
         "indexed_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }

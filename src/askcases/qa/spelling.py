@@ -1,0 +1,83 @@
+"""A spelling pass over a question: a word that is neither an English word (one of the embedding
+model's whole-word tokens) nor a word of the library is replaced by the library's word one or two
+letters away ("wigna" -> "Wigan", "phlebotmy" -> "phlebotomy"), so a typo neither misses the
+passage nor passes for a place the library does not cover.
+
+Leaves out: correcting real words used wrongly ("leeds" stays "leeds"), and words shorter than
+four letters.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+
+from askcases.embedding.model import model_path
+from askcases.text.lexicon import STOPWORDS, stem
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
+MIN_LENGTH = 4
+
+
+@functools.cache
+def english_words() -> frozenset[str]:
+    """The whole words of the embedding model's vocabulary (packaged, about 20,000)."""
+    with open(model_path() / "vocab.txt", encoding="utf-8") as vocab:
+        return frozenset(w.strip() for w in vocab if w.strip().isalpha())
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance (a swap of neighbours counts once), or limit + 1."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def closest_term(term: str, vocabulary: dict[str, int]) -> str | None:
+    """The library's stem nearest a stem it lacks (the commonest among the nearest)."""
+    limit = 1 if len(term) < 7 else 2
+    best: tuple[int, int, str] | None = None
+    for known, chunks in vocabulary.items():
+        if known[:1] != term[:1] or abs(len(known) - len(term)) > limit or known.isdigit():
+            continue
+        distance = edit_distance(term, known, limit)
+        if distance <= limit and (best is None or (distance, -chunks, known) < best):
+            best = (distance, -chunks, known)
+    return best[2] if best else None
+
+
+def correct_spelling(
+    question: str, vocabulary: dict[str, int], surface: Callable[[str], str | None]
+) -> str:
+    """The question with each misspelt word replaced by the library's nearest word; `surface`
+    gives the library's written form of a stem."""
+    english = english_words()
+
+    def fix(match: re.Match[str]) -> str:
+        word = match.group(0)
+        low = word.lower()
+        if len(low) < MIN_LENGTH or low in STOPWORDS or low in english:
+            return word
+        term = stem(low)
+        if term in vocabulary:
+            return word
+        near = closest_term(term, vocabulary)
+        written = surface(near) if near else None
+        if not written:
+            return word
+        return written[:1].upper() + written[1:] if word[:1].isupper() else written
+
+    return _WORD.sub(fix, question)

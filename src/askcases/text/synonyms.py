@@ -1,0 +1,81 @@
+"""Other words for what a question asks about: staff's everyday words beside the clinical ones
+(lay_terms.json: "clots" and "thrombosis", "bloods" and "phlebotomy", "sites" and "centres"), and
+definitions an article states ("DVT is a blood clot ..." ties "clot" to DVT).
+
+A question that uses one word of a group is searched for, and scored against, the rest of it.
+Groups are general usage, written from the tuning questions' failures and common NHS terms, not
+from any article under test. Leaves out: a thesaurus; a word belongs to the groups listed here.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from pathlib import Path
+
+from askcases.text.lexicon import STOPWORDS, content_terms, stem
+
+LAY_TERMS_FILE = Path(__file__).with_name("lay_terms.json")
+_DEFINITION = re.compile(
+    r"\b(?P<term>[A-Z][A-Za-z]{1,9})\s+(?:is|are)\s+(?:an?|the)\s+(?P<phrase>[a-z][a-z -]{2,60}?)"
+    r"(?=\s+(?:that|which|who|where|when|in|of|with|for|caused)\b|[,.;])"
+)
+
+
+@functools.cache
+def _groups() -> dict[str, frozenset[str]]:
+    """stem -> the stems of every word grouped with it."""
+    data = json.loads(LAY_TERMS_FILE.read_text(encoding="utf-8"))
+    groups: dict[str, set[str]] = {}
+    for group in data["groups"]:
+        stems = {stem(w) for w in group}
+        for s in stems:
+            groups.setdefault(s, set()).update(stems)
+    return {s: frozenset(g - {s}) for s, g in groups.items()}
+
+
+@functools.cache
+def _surface() -> dict[str, str]:
+    """stem -> the first word listed with that stem (a word to search for)."""
+    data = json.loads(LAY_TERMS_FILE.read_text(encoding="utf-8"))
+    words: dict[str, str] = {}
+    for group in data["groups"]:
+        for word in group:
+            words.setdefault(stem(word), word)
+    return words
+
+
+def group_of(term: str) -> frozenset[str]:
+    """The stems grouped with a stem (not itself); empty for a word in no group."""
+    return _groups().get(term, frozenset())
+
+
+def related_terms(terms: list[str]) -> list[str]:
+    """The stems grouped with any of `terms` (stems), not already among them, in order."""
+    groups = _groups()
+    found = dict.fromkeys(s for t in terms for s in sorted(groups.get(t, ())) if s not in terms)
+    return list(found)
+
+
+def related_words(question: str) -> list[str]:
+    """Words to search for beside the question's own: one for each related stem."""
+    surface = _surface()
+    return [surface[s] for s in related_terms(content_terms(question)) if s in surface]
+
+
+def find_definitions(text: str) -> dict[str, str]:
+    """{term: the head word of its definition} for "TERM is a <phrase>" in an article
+    ("DVT is a blood clot that develops ..." -> {"DVT": "clot"})."""
+    found: dict[str, str] = {}
+    for match in _DEFINITION.finditer(text):
+        words = [w for w in match.group("phrase").split() if w not in STOPWORDS]
+        if words and match.group("term").lower() not in STOPWORDS:
+            found.setdefault(match.group("term"), words[-1])
+    return found
+
+
+def defined_terms(question: str, definitions: dict[str, str]) -> list[str]:
+    """The terms whose definition's head word the question uses ("clots" -> DVT)."""
+    asked = set(content_terms(question))
+    return [term for term, head in sorted(definitions.items()) if stem(head) in asked]

@@ -1,0 +1,35 @@
+"""Questions in staff's own words find the passage the articles' words hold (tuning examples)."""
+
+from askcases.qa.assistant import Assistant
+from askcases.qa.questions import focus_noun
+from askcases.qa.spelling import correct_spelling, edit_distance
+
+
+def test_a_count_of_sites_is_answered_by_the_count_of_centres(assistant: Assistant) -> None:
+    answer = assistant.ask("how many sites does the Bristol clot service have")
+    assert not answer.refused
+    assert "eight specialist treatment centres" in answer.answer
+
+
+def test_a_misspelt_place_is_read_as_the_library_spells_it(assistant: Assistant) -> None:
+    answer = assistant.ask("how much did wigna save on stroke")
+    assert answer.resolved_question == "how much did Wigan save on stroke"  # as the library has it
+    assert not answer.refused and "£700,000" in answer.answer
+
+
+def test_real_words_and_places_are_never_corrected() -> None:
+    vocabulary = {"need": 3, "wigan": 2, "lead": 5}
+    assert correct_spelling("clinics in leeds", vocabulary, lambda t: t) == "clinics in leeds"
+    assert correct_spelling("wigna costs", vocabulary, lambda t: t) == "wigan costs"
+    assert edit_distance("wigna", "wigan", 1) == 1
+    assert edit_distance("leeds", "lead", 1) == 2
+
+
+def test_a_question_about_cost_is_not_answered_with_a_saving(assistant: Assistant) -> None:
+    answer = assistant.ask("how much does the bristol clot service cost to run")
+    assert answer.refused
+
+
+def test_the_counted_thing_is_found_before_an_unlisted_verb() -> None:
+    assert focus_noun("how many nurses work on the wigan stroke team") == "nurs"
+    assert focus_noun("how many new patients enter each year") == "patient"
