@@ -120,7 +120,7 @@ class Settings(BaseSettings):
     )
 
     # Ways of matching a question by meaning to leave out, comma-separated, for ablation:
-    # synonyms, definitions, spelling.
+    # synonyms, definitions, spelling, names (lower-case names found by the library's spelling).
     matching_off: str = Field(
         default="", validation_alias=_env("matching_off", "ASKCASES_MATCHING_OFF")
     )

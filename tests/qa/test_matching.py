@@ -33,3 +33,20 @@ def test_a_question_about_cost_is_not_answered_with_a_saving(assistant: Assistan
 def test_the_counted_thing_is_found_before_an_unlisted_verb() -> None:
     assert focus_noun("how many nurses work on the wigan stroke team") == "nurs"
     assert focus_noun("how many new patients enter each year") == "patient"
+
+
+def test_a_place_in_lower_case_the_library_never_names_is_refused(assistant: Assistant) -> None:
+    answer = assistant.ask("who runs the community clot clinics in leeds")
+    assert answer.refused and "mentions leeds" in answer.answer
+    wigan = assistant.ask("how much did wigan save a year")  # named in lower case, and covered
+    assert not wigan.refused and "£700,000" in wigan.answer
+
+
+def test_a_fee_is_asked_for_in_money() -> None:
+    from askcases.qa.questions import expected_type
+
+    assert expected_type("how much is the item of service fee for community bloods") == "money"
+
+
+def test_a_singular_word_ending_in_s_is_not_the_counted_thing() -> None:
+    assert focus_noun("how many diabetes consultants work at the hub") == "consult"

@@ -24,7 +24,7 @@ from askcases.qa.grounding import GroundingVerifier, load_threshold
 from askcases.qa.outcome_answers import asks_for_outcomes, outcomes_answer
 from askcases.qa.questions import Question, read_question
 from askcases.qa.retrieval import HybridRetriever, Mode
-from askcases.qa.spelling import correct_spelling
+from askcases.qa.spelling import correct_spelling, names_in_lower_case
 from askcases.store.index_store import IndexStore
 from askcases.text.markers import marker_numbers
 from askcases.types import (
@@ -135,14 +135,21 @@ class Assistant:
             return now
 
         s = self.settings
+        keywords = self.store.keywords
+        vocabulary = keywords.vocabulary()
         if s.matching("spelling"):
-            keywords = self.store.keywords
-            resolved = correct_spelling(resolved, keywords.vocabulary(), keywords.surface_word)
+            resolved = correct_spelling(resolved, vocabulary, keywords.surface_word)
+        lower_names = (
+            names_in_lower_case(resolved, vocabulary, keywords.written_capitalised)
+            if s.matching("names")
+            else []
+        )
         read = read_question(
             resolved,
             self.store.glossary(),
             self.store.definitions() if s.matching("definitions") else {},
             synonyms=s.matching("synonyms"),
+            names=lower_names,
         )
         measures = asks_for_outcomes(read.text)
         from_table = (

@@ -36,7 +36,7 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "money": (
         re.compile(
             r"\b(?:cost|costs|save|saved|saves|saving|savings|spend|spent|budget|funding|"
-            r"money|pounds|price|worth)\b|£",
+            r"money|pounds|price|worth|fee|fees|charge|charges|tariff|paid|pay|payment)\b|£",
             re.I,
         ),
         re.compile(r"£\s?\d[\d,.]*(?:\s?(?:million|billion|m|bn|k)\b)?|\d[\d,.]*\s?pounds\b", re.I),
@@ -153,6 +153,8 @@ _HOW_MANY = re.compile(
     r"will|would|can|could|in|of|at|per|a|each|every)\b",
     re.I,
 )
+# Endings of words that end in s but count one thing ("diabetes", "thrombosis", "status").
+_NOT_PLURAL = ("ss", "etes", "osis", "esis", "itis", "us", "news", "ries", "eans", "ics")
 _AFTER_HOW_MANY = re.compile(r"\bhow many ((?:[a-z&'-]+\s*){1,4})", re.I)
 # Words a count of people may use for the same people.
 _PEOPLE = {stem(w) for w in "people patients population residents individuals persons".split()}
@@ -170,7 +172,8 @@ def _counted_words(question: str) -> list[str]:
     after = _AFTER_HOW_MANY.search(question)
     words = found.group(1).split() if found else after.group(1).split()[:4] if after else []
     for i, word in enumerate(words):
-        if len(word) > 3 and word.lower().endswith("s") and not word.lower().endswith("ss"):
+        low = word.lower()
+        if len(low) > 3 and low.endswith("s") and not low.endswith(_NOT_PLURAL):
             return words[: i + 1]
     return words if found else []
 
@@ -235,6 +238,7 @@ def read_question(
     glossary: dict[str, str],
     definitions: dict[str, str] | None = None,
     synonyms: bool = True,
+    names: list[str] | None = None,
 ) -> Question:
     """The question read once: `glossary` (acronym -> expansion) and `definitions` (term -> the
     head word of its definition) come from the index; `synonyms` uses askcases.text.synonyms."""
@@ -251,7 +255,7 @@ def read_question(
         expanded=expanded,
         kind=expected_type(text),
         focus=focus,
-        names=tuple(named_terms(text)),
+        names=tuple(dict.fromkeys([*named_terms(text), *(names or [])])),
         listing=is_list_question(text),
         related={t: g for t, g in related.items() if g},
     )

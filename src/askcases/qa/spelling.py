@@ -14,7 +14,8 @@ import re
 from collections.abc import Callable
 
 from askcases.embedding.model import model_path
-from askcases.text.lexicon import STOPWORDS, stem
+from askcases.text.lexicon import GENERIC_NAMES, STOPWORDS, stem
+from askcases.text.synonyms import group_of
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
 MIN_LENGTH = 4
@@ -72,12 +73,38 @@ def correct_spelling(
         if len(low) < MIN_LENGTH or low in STOPWORDS or low in english:
             return word
         term = stem(low)
-        if term in vocabulary:
+        if term in vocabulary or group_of(term):
             return word
         near = closest_term(term, vocabulary)
+        if near is None or near in STOPWORDS:
+            return word
         written = surface(near) if near else None
         if not written:
             return word
         return written[:1].upper() + written[1:] if word[:1].isupper() else written
 
     return _WORD.sub(fix, question)
+
+
+_PLACE_LEAD = {"in", "at", "around", "across", "near", "from", "for", "of"}
+
+
+def names_in_lower_case(
+    question: str, vocabulary: dict[str, int], written_capitalised: Callable[[str], bool]
+) -> list[str]:
+    """Names a question writes in lower case: words the library writes with a capital ("wigan"),
+    and unknown words after a place word ("clinics in leeds"), which no article names."""
+    names: list[str] = []
+    words = _WORD.findall(question)
+    for i, written in enumerate(words):
+        word = written.removesuffix("'s").removesuffix("’s")
+        low = word.lower()
+        if word[:1].isupper() or len(low) < 3 or low in STOPWORDS or low in GENERIC_NAMES:
+            continue
+        term = stem(low)
+        if term in vocabulary:
+            if written_capitalised(term):
+                names.append(word)
+        elif i > 0 and words[i - 1].lower() in _PLACE_LEAD and not group_of(term):
+            names.append(word)
+    return names

@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from askcases.text.lexicon import STOPWORDS
+from askcases.text.lexicon import STOPWORDS, stem
 from askcases.types import Chunk, Filters, date_number
 
 FILENAME = "keywords.sqlite3"
@@ -222,12 +222,25 @@ class KeywordIndex:
         ).fetchone()
         if row is None:
             return None
-        from askcases.text.lexicon import stem
-
         for word in _TOKEN.findall(row[0]):
             if stem(word) == term:
                 return str(word)
         return None
+
+    def written_capitalised(self, term: str) -> bool:
+        """Whether the indexed text writes words of this stem with a capital inside a sentence,
+        as it writes names ("Wigan", "BNSSG"), in the chunks that hold it (a sample of five)."""
+        db = self._db()
+        rows = db.execute(
+            "SELECT text FROM chunk_text WHERE chunk_text MATCH ? LIMIT 5", (f'"{term}"',)
+        ).fetchall()
+        seen = capitalised = 0
+        for (text,) in rows:
+            for found in re.finditer(r"(?<=[a-z,] )([A-Za-z][A-Za-z'’-]*)", text):
+                if stem(found.group(1).lower()) == term:
+                    seen += 1
+                    capitalised += found.group(1)[:1].isupper()
+        return seen > 0 and capitalised == seen
 
     def clear(self) -> None:
         db = self._db()
