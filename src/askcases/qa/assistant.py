@@ -36,6 +36,7 @@ from askcases.types import (
     Filters,
     Grounding,
     Guard,
+    Passage,
 )
 
 MAX_QUESTION_CHARS = 2000
@@ -134,23 +135,7 @@ class Assistant:
             timings[stage] = round((now - since) * 1000, 1)
             return now
 
-        s = self.settings
-        keywords = self.store.keywords
-        vocabulary = keywords.vocabulary()
-        if s.matching("spelling"):
-            resolved = correct_spelling(resolved, vocabulary, keywords.surface_word)
-        lower_names = (
-            names_in_lower_case(resolved, vocabulary, keywords.written_capitalised)
-            if s.matching("names")
-            else []
-        )
-        read = read_question(
-            resolved,
-            self.store.glossary(),
-            self.store.definitions() if s.matching("definitions") else {},
-            synonyms=s.matching("synonyms"),
-            names=lower_names,
-        )
+        read = self.read(resolved)
         measures = asks_for_outcomes(read.text)
         from_table = (
             outcomes_answer(read.text, measures, self.store.outcomes(), filters)
@@ -178,20 +163,48 @@ class Assistant:
             timings=timings,
         )
 
-    def _extractive(self, question: Question, k: int, filters: Filters | None, lap: Lap) -> Answer:
-        started = time.perf_counter()
+    def read(self, resolved: str) -> Question:
+        """A resolved question read once: spelling, lower-case names, acronyms, definitions and
+        other words for its words, as the settings' matching allows."""
+        s = self.settings
+        keywords = self.store.keywords
+        vocabulary = keywords.vocabulary()
+        if s.matching("spelling"):
+            resolved = correct_spelling(resolved, vocabulary, keywords.surface_word)
+        lower_names = (
+            names_in_lower_case(resolved, vocabulary, keywords.written_capitalised)
+            if s.matching("names")
+            else []
+        )
+        return read_question(
+            resolved,
+            self.store.glossary(),
+            self.store.definitions() if s.matching("definitions") else {},
+            synonyms=s.matching("synonyms"),
+            names=lower_names,
+        )
+
+    def passages(
+        self, question: Question, k: int, filters: Filters | None = None
+    ) -> tuple[list[Passage], list[str]]:
+        """The passages retrieved for a question, with those naming each name it uses; and the
+        names no article mentions."""
         retriever = self.retriever(max(k, self.settings.fetch_k), filters)
         candidates = retriever.passages(question.expanded)
-        if not candidates and filters is not None and filters.active:
+        if not candidates:
+            return [], []
+        return retriever.passages_naming(question.expanded, question.names, candidates, k)
+
+    def _extractive(self, question: Question, k: int, filters: Filters | None, lap: Lap) -> Answer:
+        started = time.perf_counter()
+        passages, missing = self.passages(question, k, filters)
+        if not passages and filters is not None and filters.active:
             return refusal(
                 question.text,
                 [],
                 f"No article matches the filters ({filters.describe()}).",
                 "nothing within the filters",
             )
-        passages, missing = retriever.passages_naming(
-            question.expanded, question.names, candidates, k
-        )
         mark = lap("retrieval", started)
         if missing:
             answer = refusal(
