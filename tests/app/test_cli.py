@@ -157,3 +157,29 @@ def test_ask_filters_are_checked(built_settings: Settings) -> None:
     )
     assert result.exit_code == 2
     assert "is after --until" in result.output
+
+
+def test_eval_compare_ablation_turns_each_way_of_matching_off(
+    built_settings: Settings, tmp_path: Path
+) -> None:
+    questions = tmp_path / "q.jsonl"
+    row = {**WIGAN_QUESTION, "question": "how much did wigna save a year"}
+    questions.write_text(json.dumps(row) + "\n", "utf-8")
+    where = ["--index", str(built_settings.index_dir), "--corpus", str(built_settings.corpus_dir)]
+    result = CliRunner().invoke(
+        main, ["eval", "compare", "--ablation", "--questions", str(questions), *where]
+    )
+    assert result.exit_code == 0, result.output
+    rows = {
+        line.split("  ")[0].strip(): line.split()[-3:] for line in result.stdout.splitlines()[1:]
+    }
+    assert set(rows) == {
+        "all on",
+        "no synonyms",
+        "no definitions",
+        "no spelling",
+        "no names",
+        "all off",
+    }
+    fact = {name: float(values[0]) for name, values in rows.items()}
+    assert fact["all on"] == 1.0 and fact["no spelling"] == 0.0  # the typo is what is read

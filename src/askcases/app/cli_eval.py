@@ -129,9 +129,17 @@ def run_compare(
     since: str | None,
     until: str | None,
     doc_ids: tuple[str, ...],
+    ablation: bool = False,
     **flags: Any,
 ) -> None:
-    from askcases.evaluation.comparison import compare_retrievers, format_comparison
+    from askcases.evaluation.comparison import (
+        ablation as run_ablation,
+    )
+    from askcases.evaluation.comparison import (
+        compare_retrievers,
+        format_ablation,
+        format_comparison,
+    )
     from askcases.evaluation.questions import default_questions_file, load_questions
     from askcases.filters import make_filters
     from askcases.qa.assistant import Assistant
@@ -140,8 +148,13 @@ def run_compare(
     questions = load_questions(questions_file or default_questions_file())
     assistant = Assistant(settings)
     assistant.check()
-    table = compare_retrievers(assistant, questions, make_filters(since, until, doc_ids))
-    click.echo(format_comparison(table))
+    filters = make_filters(since, until, doc_ids)
+    if ablation:
+        table = run_ablation(assistant, questions, filters)
+        click.echo(format_ablation(table))
+    else:
+        table = compare_retrievers(assistant, questions, filters)
+        click.echo(format_comparison(table))
     if json_out is not None:
         write_json_file(json_out, table)
 
@@ -256,11 +269,17 @@ def grounding_command(pairs_file: Path | None, calibrate: bool, **flags: Any) ->
 @eval_group.command("compare")
 @_questions_option
 @_json_option
+@click.option(
+    "--ablation",
+    is_flag=True,
+    help="Compare answer figures with each way of matching by meaning turned off instead.",
+)
 @_k_option
 @filter_options
 @where_options
 def compare_command(**options: Any) -> None:
-    """Retrievers side by side: tutorial pipeline, dense, BM25, hybrid and askcases."""
+    """Retrievers side by side: tutorial pipeline, dense, BM25, hybrid and askcases; with
+    --ablation, answer figures with each way of matching by meaning turned off."""
     run_compare(**options)
 
 

@@ -79,3 +79,34 @@ def format_comparison(table: dict[str, dict[str, float]]) -> str:
         cells = [f"{row[c]:.1f}" if c.startswith("latency") else f"{row[c]:.3f}" for c in columns]
         lines.append(f"{name:<10}" + "".join(f" {v:>21}" for v in cells))
     return "\n".join(lines)
+
+
+MATCHING = ("synonyms", "definitions", "spelling", "names")
+ABLATION_FIGURES = (
+    "evidence_recall_at_5",
+    "mrr",
+    "fact_accuracy",
+    "refusal_accuracy",
+    "false_refusal_rate",
+)
+
+
+def ablation(
+    assistant: Assistant, questions: list[dict[str, Any]], filters: Filters | None = None
+) -> dict[str, dict[str, float]]:
+    """The answer figures with every way of matching by meaning on, with each one off in turn,
+    and with all of them off."""
+    variants = {"all on": "", **{f"no {m}": m for m in MATCHING}, "all off": ",".join(MATCHING)}
+    table: dict[str, dict[str, float]] = {}
+    for name, off in variants.items():
+        variant = Assistant(assistant.settings.replace(matching_off=off), assistant.embeddings)
+        report = run_eval(variant, questions, progress=False, filters=filters)
+        table[name] = {f: float(report[f]) for f in ABLATION_FIGURES}
+    return table
+
+
+def format_ablation(table: dict[str, dict[str, float]]) -> str:
+    lines = [f"{'matching':<16}" + "".join(f" {c:>21}" for c in ABLATION_FIGURES)]
+    for name, row in table.items():
+        lines.append(f"{name:<16}" + "".join(f" {row[c]:>21.3f}" for c in ABLATION_FIGURES))
+    return "\n".join(lines)
