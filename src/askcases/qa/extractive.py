@@ -100,11 +100,9 @@ def refusal(
 NEAREST = 3  # closest passages a refusal offers
 
 
-def with_nearest(answer: Answer, nearest: list[Candidate]) -> Answer:
-    """A refusal that says what it did find: the closest passages, each cited, none an answer."""
-    if not answer.refused or not nearest:
-        return answer
-    citations = [
+def _citations(sentences: list[Candidate]) -> list[Citation]:
+    """The sentences as citations [1], [2], ... in the order given."""
+    return [
         Citation(
             n,
             c.passage.doc_id,
@@ -115,8 +113,15 @@ def with_nearest(answer: Answer, nearest: list[Candidate]) -> Answer:
             c.end,
             c.passage.rank,
         )
-        for n, c in enumerate(nearest, start=1)
+        for n, c in enumerate(sentences, start=1)
     ]
+
+
+def with_nearest(answer: Answer, nearest: list[Candidate]) -> Answer:
+    """A refusal that says what it did find: the closest passages, each cited, none an answer."""
+    if not answer.refused or not nearest:
+        return answer
+    citations = _citations(nearest)
     about = "; ".join(f"{c.title} [{c.n}]" for c in citations)
     text = f"{answer.answer} The closest passages, none of which answers it, are about: {about}."
     return dataclasses.replace(answer, answer=text, nearest=citations)
@@ -298,19 +303,7 @@ class ExtractiveAnswerer:
             )
         chosen = self._select(question, best, typed)
         chosen.sort(key=lambda c: (c.passage.rank, c.start))
-        citations = [
-            Citation(
-                n,
-                c.passage.doc_id,
-                c.passage.title,
-                c.passage.date,
-                c.text,
-                c.start,
-                c.end,
-                c.passage.rank,
-            )
-            for n, c in enumerate(chosen, start=1)
-        ]
+        citations = _citations(chosen)
         text = " ".join(f"{_as_sentence(defuse_markers(c.quote))} [{c.n}]" for c in citations)
         return Answer(
             asked, text, False, citations, top, evidence=evidence, answer_type=question.kind
