@@ -1,8 +1,9 @@
 """One Settings object, built once: defaults < environment (ASKCASES_*) < command-line flags.
 
 pydantic-settings validates every value, from whichever source, with one-line errors; no other
-module reads the environment. Fitted values (`askcases eval calibrate`) are written into the
-index directory and read from there first, so the installed package is never written to.
+module reads the environment. Fitted values (`askcases eval calibrate`, `askcases eval grounding
+--calibrate`) are written into the index directory and read from there first, so the installed
+package is never written to.
 """
 
 from __future__ import annotations

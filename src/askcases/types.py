@@ -16,7 +16,6 @@ from typing import Any, Literal
 Backend = Literal["extractive", "llamacpp", "openai"]
 BACKENDS: tuple[Backend, ...] = ("extractive", "llamacpp", "openai")
 Precision = Literal["auto", "fp32", "bf16", "onnx", "onnx-int8"]
-PRECISIONS: tuple[Precision, ...] = ("auto", "fp32", "bf16", "onnx", "onnx-int8")
 Role = Literal["admin", "editor"]
 ROLES: tuple[Role, ...] = ("admin", "editor")
 

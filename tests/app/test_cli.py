@@ -183,3 +183,13 @@ def test_eval_compare_ablation_turns_each_way_of_matching_off(
     }
     fact = {name: float(values[0]) for name, values in rows.items()}
     assert fact["all on"] == 1.0 and fact["no spelling"] == 0.0  # the typo is what is read
+
+
+def test_eval_options_before_the_subcommand_are_refused_with_the_right_form(
+    built_settings: Settings,
+) -> None:
+    result = CliRunner().invoke(
+        main, ["eval", "--index", str(built_settings.index_dir), "questions"]
+    )
+    assert result.exit_code == 2
+    assert "options go after the subcommand: `askcases eval questions --index" in result.output

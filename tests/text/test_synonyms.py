@@ -1,7 +1,7 @@
 """Other words for the same thing, and definitions learned from articles."""
 
 from askcases.text.lexicon import stem
-from askcases.text.synonyms import defined_terms, find_definitions, group_of, related_words
+from askcases.text.synonyms import defined_terms, find_definitions, group_of
 
 
 def test_staff_words_and_clinical_words_are_one_group() -> None:
@@ -21,7 +21,3 @@ def test_a_definition_in_an_article_ties_a_lay_word_to_its_term() -> None:
     assert definitions == {"DVT": "clot"}
     assert defined_terms("how common are leg clots?", definitions) == ["DVT"]
     assert defined_terms("how common are strokes?", definitions) == []
-
-
-def test_related_words_are_searched_beside_the_question() -> None:
-    assert "phlebotomy" in related_words("when did the bloods scheme go live")

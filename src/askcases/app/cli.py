@@ -23,6 +23,7 @@ from askcases.app.cli_options import (
     settings_from,
     where_options,
 )
+from askcases.types import ROLES
 
 
 @click.group(cls=AskcasesGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -170,7 +171,7 @@ def feedback_command(csv_out: Path, index_dir: Path | None) -> None:
 
 @main.command("adduser")
 @click.argument("name")
-@click.option("--role", type=click.Choice(["admin", "editor"]), required=True)
+@click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--password", default=None, help="Asked for when not given.")
 @click.option(
     "--users",

@@ -4,7 +4,7 @@ threshold, one subcommand each.
     askcases eval questions [--questions FILE] [--json OUT] [--check THRESHOLDS]
     askcases eval outcomes [--labels FILE] [--json OUT]
     askcases eval grounding [--pairs FILE] [--calibrate]
-    askcases eval compare [--questions FILE] [--json OUT]
+    askcases eval compare [--questions FILE] [--json OUT] [--ablation]
     askcases eval calibrate [--questions FILE]
 
 `askcases eval` with no subcommand runs `eval questions`; its old mode flags (--compare,
@@ -191,11 +191,17 @@ def eval_group(
 ) -> None:
     """Evaluate askcases; without a subcommand, the same as `eval questions`."""
     if ctx.invoked_subcommand is not None:
+        early = [k for k, v in options.items() if v not in (None, (), False)]
+        if early or compare or calibrate or outcomes_check or grounding:
+            raise click.UsageError(
+                f"options go after the subcommand: `askcases eval {ctx.invoked_subcommand} "
+                "--index ...`, not `askcases eval --index ... " + ctx.invoked_subcommand + "`"
+            )
         return
     modes = {"compare": compare, "calibrate": calibrate, "outcomes_check": outcomes_check}
     modes["grounding"] = grounding
-    for name, given in modes.items():
-        if given:
+    for name, chosen in modes.items():
+        if chosen:
             click.echo(
                 f"askcases: this form is deprecated and goes in the next release; "
                 f"use `{_DEPRECATED[name]}`",

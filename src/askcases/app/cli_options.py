@@ -6,7 +6,6 @@ Leaves out: the commands themselves (askcases.app.cli, askcases.app.cli_eval).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,6 +14,8 @@ import click
 
 from askcases.config import Settings, load_settings
 from askcases.errors import AskcasesError
+from askcases.files import write_json
+from askcases.types import BACKENDS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -53,8 +54,7 @@ def settings_from(**flags: Any) -> Settings:
 
 
 def write_json_file(path: Path, data: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    write_json(path, data)
 
 
 def _path_option(flag: str, name: str, help_text: str) -> Callable[[F], F]:
@@ -98,7 +98,7 @@ def llm_options(command: F) -> F:
     )(command)
     command = click.option(
         "--llm",
-        type=click.Choice(["extractive", "llamacpp", "openai"]),
+        type=click.Choice(BACKENDS),
         default=None,
         help="Answer back-end (default ASKCASES_LLM, else extractive).",
     )(command)

@@ -1,8 +1,10 @@
 """Answers and articles for people, from one view of an answer: plain text for the terminal,
 Markdown for the chat and business cases, HTML for an article with its cited span marked.
 
-Every text an answer or article holds is escaped in Markdown and HTML, so an article containing
-<script> shows those characters and runs nothing. Leaves out: deciding anything about the answer.
+Every text an answer or article holds is escaped in the chat's Markdown and in HTML, so an
+article containing <script> shows those characters and runs nothing; the business-case Markdown
+is plain text for a document, and is shown in a text box, never rendered.
+Leaves out: deciding anything about the answer.
 """
 
 from __future__ import annotations
@@ -15,6 +17,12 @@ from typing import Any
 from askcases.types import Answer, Citation, Grounding, Guard, SentenceVerdict
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+!|~-])")
+# askcases.text.markers.MARKER as it stands after as_text has escaped the brackets.
+_ESCAPED_MARKER = re.compile(r"\\\[(\d+(?:\s*,\s*\d+)*)\\\]")
+
+
+def _clickable(found: re.Match[str]) -> str:
+    return " ".join(f"`[{n.strip()}]`" for n in found.group(1).split(","))
 
 
 @dataclass(frozen=True)
@@ -105,8 +113,9 @@ def answer_markdown(view: AnswerView) -> str:
     parts = []
     if view.read_differently:
         parts.append(f"*Read as: {as_text(view.resolved_question)}*")
-    # Each [n] marker becomes a small code element that the page makes clickable.
-    parts.append(re.sub(r"\\\[(\d+)\\\]", r"`[\1]`", as_text(view.answer)))
+    # Each [n] marker (and each number of [n, m]) becomes a small code element that the page
+    # makes clickable.
+    parts.append(_ESCAPED_MARKER.sub(_clickable, as_text(view.answer)))
     for verdict in view.unsupported:
         parts.append(
             f"⚠ **Not supported by its citations**{as_text(_why_unsupported(verdict))}: "

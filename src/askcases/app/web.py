@@ -66,6 +66,8 @@ class WebApp:
         self.assistant = assistant
         self.settings = assistant.settings
         self.feedback = FeedbackStore(self.settings.index_dir)
+        # One folder for the downloads this server offers, each replacing the last.
+        self._exports = Path(tempfile.mkdtemp(prefix="askcases-"))
         self.users: Users | None = (
             read_users(self.settings.users_file) if self.settings.users_file else None
         )
@@ -179,8 +181,7 @@ class WebApp:
             return "", None, ""
         view = AnswerView.from_json(answer)
         text = business_case_markdown(view)
-        folder = Path(tempfile.mkdtemp(prefix="askcases-"))
-        path = folder / "askcases-answer.md"
+        path = self._exports / "askcases-answer.md"
         path.write_text(text, encoding="utf-8")
         return text, str(path), status_line(view)
 

@@ -18,11 +18,12 @@ from langchain_core.embeddings import Embeddings
 from askcases.config import Settings
 from askcases.embedding import onnx_backend, torch_backend
 from askcases.embedding.model import cpu_flags
+from askcases.types import Precision
 
 QUERY_CACHE = 1024  # question vectors kept per Embeddings object
 
 
-def resolve_precision(precision: str, cache_dir: Path | None = None) -> str:
+def resolve_precision(precision: Precision, cache_dir: Path | None = None) -> Precision:
     """The embedding path "auto" stands for on this machine: the fastest that keeps the eval
     figures (see BENCHMARKS.md). bf16 on Intel AMX; else int8 ONNX where it can be made (2.2x
     torch fp32, 1.4x bf16 on AVX512-BF16); else bf16 where the CPU has it; else fp32."""
@@ -40,7 +41,7 @@ class MiniLMEmbeddings(Embeddings):
     """Normalised 384-dimensional sentence embeddings; `embed_batch` is the one thing it does."""
 
     def __init__(
-        self, precision: str = "auto", batch_size: int = 32, cache_dir: Path | None = None
+        self, precision: Precision = "auto", batch_size: int = 32, cache_dir: Path | None = None
     ) -> None:
         # The model is read from site-packages; the hub is never asked.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -48,7 +49,7 @@ class MiniLMEmbeddings(Embeddings):
         self.precision = precision
         self.batch_size = batch_size
         self.cache_dir = cache_dir
-        self._resolved: str | None = None
+        self._resolved: Precision | None = None
         self._queries: LRUCache[str, list[float]] = LRUCache(maxsize=QUERY_CACHE)
         self._cache_lock = threading.Lock()
 
@@ -57,7 +58,7 @@ class MiniLMEmbeddings(Embeddings):
         return cls(settings.precision, settings.batch_size, settings.cache_dir)
 
     @property
-    def resolved_precision(self) -> str:
+    def resolved_precision(self) -> Precision:
         if self._resolved is None:
             self._resolved = resolve_precision(self.precision, self.cache_dir)
         return self._resolved

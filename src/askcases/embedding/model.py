@@ -29,9 +29,3 @@ def cpu_flags() -> frozenset[str]:
     except OSError:
         return frozenset()
     return frozenset(flags.split())
-
-
-def cpu_has_fast_bf16() -> bool:
-    """True where the CPU runs bf16 matrix work natively (Intel AMX or AVX512-BF16)."""
-    flags = cpu_flags()
-    return "amx_bf16" in flags or "avx512_bf16" in flags

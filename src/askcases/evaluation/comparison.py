@@ -7,14 +7,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from askcases.evaluation.questions import evidence_hits, percentile, run_eval
+from askcases.evaluation.questions import evidence_hits, mean, percentile, run_eval
 from askcases.evaluation.tutorial import tutorial_pipeline
 from askcases.qa.assistant import Assistant
 from askcases.types import Filters
-
-
-def _mean(values: list[float]) -> float:
-    return sum(values) / len(values) if values else 0.0
 
 
 def compare_retrievers(
@@ -57,9 +53,9 @@ def compare_retrievers(
             recall_3, _ = evidence_hits(q["evidence"], passages[:3])
             rows.append((recall_3, recall_5, rr))
         table[name] = {
-            "evidence_recall_at_3": _mean([r[0] for r in rows]),
-            "evidence_recall_at_5": _mean([r[1] for r in rows]),
-            "mrr": _mean([r[2] for r in rows]),
+            "evidence_recall_at_3": mean([r[0] for r in rows]),
+            "evidence_recall_at_5": mean([r[1] for r in rows]),
+            "mrr": mean([r[2] for r in rows]),
             "latency_p50_ms": percentile(latencies, 50),
             "latency_p95_ms": percentile(latencies, 95),
         }

@@ -100,7 +100,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
-def _mean(values: list[float]) -> float:
+def mean(values: list[float]) -> float:
     return sum(values) / len(values) if values else 0.0
 
 
@@ -112,16 +112,16 @@ def figures(rows: list[dict[str, Any]]) -> dict[str, Any]:
     latencies = [r["latency_ms"] for r in rows]
     return {
         "n_questions": len(rows),
-        "evidence_recall_at_3": _mean([r["evidence_recall_at_3"] for r in answerable]),
-        "evidence_recall_at_5": _mean([r["evidence_recall"] for r in answerable]),
-        "mrr": _mean([r["reciprocal_rank"] for r in answerable]),
-        "fact_accuracy": _mean([1.0 if r["facts_ok"] else 0.0 for r in answerable]),
-        "refusal_accuracy": _mean([1.0 if r["refused"] else 0.0 for r in unanswerable]),
-        "false_refusal_rate": _mean([1.0 if r["refused"] else 0.0 for r in answerable]),
+        "evidence_recall_at_3": mean([r["evidence_recall_at_3"] for r in answerable]),
+        "evidence_recall_at_5": mean([r["evidence_recall"] for r in answerable]),
+        "mrr": mean([r["reciprocal_rank"] for r in answerable]),
+        "fact_accuracy": mean([1.0 if r["facts_ok"] else 0.0 for r in answerable]),
+        "refusal_accuracy": mean([1.0 if r["refused"] else 0.0 for r in unanswerable]),
+        "false_refusal_rate": mean([1.0 if r["refused"] else 0.0 for r in answerable]),
         "citation_coverage": (
             sum(r["cited_sentences"] for r in rows) / sentences if sentences else 1.0
         ),
-        "grounded_rate": _mean([r["grounded_rate"] for r in rows if not r["refused"]]),
+        "grounded_rate": mean([r["grounded_rate"] for r in rows if not r["refused"]]),
         "unsupported_numbers": sum(len(r["unsupported_numbers"]) for r in rows),
         # False refusals whose closest passages, offered with the refusal, held the answer.
         "refused_with_answer_nearby": sum(1 for r in answerable if r["answer_nearby"]),

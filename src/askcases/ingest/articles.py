@@ -160,6 +160,9 @@ def import_articles(
             skipped.append(message if message.startswith(prefix) else prefix + message)
             continue
         if target != path.resolve():
-            shutil.copyfile(path, target)
+            # Copied beside the target, then renamed: an index run never reads half a file.
+            partial = target.with_name(f".{target.name}.part")
+            shutil.copyfile(path, partial)
+            os.replace(partial, target)
         copied.append(target)
     return copied, skipped

@@ -68,6 +68,6 @@ def change_percent(row: Outcome) -> float | None:
             return round((after - before) / before * 100, 1)
         return None
     if row.value.endswith("%") and row.measure in _CHANGES and row.direction:
-        size = float(row.value.rstrip("%"))
+        size = float(row.value.rstrip("%").replace(",", ""))
         return -size if row.direction == "decrease" else size
     return None

@@ -3,7 +3,8 @@ value is written, which way it goes, which service a sentence is about, and whic
 for outcomes.
 
 The rules are data, so that a new measure is a new entry, not new code; `RULES_VERSION` is a hash
-of that file, and an index whose outcomes table was made by other rules extracts it again.
+of that file (with the version of the value forms in code), and an index whose outcomes table was
+made by other rules extracts it again.
 Leaves out: the forms of values themselves ("from X to Y", "N%", "£N"), which are in
 askcases.outcomes.extract.
 """
@@ -19,7 +20,10 @@ from typing import Literal
 
 RULES_FILE = Path(__file__).with_name("rules.json")
 _RAW = RULES_FILE.read_bytes()
-RULES_VERSION = hashlib.sha256(_RAW).hexdigest()[:16]
+# The forms of values in askcases.outcomes.extract (numbers, units, "from X to Y", places): change
+# this when they change, so that stored tables are extracted again.
+FORMS_VERSION = "1"
+RULES_VERSION = hashlib.sha256(FORMS_VERSION.encode() + b"\0" + _RAW).hexdigest()[:16]
 
 ValueForm = Literal["from_to", "percent", "money", "within", "count"]
 

@@ -167,6 +167,7 @@ class Assistant:
         """A resolved question read once: spelling, lower-case names, acronyms, definitions and
         other words for its words, as the settings' matching allows."""
         s = self.settings
+        self.store.manifest()  # a usable index first: the vocabulary is read from it
         keywords = self.store.keywords
         vocabulary = keywords.vocabulary()
         if s.matching("spelling"):

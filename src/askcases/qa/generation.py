@@ -11,6 +11,7 @@ prompts.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -21,7 +22,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from langchain_core.prompts import ChatPromptTemplate
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from askcases.config import Settings
 from askcases.errors import UsageError
@@ -44,13 +45,20 @@ PROMPT = ChatPromptTemplate.from_messages(
 
 def fence(passages: list[Passage]) -> str:
     """Passages as numbered, fenced quotations; a passage cannot close its own fence, and a
-    sentence in it that reads as an instruction is left out (see askcases.injection)."""
+    sentence in it that reads as an instruction is left out (see askcases.text.injection). The
+    title and date get the same treatment, quotation marks included."""
     blocks = []
     for n, p in enumerate(passages, start=1):
-        text = defuse_markers(without_instructions(p.text)).replace("<", "‹").replace(">", "›")
-        when = f' date="{p.date}"' if p.date else ""
-        blocks.append(f'<passage n="{n}" title="{p.title}"{when}>\n{text}\n</passage>')
+        text = _quoted(without_instructions(p.text))
+        title = _quoted(without_instructions(p.title)).replace('"', "'")
+        when = f' date="{_quoted(p.date)}"' if p.date else ""
+        blocks.append(f'<passage n="{n}" title="{title}"{when}>\n{text}\n</passage>')
     return "\n".join(blocks)
+
+
+def _quoted(text: str) -> str:
+    """Text that cannot close a fence or pass for a citation marker."""
+    return defuse_markers(text).replace("<", "‹").replace(">", "›")
 
 
 class LlamaCppChat(BaseChatModel):
@@ -61,13 +69,16 @@ class LlamaCppChat(BaseChatModel):
     max_tokens: int = 256
     n_ctx: int = 4096
     client: Any = None
-    lock: Any = None
+    # One model, one generation at a time; the lock exists before the model is loaded, so two
+    # first questions at once load it once.
+    lock: Any = Field(default_factory=threading.Lock)
 
     @property
     def _llm_type(self) -> str:
         return "askcases-llamacpp"
 
     def _load(self) -> Any:
+        """The Llama model, loaded on first use; call with the lock held."""
         if self.client is None:
             try:
                 from llama_cpp import Llama
@@ -77,7 +88,6 @@ class LlamaCppChat(BaseChatModel):
                     "pip install 'askcases[local-llm]'"
                 ) from None
             self.client = Llama(model_path=self.model_path, n_ctx=self.n_ctx, seed=0, verbose=False)
-            self.lock = threading.Lock()
         return self.client
 
     @staticmethod
@@ -102,8 +112,8 @@ class LlamaCppChat(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
-        client = self._load()
         with self.lock:
+            client = self._load()
             parts = client.create_chat_completion(
                 messages=self._messages(messages),
                 stream=True,
@@ -120,13 +130,19 @@ class LlamaCppChat(BaseChatModel):
                     yield ChatGenerationChunk(message=AIMessageChunk(content=token))
 
 
-_models: dict[tuple[str, str, str], BaseChatModel] = {}
+_models: dict[tuple[str, ...], BaseChatModel] = {}
 _models_lock = threading.Lock()
 
 
 def chat_model(settings: Settings) -> BaseChatModel:
     """The chat model of the configured back-end, made once per process."""
-    key = (settings.llm, settings.model or "", settings.base_url or "")
+    key = (
+        settings.llm,
+        settings.model or "",
+        settings.base_url or "",
+        str(settings.max_tokens),
+        hashlib.sha256((settings.api_key or "").encode()).hexdigest(),
+    )
     with _models_lock:
         if key in _models:
             return _models[key]

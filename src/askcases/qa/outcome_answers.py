@@ -7,6 +7,7 @@ Leaves out: extraction (askcases.outcomes.extract); the answer is verified like 
 from __future__ import annotations
 
 from askcases.outcomes.queries import describe_change, filter_outcomes, outcome_measures
+from askcases.text.markers import defuse_markers
 from askcases.types import Answer, Citation, Filters, Outcome, Passage
 
 
@@ -34,7 +35,7 @@ def outcomes_answer(
         changes = "; ".join(
             f"{r.measure} {describe_change(r)}{' ' + r.period if r.period else ''}" for r in group
         )
-        lines.append(f"{first.place} ({changes}): {first.sentence} [{n}]")
+        lines.append(f"{first.place} ({changes}): {defuse_markers(first.sentence)} [{n}]")
         citations.append(
             Citation(
                 n, first.doc_id, first.title, first.date, first.sentence, first.start, first.end, n

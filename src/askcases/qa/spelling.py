@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from askcases.embedding.model import model_path
 from askcases.text.lexicon import GENERIC_NAMES, STOPWORDS, stem
@@ -47,7 +47,7 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
-def closest_term(term: str, vocabulary: dict[str, int]) -> str | None:
+def closest_term(term: str, vocabulary: Mapping[str, int]) -> str | None:
     """The library's stem nearest a stem it lacks (the commonest among the nearest)."""
     limit = 1 if len(term) < 7 else 2
     best: tuple[int, int, str] | None = None
@@ -61,7 +61,7 @@ def closest_term(term: str, vocabulary: dict[str, int]) -> str | None:
 
 
 def correct_spelling(
-    question: str, vocabulary: dict[str, int], surface: Callable[[str], str | None]
+    question: str, vocabulary: Mapping[str, int], surface: Callable[[str], str | None]
 ) -> str:
     """The question with each misspelt word replaced by the library's nearest word; `surface`
     gives the library's written form of a stem."""
@@ -90,7 +90,7 @@ _PLACE_LEAD = {"in", "at", "around", "across", "near", "from", "for", "of"}
 
 
 def names_in_lower_case(
-    question: str, vocabulary: dict[str, int], written_capitalised: Callable[[str], bool]
+    question: str, vocabulary: Mapping[str, int], written_capitalised: Callable[[str], bool]
 ) -> list[str]:
     """Names a question writes in lower case: words the library writes with a capital ("wigan"),
     and unknown words after a place word ("clinics in leeds"), which no article names."""

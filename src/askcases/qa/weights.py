@@ -2,8 +2,9 @@
 one place, each with what it does.
 
 These values were set by hand on the tuning part of eval/questions.jsonl (never on its held-out
-part); the two fitted values, the refusal model and the grounding threshold, are fitted by
-`askcases eval calibrate` and read from the index directory (askcases.config). Leaves out: any
+part); the two fitted values, the refusal model (`askcases eval calibrate`) and the grounding
+threshold (`askcases eval grounding --calibrate`), are read from the index directory first
+(askcases.config). Leaves out: any
 value fitted at run time.
 """
 

@@ -1,7 +1,8 @@
 """The dense side of the index: chunk vectors, text and metadata in one Chroma collection.
 
-Chroma is used here and in askcases.store.remote, nowhere else, and only through chromadb's
-public client API: on local disk under index/chroma, or on a Chroma server (server mode).
+Chroma is imported here (and by the tutorial baseline it is compared with), and used only
+through chromadb's public client API: on local disk under index/chroma, or on a Chroma server
+(server mode).
 Vectors are stored as computed by askcases (the collection has no embedding function of its
 own); distances are cosine, so similarity = 1 - distance.
 Leaves out: Chroma's own embedding functions and its full-text search.

@@ -1,7 +1,8 @@
 """The keyword side of the index: BM25 over the same chunks, in SQLite FTS5 (keywords.sqlite3).
 
 Rows are added and deleted per document by `askcases index`, in one transaction each, beside the
-Chroma collection; a question only queries it. FTS5's porter tokenizer stems English words, and
+Chroma collection (and, in server mode, by the refresh from the server); a question only
+queries it. FTS5's porter tokenizer stems English words, and
 its bm25() ranks. Leaves out: phrase and proximity queries.
 """
 
@@ -10,8 +11,12 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
+
+from cachetools import LRUCache
 
 from askcases.text.lexicon import STOPWORDS, stem
 from askcases.types import Chunk, Filters, date_number
@@ -48,6 +53,7 @@ def fts_query(text: str | list[str]) -> str:
 # of a query when rarer words remain: it adds little to BM25 and makes it score nearly every chunk.
 COMMON_SHARE = 0.08
 COMMON_MIN = 2000
+COMMON_CACHE = 50_000  # query words whose commonness a connection remembers
 
 
 def sql_where(filters: Filters | None) -> tuple[str, list[Any]] | None:
@@ -85,7 +91,7 @@ class KeywordIndex:
             db.executescript(_SCHEMA)
             self._local.db = db
             self._local.version = None
-            self._local.common = {}
+            self._local.common = LRUCache(maxsize=COMMON_CACHE)
         return db
 
     def _common_words(self, db: sqlite3.Connection, words: list[str]) -> set[str]:
@@ -96,7 +102,7 @@ class KeywordIndex:
             self._local.version = version
             total = db.execute("SELECT count(*) FROM chunks").fetchone()[0]
             self._local.limit = max(COMMON_MIN, int(total * COMMON_SHARE))
-            self._local.common = {}
+            self._local.common = LRUCache(maxsize=COMMON_CACHE)
         limit, known = self._local.limit, self._local.common
         for word in words:
             if word not in known:
@@ -110,10 +116,6 @@ class KeywordIndex:
 
     def exists(self) -> bool:
         return self.path.exists()
-
-    def replace_document(self, doc_id: str, chunks: list[Chunk]) -> None:
-        """Drop a document's rows and add `chunks` (possibly none) in one transaction."""
-        self.replace_documents([(doc_id, chunks)])
 
     def replace_documents(self, documents: list[tuple[str, list[Chunk]]]) -> None:
         """Several documents' rows replaced in one transaction."""
@@ -203,7 +205,7 @@ class KeywordIndex:
             for r in rows
         ]
 
-    def vocabulary(self) -> dict[str, int]:
+    def vocabulary(self) -> Mapping[str, int]:
         """Every stem in the index -> how many chunks hold it (cached until the index changes)."""
         db = self._db()
         version = db.execute("PRAGMA data_version").fetchone()[0]
@@ -212,7 +214,7 @@ class KeywordIndex:
             terms = {t: int(n) for t, n in db.execute("SELECT term, doc FROM chunk_terms")}
             cached = (version, terms)
             self._local.vocabulary = cached
-        return dict(cached[1])
+        return MappingProxyType(cached[1])
 
     def surface_word(self, term: str) -> str | None:
         """A word of the indexed text whose stem is `term`, as written there."""

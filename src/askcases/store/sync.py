@@ -136,7 +136,6 @@ def _sync_locked(
     to_embed: list[tuple[Article, list[Chunk]]] = []
     present: dict[str, str] = {}  # doc_id -> file name, readable or not
     signatures: dict[str, list[Any]] = {}  # doc_id -> [file name, size, mtime], read before it
-    unreadable: set[str] = set()
     for path in corpus_files(settings.corpus_dir):
         problem = corpus_problem(path, settings.corpus_dir)
         if problem is not None:
@@ -156,7 +155,6 @@ def _sync_locked(
             article = load_article(path)
         except ArticleError as exc:
             report.skipped.append(str(exc))
-            unreadable.add(doc_id)
             continue
         if entry is not None and entry["hash"] == article.content_hash:
             report.unchanged += 1

@@ -2,7 +2,8 @@
 (lay_terms.json: "clots" and "thrombosis", "bloods" and "phlebotomy", "sites" and "centres"), and
 definitions an article states ("DVT is a blood clot ..." ties "clot" to DVT).
 
-A question that uses one word of a group is searched for, and scored against, the rest of it.
+A sentence that uses another word of a question word's group counts as using that word, in
+sentence scoring and in what a "how many" question counts.
 Groups are general usage, written from the tuning questions' failures and common NHS terms, not
 from any article under test. Leaves out: a thesaurus; a word belongs to the groups listed here.
 """
@@ -35,33 +36,9 @@ def _groups() -> dict[str, frozenset[str]]:
     return {s: frozenset(g - {s}) for s, g in groups.items()}
 
 
-@functools.cache
-def _surface() -> dict[str, str]:
-    """stem -> the first word listed with that stem (a word to search for)."""
-    data = json.loads(LAY_TERMS_FILE.read_text(encoding="utf-8"))
-    words: dict[str, str] = {}
-    for group in data["groups"]:
-        for word in group:
-            words.setdefault(stem(word), word)
-    return words
-
-
 def group_of(term: str) -> frozenset[str]:
     """The stems grouped with a stem (not itself); empty for a word in no group."""
     return _groups().get(term, frozenset())
-
-
-def related_terms(terms: list[str]) -> list[str]:
-    """The stems grouped with any of `terms` (stems), not already among them, in order."""
-    groups = _groups()
-    found = dict.fromkeys(s for t in terms for s in sorted(groups.get(t, ())) if s not in terms)
-    return list(found)
-
-
-def related_words(question: str) -> list[str]:
-    """Words to search for beside the question's own: one for each related stem."""
-    surface = _surface()
-    return [surface[s] for s in related_terms(content_terms(question)) if s in surface]
 
 
 def find_definitions(text: str) -> dict[str, str]:
