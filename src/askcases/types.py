@@ -47,6 +47,20 @@ class Chunk:
 
 
 @dataclass(frozen=True)
+class ScoredChunk:
+    """A stored chunk found by a search, with that search's score (higher is better)."""
+
+    chunk_id: str
+    doc_id: str
+    title: str
+    date: str | None
+    text: str
+    start: int
+    end: int
+    score: float
+
+
+@dataclass(frozen=True)
 class Passage:
     rank: int  # 1 = best
     chunk_id: str

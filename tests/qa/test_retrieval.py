@@ -55,8 +55,8 @@ def test_rrf_adds_weighted_reciprocal_ranks() -> None:
 
 def test_keyword_side_finds_exact_figures_and_names(assistant: Assistant) -> None:
     hits = assistant.store.keyword_search("Harley Street", 3)
-    assert hits and "Harley Street" in hits[0][1]
-    assert hits[0][0]["doc_id"] == "gp-pathfinders-fourth-wave-2011"
+    assert hits and "Harley Street" in hits[0].text
+    assert hits[0].doc_id == "gp-pathfinders-fourth-wave-2011"
 
 
 @pytest.mark.parametrize("mode", ["hybrid", "dense", "keyword"])

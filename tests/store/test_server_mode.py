@@ -140,7 +140,7 @@ def test_two_replicas_agree_after_one_indexes_a_new_article(
     assert "30 weeks to 4 weeks" in answer_b.answer
     assert answer_b.citations[0].doc_id == "tamworth-eye-clinics"
     keyword_hits = replica_b.store.keyword_search("Tamworth glaucoma", 3)
-    assert keyword_hits and keyword_hits[0][0]["doc_id"] == "tamworth-eye-clinics"
+    assert keyword_hits and keyword_hits[0].doc_id == "tamworth-eye-clinics"
     new_rows = [r for r in replica_b.store.outcomes() if r.doc_id == "tamworth-eye-clinics"]
     assert [(r.measure, r.before, r.after) for r in new_rows] == [
         ("waiting time", "30 weeks", "4 weeks")
@@ -172,7 +172,7 @@ def test_two_replicas_agree_after_one_indexes_a_new_article(
     time.sleep(REFRESH_S + 0.5)
     assert replica_b.ask(NEW_QUESTION).refused
     hits = replica_b.store.keyword_search("Tamworth glaucoma", 3)
-    assert all(meta["doc_id"] != "tamworth-eye-clinics" for meta, _, _ in hits)
+    assert all(hit.doc_id != "tamworth-eye-clinics" for hit in hits)
     assert len(replica_b.store.outcomes()) == len(outcomes_before)
 
 

@@ -69,7 +69,7 @@ def test_deleted_article_chunks_leave_the_index(fresh_corpus: Settings) -> None:
     sync_index(fresh_corpus, spy, quiet=True)
     hits = IndexStore(fresh_corpus, spy).search(spy.embed_query("Wigan stroke services"), 40)
     assert hits
-    assert all(meta["doc_id"] != "gp-led-health-services-benefits" for meta, _, _ in hits)
+    assert all(hit.doc_id != "gp-led-health-services-benefits" for hit in hits)
     manifest = json.loads((fresh_corpus.index_dir / MANIFEST).read_text())
     assert "gp-led-health-services-benefits" not in manifest["documents"]
 
@@ -97,7 +97,7 @@ def test_an_article_that_turns_unreadable_keeps_its_indexed_version(fresh_corpus
     assert report.removed == 0 and len(report.skipped) == 1
     assert report.unchanged == 4
     hits = IndexStore(fresh_corpus, spy).search(spy.embed_query("Wigan stroke"), 3)
-    assert hits[0][0]["doc_id"] == "gp-led-health-services-benefits"
+    assert hits[0].doc_id == "gp-led-health-services-benefits"
 
 
 def test_rebuild_starts_over_and_embeds_everything(fresh_corpus: Settings) -> None:

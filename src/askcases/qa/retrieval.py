@@ -18,11 +18,10 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from askcases.store.dense import ChunkRow
 from askcases.store.index_store import IndexStore
 from askcases.text.acronyms import expand_query
 from askcases.text.lexicon import mentions
-from askcases.types import Filters, Passage
+from askcases.types import Filters, Passage, ScoredChunk
 
 Mode = Literal["hybrid", "dense", "keyword"]
 
@@ -39,7 +38,7 @@ class DenseSearcher:
         k: int,
         filters: Filters | None,
         containing: str | None = None,
-    ) -> list[ChunkRow]:
+    ) -> list[ScoredChunk]:
         return self.store.search(vector, k, containing=containing, filters=filters)
 
 
@@ -49,7 +48,7 @@ class KeywordSearcher:
 
     store: IndexStore
 
-    def search(self, query: str, k: int, filters: Filters | None) -> list[ChunkRow]:
+    def search(self, query: str, k: int, filters: Filters | None) -> list[ScoredChunk]:
         return self.store.keyword_search(query, k, filters=filters)
 
 
@@ -64,17 +63,16 @@ def reciprocal_rank_fusion(
     return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
 
 
-def _passage(rank: int, chunk_id: str, row: ChunkRow, cosine: float) -> Passage:
-    meta, text, _ = row
+def _passage(rank: int, found: ScoredChunk, cosine: float) -> Passage:
     return Passage(
         rank=rank,
-        chunk_id=chunk_id,
-        doc_id=str(meta["doc_id"]),
-        title=str(meta.get("title", "")),
-        date=meta.get("date") or None,
-        text=text,
-        start=int(meta["start"]),
-        end=int(meta["end"]),
+        chunk_id=found.chunk_id,
+        doc_id=found.doc_id,
+        title=found.title,
+        date=found.date,
+        text=found.text,
+        start=found.start,
+        end=found.end,
         score=round(cosine, 4),
     )
 
@@ -108,25 +106,25 @@ class HybridRetriever(BaseRetriever):
         dense, keyword = DenseSearcher(self.store), KeywordSearcher(self.store)
         vector = self.store.embeddings.embed_query(query)
         fetch = max(k, self.fetch_k)
-        found: dict[str, ChunkRow] = {}
+        found: dict[str, ScoredChunk] = {}
         cosine: dict[str, float] = {}
         rankings: list[tuple[list[str], float]] = []
         if self.mode != "keyword":
-            rows = dense.search(vector, fetch, filters, containing)
-            for row in rows:
-                found[row[0]["chunk_id"]] = row
-                cosine[row[0]["chunk_id"]] = row[2]
-            rankings.append(([r[0]["chunk_id"] for r in rows], self.dense_weight))
+            hits = dense.search(vector, fetch, filters, containing)
+            for hit in hits:
+                found[hit.chunk_id] = hit
+                cosine[hit.chunk_id] = hit.score
+            rankings.append(([h.chunk_id for h in hits], self.dense_weight))
         if self.mode != "dense" and containing is None:
-            rows = keyword.search(query, fetch, filters)
-            for row in rows:
-                found.setdefault(row[0]["chunk_id"], row)
-            rankings.append(([r[0]["chunk_id"] for r in rows], self.keyword_weight))
+            hits = keyword.search(query, fetch, filters)
+            for hit in hits:
+                found.setdefault(hit.chunk_id, hit)
+            rankings.append(([h.chunk_id for h in hits], self.keyword_weight))
         missing = [chunk_id for chunk_id in found if chunk_id not in cosine]
         cosine.update(self.store.similarities(missing, vector))
         fused = reciprocal_rank_fusion(rankings, self.rrf_k)[:k]
         return [
-            _passage(rank, chunk_id, found[chunk_id], cosine.get(chunk_id, 0.0))
+            _passage(rank, found[chunk_id], cosine.get(chunk_id, 0.0))
             for rank, (chunk_id, _) in enumerate(fused, start=first_rank)
         ]
 

@@ -15,9 +15,7 @@ from typing import Any
 
 from askcases.config import parse_url
 from askcases.errors import IndexStateError
-from askcases.types import Chunk, Filters, date_number
-
-ChunkRow = tuple[dict[str, Any], str, float]  # (metadata with chunk_id, text, score)
+from askcases.types import Chunk, Filters, ScoredChunk, date_number
 
 
 def local_client(path: Path) -> Any:
@@ -174,7 +172,7 @@ class DenseStore:
         k: int,
         filters: Filters | None = None,
         containing: str | None = None,
-    ) -> list[ChunkRow]:
+    ) -> list[ScoredChunk]:
         """Top-k chunks by cosine similarity to `vector`, best first; with `containing`, only
         chunks whose text holds that string (as written, or in lower case)."""
         where_document = None
@@ -190,7 +188,16 @@ class DenseStore:
             include=["documents", "metadatas", "distances"],
         )
         return [
-            ({**meta, "chunk_id": chunk_id}, text, 1.0 - float(distance))
+            ScoredChunk(
+                chunk_id,
+                str(meta["doc_id"]),
+                str(meta.get("title", "")),
+                str(meta.get("date") or "") or None,
+                text,
+                int(meta["start"]),
+                int(meta["end"]),
+                1.0 - float(distance),
+            )
             for chunk_id, text, meta, distance in zip(
                 found["ids"][0],
                 found["documents"][0],

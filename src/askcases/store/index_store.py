@@ -21,7 +21,7 @@ from langchain_core.embeddings import Embeddings
 from askcases.config import Settings
 from askcases.errors import IndexStateError
 from askcases.store import outcome_table
-from askcases.store.dense import ChunkRow, DenseStore, http_client, local_client
+from askcases.store.dense import DenseStore, http_client, local_client
 from askcases.store.keywords import KeywordIndex, sql_where
 from askcases.store.manifest import (
     MANIFEST,
@@ -32,7 +32,7 @@ from askcases.store.manifest import (
     write_manifest,
 )
 from askcases.store.remote import RemoteState
-from askcases.types import Chunk, Filters, Outcome
+from askcases.types import Chunk, Filters, Outcome, ScoredChunk
 
 CHROMA_DIR = "chroma"
 REFRESH_S = 2.0  # server mode: how often a process asks the server whether the index changed
@@ -321,7 +321,7 @@ class IndexStore:
         k: int,
         containing: str | None = None,
         filters: Filters | None = None,
-    ) -> list[ChunkRow]:
+    ) -> list[ScoredChunk]:
         """Top-k chunks by meaning: (metadata, text, cosine similarity), best first.
 
         With `containing`, only chunks whose text contains that string (as written, or in lower
@@ -332,7 +332,9 @@ class IndexStore:
             return []
         return self.dense.search(vector, min(k, total), filters, containing)
 
-    def keyword_search(self, query: str, k: int, filters: Filters | None = None) -> list[ChunkRow]:
+    def keyword_search(
+        self, query: str, k: int, filters: Filters | None = None
+    ) -> list[ScoredChunk]:
         """Top-k chunks by BM25: (metadata, text, bm25 score), best first."""
         self.manifest()
         return self.keywords.search(query, k, sql_where(filters))

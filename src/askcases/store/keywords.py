@@ -19,7 +19,7 @@ from typing import Any
 from cachetools import LRUCache
 
 from askcases.text.lexicon import STOPWORDS, stem
-from askcases.types import Chunk, Filters, date_number
+from askcases.types import Chunk, Filters, ScoredChunk, date_number
 
 FILENAME = "keywords.sqlite3"
 _SCHEMA = """
@@ -159,7 +159,7 @@ class KeywordIndex:
 
     def search(
         self, text: str, k: int, where: tuple[str, list[Any]] | None = None
-    ) -> list[tuple[dict[str, Any], str, float]]:
+    ) -> list[ScoredChunk]:
         """Top-k chunks by BM25: (metadata, text, score where higher is better), best first.
 
         `where` is an SQL condition over the chunks table's columns, with its parameters.
@@ -190,18 +190,7 @@ class KeywordIndex:
                 [query, *params, k],
             ).fetchall()
         return [
-            (
-                {
-                    "chunk_id": r[0],
-                    "doc_id": r[1],
-                    "title": r[2],
-                    "date": r[3],
-                    "start": r[4],
-                    "end": r[5],
-                },
-                r[6],
-                -float(r[7]),
-            )
+            ScoredChunk(r[0], r[1], r[2], r[3] or None, r[6], int(r[4]), int(r[5]), -float(r[7]))
             for r in rows
         ]
 
