@@ -21,31 +21,22 @@ import click
 from askcases.app.cli_options import (
     filter_options,
     llm_options,
+    path_option,
     settings_from,
     where_options,
     write_json_file,
 )
 
-_questions_option = click.option(
+_questions_option = path_option(
     "--questions",
     "questions_file",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Questions in the eval/questions.jsonl format (default: eval/questions.jsonl).",
+    "Questions in the eval/questions.jsonl format (default: eval/questions.jsonl).",
 )
-_json_option = click.option(
-    "--json",
-    "json_out",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Write the figures (and per-question rows) to this file.",
+_json_option = path_option(
+    "--json", "json_out", "Write the figures (and per-question rows) to this file."
 )
-_check_option = click.option(
-    "--check",
-    "thresholds_file",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Fail (exit 1) when a figure misses a threshold in this file.",
+_check_option = path_option(
+    "--check", "thresholds_file", "Fail (exit 1) when a figure misses a threshold in this file."
 )
 _k_option = click.option("--k", type=int, default=None, help="Passages to retrieve per question.")
 
@@ -239,13 +230,7 @@ def questions_command(**options: Any) -> None:
 
 
 @eval_group.command("outcomes")
-@click.option(
-    "--labels",
-    "labels_file",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Labelled outcomes (default: eval/outcomes.jsonl).",
-)
+@path_option("--labels", "labels_file", "Labelled outcomes (default: eval/outcomes.jsonl).")
 @_json_option
 @where_options
 def outcomes_command(labels_file: Path | None, json_out: Path | None, **flags: Any) -> None:
@@ -254,12 +239,10 @@ def outcomes_command(labels_file: Path | None, json_out: Path | None, **flags: A
 
 
 @eval_group.command("grounding")
-@click.option(
+@path_option(
     "--pairs",
     "pairs_file",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Labelled sentence/passage pairs (default: eval/grounding_pairs.jsonl).",
+    "Labelled sentence/passage pairs (default: eval/grounding_pairs.jsonl).",
 )
 @click.option(
     "--calibrate",

@@ -57,14 +57,14 @@ def write_json_file(path: Path, data: Any) -> None:
     write_json(path, data)
 
 
-def _path_option(flag: str, name: str, help_text: str) -> Callable[[F], F]:
+def path_option(flag: str, name: str, help_text: str) -> Callable[[F], F]:
     return click.option(flag, name, type=click.Path(path_type=Path), default=None, help=help_text)
 
 
-corpus_option = _path_option(
+corpus_option = path_option(
     "--corpus", "corpus_dir", "Corpus directory (default: ASKCASES_CORPUS or the repo's corpus/)."
 )
-index_option = _path_option(
+index_option = path_option(
     "--index", "index_dir", "Index directory (default: ASKCASES_INDEX or the repo's index/)."
 )
 chroma_option = click.option(
