@@ -24,9 +24,12 @@ def _fold(value: Any) -> str:
 def score_outcomes(outcomes: list[Outcome], gold: list[dict[str, Any]]) -> dict[str, Any]:
     """Precision and recall of extracted rows against labelled ones.
 
-    A whole row matches when document, place, measure and value match (each gold row once). For
-    each field, an extracted row is paired with the gold row whose evidence lies in its sentence
-    (and, among several, the one agreeing on most fields); the field counts as right when equal.
+    A whole row matches when document, place, measure and value match (each gold row once). A
+    figure matches when an extracted row's sentence holds a gold row's evidence and their values
+    are equal, whatever the row names its place and measure: the result was found, and the
+    fields say how well it was described. For each field, an extracted row is paired with the
+    gold row whose evidence lies in its sentence (and, among several, the one agreeing on most
+    fields); the field counts as right when equal.
     """
     predicted = [o.to_json() for o in outcomes]
     unmatched = list(range(len(gold)))
@@ -37,6 +40,23 @@ def score_outcomes(outcomes: list[Outcome], gold: list[dict[str, Any]]) -> dict[
         if hit is not None:
             unmatched.remove(hit)
             rows_right += 1
+    figures_right = 0
+    open_gold = list(range(len(gold)))
+    for row in predicted:
+        sentence, value = _fold(row["sentence"]), _fold(row["value"])
+        hit = next(
+            (
+                i
+                for i in open_gold
+                if gold[i]["doc_id"] == row["doc_id"]
+                and _fold(gold[i]["value"]) == value
+                and _fold(gold[i]["evidence"]) in sentence
+            ),
+            None,
+        )
+        if hit is not None:
+            open_gold.remove(hit)
+            figures_right += 1
     fields_right = dict.fromkeys(FIELDS, 0)
     free = list(range(len(gold)))
     for row in predicted:
@@ -61,6 +81,11 @@ def score_outcomes(outcomes: list[Outcome], gold: list[dict[str, Any]]) -> dict[
             "labelled": n_gold,
             "matched": rows_right,
         },
+        "figures": {
+            "precision": figures_right / n_pred if n_pred else 0.0,
+            "recall": figures_right / n_gold if n_gold else 0.0,
+            "matched": figures_right,
+        },
         "fields": {
             f: {"precision": c / n_pred if n_pred else 0.0, "recall": c / n_gold if n_gold else 0.0}
             for f, c in fields_right.items()
@@ -84,6 +109,9 @@ def format_scores(scores: dict[str, Any]) -> str:
     lines = [
         f"rows: precision {rows['precision']:.3f}, recall {rows['recall']:.3f} "
         f"({rows['matched']} matched; {rows['extracted']} extracted, {rows['labelled']} labelled)",
+        f"figures (right value from the right sentence): precision "
+        f"{scores['figures']['precision']:.3f}, recall {scores['figures']['recall']:.3f} "
+        f"({scores['figures']['matched']} matched)",
         f"{'field':<10} {'precision':>9} {'recall':>7}",
     ]
     for name, f in scores["fields"].items():

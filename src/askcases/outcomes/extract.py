@@ -1,75 +1,94 @@
 """Every quantified outcome in an article, as rows: place, service, measure, direction, value,
 before and after, period, and the span of the sentence that reports it.
 
-The measures, their trigger words and directions are data (askcases.outcomes.rules); this module
-holds the forms a value is written in: "decreased by 70 per cent", "from 56 days to 12 days",
-"save ... up to £60,000 a year", "400 patients every month", "within 24 hours". A sentence gives
-one row per measure it reports. No LLM. Leaves out: figures in headlines, and figures that
-describe no service (dates, ages).
+Two passes over each sentence. The first reads the measures named by their own phrases
+(askcases.outcomes.rules "measures": "hospital stay ... from 56 days to 12 days"). The second
+reads every other figure by its form (askcases.outcomes.forms: a before/after pair, a change, a
+share, money, a time limit, a count, a results table's row) and names its measure by meaning: the
+cue nearest the figure ("saved" -> cost saving, "wait" -> waiting time, "nurses" -> staff), else
+the noun phrase it counts or follows. No LLM. Leaves out: figures in headlines, and figures that
+describe no service (dates, ages, distances, quoted speech).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from dataclasses import replace
 
-from askcases.outcomes.rules import RULES, MeasureRule
-from askcases.text.lexicon import NUMBER_VALUES
+from askcases.outcomes.forms import (
+    NUMBER,
+    Figure,
+    count_noun,
+    find_figures,
+    normalise_value,
+    table_figure,
+    table_row,
+    with_unit,
+)
+from askcases.outcomes.rules import RULES, MeaningRule, MeasureRule
+from askcases.text.lexicon import MONTHS
 from askcases.text.sentences import sentence_spans
 from askcases.types import Article, Outcome
-
-_NUMBER_WORDS = {word: value for word, value in NUMBER_VALUES.items() if value <= 12}
-_NUM = r"(?:\d[\d,]*(?:\.\d+)?(?:\s(?:million|billion))?|" + "|".join(_NUMBER_WORDS) + r")"
-_TIME_UNIT = RULES.time_units
-
-FROM_TO = re.compile(
-    rf"from (?:up to |around |about )?(?P<before>{_NUM}) ?(?P<bunit>{_TIME_UNIT})? to "
-    rf"(?:as little as |just |around |about )?(?P<after>{_NUM}) ?(?P<aunit>{_TIME_UNIT})",
-    re.I,
-)
-PERCENT = re.compile(rf"(?P<v>{_NUM})(?:%| per cent)", re.I)
-MONEY = re.compile(r"£(?P<v>\d[\d,]*(?:\.\d+)?)(?: (?P<scale>million|billion))?", re.I)
-WITHIN = re.compile(rf"within (?P<v>{_NUM}) (?P<unit>{_TIME_UNIT})", re.I)
-
-
-def _count(pattern: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![£\d.,])(?:over |around |nearly )?(?P<v>{_NUM}) {pattern}", re.I)
-
 
 _FIGURE = re.compile(r"£?\d[\d,.]*")
 _PLACE = re.compile(
     r"\b(?:[Ii]n|[Aa]cross) (?P<a>(?:[A-Z][a-z]+(?:,? (?:and |& )?|&| )?){1,6})"
     r"|(?P<b>(?:[A-Z][a-z]+(?:,? | and | & )){0,5}[A-Z][a-z]+) Clinical Commissioning Group"
-    r"|(?:North |South |East |West )?(?P<c>[A-Z][a-z]+) (?:Hospitals? |University )*(?:NHS )?"
-    r"(?:Trust|Hospital)\b"
+    r"|(?:North |South |East |West )?(?P<c>[A-Z][a-z]+(?:(?: and| &)? [A-Z][a-z]+){0,5}) (?:NHS )?"
+    r"(?:Foundation )?(?:Trust|Hospitals?|Council|Partnership)\b"
 )
+# Words of a body's name that are not its place: "Ashcombe Vale Community Care Partnership".
+_BODY_WORDS = frozenset(
+    "Community Health Care Healthcare Primary Partnership Partnerships Foundation University "
+    "Royal General County District Hospital Hospitals Services Service Teaching Acute Mental "
+    "Integrated Respiratory Clinical Commissioning Group Council Trust NHS Specialist "
+    "Children Childrens Ambulance Social Medical Practice Practices".split()
+)
+_NOT_PLACES = RULES.not_places | {m.capitalize() for m in MONTHS}
 
 
-def normalise_value(text: str) -> str:
-    """One written form per value: "70 per cent" -> "70%", "eight" -> "8", "nine months" ->
-    "9 months", "£700,000" stays."""
-    text = " ".join(text.split()).strip(" .,")
-    text = re.sub(r"\s?per cent$", "%", text, flags=re.I)
-    words = text.split(" ")
-    if words[0].lower() in _NUMBER_WORDS:
-        words[0] = str(_NUMBER_WORDS[words[0].lower()])
-    return " ".join(words)
+def _places(text: str) -> list[str]:
+    found = []
+    for match in _PLACE.finditer(text):
+        raw = match.group("a") or match.group("b") or ""
+        if match.group("c"):
+            body = match.group("c").split(" ")
+            lead = next((i for i, w in enumerate(body) if w in _BODY_WORDS), len(body))
+            raw = " ".join(body[:lead]).removesuffix(" and").removesuffix(" &")
+        words = raw.strip(" ,").split(" ")
+        while words and words[0] == "The":
+            words.pop(0)
+        while words and words[-1] in ("and", "&", "the"):
+            words.pop()
+        place = " ".join(words).strip(" ,")
+        if place and place.split(" ")[0] not in _NOT_PLACES:
+            found.append(place)
+    return found
 
 
 def find_place(sentence: str, paragraph: str, article: Article) -> str:
-    """The place a sentence reports on: named in it, else earlier in its paragraph, else in the
-    article's title or opening, else England."""
-    for text in (sentence, paragraph, article.title, article.text[:1200]):
-        for found in _PLACE.finditer(text):
-            raw = found.group("a") or found.group("b") or found.group("c") or ""
-            words = raw.strip(" ,").split(" ")
-            while words and words[0] == "The":
-                words.pop(0)
-            while words and words[-1] in ("and", "&", "the"):
-                words.pop()
-            place = " ".join(words).strip(" ,")
-            if place and place.split(" ")[0] not in RULES.not_places:
-                return place
+    """The place a sentence reports on: named in it, else earlier in its paragraph, else the
+    place the article names most of those its document id names ("tennick-home-oxygen"), else
+    the place its title or opening names, else England."""
+    for text in (sentence, paragraph):
+        places = _places(text)
+        if places:
+            return places[0]
+    named = _named_by_id(article)
+    if named:
+        return named
+    for text in (article.title, article.text[:1200]):
+        places = _places(text)
+        if places:
+            return places[0]
     return "England"
+
+
+def _named_by_id(article: Article) -> str:
+    words = set(article.doc_id.lower().split("-"))
+    named = Counter(p for p in _places(article.text) if p.split(" ")[0].lower() in words)
+    return named.most_common(1)[0][0] if named else ""
 
 
 def _service(sentence: str, article: Article) -> str:
@@ -80,24 +99,170 @@ def _service(sentence: str, article: Article) -> str:
     return ""
 
 
-def _value(rule: MeasureRule, sentence: str) -> tuple[str, str, str, int] | None:
-    """(value, before, after, where it starts) of the first figure written that way."""
+def _value(rule: MeasureRule, sentence: str, figures: list[Figure]) -> Figure | None:
+    """The first figure of the sentence written the way the rule reads its value."""
     how = rule.value
     if how == "count":
-        m = _count(rule.counted).search(sentence)
-        return (normalise_value(m.group("v")), "", "", m.start("v")) if m else None
-    if how == "from_to" and (m := FROM_TO.search(sentence)):
-        bunit = m.group("bunit") or m.group("aunit")
-        before = normalise_value(f"{m.group('before')} {bunit}")
-        after = normalise_value(f"{m.group('after')} {m.group('aunit')}")
-        return after, before, after, m.start("after")
-    if how == "percent" and (m := PERCENT.search(sentence)):
-        return normalise_value(m.group(0)), "", "", m.start()
-    if how == "money" and (m := MONEY.search(sentence)):
-        return normalise_value(m.group(0)), "", "", m.start()
-    if how == "within" and (m := WITHIN.search(sentence)):
-        return normalise_value(f"{m.group('v')} {m.group('unit')}"), "", "", m.start()
+        m = re.search(
+            rf"(?<![£\d.,])(?:over |around |nearly )?({NUMBER}(?: million| billion)?) "
+            + rule.counted,
+            sentence,
+            re.I,
+        )
+        if m is None:
+            return None
+        return Figure("count", normalise_value(m.group(1)), "", "", m.start(1), m.end(1), "")
+    for figure in figures:
+        if (
+            (how == "from_to" and figure.kind == "pair" and re.search(r"[a-z]$", figure.after))
+            or (how == "percent" and figure.value.endswith("%"))
+            or (how == "money" and figure.value.startswith("£"))
+            or (how == "within" and figure.kind == "within")
+        ):
+            return figure
     return None
+
+
+_VERB_TAIL = re.compile(
+    r"(?:\s+(?:fell|dropped|drops|falls|rose|rises|went|has|have|had|was|were|is|are|been|by|"
+    r"from|down|up|reduced|decreased|increased|cut|improved|the|of|a|an|number|proportion|"
+    r"average|and|to|only|around|about|nearly|almost|over|up|more|than))+\s*$",
+    re.I,
+)
+
+
+def _fallback_measure(figure: Figure, segment: str, at: int) -> str:
+    """The noun phrase a figure counts, or the one before its verb: "1,100 visits" -> "visits",
+    "Major amputations fell from 22 to 13" -> "major amputations"."""
+    if at < 0:  # a table row: its label
+        return re.sub(r"^(?:annual|average|mean|total|number of) ", "", segment.lower())
+    tail = at + figure.end - figure.start
+    if figure.kind == "share" and (of := re.match(r"\s?of (?:the |all |our )?", segment[tail:])):
+        noun = count_noun(segment, tail + of.end())
+        if noun:
+            return noun.lower()
+    if figure.noun:
+        nouns = figure.noun.split(" ")
+        head = nouns[-1]
+        if len(nouns) > 1 and nouns[-2].isupper():
+            head = f"{nouns[-2]} {head}"
+        return head if head.isupper() else head.lower()
+    before = _VERB_TAIL.sub("", segment[:at].rstrip(" ,:("))
+    words: list[str] = []
+    for word in reversed(re.findall(r"[A-Za-z&][\w&'-]*|[,;:()]", before)):
+        if not word[0].isalpha() or word.lower() in _STOP or len(words) == 3:
+            break
+        words.insert(0, word if word.isupper() else word.lower())
+    return " ".join(words)
+
+
+_STOP = frozenset(
+    "a an the of in on at for to from with by and or but as is are was were be been has have "
+    "had will would that which who this these those it its their than so not no per each every "
+    "after before since during among".split()
+)
+
+
+def _name(figure: Figure, segment: str, at: int) -> tuple[str, str | None] | None:
+    """(measure, direction the measure fixes or None) for a figure at `at` in `segment`: the
+    by-meaning rule whose cue lies nearest the figure, else the fallback noun phrase."""
+    best: tuple[int, int, MeaningRule, re.Match[str] | None] | None = None
+    for order, rule in enumerate(RULES.by_meaning):
+        if figure.kind not in rule.kinds:
+            continue
+        if rule.noun is not None and figure.kind == "count" and not rule.noun.search(figure.noun):
+            continue
+        if rule.named_by is None:
+            found: re.Match[str] | None = None
+            distance = 10_000
+        else:
+            found = None
+            distance = -1
+            for cue in rule.named_by.finditer(segment):
+                # a table row's label names its figure as a whole: the first rule wins
+                gap = 0 if at < 0 else max(cue.start() - (at + 1), at - cue.end(), 0)
+                if distance < 0 or gap < distance:
+                    found, distance = cue, gap
+            if found is None:
+                continue
+        if best is None or (distance, order) < (best[0], best[1]):
+            best = (distance, order, rule, found)
+    if best is not None:
+        rule, found = best[2], best[3]
+        measure = rule.measure
+        if found is not None and "{1}" in measure:
+            measure = measure.replace("{1}", found.group(1).lower())
+        return measure, rule.direction
+    fallback = _fallback_measure(figure, segment, at)
+    return (fallback, None) if fallback else None
+
+
+def _generic_rows(
+    article: Article, start: int, sentence: str, paragraph: str, used: list[tuple[int, int]]
+) -> list[Outcome]:
+    """Rows for the figures of a sentence that the first pass did not read."""
+    cells = table_row(sentence)
+    if cells is not None:
+        figure = table_figure(cells)
+        if figure is None:
+            return []
+        segments = [(figure, cells[0], -1)]
+    else:
+        figures = [f for f in find_figures(sentence) if not _overlaps(used, f.start, f.end)]
+        segments = []
+        for i, figure in enumerate(figures):
+            left = figures[i - 1].end if i else 0
+            right = figures[i + 1].start if i + 1 < len(figures) else len(sentence)
+            segments.append((figure, sentence[left:right], figure.start - left))
+    rows = []
+    for figure, segment, at in segments:
+        named = _name(figure, segment, at)
+        if named is None:
+            continue
+        measure, fixed = named
+        if figure.kind == "pair" and at >= 0:
+            before, after = with_unit(figure.before, figure.after, segment[:at])
+            figure = replace(figure, before=before, after=after, value=after)
+        if fixed is not None:
+            direction = fixed
+        elif figure.direction:
+            direction = figure.direction
+        elif figure.kind == "change":
+            direction = _verb_direction(segment)
+        else:
+            direction = "decrease" if RULES.avoid_words.search(segment) else ""
+        period = RULES.periods.search(segment, max(at, 0)) or RULES.periods.search(
+            segment, 0, max(at, 0)
+        )
+        rows.append(
+            Outcome(
+                doc_id=article.doc_id,
+                place=find_place(sentence, paragraph, article),
+                service=_service(sentence, article),
+                measure=measure,
+                direction=direction,
+                value=figure.value,
+                before=figure.before,
+                after=figure.after,
+                period=period.group(0).lower() if period else "",
+                start=start,
+                end=start + len(sentence),
+                sentence=sentence,
+                title=article.title,
+                date=article.date,
+            )
+        )
+    return rows
+
+
+def _verb_direction(text: str) -> str:
+    if RULES.decrease_words.search(text):
+        return "decrease"
+    return "increase" if RULES.increase_words.search(text) else ""
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(start < e and s < end for s, e in spans)
 
 
 def extract_outcomes(article: Article) -> list[Outcome]:
@@ -110,15 +275,18 @@ def extract_outcomes(article: Article) -> list[Outcome]:
         sentence = text[start:end]
         paragraph = text[text.rfind("\n", 0, start) + 1 : start]
         used: set[str] = set()
+        spans: list[tuple[int, int]] = []
+        figures = find_figures(sentence)
         for rule in RULES.measures:
             measure = rule.measure
             if not rule.named_by.search(sentence):
                 continue
-            found = _value(rule, sentence)
-            if found is None or f"{measure}|{found[0]}" in used or found[0] in used:
+            found = _value(rule, sentence, figures)
+            if found is None or f"{measure}|{found.value}" in used or found.value in used:
                 continue
-            value, before, after, value_start = found
+            value, before, after, value_start = found.value, found.before, found.after, found.start
             used.update({value, f"{measure}|{value}"})
+            spans.append((found.start, found.end))
             if rule.direction is not None:
                 direction = rule.direction
             elif RULES.decrease_words.search(sentence):
@@ -148,4 +316,5 @@ def extract_outcomes(article: Article) -> list[Outcome]:
                     date=article.date,
                 )
             )
+        rows += _generic_rows(article, start, sentence, paragraph, spans)
     return rows

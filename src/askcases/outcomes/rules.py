@@ -22,7 +22,7 @@ RULES_FILE = Path(__file__).with_name("rules.json")
 _RAW = RULES_FILE.read_bytes()
 # The forms of values in askcases.outcomes.extract (numbers, units, "from X to Y", places): change
 # this when they change, so that stored tables are extracted again.
-FORMS_VERSION = "1"
+FORMS_VERSION = "2"
 RULES_VERSION = hashlib.sha256(FORMS_VERSION.encode() + b"\0" + _RAW).hexdigest()[:16]
 
 ValueForm = Literal["from_to", "percent", "money", "within", "count"]
@@ -38,6 +38,17 @@ class MeasureRule:
 
 
 @dataclass(frozen=True)
+class MeaningRule:
+    """A measure named by the words around a figure found by its form alone."""
+
+    measure: str  # "{1}" stands for the first group of named_by ("cost per {1}")
+    named_by: re.Pattern[str] | None  # cue words near the figure
+    kinds: frozenset[str]  # the forms of figure it names (askcases.outcomes.forms.Kind)
+    direction: str | None  # fixed by the measure; None: read from the figure and its verbs
+    noun: re.Pattern[str] | None = None  # for a count: the noun phrase that names it
+
+
+@dataclass(frozen=True)
 class Rules:
     time_units: str
     decrease_words: re.Pattern[str]
@@ -45,6 +56,8 @@ class Rules:
     periods: re.Pattern[str]
     not_places: frozenset[str]
     measures: tuple[MeasureRule, ...]
+    by_meaning: tuple[MeaningRule, ...]
+    avoid_words: re.Pattern[str]
     services: tuple[tuple[str, re.Pattern[str]], ...]
     outcome_question: re.Pattern[str]
     question_measures: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]
@@ -72,6 +85,17 @@ def _load() -> Rules:
             )
             for m in data["measures"]
         ),
+        by_meaning=tuple(
+            MeaningRule(
+                m["measure"],
+                _pattern(m["named_by"]) if m["named_by"] else None,
+                frozenset(m["kinds"]),
+                m["direction"],
+                re.compile(m["noun"]) if m.get("noun") else None,
+            )
+            for m in data["by_meaning"]
+        ),
+        avoid_words=_pattern(data["avoid_words"]),
         services=tuple((s["service"], _pattern(s["named_by"])) for s in data["services"]),
         outcome_question=_pattern(data["question"]["asks_for_outcomes"]),
         question_measures=tuple(

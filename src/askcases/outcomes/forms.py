@@ -1,0 +1,258 @@
+"""The figures of a sentence read by their form, not by an article's phrases: a before/after
+pair ("from 19 days to 9 days", "£14, compared with £39", a results table's row), a change ("fell
+by 18%", "a 33% reduction", "halved"), a share ("88% of patients"), a sum of money ("£1.1
+million"), a time limit ("within two hours") and a count ("34 community pharmacies").
+
+Each figure keeps its span, so that the measure it reports can be read from the words around it
+(askcases.outcomes.extract). Leaves out, as no result: dates and years, ages, clock times,
+"24-hour", distances, and counts of time ("six days a week").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from askcases.text.lexicon import NUMBER_VALUES
+
+Kind = Literal["pair", "change", "share", "money", "within", "count"]
+
+_WORDS = {word: value for word, value in NUMBER_VALUES.items() if value <= 12}
+NUMBER = r"(?:\d[\d,]*(?:\.\d+)?|" + "|".join(_WORDS) + r")"
+_SCALE = r"(?:\s?(?:million|billion|m|bn|k)\b)?"
+_UNIT = r"(?:hours?|days?|weeks?|months?|years?|minutes?)"
+# One amount: £1.1 million, 49%, 19 days, 8 days, 540, "the same day".
+_AMOUNT = rf"(?:£{NUMBER}{_SCALE}|{NUMBER}(?:%|\s?per cent)|{NUMBER}(?:\s{_UNIT})?|the same day)"
+_HEDGE = r"(?:(?:up to|around|about|nearly|almost|over|more than|less than|under|just|only|"
+_HEDGE += r"as little as|an estimated|an average of|on average) )*"
+_YEAR = r"(?:\s(?:in|during) (?:19|20)\d\d(?:-\d\d)?)?"
+
+PAIR = re.compile(
+    rf"\bfrom {_HEDGE}(?P<before>{_AMOUNT}){_YEAR} to {_HEDGE}(?P<after>{_AMOUNT})(?:{_YEAR})",
+    re.I,
+)
+COMPARED = re.compile(
+    rf"(?P<after>£{NUMBER}{_SCALE}|{NUMBER}%)[^.;]{{0,40}}?,? compared (?:with|to) {_HEDGE}"
+    rf"(?P<before>£{NUMBER}{_SCALE}|{NUMBER}%)",
+    re.I,
+)
+WAITED_NOW = re.compile(
+    rf"\b(?:waited|waiting|wait(?:s|ed)?) (?:an average of |on average |up to )?"
+    rf"(?P<before>{NUMBER} {_UNIT})\b[^.;]{{0,80}}?\bnow (?:seen |wait )?(?P<after>the same day|"
+    rf"{NUMBER} {_UNIT})",
+    re.I,
+)
+CHANGE = re.compile(
+    rf"\bby {_HEDGE}(?P<v>{NUMBER}(?:%|\s?per cent))"
+    rf"|\b(?:a|an) {_HEDGE}(?P<w>{NUMBER}(?:%|\s?per cent)) (?:reduction|fall|drop|decrease|cut|"
+    rf"increase|rise|improvement)"
+    rf"|\b(?P<half>halved)\b|\b(?P<double>doubled)\b",
+    re.I,
+)
+SHARE = re.compile(rf"(?<![£\d.,-])(?P<v>{NUMBER}(?:%|\s?per cent))", re.I)
+MONEY = re.compile(rf"£(?P<v>\d[\d,]*(?:\.\d+)?{_SCALE})", re.I)
+WITHIN = re.compile(rf"\bwithin (?P<v>{NUMBER}) (?P<unit>{_UNIT})", re.I)
+COUNT = re.compile(rf"(?<![£\d.,:/-])\b(?P<v>{NUMBER})\b(?![%.,]?\d|-|\s?per cent|:\d)", re.I)
+
+_NOT_A_COUNT = re.compile(
+    rf"^\s?(?:{_UNIT}|times?|miles?|km|metres?|am|pm|o'clock|per|in|of|out|or|and|to|years? old|"
+    r"January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b",
+    re.I,
+)
+_BEFORE_NOT_A_COUNT = re.compile(
+    r"(?:\baged?|\bages|\bNHS|\bnumber|\bno\.|\bstage|\bstep|\bphase|\bband|\bround|\bpage|"
+    r"\bversion|\bpriority|\btype|\bitem|\bsection|\bward|\bsince|\bevery|"
+    r"\bout of|\bsurvey of|\bsample of|\bthe new|\bthe)\s$",
+    re.I,
+)
+_YEARS = re.compile(r"^(?:19|20)\d\d$")
+_NOUN_WORD = re.compile(r"[A-Za-z&][\w&'-]*")
+_PHRASE_STOP = frozenset(
+    "a an the of in on at for to from with by and or but as is are was were be been being has "
+    "have had will would can could may might should that which who whom whose this these those "
+    "it its their his her our your per each every than then so such not no more most less "
+    "fewer over under into onto within across around about after before during since until "
+    "while where when who said says say found carry carried provide provides run runs work "
+    "works saw see seen made make took take given cover covers opened joined visited received "
+    "needed attended completed treated supported were".split()
+) | frozenset(_WORDS)
+_HEAD_LIMIT = 3
+
+
+@dataclass(frozen=True)
+class Figure:
+    kind: Kind
+    value: str  # normalised: "70%", "£1.1 million", "9 days", "412"
+    before: str
+    after: str
+    start: int  # span of the figure in the sentence
+    end: int
+    direction: str  # from the form itself ("halved", a pair's order); "" when it does not say
+    noun: str = ""  # for a count: the noun phrase it counts ("community pharmacies")
+
+
+def normalise_value(text: str) -> str:
+    """One written form per value: "70 per cent" -> "70%", "eight" -> "8", "nine months" ->
+    "9 months", "£1.1m" -> "£1.1 million", "£700,000" stays."""
+    text = " ".join(text.split()).strip(" .,")
+    text = re.sub(r"\s?per cent$", "%", text, flags=re.I)
+    text = re.sub(r"(\d)\s?m$", r"\1 million", text)
+    text = re.sub(r"(\d)\s?bn$", r"\1 billion", text)
+    text = re.sub(r"(\d)\s?k$", r"\1,000", text)
+    words = text.split(" ")
+    if words[0].lower() in _WORDS:
+        words[0] = str(_WORDS[words[0].lower()])
+    if words[0].lower() == "the" and text.lower() == "the same day":
+        return "same day"
+    return " ".join(words)
+
+
+def number_of(value: str) -> float | None:
+    """The number in a normalised value, in one unit for comparison (days for times)."""
+    found = re.search(
+        r"(\d[\d,]*(?:\.\d+)?)\s?(million|billion)?\s?(hour|day|week|month|year)?", value
+    )
+    if value == "same day":
+        return 0.0
+    if not found:
+        return None
+    number = float(found.group(1).replace(",", ""))
+    number *= {"million": 1e6, "billion": 1e9}.get(found.group(2) or "", 1)
+    days = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365}
+    return number * days.get(found.group(3) or "", 1)
+
+
+def _pair_values(before: str, after: str) -> tuple[str, str]:
+    """A pair shares its unit: "from 19 to 12 days" gives "19 days" and "12 days"."""
+    before, after = normalise_value(before), normalise_value(after)
+    unit = re.search(r"\s(\w+)$", after)
+    if unit and re.fullmatch(r"[\d,.]+", before) and not after.startswith("£"):
+        before = f"{before} {unit.group(1)}"
+    if after.startswith("£") and not before.startswith("£"):
+        before = "£" + before
+    return before, after
+
+
+def with_unit(before: str, after: str, named_by: str) -> tuple[str, str]:
+    """Bare numbers take the time unit the words before them name: "bed days ... 14 | 11"."""
+    unit = re.search(r"\b(hours|days|weeks|months)\b", named_by, re.I)
+    if unit and re.fullmatch(r"[\d,.]+", before) and re.fullmatch(r"[\d,.]+", after):
+        return f"{before} {unit.group(1).lower()}", f"{after} {unit.group(1).lower()}"
+    return before, after
+
+
+def _direction(before: str, after: str) -> str:
+    b, a = number_of(before), number_of(after)
+    if b is None or a is None or a == b:
+        return ""
+    return "decrease" if a < b else "increase"
+
+
+def count_noun(sentence: str, end: int) -> str:
+    """The noun phrase after a count: "34 community pharmacies across" -> "community pharmacies"."""
+    words: list[str] = []
+    for found in _NOUN_WORD.finditer(sentence, end):
+        gap = sentence[end : found.start()]
+        if gap.strip(" "):  # punctuation ends the phrase
+            break
+        word = found.group(0)
+        if word.lower() == "and" and words and len(words) - words.count("and") < _HEAD_LIMIT:
+            following = _NOUN_WORD.match(sentence, found.end() + 1)
+            if (
+                following
+                and following.group(0).lower() not in _PHRASE_STOP
+                and not following.group(0).endswith("ed")
+            ):
+                words.append(word)
+                end = found.end()
+                continue
+        if word.lower() in _PHRASE_STOP or len(words) - words.count("and") >= _HEAD_LIMIT:
+            break
+        words.append(word)
+        end = found.end()
+    while words and words[-1].lower() == "and":
+        words.pop()
+    return " ".join(words)
+
+
+def _taken(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
+def find_figures(sentence: str) -> list[Figure]:
+    """Every figure of a sentence that may report a result, in text order."""
+    masked = sentence
+    figures: list[Figure] = []
+    spans: list[tuple[int, int]] = []
+
+    def add(figure: Figure) -> None:
+        figures.append(figure)
+        spans.append((figure.start, figure.end))
+
+    for pattern in (PAIR, COMPARED, WAITED_NOW):
+        for m in pattern.finditer(masked):
+            if _taken(spans, m.start(), m.end()):
+                continue
+            before, after = _pair_values(m.group("before"), m.group("after"))
+            add(Figure("pair", after, before, after, m.start(), m.end(), _direction(before, after)))
+    for m in CHANGE.finditer(masked):
+        if _taken(spans, m.start(), m.end()):
+            continue
+        if m.group("half") or m.group("double"):
+            value, direction = ("50%", "decrease") if m.group("half") else ("100%", "increase")
+        else:
+            value, direction = normalise_value(m.group("v") or m.group("w")), ""
+        add(Figure("change", value, "", "", m.start(), m.end(), direction))
+    changes = bool(figures)
+    for m in WITHIN.finditer(masked):
+        # "readmissions within 30 days fell by 15%": a time limit beside a change qualifies it
+        if not changes and not _taken(spans, m.start(), m.end()):
+            value = normalise_value(f"{m.group('v')} {m.group('unit')}")
+            add(Figure("within", value, "", "", m.start(), m.end(), ""))
+    for m in MONEY.finditer(masked):
+        if not _taken(spans, m.start(), m.end()):
+            add(Figure("money", normalise_value(m.group(0)), "", "", m.start(), m.end(), ""))
+    for m in SHARE.finditer(masked):
+        if not _taken(spans, m.start(), m.end()):
+            add(Figure("share", normalise_value(m.group("v")), "", "", m.start(), m.end(), ""))
+    for m in COUNT.finditer(masked):
+        if _taken(spans, m.start(), m.end()):
+            continue
+        raw = m.group("v")
+        if raw.lower() == "one":
+            continue  # "one of", "one nurse": rarely a result
+        after = masked[m.end() : m.end() + 20]
+        if _YEARS.match(raw) or _NOT_A_COUNT.match(after):
+            continue
+        if _BEFORE_NOT_A_COUNT.search(masked[max(0, m.start() - 14) : m.start()]):
+            continue
+        if re.match(r"\s?(?:million|billion)\b", after, re.I):
+            continue
+        noun = count_noun(masked, m.end())
+        if not noun or noun[0].isupper() and not noun.split(" ")[0].isupper():
+            continue  # "Ward 7", "Sept 2019 Leeds": a name, not a count
+        add(Figure("count", normalise_value(raw), "", "", m.start(), m.end(), "", noun))
+    return sorted(figures, key=lambda f: f.start)
+
+
+def table_row(line: str) -> list[str] | None:
+    """The cells of a results-table line ("| Wait | 31 days | 6 days |"), else None."""
+    if not (line.startswith("|") and line.rstrip().endswith("|")):
+        return None
+    cells = [c.strip() for c in line.strip().strip("|").split("|")]
+    return cells if len(cells) >= 2 else None
+
+
+def table_figure(cells: list[str]) -> Figure | None:
+    """A table row "label | before | after" as a pair, or "label | value" as a level."""
+    values = [c for c in cells[1:] if re.fullmatch(rf"{_HEDGE}{_AMOUNT}|same day", c, re.I)]
+    if len(values) >= 2:
+        before, after = with_unit(*_pair_values(values[-2], values[-1]), cells[0])
+        return Figure("pair", after, before, after, 0, 0, _direction(before, after))
+    if len(values) == 1 and len(cells) == 2:
+        value = normalise_value(values[0])
+        kind: Kind = "money" if value.startswith("£") else "share" if "%" in value else "count"
+        return Figure(kind, value, "", "", 0, 0, "", cells[0].lower())
+    return None

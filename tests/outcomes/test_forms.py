@@ -1,0 +1,81 @@
+from pathlib import Path
+
+import pytest
+
+from askcases.evaluation.outcomes import load_gold, score_outcomes
+from askcases.ingest.articles import corpus_files, load_article
+from askcases.outcomes.extract import extract_outcomes
+from askcases.outcomes.forms import find_figures
+from askcases.types import Article
+
+TUNING = Path(__file__).resolve().parents[2] / "eval" / "tuning-articles"
+
+
+def _rows(body: str, doc_id: str = "doc") -> list[tuple[str, str, str, str, str]]:
+    text = "Headline of the piece\n" + body
+    article = Article(doc_id, "Headline of the piece", None, text, "h", f"{doc_id}.txt")
+    return [(o.measure, o.value, o.before, o.after, o.direction) for o in extract_outcomes(article)]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "The service cost £210,000 a year to run, giving a net saving of about £240,000.",
+            [
+                ("running cost", "£210,000", "", "", ""),
+                ("cost saving", "£240,000", "", "", "decrease"),
+            ],
+        ),
+        (
+            "Readmissions to hospital within 30 days dropped by 15%.",
+            [("readmissions", "15%", "", "", "decrease")],
+        ),
+        (
+            "| Measure | 2019-20 | 2020-21 |\n| Average bed days per admission | 14 | 11 |",
+            [("hospital stay", "11 days", "14 days", "11 days", "decrease")],
+        ),
+        (
+            "Each visit costs £14, compared with an estimated £39 in clinic.",
+            [("visit costs", "£14", "£39", "£14", "decrease")],
+        ),
+        (
+            "A team of 23 therapists and nurses supported 412 patients in its first year.",
+            [("staff", "23", "", "", ""), ("patients seen", "412", "", "", "")],
+        ),
+        (
+            "The number of people moving into care homes in a crisis halved.",
+            [("crisis", "50%", "", "", "decrease")],
+        ),
+        (
+            "96% of patients rated the service good or very good.",
+            [("patient satisfaction", "96%", "", "", "")],
+        ),
+    ],
+)
+def test_a_figure_is_read_by_its_form_and_named_by_the_words_nearest_it(
+    body: str, expected: list[tuple[str, str, str, str, str]]
+) -> None:
+    assert _rows(body) == expected
+
+
+def test_dates_ages_times_and_phone_numbers_are_no_result() -> None:
+    body = (
+        "Since 2 January 2018 the clinic has been open from 8am to 6pm, six days a week. "
+        'Patient Derek Folan, 74, said: "It was quick." Call 0300 123 4567 or visit Ward 7 '
+        "at 24-hour reception."
+    )
+    assert _rows(body) == []
+    assert find_figures("In 2017 it moved 20 miles away.") == []
+
+
+def test_the_tuning_articles_figures_are_found() -> None:
+    predicted = [
+        o
+        for p in corpus_files(TUNING)
+        if p.suffix != ".jsonl"
+        for o in extract_outcomes(load_article(p))
+    ]
+    scores = score_outcomes(predicted, load_gold(TUNING / "outcomes.jsonl"))
+    assert scores["figures"]["precision"] >= 0.9 and scores["figures"]["recall"] >= 0.9
+    assert scores["rows"]["recall"] >= 0.7
