@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from askcases.outcomes.forms import (
     NUMBER,
@@ -59,7 +59,7 @@ def _places(text: str) -> list[str]:
         words = raw.strip(" ,").split(" ")
         while words and words[0] == "The":
             words.pop(0)
-        while words and words[-1] in ("and", "&", "the"):
+        while words and words[-1] in ("and", "&", "the", "Borough", "District", "County", "City"):
             words.pop()
         place = " ".join(words).strip(" ,")
         if place and place.split(" ")[0] not in _NOT_PLACES:
@@ -141,6 +141,8 @@ def _fallback_measure(figure: Figure, segment: str, at: int) -> str:
         noun = count_noun(segment, tail + of.end())
         if noun:
             return noun.lower()
+    if figure.kind == "share" and (noun := count_noun(segment, tail)):
+        return noun.lower()  # "nine in ten parents"
     if figure.noun:
         nouns = figure.noun.split(" ")
         head = nouns[-1]
@@ -191,16 +193,25 @@ def _name(figure: Figure, segment: str, at: int) -> tuple[str, str | None] | Non
         rule, found = best[2], best[3]
         measure = rule.measure
         if found is not None and "{1}" in measure:
-            measure = measure.replace("{1}", found.group(1).lower())
+            word = next(g for g in found.groups() if g)
+            measure = measure.replace("{1}", word.lower())
         return measure, rule.direction
     fallback = _fallback_measure(figure, segment, at)
     return (fallback, None) if fallback else None
 
 
-def _generic_rows(
-    article: Article, start: int, sentence: str, paragraph: str, used: list[tuple[int, int]]
-) -> list[Outcome]:
-    """Rows for the figures of a sentence that the first pass did not read."""
+@dataclass(frozen=True)
+class NamedFigure:
+    figure: Figure
+    measure: str
+    fixed_direction: str | None  # the direction the measure fixes, else None
+    segment: str  # the words around the figure that named it
+    at: int  # where the figure starts in the segment; -1 for a table row's label
+
+
+def named_figures(sentence: str, used: tuple[tuple[int, int], ...] = ()) -> list[NamedFigure]:
+    """The figures of a sentence read by their form, each with the measure it reports, leaving
+    out those inside `used` spans."""
     cells = table_row(sentence)
     if cells is not None:
         figure = table_figure(cells)
@@ -208,13 +219,13 @@ def _generic_rows(
             return []
         segments = [(figure, cells[0], -1)]
     else:
-        figures = [f for f in find_figures(sentence) if not _overlaps(used, f.start, f.end)]
+        figures = [f for f in find_figures(sentence) if not _overlaps(list(used), f.start, f.end)]
         segments = []
         for i, figure in enumerate(figures):
             left = figures[i - 1].end if i else 0
             right = figures[i + 1].start if i + 1 < len(figures) else len(sentence)
             segments.append((figure, sentence[left:right], figure.start - left))
-    rows = []
+    out = []
     for figure, segment, at in segments:
         named = _name(figure, segment, at)
         if named is None:
@@ -223,6 +234,18 @@ def _generic_rows(
         if figure.kind == "pair" and at >= 0:
             before, after = with_unit(figure.before, figure.after, segment[:at])
             figure = replace(figure, before=before, after=after, value=after)
+        out.append(NamedFigure(figure, measure, fixed, segment, at))
+    return out
+
+
+def _generic_rows(
+    article: Article, start: int, sentence: str, paragraph: str, used: list[tuple[int, int]]
+) -> list[Outcome]:
+    """Rows for the figures of a sentence that the first pass did not read."""
+    rows = []
+    for named in named_figures(sentence, tuple(used)):
+        figure, measure, fixed = named.figure, named.measure, named.fixed_direction
+        segment, at = named.segment, named.at
         if fixed is not None:
             direction = fixed
         elif figure.direction:

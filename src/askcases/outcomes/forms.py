@@ -22,8 +22,12 @@ _WORDS = {word: value for word, value in NUMBER_VALUES.items() if value <= 12}
 NUMBER = r"(?:\d[\d,]*(?:\.\d+)?|" + "|".join(_WORDS) + r")"
 _SCALE = r"(?:\s?(?:million|billion|m|bn|k)\b)?"
 _UNIT = r"(?:hours?|days?|weeks?|months?|years?|minutes?)"
+_DISTANCE = r"(?:miles?|km|kilometres?)"
 # One amount: £1.1 million, 49%, 19 days, 8 days, 540, "the same day".
-_AMOUNT = rf"(?:£{NUMBER}{_SCALE}|{NUMBER}(?:%|\s?per cent)|{NUMBER}(?:\s{_UNIT})?|the same day)"
+_AMOUNT = (
+    rf"(?:£{NUMBER}{_SCALE}|{NUMBER}(?:%|\s?per cent)|{NUMBER}(?:\s(?:{_UNIT}|{_DISTANCE}))?|"
+    r"the same day)"
+)
 _HEDGE = r"(?:(?:up to|around|about|nearly|almost|over|more than|less than|under|just|only|"
 _HEDGE += r"as little as|an estimated|an average of|on average) )*"
 _YEAR = r"(?:\s(?:in|during) (?:19|20)\d\d(?:-\d\d)?)?"
@@ -50,7 +54,11 @@ CHANGE = re.compile(
     rf"|\b(?P<half>halved)\b|\b(?P<double>doubled)\b",
     re.I,
 )
-SHARE = re.compile(rf"(?<![£\d.,-])(?P<v>{NUMBER}(?:%|\s?per cent))", re.I)
+SHARE = re.compile(
+    rf"(?<![£\d.,-])(?P<v>{NUMBER}(?:%|\s?per cent))"
+    rf"|\b(?P<n>{NUMBER}) in (?P<m>{NUMBER})\b(?! every)",
+    re.I,
+)
 MONEY = re.compile(rf"£(?P<v>\d[\d,]*(?:\.\d+)?{_SCALE})", re.I)
 WITHIN = re.compile(rf"\bwithin (?P<v>{NUMBER}) (?P<unit>{_UNIT})", re.I)
 COUNT = re.compile(rf"(?<![£\d.,:/-])\b(?P<v>{NUMBER})\b(?![%.,]?\d|-|\s?per cent|:\d)", re.I)
@@ -64,7 +72,7 @@ _NOT_A_COUNT = re.compile(
 _BEFORE_NOT_A_COUNT = re.compile(
     r"(?:\baged?|\bages|\bNHS|\bnumber|\bno\.|\bstage|\bstep|\bphase|\bband|\bround|\bpage|"
     r"\bversion|\bpriority|\btype|\bitem|\bsection|\bward|\bsince|\bevery|"
-    r"\bout of|\bsurvey of|\bsample of|\bthe new|\bthe)\s$",
+    r"\bout of|\bsurvey of|\bsample of|\bthe new|\bthe|\bunder)\s$",
     re.I,
 )
 _YEARS = re.compile(r"^(?:19|20)\d\d$")
@@ -137,7 +145,8 @@ def _pair_values(before: str, after: str) -> tuple[str, str]:
 
 def with_unit(before: str, after: str, named_by: str) -> tuple[str, str]:
     """Bare numbers take the time unit the words before them name: "bed days ... 14 | 11"."""
-    unit = re.search(r"\b(hours|days|weeks|months)\b", named_by, re.I)
+    near = named_by[-90:]
+    unit = re.search(r"(?<!\d )\b(minutes|hours|days|weeks|months)\b(?!.*\d)", near, re.I)
     if unit and re.fullmatch(r"[\d,.]+", before) and re.fullmatch(r"[\d,.]+", after):
         return f"{before} {unit.group(1).lower()}", f"{after} {unit.group(1).lower()}"
     return before, after
@@ -200,23 +209,31 @@ def find_figures(sentence: str) -> list[Figure]:
     for m in CHANGE.finditer(masked):
         if _taken(spans, m.start(), m.end()):
             continue
+        if (m.group("half") or m.group("double")) and _taken(spans, m.end(), m.end() + 8):
+            continue  # "halved, from 22% to 11%": the pair gives the figures
         if m.group("half") or m.group("double"):
             value, direction = ("50%", "decrease") if m.group("half") else ("100%", "increase")
         else:
             value, direction = normalise_value(m.group("v") or m.group("w")), ""
         add(Figure("change", value, "", "", m.start(), m.end(), direction))
-    changes = bool(figures)
-    for m in WITHIN.finditer(masked):
-        # "readmissions within 30 days fell by 15%": a time limit beside a change qualifies it
-        if not changes and not _taken(spans, m.start(), m.end()):
-            value = normalise_value(f"{m.group('v')} {m.group('unit')}")
-            add(Figure("within", value, "", "", m.start(), m.end(), ""))
     for m in MONEY.finditer(masked):
         if not _taken(spans, m.start(), m.end()):
             add(Figure("money", normalise_value(m.group(0)), "", "", m.start(), m.end(), ""))
     for m in SHARE.finditer(masked):
-        if not _taken(spans, m.start(), m.end()):
-            add(Figure("share", normalise_value(m.group("v")), "", "", m.start(), m.end(), ""))
+        if _taken(spans, m.start(), m.end()):
+            continue
+        if m.group("v"):
+            value = normalise_value(m.group("v"))
+        else:
+            value = f"{normalise_value(m.group('n'))} in {normalise_value(m.group('m'))}"
+        add(Figure("share", value, "", "", m.start(), m.end(), ""))
+    changes = any(f.kind in ("pair", "change", "share") for f in figures)
+    for m in WITHIN.finditer(masked):
+        # "readmissions within 30 days fell by 15%", "answered within 30 minutes in 96% of
+        # cases": a time limit beside a change or a share qualifies it
+        if not changes and not _taken(spans, m.start(), m.end()):
+            value = normalise_value(f"{m.group('v')} {m.group('unit')}")
+            add(Figure("within", value, "", "", m.start(), m.end(), ""))
     for m in COUNT.finditer(masked):
         if _taken(spans, m.start(), m.end()):
             continue

@@ -25,6 +25,7 @@ from askcases.qa.outcome_answers import asks_for_outcomes, outcomes_answer
 from askcases.qa.questions import Question, read_question
 from askcases.qa.retrieval import HybridRetriever, Mode
 from askcases.qa.spelling import correct_spelling, names_in_lower_case
+from askcases.qa.weights import EXTRACTIVE, WITHOUT_MEASURES
 from askcases.store.index_store import IndexStore
 from askcases.text.markers import marker_numbers
 from askcases.types import (
@@ -68,7 +69,9 @@ class Assistant:
             self.embeddings, load_threshold(settings.fitted_file(GROUNDING_THRESHOLD_FILE))
         )
         self.answerer = ExtractiveAnswerer(
-            self.embeddings, load_refusal_model(settings.refusal_model_file)
+            self.embeddings,
+            load_refusal_model(settings.refusal_model_file),
+            EXTRACTIVE if settings.matching("measures") else WITHOUT_MEASURES,
         )
 
     def check(self) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 from cachetools import LRUCache
 from langchain_core.embeddings import Embeddings
 
+from askcases.outcomes.extract import named_figures
 from askcases.qa.calibration import RefusalModel
 from askcases.qa.questions import Question, counts_focus, holds_type
 from askcases.qa.weights import EXTRACTIVE, ExtractiveWeights
@@ -29,7 +30,49 @@ from askcases.text.markers import defuse_markers
 from askcases.text.sentences import sentence_spans
 from askcases.types import REFUSAL, Answer, Citation, Evidence, Passage
 
+# Words of a question that ask for a value rather than name a measure ("how many ... are there").
+question_words = frozenset(
+    stem(w) for w in "many much long number quick quickly soon often".split()
+)
 SENTENCE_CACHE = 20_000  # sentence vectors kept (1.5 kB each)
+_MEASURE_CACHE: LRUCache[str, tuple[tuple[str, str], ...]] = LRUCache(maxsize=SENTENCE_CACHE)
+_MEASURE_LOCK = threading.Lock()
+# The kinds of value a question asks for that a figure of the sentence can give.
+_TIME_UNITS = ("hour", "day", "week", "month", "year", "minute")
+
+
+def _fits(kind: str | None, value: str) -> bool:
+    if kind == "money":
+        return value.startswith("£")
+    if kind == "percent":
+        return value.endswith("%")
+    if kind == "duration":
+        return value == "same day" or value.split(" ")[-1].rstrip("s") in _TIME_UNITS
+    return kind in ("number", "rate")
+
+
+def measured(sentence: str) -> tuple[tuple[str, str], ...]:
+    """(value, the words that name its measure) for each figure of a sentence."""
+    with _MEASURE_LOCK:
+        known = _MEASURE_CACHE.get(sentence)
+    if known is None:
+        known = tuple(
+            (n.figure.value, f"{n.measure} {n.figure.noun}") for n in named_figures(sentence)
+        )
+        with _MEASURE_LOCK:
+            _MEASURE_CACHE[sentence] = known
+    return known
+
+
+def gives_measure(question: Question, wanted: list[str], sentence: str) -> bool:
+    """Whether a figure of the sentence is of the kind asked for and reports a measure the
+    question names ("how many audiologists" -> "a team of five audiologists": staff)."""
+    if not wanted:
+        return False
+    return any(
+        _fits(question.kind, value) and question.matched(wanted, set(content_terms(words)))
+        for value, words in measured(sentence)
+    )
 
 
 @dataclass(frozen=True)
@@ -172,6 +215,7 @@ class ExtractiveAnswerer:
         # says less about which sentence answers than the question's own words.
         body, _, context = text.partition(" (")
         own = set(content_terms(body))
+        own_terms = [t for t in dict.fromkeys(content_terms(body)) if t not in question_words]
         q_terms = list(dict.fromkeys(content_terms(text)))
         named = {stem(n) for n in question.names}
         sentence_terms = [question.matched(q_terms, set(content_terms(c.text))) for c in candidates]
@@ -216,6 +260,8 @@ class ExtractiveAnswerer:
             if question.kind is not None:
                 typed = holds_type(question.kind, cand.text, question.expanded)
                 value += w.type_match if typed else -w.type_match
+                if typed and gives_measure(question, own_terms, cand.text):
+                    value += w.measure_match
             if local and not any(mentions(n, cand.text) for n in local):
                 value -= w.missing_name
             if cand.text.rstrip().endswith(":") and question.kind not in ("who", "person"):

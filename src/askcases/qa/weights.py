@@ -23,6 +23,7 @@ class ExtractiveWeights:
     passage: float = 0.15  # cosine of the sentence's passage to the question
     # Adjustments to the score.
     type_match: float = 0.06  # + when it gives the kind of value asked for, - when it does not
+    measure_match: float = 0.08  # + when a figure of that kind reports a measure the question names
     missing_name: float = 0.08  # - when a name the question uses (not in the title) is absent
     lead_in: float = 0.05  # - for a lead-in ("X said:"), unless a person or body is asked for
     untyped_passage: float = 0.2  # a passage ranks this much lower when it gives no such value
@@ -51,4 +52,5 @@ class GroundingWeights:
 
 
 EXTRACTIVE = ExtractiveWeights()
+WITHOUT_MEASURES = ExtractiveWeights(measure_match=0.0)  # for ablation
 GROUNDING = GroundingWeights()

@@ -45,8 +45,9 @@ _ABBREVIATIONS = {
     "al",
 }
 # A sentence ends at . ! ? (and any closing quote or bracket) followed by space and a capital,
-# a digit, an opening quote or a pound sign.
-_BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9£])")
+# a digit, an opening quote or a pound sign; a list marker run into the line ("... 2022. - Emergency
+# admissions fell") starts a sentence too.
+_BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*\s+(?:[-–•]\s+)?(?=[\"'“‘(\[]?[A-Z0-9£])")
 _LEAD = re.compile(r"^(?:•\s*)")
 
 
