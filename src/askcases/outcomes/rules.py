@@ -3,10 +3,10 @@ value is written, which way it goes, which service a sentence is about, and whic
 for outcomes.
 
 The rules are data, so that a new measure is a new entry, not new code; `RULES_VERSION` is a hash
-of that file (with the version of the value forms in code), and an index whose outcomes table was
+of that file and of the code that reads value forms, and an index whose outcomes table was
 made by other rules extracts it again.
 Leaves out: the forms of values themselves ("from X to Y", "N%", "£N"), which are in
-askcases.outcomes.extract.
+askcases.outcomes.forms.
 """
 
 from __future__ import annotations
@@ -20,10 +20,11 @@ from typing import Literal
 
 RULES_FILE = Path(__file__).with_name("rules.json")
 _RAW = RULES_FILE.read_bytes()
-# The forms of values in askcases.outcomes.extract (numbers, units, "from X to Y", places): change
-# this when they change, so that stored tables are extracted again.
-FORMS_VERSION = "2"
-RULES_VERSION = hashlib.sha256(FORMS_VERSION.encode() + b"\0" + _RAW).hexdigest()[:16]
+# The forms of values and the naming of measures are code (askcases.outcomes.forms and .extract):
+# their source is hashed with the rules, so that a stored table made by other code is extracted
+# again.
+_CODE = b"".join(Path(__file__).with_name(name).read_bytes() for name in ("forms.py", "extract.py"))
+RULES_VERSION = hashlib.sha256(_CODE + b"\0" + _RAW).hexdigest()[:16]
 
 ValueForm = Literal["from_to", "percent", "money", "within", "count"]
 
