@@ -170,4 +170,7 @@ def test_outcomes_cli_filters_and_exports(built_settings: Settings, tmp_path: Pa
     exported = CliRunner().invoke(main, ["outcomes", "--csv", str(out), *where])
     assert exported.exit_code == 0 and out.read_text(encoding="utf-8").startswith("doc_id,place")
     scored = CliRunner().invoke(main, ["eval", "outcomes", *where])
-    assert scored.exit_code == 0 and "rows: precision 1.000" in scored.output
+    assert (
+        scored.exit_code == 0
+        and "figures (right value from the right sentence): precision 1.000" in scored.output
+    )

@@ -21,6 +21,8 @@ from askcases.outcomes.forms import (
     Figure,
     count_noun,
     find_figures,
+    is_distance,
+    is_time,
     normalise_value,
     table_figure,
     table_row,
@@ -174,6 +176,10 @@ def _name(figure: Figure, segment: str, at: int) -> tuple[str, str | None] | Non
             continue
         if rule.noun is not None and figure.kind == "count" and not rule.noun.search(figure.noun):
             continue
+        if (rule.values == "distance") != is_distance(figure.value):
+            continue
+        if rule.values in ("time", "not_time") and (rule.values == "time") != is_time(figure.value):
+            continue
         if rule.named_by is None:
             found: re.Match[str] | None = None
             distance = 10_000
@@ -227,13 +233,13 @@ def named_figures(sentence: str, used: tuple[tuple[int, int], ...] = ()) -> list
             segments.append((figure, sentence[left:right], figure.start - left))
     out = []
     for figure, segment, at in segments:
+        if figure.kind == "pair" and at >= 0:
+            before, after = with_unit(figure.before, figure.after, segment[:at])
+            figure = replace(figure, before=before, after=after, value=after)
         named = _name(figure, segment, at)
         if named is None:
             continue
         measure, fixed = named
-        if figure.kind == "pair" and at >= 0:
-            before, after = with_unit(figure.before, figure.after, segment[:at])
-            figure = replace(figure, before=before, after=after, value=after)
         out.append(NamedFigure(figure, measure, fixed, segment, at))
     return out
 

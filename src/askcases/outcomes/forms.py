@@ -61,7 +61,17 @@ SHARE = re.compile(
 )
 MONEY = re.compile(rf"£(?P<v>\d[\d,]*(?:\.\d+)?{_SCALE})", re.I)
 WITHIN = re.compile(rf"\bwithin (?P<v>{NUMBER}) (?P<unit>{_UNIT})", re.I)
-COUNT = re.compile(rf"(?<![£\d.,:/-])\b(?P<v>{NUMBER})\b(?![%.,]?\d|-|\s?per cent|:\d)", re.I)
+COUNT = re.compile(
+    rf"(?<![£\d.,:/-])\b(?P<v>{NUMBER}(?: million| billion)?)\b(?![%.,]?\d|-|\s?per cent|:\d)",
+    re.I,
+)
+# "take the total number of GP pathfinders to 220": a count whose noun comes first.
+TOTAL = re.compile(
+    rf"\b(?:total|number) of (?P<noun>(?:[\w&'-]+ ){{0,3}}[\w&'-]+) (?:to|is|was|is now|stands at|"
+    rf"reached|rose to|grew to) (?:around |about |nearly |over )?(?P<v>{NUMBER}(?: million)?)\b"
+    r"(?![%.,]?\d|\s?per cent)",
+    re.I,
+)
 
 _NOT_A_COUNT = re.compile(
     rf"^\s?(?:{_UNIT}|times?|miles?|km|metres?|am|pm|o'clock|per|in|of|out|or|and|to|years? old|"
@@ -84,7 +94,8 @@ _PHRASE_STOP = frozenset(
     "fewer over under into onto within across around about after before during since until "
     "while where when who said says say found carry carried provide provides run runs work "
     "works saw see seen made make took take given cover covers opened joined visited received "
-    "needed attended completed treated supported were".split()
+    "needed attended completed treated supported were enter enters receive receives get got "
+    "use used start started".split()
 ) | frozenset(_WORDS)
 _HEAD_LIMIT = 3
 
@@ -130,6 +141,15 @@ def number_of(value: str) -> float | None:
     number *= {"million": 1e6, "billion": 1e9}.get(found.group(2) or "", 1)
     days = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365}
     return number * days.get(found.group(3) or "", 1)
+
+
+def is_time(value: str) -> bool:
+    """Whether a normalised value is a length of time ("9 days", "2 hours", "same day")."""
+    return value == "same day" or bool(re.fullmatch(rf"[\d,.]+ {_UNIT}", value))
+
+
+def is_distance(value: str) -> bool:
+    return bool(re.fullmatch(rf"[\d,.]+ {_DISTANCE}", value))
 
 
 def _pair_values(before: str, after: str) -> tuple[str, str]:
@@ -234,6 +254,10 @@ def find_figures(sentence: str) -> list[Figure]:
         if not changes and not _taken(spans, m.start(), m.end()):
             value = normalise_value(f"{m.group('v')} {m.group('unit')}")
             add(Figure("within", value, "", "", m.start(), m.end(), ""))
+    for m in TOTAL.finditer(masked):
+        if not _taken(spans, m.start("v"), m.end("v")):
+            value = normalise_value(m.group("v"))
+            add(Figure("count", value, "", "", m.start("v"), m.end("v"), "", m.group("noun")))
     for m in COUNT.finditer(masked):
         if _taken(spans, m.start(), m.end()):
             continue
@@ -244,8 +268,6 @@ def find_figures(sentence: str) -> list[Figure]:
         if _YEARS.match(raw) or _NOT_A_COUNT.match(after):
             continue
         if _BEFORE_NOT_A_COUNT.search(masked[max(0, m.start() - 14) : m.start()]):
-            continue
-        if re.match(r"\s?(?:million|billion)\b", after, re.I):
             continue
         noun = count_noun(masked, m.end())
         if not noun or noun[0].isupper() and not noun.split(" ")[0].isupper():

@@ -47,6 +47,7 @@ class MeaningRule:
     kinds: frozenset[str]  # the forms of figure it names (askcases.outcomes.forms.Kind)
     direction: str | None  # fixed by the measure; None: read from the figure and its verbs
     noun: re.Pattern[str] | None = None  # for a count: the noun phrase that names it
+    values: str = ""  # "time": its figure is a length of time; "not_time": it cannot be one
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ def _load() -> Rules:
                 frozenset(m["kinds"]),
                 m["direction"],
                 re.compile(m["noun"]) if m.get("noun") else None,
+                m.get("values", ""),
             )
             for m in data["by_meaning"]
         ),

@@ -64,6 +64,17 @@ def measured(sentence: str) -> tuple[tuple[str, str], ...]:
     return known
 
 
+def measure_words(question: Question) -> list[str]:
+    """The question's own words that may name a measure (not "how many"); a follow-up that
+    names none ("and how many are there") takes its carried-over subject's."""
+    body, _, context = question.text.partition(" (")
+    for text in (body, context):
+        words = [t for t in dict.fromkeys(content_terms(text)) if t not in question_words]
+        if words:
+            return words
+    return []
+
+
 def gives_measure(question: Question, wanted: list[str], sentence: str) -> bool:
     """Whether a figure of the sentence is of the kind asked for and reports a measure the
     question names ("how many audiologists" -> "a team of five audiologists": staff)."""
@@ -215,7 +226,7 @@ class ExtractiveAnswerer:
         # says less about which sentence answers than the question's own words.
         body, _, context = text.partition(" (")
         own = set(content_terms(body))
-        own_terms = [t for t in dict.fromkeys(content_terms(body)) if t not in question_words]
+        own_terms = measure_words(question)
         q_terms = list(dict.fromkeys(content_terms(text)))
         named = {stem(n) for n in question.names}
         sentence_terms = [question.matched(q_terms, set(content_terms(c.text))) for c in candidates]

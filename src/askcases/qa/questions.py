@@ -52,7 +52,13 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         ),
     ),
     "date": (
-        re.compile(r"\bwhen\b|\bwhat (?:date|year|month|day)\b|\bwhich (?:year|month)\b", re.I),
+        # "when" asks for a date where it leads the question ("when did it open", "and when
+        # was ..."), not where it joins a clause ("did waits fall when it moved?")
+        re.compile(
+            r"(?:^|[,;:(]\s*|\band |\bor )when\b|\bwhen (?:did|was|were|is|are|will|does|do|has|"
+            r"had|could|can|would)\b|\bwhat (?:date|year|month|day)\b|\bwhich (?:year|month)\b",
+            re.I,
+        ),
         re.compile(
             r"\b\d{1,2}(?:st|nd|rd|th)? "
             + MONTH_NAMES
