@@ -23,7 +23,7 @@ from langchain_core.embeddings import Embeddings
 
 from askcases.outcomes.extract import named_figures
 from askcases.qa.calibration import RefusalModel
-from askcases.qa.questions import Question, counts_focus, holds_type
+from askcases.qa.questions import PEOPLE, Question, counts_focus, holds_type
 from askcases.qa.weights import EXTRACTIVE, ExtractiveWeights
 from askcases.text.lexicon import content_terms, mentions, stem
 from askcases.text.markers import defuse_markers
@@ -80,10 +80,14 @@ def gives_measure(question: Question, wanted: list[str], sentence: str) -> bool:
     question names ("how many audiologists" -> "a team of five audiologists": staff)."""
     if not wanted:
         return False
-    return any(
-        _fits(question.kind, value) and question.matched(wanted, set(content_terms(words)))
-        for value, words in measured(sentence)
-    )
+    people = PEOPLE & set(wanted)
+    for value, words in measured(sentence):
+        terms = set(content_terms(words))
+        if _fits(question.kind, value) and (
+            question.matched(wanted, terms) or people and PEOPLE & terms
+        ):
+            return True
+    return False
 
 
 @dataclass(frozen=True)

@@ -163,7 +163,7 @@ _HOW_MANY = re.compile(
 _NOT_PLURAL = ("ss", "etes", "osis", "esis", "itis", "us", "news", "ries", "eans", "ics")
 _AFTER_HOW_MANY = re.compile(r"\bhow many ((?:[a-z&'-]+\s*){1,4})", re.I)
 # Words a count of people may use for the same people.
-_PEOPLE = {stem(w) for w in "people patients population residents individuals persons".split()}
+PEOPLE = {stem(w) for w in "people patients population residents individuals persons".split()}
 _LIST_QUESTION = re.compile(
     r"^(?:which|what) (?:[a-z]+ )?[a-z]+s\b(?! (?:is|was|does|did|has)\b)|\blist\b|\bexamples\b|"
     r"\bwhere else\b|\bwhich (?:areas|initiatives|schemes|services|places|groups|ccgs)\b",
@@ -202,7 +202,7 @@ def counts_focus(focus: str | None, terms: set[str], related: frozenset[str] = f
     `related`: other words for it, such as "centres" for "sites")."""
     if focus is None or focus in terms or related & terms:
         return True
-    return focus in _PEOPLE and bool(_PEOPLE & terms)
+    return focus in PEOPLE and bool(PEOPLE & terms)
 
 
 def is_list_question(question: str) -> bool:
