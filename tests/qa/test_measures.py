@@ -1,0 +1,48 @@
+import pytest
+
+from askcases.qa.extractive import gives_measure, measure_words
+from askcases.qa.questions import expected_type, read_question
+
+
+@pytest.mark.parametrize(
+    ("question", "answers", "does_not"),
+    [
+        (
+            "how many audiologists at fernleigh",
+            "It has two soundproof booths and a team of five audiologists.",
+            "In the first six months 1,940 people were seen.",
+        ),
+        (
+            "bladder problems service - how long is the wait now",
+            "| Waiting time for first appointment | 18 weeks | 4 weeks |",
+            "In the first year the team saw 2,350 patients.",
+        ),
+        (
+            "and how many are there (DVT clinics)",
+            "The CCG moved DVT services out of hospitals to eight specialist treatment centres.",
+            "The service treated 400 patients with DVT.",
+        ),
+        (
+            "How many people in Plymouth have diabetes?",
+            "Plymouth has around 11,600 patients with diabetes.",
+            "Plymouth opened 3 clinics.",
+        ),
+        (
+            "how much did the clinic save",
+            "The CCG estimates the move has saved £96,000 so far.",
+            "The service cost £210,000 a year to run.",
+        ),
+    ],
+)
+def test_a_sentence_states_the_measure_a_question_names(
+    question: str, answers: str, does_not: str
+) -> None:
+    read = read_question(question, {})
+    assert gives_measure(read, measure_words(read), answers)
+    assert not gives_measure(read, measure_words(read), does_not)
+
+
+def test_when_asks_for_a_date_only_where_it_leads() -> None:
+    assert expected_type("when did the clinic open") == "date"
+    assert expected_type("Who runs it, and when was it launched?") == "date"
+    assert expected_type("Did missed appointments go down when the service moved?") is None
