@@ -39,9 +39,10 @@ from askcases.evaluation.questions import (
     run_eval,
 )
 from askcases.evaluation.tutorial import COLLECTION, tutorial_pipeline
-from askcases.ingest.articles import load_article
+from askcases.ingest.articles import CLEANER_VERSION, load_article
 from askcases.ingest.chunking import chunk_article
 from askcases.qa.assistant import Assistant
+from askcases.store.manifest import FORMAT as INDEX_FORMAT
 from askcases.store.sync import sync_index
 from askcases.text.sentences import sentence_spans
 
@@ -487,7 +488,9 @@ def main() -> None:
     for n, size in enumerate(sizes):
         print(f"benchmarking {size} chunks ...", file=sys.stderr)
         if size >= CACHED_FROM:
-            work = bench_cache() / f"{size}-seed{size}-v{BENCH_VERSION}"
+            # A cleaner or index format change makes a cached index unusable: build anew.
+            made_by = f"v{BENCH_VERSION}-cleaner{CLEANER_VERSION}-{INDEX_FORMAT.replace('/', '')}"
+            work = bench_cache() / f"{size}-seed{size}-{made_by}"
             work.mkdir(parents=True, exist_ok=True)
             figures = bench_size(size, work, seed=size, is_largest=n == len(sizes) - 1)
         else:

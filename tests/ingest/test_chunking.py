@@ -32,6 +32,17 @@ def test_closing_quote_stays_with_its_sentence_and_bullets_are_left_out() -> Non
     ]
 
 
+def test_a_list_marker_run_into_a_line_starts_a_sentence_and_ends_none() -> None:
+    text = "Results for 2022. - Admissions fell by 5%. • Stays fell.\n- A dash item. Its second."
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "Results for 2022.",
+        "Admissions fell by 5%.",
+        "Stays fell.",
+        "A dash item.",
+        "Its second.",
+    ]
+
+
 @pytest.mark.parametrize("path", sorted(CORPUS.glob("*.txt")), ids=lambda p: p.stem)
 def test_real_chunks_fit_the_window_and_point_at_their_text(path) -> None:  # type: ignore[no-untyped-def]
     article = load_article(path)

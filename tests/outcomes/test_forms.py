@@ -65,6 +65,30 @@ def test_shares_in_words_and_pairs_in_miles_are_read() -> None:
     assert trip[0][1:4] == ("6 miles", "38 miles", "6 miles")
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The pilot ran from 2019 to 2021.",
+        "Admissions totalled 1,200 in 2021.",
+        "The hub is open from 9 to 5.",
+        "It serves adults aged from 18 to 65.",
+        "| Measure | 2019 | 2020 |",
+    ],
+)
+def test_years_ages_and_opening_hours_are_no_pair_or_share(body: str) -> None:
+    assert _rows(body) == []
+
+
+def test_units_and_cues_name_a_change_the_way_staff_would() -> None:
+    assert _rows("Waits fell from 2 hours to 90 minutes.") == [
+        ("waiting time", "90 minutes", "2 hours", "90 minutes", "decrease")
+    ]
+    assert _rows("Emergency admissions fell from 300 to 200.")[0][0] == "emergency admissions"
+    assert _rows("Waits were cut by 40%.")[0][:2] == ("waiting time", "40%")
+    assert _rows("The clinic saved £1.5k.")[0][1] == "£1,500"
+    assert _rows("| GPs | 12 |")[0][:2] == ("staff", "12")
+
+
 def test_dates_ages_times_and_phone_numbers_are_no_result() -> None:
     body = (
         "Since 2 January 2018 the clinic has been open from 8am to 6pm, six days a week. "

@@ -46,3 +46,4 @@ def test_when_asks_for_a_date_only_where_it_leads() -> None:
     assert expected_type("when did the clinic open") == "date"
     assert expected_type("Who runs it, and when was it launched?") == "date"
     assert expected_type("Did missed appointments go down when the service moved?") is None
+    assert expected_type("Launched when?") == "date"

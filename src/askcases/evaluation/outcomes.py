@@ -1,5 +1,6 @@
 """The outcomes table scored against hand-labelled outcomes (eval/outcomes.jsonl): precision and
-recall of whole rows and of each field.
+recall of whole rows, of figures (the labelled value found in the labelled sentence, whatever its
+place and measure are called) and of each field.
 
 Leaves out: extraction itself (askcases.outcomes).
 """
@@ -100,6 +101,8 @@ def load_gold(path: Path) -> list[dict[str, Any]]:
         missing = {"doc_id", "evidence", *FIELDS} - row.keys()
         if missing:
             raise UsageError(f"{path}:{number}: missing {', '.join(sorted(missing))}")
+        if not str(row["evidence"]).strip():
+            raise UsageError(f"{path}:{number}: evidence is empty; quote the words that report it")
         rows.append(row)
     return rows
 

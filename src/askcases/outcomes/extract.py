@@ -7,7 +7,7 @@ reads every other figure by its form (askcases.outcomes.forms: a before/after pa
 share, money, a time limit, a count, a results table's row) and names its measure by meaning: the
 cue nearest the figure ("saved" -> cost saving, "wait" -> waiting time, "nurses" -> staff), else
 the noun phrase it counts or follows. No LLM. Leaves out: figures in headlines, and figures that
-describe no service (dates, ages, distances, quoted speech).
+describe no service (dates, ages, clock times); figures in quoted speech are read like any other.
 """
 
 from __future__ import annotations
@@ -24,12 +24,13 @@ from askcases.outcomes.forms import (
     is_distance,
     is_time,
     normalise_value,
+    overlaps,
     table_figure,
     table_row,
     with_unit,
 )
 from askcases.outcomes.rules import RULES, MeaningRule, MeasureRule
-from askcases.text.lexicon import MONTHS
+from askcases.text.lexicon import MONTHS, STOPWORDS
 from askcases.text.sentences import sentence_spans
 from askcases.types import Article, Outcome
 
@@ -47,7 +48,13 @@ _BODY_WORDS = frozenset(
     "Integrated Respiratory Clinical Commissioning Group Council Trust NHS Specialist "
     "Children Childrens Ambulance Social Medical Practice Practices".split()
 )
-_NOT_PLACES = RULES.not_places | {m.capitalize() for m in MONTHS}
+# Capitalised words that open a body's name but are no place ("Our Partnership", "Dr Smith
+# Hospital").
+_NOT_PLACES = (
+    RULES.not_places
+    | {m.capitalize() for m in MONTHS}
+    | {"Our", "Your", "Their", "Local", "New", "Dr", "St", "This", "That", "A", "An"}
+)
 
 
 def _places(text: str) -> list[str]:
@@ -55,7 +62,11 @@ def _places(text: str) -> list[str]:
     for match in _PLACE.finditer(text):
         raw = match.group("a") or match.group("b") or ""
         if match.group("c"):
+            # "Royal Berkshire NHS Foundation Trust" -> Berkshire; "Ashcombe Vale Health and
+            # Care Partnership" -> Ashcombe Vale: the name less its body words
             body = match.group("c").split(" ")
+            while body and body[0] in _BODY_WORDS:
+                body.pop(0)
             lead = next((i for i, w in enumerate(body) if w in _BODY_WORDS), len(body))
             raw = " ".join(body[:lead]).removesuffix(" and").removesuffix(" &")
         words = raw.strip(" ,").split(" ")
@@ -69,15 +80,15 @@ def _places(text: str) -> list[str]:
     return found
 
 
-def find_place(sentence: str, paragraph: str, article: Article) -> str:
+def find_place(sentence: str, paragraph: str, article: Article, by_id: str | None = None) -> str:
     """The place a sentence reports on: named in it, else earlier in its paragraph, else the
-    place the article names most of those its document id names ("tennick-home-oxygen"), else
-    the place its title or opening names, else England."""
+    place the article names most of those its document id names ("tennick-home-oxygen"; pass
+    `by_id` when it is known), else the place its title or opening names, else England."""
     for text in (sentence, paragraph):
         places = _places(text)
         if places:
             return places[0]
-    named = _named_by_id(article)
+    named = _named_by_id(article) if by_id is None else by_id
     if named:
         return named
     for text in (article.title, article.text[:1200]):
@@ -88,7 +99,7 @@ def find_place(sentence: str, paragraph: str, article: Article) -> str:
 
 
 def _named_by_id(article: Article) -> str:
-    words = set(article.doc_id.lower().split("-"))
+    words = {w for w in article.doc_id.lower().split("-") if len(w) > 3 and w not in STOPWORDS}
     named = Counter(p for p in _places(article.text) if p.split(" ")[0].lower() in words)
     return named.most_common(1)[0][0] if named else ""
 
@@ -151,7 +162,7 @@ def _fallback_measure(figure: Figure, segment: str, at: int) -> str:
         if len(nouns) > 1 and nouns[-2].isupper():
             head = f"{nouns[-2]} {head}"
         return head if head.isupper() else head.lower()
-    before = _VERB_TAIL.sub("", segment[:at].rstrip(" ,:("))
+    before = _VERB_TAIL.sub("", segment[max(0, at - 200) : at].rstrip(" ,:("))
     words: list[str] = []
     for word in reversed(re.findall(r"[A-Za-z&][\w&'-]*|[,;:()]", before)):
         if not word[0].isalpha() or word.lower() in _STOP or len(words) == 3:
@@ -160,11 +171,7 @@ def _fallback_measure(figure: Figure, segment: str, at: int) -> str:
     return " ".join(words)
 
 
-_STOP = frozenset(
-    "a an the of in on at for to from with by and or but as is are was were be been has have "
-    "had will would that which who this these those it its their than so not no per each every "
-    "after before since during among".split()
-)
+_STOP = frozenset(STOPWORDS) | {"per", "among"}
 
 
 def _name(figure: Figure, segment: str, at: int) -> tuple[str, str | None] | None:
@@ -178,7 +185,10 @@ def _name(figure: Figure, segment: str, at: int) -> tuple[str, str | None] | Non
             continue
         if (rule.values == "distance") != is_distance(figure.value):
             continue
-        if rule.values in ("time", "not_time") and (rule.values == "time") != is_time(figure.value):
+        # a change or a share ("waits were cut by 40%") is a percentage of any measure
+        takes_value = figure.kind not in ("change", "share")
+        time_rule = rule.values in ("time", "not_time")
+        if takes_value and time_rule and (rule.values == "time") != is_time(figure.value):
             continue
         if rule.named_by is None:
             found: re.Match[str] | None = None
@@ -199,7 +209,7 @@ def _name(figure: Figure, segment: str, at: int) -> tuple[str, str | None] | Non
         rule, found = best[2], best[3]
         measure = rule.measure
         if found is not None and "{1}" in measure:
-            word = next(g for g in found.groups() if g)
+            word = next((g for g in found.groups() if g), "")
             measure = measure.replace("{1}", word.lower())
         return measure, rule.direction
     fallback = _fallback_measure(figure, segment, at)
@@ -220,12 +230,12 @@ def named_figures(sentence: str, used: tuple[tuple[int, int], ...] = ()) -> list
     out those inside `used` spans."""
     cells = table_row(sentence)
     if cells is not None:
-        figure = table_figure(cells)
-        if figure is None:
-            return []
+        figure = table_figure(sentence, cells)
+        if figure is None or used:
+            return []  # a row the first pass read is read once
         segments = [(figure, cells[0], -1)]
     else:
-        figures = [f for f in find_figures(sentence) if not _overlaps(list(used), f.start, f.end)]
+        figures = [f for f in find_figures(sentence) if not overlaps(used, f.start, f.end)]
         segments = []
         for i, figure in enumerate(figures):
             left = figures[i - 1].end if i else 0
@@ -245,7 +255,7 @@ def named_figures(sentence: str, used: tuple[tuple[int, int], ...] = ()) -> list
 
 
 def _generic_rows(
-    article: Article, start: int, sentence: str, paragraph: str, used: list[tuple[int, int]]
+    article: Article, start: int, sentence: str, where: tuple[str, str], used: list[tuple[int, int]]
 ) -> list[Outcome]:
     """Rows for the figures of a sentence that the first pass did not read."""
     rows = []
@@ -266,8 +276,8 @@ def _generic_rows(
         rows.append(
             Outcome(
                 doc_id=article.doc_id,
-                place=find_place(sentence, paragraph, article),
-                service=_service(sentence, article),
+                place=where[0],
+                service=where[1],
                 measure=measure,
                 direction=direction,
                 value=figure.value,
@@ -290,19 +300,17 @@ def _verb_direction(text: str) -> str:
     return "increase" if RULES.increase_words.search(text) else ""
 
 
-def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(start < e and s < end for s, e in spans)
-
-
 def extract_outcomes(article: Article) -> list[Outcome]:
     """The quantified outcomes an article reports, in text order."""
     rows: list[Outcome] = []
     text = article.text
+    by_id = _named_by_id(article)
     for start, end in sentence_spans(text):
         if start == 0:
             continue  # the headline restates the body
         sentence = text[start:end]
         paragraph = text[text.rfind("\n", 0, start) + 1 : start]
+        where = (find_place(sentence, paragraph, article, by_id), _service(sentence, article))
         used: set[str] = set()
         spans: list[tuple[int, int]] = []
         figures = find_figures(sentence)
@@ -330,8 +338,8 @@ def extract_outcomes(article: Article) -> list[Outcome]:
             rows.append(
                 Outcome(
                     doc_id=article.doc_id,
-                    place=find_place(sentence, paragraph, article),
-                    service=_service(sentence, article),
+                    place=where[0],
+                    service=where[1],
                     measure=measure,
                     direction=direction,
                     value=value,
@@ -345,5 +353,5 @@ def extract_outcomes(article: Article) -> list[Outcome]:
                     date=article.date,
                 )
             )
-        rows += _generic_rows(article, start, sentence, paragraph, spans)
+        rows += _generic_rows(article, start, sentence, where, spans)
     return rows

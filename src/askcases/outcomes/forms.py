@@ -4,17 +4,19 @@ by 18%", "a 33% reduction", "halved"), a share ("88% of patients"), a sum of mon
 million"), a time limit ("within two hours") and a count ("34 community pharmacies").
 
 Each figure keeps its span, so that the measure it reports can be read from the words around it
-(askcases.outcomes.extract). Leaves out, as no result: dates and years, ages, clock times,
-"24-hour", distances, and counts of time ("six days a week").
+(askcases.outcomes.extract). Leaves out, as no result: dates and years ("from 2019 to 2021",
+"1,200 in 2021"), ages, clock times and opening hours, "24-hour", and counts of time or distance
+("six days a week", "20 miles"); a distance is read only as a before/after pair.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from askcases.text.lexicon import NUMBER_VALUES
+from askcases.text.lexicon import MONTH_NAMES, NUMBER_VALUES, STOPWORDS
 
 Kind = Literal["pair", "change", "share", "money", "within", "count"]
 
@@ -37,7 +39,8 @@ PAIR = re.compile(
     re.I,
 )
 COMPARED = re.compile(
-    rf"(?P<after>£{NUMBER}{_SCALE}|{NUMBER}%)[^.;]{{0,40}}?,? compared (?:with|to) {_HEDGE}"
+    rf"(?<![£\d.,])(?P<after>£{NUMBER}{_SCALE}|{NUMBER}%)[^.;]{{0,40}}?,? compared (?:with|to) "
+    rf"{_HEDGE}"
     rf"(?P<before>£{NUMBER}{_SCALE}|{NUMBER}%)",
     re.I,
 )
@@ -56,7 +59,7 @@ CHANGE = re.compile(
 )
 SHARE = re.compile(
     rf"(?<![£\d.,-])(?P<v>{NUMBER}(?:%|\s?per cent))"
-    rf"|\b(?P<n>{NUMBER}) in (?P<m>{NUMBER})\b(?! every)",
+    rf"|(?<![£\d.,])\b(?P<n>{NUMBER}) in (?!(?:19|20)\d\d\b)(?P<m>{NUMBER})\b(?! every)",
     re.I,
 )
 MONEY = re.compile(rf"£(?P<v>\d[\d,]*(?:\.\d+)?{_SCALE})", re.I)
@@ -74,9 +77,8 @@ TOTAL = re.compile(
 )
 
 _NOT_A_COUNT = re.compile(
-    rf"^\s?(?:{_UNIT}|times?|miles?|km|metres?|am|pm|o'clock|per|in|of|out|or|and|to|years? old|"
-    r"January|February|March|April|May|June|July|August|September|October|November|December|"
-    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b",
+    rf"^\s?(?:{_UNIT}|{_DISTANCE}|times?|metres?|am|pm|o'clock|per|in|of|out|or|and|to|years? old|"
+    rf"{MONTH_NAMES}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b",
     re.I,
 )
 _BEFORE_NOT_A_COUNT = re.compile(
@@ -86,17 +88,20 @@ _BEFORE_NOT_A_COUNT = re.compile(
     re.I,
 )
 _YEARS = re.compile(r"^(?:19|20)\d\d$")
+_NOT_A_RESULT_PAIR = re.compile(r"\b(?:aged?|ages|open|opens|opening|hours|numbered)\s$", re.I)
 _NOUN_WORD = re.compile(r"[A-Za-z&][\w&'-]*")
-_PHRASE_STOP = frozenset(
-    "a an the of in on at for to from with by and or but as is are was were be been being has "
-    "have had will would can could may might should that which who whom whose this these those "
-    "it its their his her our your per each every than then so such not no more most less "
-    "fewer over under into onto within across around about after before during since until "
-    "while where when who said says say found carry carried provide provides run runs work "
-    "works saw see seen made make took take given cover covers opened joined visited received "
-    "needed attended completed treated supported were enter enters receive receives get got "
-    "use used start started".split()
-) | frozenset(_WORDS)
+# A count's noun phrase ends at a function word, a verb a count is often followed by, or a
+# number word.
+_PHRASE_STOP = (
+    frozenset(STOPWORDS)
+    | frozenset(
+        "per every more most less fewer within across around said says say found carry carried "
+        "provide provides run runs work works saw see seen made make took take given cover covers "
+        "opened joined visited received needed attended completed treated supported enter enters "
+        "receive receives get got use used start started".split()
+    )
+    | frozenset(_WORDS)
+)
 _HEAD_LIMIT = 3
 
 
@@ -119,7 +124,8 @@ def normalise_value(text: str) -> str:
     text = re.sub(r"\s?per cent$", "%", text, flags=re.I)
     text = re.sub(r"(\d)\s?m$", r"\1 million", text)
     text = re.sub(r"(\d)\s?bn$", r"\1 billion", text)
-    text = re.sub(r"(\d)\s?k$", r"\1,000", text)
+    if thousands := re.fullmatch(r"(£?)(\d[\d,]*(?:\.\d+)?)\s?k", text):
+        text = f"{thousands.group(1)}{float(thousands.group(2).replace(',', '')) * 1000:,.0f}"
     words = text.split(" ")
     if words[0].lower() in _WORDS:
         words[0] = str(_WORDS[words[0].lower()])
@@ -131,7 +137,7 @@ def normalise_value(text: str) -> str:
 def number_of(value: str) -> float | None:
     """The number in a normalised value, in one unit for comparison (days for times)."""
     found = re.search(
-        r"(\d[\d,]*(?:\.\d+)?)\s?(million|billion)?\s?(hour|day|week|month|year)?", value
+        r"(\d[\d,]*(?:\.\d+)?)\s?(million|billion)?\s?(minute|hour|day|week|month|year)?", value
     )
     if value == "same day":
         return 0.0
@@ -139,8 +145,13 @@ def number_of(value: str) -> float | None:
         return None
     number = float(found.group(1).replace(",", ""))
     number *= {"million": 1e6, "billion": 1e9}.get(found.group(2) or "", 1)
-    days = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365}
+    days = {"minute": 1 / 1440, "hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365}
     return number * days.get(found.group(3) or "", 1)
+
+
+def days_of(value: str) -> float | None:
+    """A length of time in days ("2 hours" -> 0.083), else None."""
+    return number_of(value) if is_time(value) else None
 
 
 def is_time(value: str) -> bool:
@@ -206,13 +217,13 @@ def count_noun(sentence: str, end: int) -> str:
     return " ".join(words)
 
 
-def _taken(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+def overlaps(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether start..end overlaps any of the spans."""
     return any(start < e and s < end for s, e in spans)
 
 
 def find_figures(sentence: str) -> list[Figure]:
     """Every figure of a sentence that may report a result, in text order."""
-    masked = sentence
     figures: list[Figure] = []
     spans: list[tuple[int, int]] = []
 
@@ -221,55 +232,62 @@ def find_figures(sentence: str) -> list[Figure]:
         spans.append((figure.start, figure.end))
 
     for pattern in (PAIR, COMPARED, WAITED_NOW):
-        for m in pattern.finditer(masked):
-            if _taken(spans, m.start(), m.end()):
+        for m in pattern.finditer(sentence):
+            if overlaps(spans, m.start(), m.end()):
                 continue
+            if _YEARS.match(m.group("before")) and _YEARS.match(m.group("after")):
+                continue  # "ran from 2019 to 2021"
+            if _NOT_A_RESULT_PAIR.search(sentence[max(0, m.start() - 20) : m.start()]):
+                continue  # "adults aged from 18 to 65", "open from 9 to 5"
             before, after = _pair_values(m.group("before"), m.group("after"))
             add(Figure("pair", after, before, after, m.start(), m.end(), _direction(before, after)))
-    for m in CHANGE.finditer(masked):
-        if _taken(spans, m.start(), m.end()):
+    for m in CHANGE.finditer(sentence):
+        if overlaps(spans, m.start(), m.end()):
             continue
-        if (m.group("half") or m.group("double")) and _taken(spans, m.end(), m.end() + 8):
+        if (m.group("half") or m.group("double")) and overlaps(spans, m.end(), m.end() + 8):
             continue  # "halved, from 22% to 11%": the pair gives the figures
         if m.group("half") or m.group("double"):
             value, direction = ("50%", "decrease") if m.group("half") else ("100%", "increase")
         else:
             value, direction = normalise_value(m.group("v") or m.group("w")), ""
         add(Figure("change", value, "", "", m.start(), m.end(), direction))
-    for m in MONEY.finditer(masked):
-        if not _taken(spans, m.start(), m.end()):
+    for m in MONEY.finditer(sentence):
+        if not overlaps(spans, m.start(), m.end()):
             add(Figure("money", normalise_value(m.group(0)), "", "", m.start(), m.end(), ""))
-    for m in SHARE.finditer(masked):
-        if _taken(spans, m.start(), m.end()):
+    for m in SHARE.finditer(sentence):
+        if overlaps(spans, m.start(), m.end()):
             continue
         if m.group("v"):
             value = normalise_value(m.group("v"))
         else:
-            value = f"{normalise_value(m.group('n'))} in {normalise_value(m.group('m'))}"
+            n, of = normalise_value(m.group("n")), normalise_value(m.group("m"))
+            if (number_of(n) or 0) > (number_of(of) or 0):
+                continue  # "1,200 in 2021" is no share
+            value = f"{n} in {of}"
         add(Figure("share", value, "", "", m.start(), m.end(), ""))
     changes = any(f.kind in ("pair", "change", "share") for f in figures)
-    for m in WITHIN.finditer(masked):
+    for m in WITHIN.finditer(sentence):
         # "readmissions within 30 days fell by 15%", "answered within 30 minutes in 96% of
         # cases": a time limit beside a change or a share qualifies it
-        if not changes and not _taken(spans, m.start(), m.end()):
+        if not changes and not overlaps(spans, m.start(), m.end()):
             value = normalise_value(f"{m.group('v')} {m.group('unit')}")
             add(Figure("within", value, "", "", m.start(), m.end(), ""))
-    for m in TOTAL.finditer(masked):
-        if not _taken(spans, m.start("v"), m.end("v")):
+    for m in TOTAL.finditer(sentence):
+        if not overlaps(spans, m.start("v"), m.end("v")):
             value = normalise_value(m.group("v"))
             add(Figure("count", value, "", "", m.start("v"), m.end("v"), "", m.group("noun")))
-    for m in COUNT.finditer(masked):
-        if _taken(spans, m.start(), m.end()):
+    for m in COUNT.finditer(sentence):
+        if overlaps(spans, m.start(), m.end()):
             continue
         raw = m.group("v")
         if raw.lower() == "one":
             continue  # "one of", "one nurse": rarely a result
-        after = masked[m.end() : m.end() + 20]
+        after = sentence[m.end() : m.end() + 20]
         if _YEARS.match(raw) or _NOT_A_COUNT.match(after):
             continue
-        if _BEFORE_NOT_A_COUNT.search(masked[max(0, m.start() - 14) : m.start()]):
+        if _BEFORE_NOT_A_COUNT.search(sentence[max(0, m.start() - 14) : m.start()]):
             continue
-        noun = count_noun(masked, m.end())
+        noun = count_noun(sentence, m.end())
         if not noun or noun[0].isupper() and not noun.split(" ")[0].isupper():
             continue  # "Ward 7", "Sept 2019 Leeds": a name, not a count
         add(Figure("count", normalise_value(raw), "", "", m.start(), m.end(), "", noun))
@@ -284,14 +302,21 @@ def table_row(line: str) -> list[str] | None:
     return cells if len(cells) >= 2 else None
 
 
-def table_figure(cells: list[str]) -> Figure | None:
-    """A table row "label | before | after" as a pair, or "label | value" as a level."""
-    values = [c for c in cells[1:] if re.fullmatch(rf"{_HEDGE}{_AMOUNT}|same day", c, re.I)]
+def table_figure(line: str, cells: list[str]) -> Figure | None:
+    """A table row "label | before | after" as a pair, or "label | value" as a level; its span
+    is the whole line."""
+    if _YEARS.match(cells[0]):
+        return None  # a row of years is a header, not a result
+    values = [
+        c
+        for c in cells[1:]
+        if re.fullmatch(rf"{_HEDGE}{_AMOUNT}|same day", c, re.I) and not _YEARS.match(c)
+    ]
     if len(values) >= 2:
         before, after = with_unit(*_pair_values(values[-2], values[-1]), cells[0])
-        return Figure("pair", after, before, after, 0, 0, _direction(before, after))
+        return Figure("pair", after, before, after, 0, len(line), _direction(before, after))
     if len(values) == 1 and len(cells) == 2:
         value = normalise_value(values[0])
         kind: Kind = "money" if value.startswith("£") else "share" if "%" in value else "count"
-        return Figure(kind, value, "", "", 0, 0, "", cells[0].lower())
+        return Figure(kind, value, "", "", 0, len(line), "", cells[0].lower())
     return None

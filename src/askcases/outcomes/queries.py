@@ -7,8 +7,7 @@ Leaves out: extraction (askcases.outcomes.extract) and scoring against labels
 
 from __future__ import annotations
 
-import re
-
+from askcases.outcomes.forms import days_of
 from askcases.outcomes.rules import RULES
 from askcases.types import Outcome
 
@@ -52,18 +51,12 @@ def filter_outcomes(
 
 # Measures whose percentage is a change in the measure itself ("weight loss" is a share of people).
 _CHANGES = {"emergency admissions", "hospital admissions", "hospital visits", "referrals"}
-_DAYS = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365}
-
-
-def _days(text: str) -> float | None:
-    found = re.fullmatch(r"([\d.,]+) (hour|day|week|month|year)s?", text)
-    return float(found.group(1).replace(",", "")) * _DAYS[found.group(2)] if found else None
 
 
 def change_percent(row: Outcome) -> float | None:
     """The reported change as a percentage (a reduction is negative), where one can be read."""
     if row.before and row.after:
-        before, after = _days(row.before), _days(row.after)
+        before, after = days_of(row.before), days_of(row.after)
         if before and after is not None:
             return round((after - before) / before * 100, 1)
         return None

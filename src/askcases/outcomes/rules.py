@@ -23,7 +23,15 @@ _RAW = RULES_FILE.read_bytes()
 # The forms of values and the naming of measures are code (askcases.outcomes.forms and .extract):
 # their source is hashed with the rules, so that a stored table made by other code is extracted
 # again.
-_CODE = b"".join(Path(__file__).with_name(name).read_bytes() for name in ("forms.py", "extract.py"))
+_SOURCES = (
+    Path(__file__).with_name("forms.py"),
+    Path(__file__).with_name("extract.py"),
+    Path(__file__).parents[1] / "text" / "sentences.py",
+    Path(__file__).parents[1] / "text" / "lexicon.py",
+)
+# A package installed without its sources hashes their names: its table is extracted again only
+# when the rules change.
+_CODE = b"".join(p.read_bytes() if p.exists() else p.name.encode() for p in _SOURCES)
 RULES_VERSION = hashlib.sha256(_CODE + b"\0" + _RAW).hexdigest()[:16]
 
 ValueForm = Literal["from_to", "percent", "money", "within", "count"]
@@ -52,7 +60,6 @@ class MeaningRule:
 
 @dataclass(frozen=True)
 class Rules:
-    time_units: str
     decrease_words: re.Pattern[str]
     increase_words: re.Pattern[str]
     periods: re.Pattern[str]
@@ -72,7 +79,6 @@ def _pattern(text: str) -> re.Pattern[str]:
 def _load() -> Rules:
     data = json.loads(_RAW.decode("utf-8"))
     return Rules(
-        time_units=data["time_units"],
         decrease_words=_pattern(data["decrease_words"]),
         increase_words=_pattern(data["increase_words"]),
         periods=_pattern(data["periods"]),
@@ -93,7 +99,7 @@ def _load() -> Rules:
                 _pattern(m["named_by"]) if m["named_by"] else None,
                 frozenset(m["kinds"]),
                 m["direction"],
-                re.compile(m["noun"]) if m.get("noun") else None,
+                _pattern(m["noun"]) if m.get("noun") else None,
                 m.get("values", ""),
             )
             for m in data["by_meaning"]

@@ -22,6 +22,7 @@ from cachetools import LRUCache
 from langchain_core.embeddings import Embeddings
 
 from askcases.outcomes.extract import named_figures
+from askcases.outcomes.forms import is_time
 from askcases.qa.calibration import RefusalModel
 from askcases.qa.questions import PEOPLE, Question, counts_focus, holds_type
 from askcases.qa.weights import EXTRACTIVE, ExtractiveWeights
@@ -31,23 +32,23 @@ from askcases.text.sentences import sentence_spans
 from askcases.types import REFUSAL, Answer, Citation, Evidence, Passage
 
 # Words of a question that ask for a value rather than name a measure ("how many ... are there").
-question_words = frozenset(
+QUESTION_WORDS = frozenset(
     stem(w) for w in "many much long number quick quickly soon often".split()
 )
 SENTENCE_CACHE = 20_000  # sentence vectors kept (1.5 kB each)
-_MEASURE_CACHE: LRUCache[str, tuple[tuple[str, str], ...]] = LRUCache(maxsize=SENTENCE_CACHE)
+MEASURE_CACHE = 20_000  # sentences whose figures' measures are kept
+_MEASURE_CACHE: LRUCache[str, tuple[tuple[str, str], ...]] = LRUCache(maxsize=MEASURE_CACHE)
 _MEASURE_LOCK = threading.Lock()
+
+
 # The kinds of value a question asks for that a figure of the sentence can give.
-_TIME_UNITS = ("hour", "day", "week", "month", "year", "minute")
-
-
 def _fits(kind: str | None, value: str) -> bool:
     if kind == "money":
         return value.startswith("£")
     if kind == "percent":
         return value.endswith("%")
     if kind == "duration":
-        return value == "same day" or value.split(" ")[-1].rstrip("s") in _TIME_UNITS
+        return is_time(value)
     return kind in ("number", "rate")
 
 
@@ -69,7 +70,7 @@ def measure_words(question: Question) -> list[str]:
     names none ("and how many are there") takes its carried-over subject's."""
     body, _, context = question.text.partition(" (")
     for text in (body, context):
-        words = [t for t in dict.fromkeys(content_terms(text)) if t not in question_words]
+        words = [t for t in dict.fromkeys(content_terms(text)) if t not in QUESTION_WORDS]
         if words:
             return words
     return []

@@ -56,7 +56,8 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         # was ..."), not where it joins a clause ("did waits fall when it moved?")
         re.compile(
             r"(?:^|[,;:(]\s*|\band |\bor )when\b|\bwhen (?:did|was|were|is|are|will|does|do|has|"
-            r"had|could|can|would)\b|\bwhat (?:date|year|month|day)\b|\bwhich (?:year|month)\b",
+            r"had|could|can|would)\b|\bwhen\s*\?*$|\bwhat (?:date|year|month|day)\b"
+            r"|\bwhich (?:year|month)\b",
             re.I,
         ),
         re.compile(

@@ -47,8 +47,8 @@ _ABBREVIATIONS = {
 # A sentence ends at . ! ? (and any closing quote or bracket) followed by space and a capital,
 # a digit, an opening quote or a pound sign; a list marker run into the line ("... 2022. - Emergency
 # admissions fell") starts a sentence too.
-_BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*\s+(?:[-–•]\s+)?(?=[\"'“‘(\[]?[A-Z0-9£])")
-_LEAD = re.compile(r"^(?:•\s*)")
+_BOUNDARY = re.compile(r"(?P<end>[.!?][\"'”’)\]]*)\s+(?:[-–•]\s+)?(?=[\"'“‘(\[]?[A-Z0-9£])")
+_LEAD = re.compile(r"^(?:•\s*|[-–]\s+)")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -64,7 +64,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             last_word = re.split(r"\s", before.rstrip(".!?"))[-1].lower()
             if line[found.start()] == "." and (last_word in _ABBREVIATIONS or len(last_word) == 1):
                 continue
-            end = found.start() + len(found.group(0).rstrip())
+            end = found.end("end")
             if line[start:end].strip():
                 spans.append((offset + start, offset + end))
             start = found.end()
