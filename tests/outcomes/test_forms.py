@@ -11,10 +11,14 @@ from askcases.types import Article
 EVAL = Path(__file__).resolve().parents[2] / "eval"
 
 
-def _rows(body: str, doc_id: str = "doc") -> list[tuple[str, str, str, str, str]]:
+def _article(body: str, doc_id: str = "doc") -> Article:
     text = "Headline of the piece\n" + body
-    article = Article(doc_id, "Headline of the piece", None, text, "h", f"{doc_id}.txt")
-    return [(o.measure, o.value, o.before, o.after, o.direction) for o in extract_outcomes(article)]
+    return Article(doc_id, "Headline of the piece", None, text, "h", f"{doc_id}.txt")
+
+
+def _rows(body: str, doc_id: str = "doc") -> list[tuple[str, str, str, str, str]]:
+    rows = extract_outcomes(_article(body, doc_id))
+    return [(o.measure, o.value, o.before, o.after, o.direction) for o in rows]
 
 
 @pytest.mark.parametrize(
@@ -89,6 +93,17 @@ def test_units_and_cues_name_a_change_the_way_staff_would() -> None:
     assert _rows("| GPs | 12 |")[0][:2] == ("staff", "12")
 
 
+def test_the_place_is_the_datelines_or_the_boroughs_not_the_trusts() -> None:
+    body = (
+        "KELSTON, 12 March 2024 - A service run by Ridgeway Community Healthcare NHS Trust "
+        "has grown.\nRidgeway Community Healthcare NHS Trust saved £40,000 in its first year."
+    )
+    assert [o.place for o in extract_outcomes(_article(body))] == ["Kelston"]
+    boroughs = "The line serves the three boroughs of Ashcombe, Fennick and Stowley.\n"
+    rows = extract_outcomes(_article(boroughs + "It saved £12,000 a year."))
+    assert [o.place for o in rows] == ["Ashcombe, Fennick and Stowley"]
+
+
 def test_dates_ages_times_and_phone_numbers_are_no_result() -> None:
     body = (
         "Since 2 January 2018 the clinic has been open from 8am to 6pm, six days a week. "
@@ -99,8 +114,11 @@ def test_dates_ages_times_and_phone_numbers_are_no_result() -> None:
     assert find_figures("In 2017 it moved 20 miles away.") == []
 
 
-@pytest.mark.parametrize("folder", ["tuning-articles", "tuning-articles-2"])
-def test_the_tuning_articles_figures_are_found(folder: str) -> None:
+@pytest.mark.parametrize(
+    ("folder", "least"),
+    [("tuning-articles", 0.9), ("tuning-articles-2", 0.9), ("tuning-articles-3", 0.8)],
+)
+def test_the_tuning_articles_figures_are_found(folder: str, least: float) -> None:
     predicted = [
         o
         for p in corpus_files(EVAL / folder)
@@ -108,4 +126,4 @@ def test_the_tuning_articles_figures_are_found(folder: str) -> None:
         for o in extract_outcomes(load_article(p))
     ]
     scores = score_outcomes(predicted, load_gold(EVAL / folder / "outcomes.jsonl"))
-    assert scores["figures"]["precision"] >= 0.9 and scores["figures"]["recall"] >= 0.9
+    assert scores["figures"]["precision"] >= least and scores["figures"]["recall"] >= least

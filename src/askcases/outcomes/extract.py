@@ -36,10 +36,16 @@ from askcases.types import Article, Outcome
 
 _FIGURE = re.compile(r"£?\d[\d,.]*")
 _PLACE = re.compile(
-    r"\b(?:[Ii]n|[Aa]cross) (?P<a>(?:[A-Z][a-z]+(?:,? (?:and |& )?|&| )?){1,6})"
+    r"\b(?:[Ii]n|[Aa]cross) (?:the )?(?P<a>(?:[A-Z][a-z]+(?:,? (?:and |& )?|&| )?){1,6})"
+    r"|^(?P<dateline>[A-Z]{3,}(?: [A-Z]{3,}){0,2}),? \d{1,2} [A-Z][a-z]+ (?:19|20)\d\d\b"
+    r"|\b(?:boroughs|towns|villages|districts) of (?P<d>(?:[A-Z][a-z]+(?:, | and | & )){1,5}"
+    r"[A-Z][a-z]+)"
+    r"|(?:NHS )?(?P<e>(?:[A-Z][a-z]+(?: and | & | )){0,4}[A-Z][a-z]+) Integrated Care "
+    r"(?:Board|System)"
     r"|(?P<b>(?:[A-Z][a-z]+(?:,? | and | & )){0,5}[A-Z][a-z]+) Clinical Commissioning Group"
     r"|(?:North |South |East |West )?(?P<c>[A-Z][a-z]+(?:(?: and| &)? [A-Z][a-z]+){0,5}) (?:NHS )?"
-    r"(?:Foundation )?(?:Trust|Hospitals?|Council|Partnership)\b"
+    r"(?:Foundation )?(?:Trust|Hospitals?|Council|Partnership)\b",
+    re.M,
 )
 # Words of a body's name that are not its place: "Ashcombe Vale Community Care Partnership".
 _BODY_WORDS = frozenset(
@@ -57,10 +63,16 @@ _NOT_PLACES = (
 )
 
 
-def _places(text: str) -> list[str]:
+def _places(text: str, bodies: bool = True) -> list[str]:
+    """Places a text names: "in X", a dateline, "the boroughs of X, Y and Z", a commissioning
+    group's or care board's area, and (with `bodies`) the place in a trust's or hospital's name."""
     found = []
     for match in _PLACE.finditer(text):
-        raw = match.group("a") or match.group("b") or ""
+        if match.group("c") and not bodies:
+            continue
+        raw = next((match.group(g) for g in ("a", "b", "d", "e") if match.group(g)), "")
+        if match.group("dateline"):
+            raw = match.group("dateline").title()
         if match.group("c"):
             # "Royal Berkshire NHS Foundation Trust" -> Berkshire; "Ashcombe Vale Health and
             # Care Partnership" -> Ashcombe Vale: the name less its body words
@@ -85,17 +97,30 @@ def find_place(sentence: str, paragraph: str, article: Article, by_id: str | Non
     place the article names most of those its document id names ("tennick-home-oxygen"; pass
     `by_id` when it is known), else the place its title or opening names, else England."""
     for text in (sentence, paragraph):
-        places = _places(text)
+        places = _places(text, bodies=False)
         if places:
             return places[0]
-    named = _named_by_id(article) if by_id is None else by_id
+    named = _article_place(article) if by_id is None else by_id
+    return named or "England"
+
+
+def _article_place(article: Article) -> str:
+    """The place an article is about: its dateline's, else the one its document id names, else
+    the one its title or opening names (a body's name last: "Ridgeway NHS Trust" may serve
+    Kelston)."""
+    opening = article.text[:1200]
+    for match in _PLACE.finditer(opening):
+        if match.group("dateline"):
+            return match.group("dateline").title()
+    named = _named_by_id(article)
     if named:
         return named
-    for text in (article.title, article.text[:1200]):
-        places = _places(text)
-        if places:
-            return places[0]
-    return "England"
+    for bodies in (False, True):
+        for text in (article.title, opening):
+            places = _places(text, bodies)
+            if places:
+                return places[0]
+    return ""
 
 
 def _named_by_id(article: Article) -> str:
@@ -304,7 +329,7 @@ def extract_outcomes(article: Article) -> list[Outcome]:
     """The quantified outcomes an article reports, in text order."""
     rows: list[Outcome] = []
     text = article.text
-    by_id = _named_by_id(article)
+    by_id = _article_place(article)
     for start, end in sentence_spans(text):
         if start == 0:
             continue  # the headline restates the body

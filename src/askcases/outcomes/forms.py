@@ -54,16 +54,18 @@ CHANGE = re.compile(
     rf"\bby {_HEDGE}(?P<v>{NUMBER}(?:%|\s?per cent))"
     rf"|\b(?:a|an) {_HEDGE}(?P<w>{NUMBER}(?:%|\s?per cent)) (?:reduction|fall|drop|decrease|cut|"
     rf"increase|rise|improvement)"
-    rf"|\b(?P<half>halved)\b|\b(?P<double>doubled)\b",
+    rf"|\b(?P<half>halved)\b|\b(?P<double>doubled)\b"
+    r"|\bby (?:a|one) (?P<part>half|third|quarter|fifth)\b",
     re.I,
 )
+_PARTS = {"half": "50%", "third": "33%", "quarter": "25%", "fifth": "20%"}
 SHARE = re.compile(
     rf"(?<![£\d.,-])(?P<v>{NUMBER}(?:%|\s?per cent))"
     rf"|(?<![£\d.,])\b(?P<n>{NUMBER}) in (?!(?:19|20)\d\d\b)(?P<m>{NUMBER})\b(?! every)",
     re.I,
 )
 MONEY = re.compile(rf"£(?P<v>\d[\d,]*(?:\.\d+)?{_SCALE})", re.I)
-WITHIN = re.compile(rf"\bwithin (?P<v>{NUMBER}) (?P<unit>{_UNIT})", re.I)
+WITHIN = re.compile(rf"\bwithin (?P<v>{NUMBER}) (?:working |calendar )?(?P<unit>{_UNIT})", re.I)
 COUNT = re.compile(
     rf"(?<![£\d.,:/-])\b(?P<v>{NUMBER}(?: million| billion)?)\b(?![%.,]?\d|-|\s?per cent|:\d)",
     re.I,
@@ -177,6 +179,8 @@ def _pair_values(before: str, after: str) -> tuple[str, str]:
 def with_unit(before: str, after: str, named_by: str) -> tuple[str, str]:
     """Bare numbers take the time unit the words before them name: "bed days ... 14 | 11"."""
     near = named_by[-90:]
+    if not re.search(r"\b(?:average|mean|median|per|length|wait\w*|time)\b", near, re.I):
+        return before, after  # "school days lost | 1,480 | 1,080" counts days
     unit = re.search(r"(?<!\d )\b(minutes|hours|days|weeks|months)\b(?!.*\d)", near, re.I)
     if unit and re.fullmatch(r"[\d,.]+", before) and re.fullmatch(r"[\d,.]+", after):
         return f"{before} {unit.group(1).lower()}", f"{after} {unit.group(1).lower()}"
@@ -246,7 +250,9 @@ def find_figures(sentence: str) -> list[Figure]:
             continue
         if (m.group("half") or m.group("double")) and overlaps(spans, m.end(), m.end() + 8):
             continue  # "halved, from 22% to 11%": the pair gives the figures
-        if m.group("half") or m.group("double"):
+        if m.group("part"):
+            value, direction = _PARTS[m.group("part").lower()], ""
+        elif m.group("half") or m.group("double"):
             value, direction = ("50%", "decrease") if m.group("half") else ("100%", "increase")
         else:
             value, direction = normalise_value(m.group("v") or m.group("w")), ""
@@ -263,6 +269,8 @@ def find_figures(sentence: str) -> list[Figure]:
             n, of = normalise_value(m.group("n")), normalise_value(m.group("m"))
             if (number_of(n) or 0) > (number_of(of) or 0):
                 continue  # "1,200 in 2021" is no share
+            if re.match(r"\s?\w*\s?\(\d[\d.]*%\)", sentence[m.end() : m.end() + 30]):
+                continue  # "eight in ten callers (81%)": the percentage says it
             value = f"{n} in {of}"
         add(Figure("share", value, "", "", m.start(), m.end(), ""))
     changes = any(f.kind in ("pair", "change", "share") for f in figures)
@@ -288,6 +296,8 @@ def find_figures(sentence: str) -> list[Figure]:
         if _BEFORE_NOT_A_COUNT.search(sentence[max(0, m.start() - 14) : m.start()]):
             continue
         noun = count_noun(sentence, m.end())
+        if re.search(rf"\b{_UNIT}$", noun, re.I) and not re.search(r"\bbed\b", noun, re.I):
+            continue  # "two school years": a length of time; "4,300 bed days" is a count
         if not noun or noun[0].isupper() and not noun.split(" ")[0].isupper():
             continue  # "Ward 7", "Sept 2019 Leeds": a name, not a count
         add(Figure("count", normalise_value(raw), "", "", m.start(), m.end(), "", noun))
