@@ -47,3 +47,21 @@ def test_when_asks_for_a_date_only_where_it_leads() -> None:
     assert expected_type("Who runs it, and when was it launched?") == "date"
     assert expected_type("Did missed appointments go down when the service moved?") is None
     assert expected_type("Launched when?") == "date"
+
+
+def test_headings_and_captions_are_no_answer() -> None:
+    from askcases.qa.extractive import is_heading
+
+    assert is_heading("OUR SOCIAL PRESCRIBING SERVICE")
+    assert is_heading("Table 1: Asthma outcomes for pupils at the 14 pilot schools")
+    assert not is_heading("The team saw 2,350 patients in its first year.")
+    assert not is_heading("| Waiting time for first appointment | 18 weeks | 4 weeks |")
+
+
+def test_a_question_about_running_costs_is_not_one_about_savings() -> None:
+    from askcases.outcomes.queries import outcome_measures
+
+    assert outcome_measures("Which services cost more than £2 million a year to run?") == [
+        "running cost"
+    ]
+    assert outcome_measures("What savings have been reported?") == ["cost saving"]

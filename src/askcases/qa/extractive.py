@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -110,12 +111,25 @@ def candidate_sentences(passages: list[Passage], min_terms: int) -> list[Candida
         for s, e in sentence_spans(passage.text):
             text = passage.text[s:e]
             key = (passage.doc_id, passage.start + s)
-            # The headline (offset 0) summarises; the evidence is in the body.
+            # The headline (offset 0) summarises, and a heading or caption names a part; the
+            # evidence is in the body.
             if key in seen or passage.start + s == 0 or len(content_terms(text)) < min_terms:
+                continue
+            if is_heading(text):
                 continue
             seen.add(key)
             out.append(Candidate(passage, passage.start + s, passage.start + e, text))
     return out
+
+
+_CAPTION = re.compile(r"^(?:table|figure|chart|box)\s+\d+[.:]", re.I)
+
+
+def is_heading(text: str) -> bool:
+    """A section heading in capitals or a caption ("Table 1: ..."): it names a part of an
+    article and answers nothing."""
+    text = text.strip()
+    return bool(_CAPTION.match(text)) or (text.isupper() and len(text) > 3)
 
 
 def _overlap(a: str, b: str) -> float:
