@@ -298,25 +298,36 @@ def _generic_rows(
         period = RULES.periods.search(segment, max(at, 0)) or RULES.periods.search(
             segment, 0, max(at, 0)
         )
-        rows.append(
-            Outcome(
-                doc_id=article.doc_id,
-                place=where[0],
-                service=where[1],
-                measure=measure,
-                direction=direction,
-                value=figure.value,
-                before=figure.before,
-                after=figure.after,
-                period=period.group(0).lower() if period else "",
-                start=start,
-                end=start + len(sentence),
-                sentence=sentence,
-                title=article.title,
-                date=article.date,
-            )
-        )
+        rows.append(_row(article, start, sentence, where, measure, direction, figure, period))
     return rows
+
+
+def _row(
+    article: Article,
+    start: int,
+    sentence: str,
+    where: tuple[str, str],
+    measure: str,
+    direction: str,
+    figure: Figure,
+    period: re.Match[str] | None,
+) -> Outcome:
+    return Outcome(
+        doc_id=article.doc_id,
+        place=where[0],
+        service=where[1],
+        measure=measure,
+        direction=direction,
+        value=figure.value,
+        before=figure.before,
+        after=figure.after,
+        period=period.group(0).lower() if period else "",
+        start=start,
+        end=start + len(sentence),
+        sentence=sentence,
+        title=article.title,
+        date=article.date,
+    )
 
 
 def _verb_direction(text: str) -> str:
@@ -346,37 +357,16 @@ def extract_outcomes(article: Article) -> list[Outcome]:
             found = _value(rule, sentence, figures)
             if found is None or f"{measure}|{found.value}" in used or found.value in used:
                 continue
-            value, before, after, value_start = found.value, found.before, found.after, found.start
-            used.update({value, f"{measure}|{value}"})
+            used.update({found.value, f"{measure}|{found.value}"})
             spans.append((found.start, found.end))
-            if rule.direction is not None:
-                direction = rule.direction
-            elif RULES.decrease_words.search(sentence):
-                direction = "decrease"
-            else:
-                direction = "increase" if RULES.increase_words.search(sentence) else ""
+            direction = rule.direction
+            if direction is None:
+                direction = _verb_direction(sentence)
             # A period belongs to the figure before it: look up to the next figure.
-            later = _FIGURE.search(sentence, value_start + len(value) + 1)
+            later = _FIGURE.search(sentence, found.start + len(found.value) + 1)
             period = RULES.periods.search(
-                sentence, value_start, later.start() if later else len(sentence)
+                sentence, found.start, later.start() if later else len(sentence)
             )
-            rows.append(
-                Outcome(
-                    doc_id=article.doc_id,
-                    place=where[0],
-                    service=where[1],
-                    measure=measure,
-                    direction=direction,
-                    value=value,
-                    before=before,
-                    after=after,
-                    period=period.group(0).lower() if period else "",
-                    start=start,
-                    end=end,
-                    sentence=sentence,
-                    title=article.title,
-                    date=article.date,
-                )
-            )
+            rows.append(_row(article, start, sentence, where, measure, direction, found, period))
         rows += _generic_rows(article, start, sentence, where, spans)
     return rows
