@@ -142,10 +142,11 @@ def test_two_replicas_agree_after_one_indexes_a_new_article(
     keyword_hits = replica_b.store.keyword_search("Tamworth glaucoma", 3)
     assert keyword_hits and keyword_hits[0].doc_id == "tamworth-eye-clinics"
     new_rows = [r for r in replica_b.store.outcomes() if r.doc_id == "tamworth-eye-clinics"]
-    assert [(r.measure, r.before, r.after) for r in new_rows] == [
-        ("waiting time", "30 weeks", "4 weeks")
+    assert [(r.measure, r.value, r.before, r.after) for r in new_rows] == [
+        ("practices", "6", "", ""),
+        ("waiting time", "4 weeks", "30 weeks", "4 weeks"),
     ]
-    assert len(replica_b.store.outcomes()) == len(outcomes_before) + 1
+    assert len(replica_b.store.outcomes()) == len(outcomes_before) + 2
 
     asked_a = _cli(
         "ask",
