@@ -180,6 +180,7 @@ def test_eval_compare_ablation_turns_each_way_of_matching_off(
         "no spelling",
         "no names",
         "no measures",
+        "no forms",
         "all off",
     }
     fact = {name: float(values[0]) for name, values in rows.items()}

@@ -65,3 +65,41 @@ def test_a_question_about_running_costs_is_not_one_about_savings() -> None:
         "running cost"
     ]
     assert outcome_measures("What savings have been reported?") == ["cost saving"]
+
+
+@pytest.mark.parametrize(
+    ("question", "counts", "does_not"),
+    [
+        (
+            "how many opticians are doing the post-cataract checks",
+            "The check is carried out by optometrists at 16 opticians across the area.",
+            "In two years, 3,240 patients had their check at a local optician.",
+        ),
+        (
+            "how many nurseries does the speech team go into",
+            "Therapists now run sessions in nine children's centres and 23 nurseries.",
+            "Speech therapy for 1,200 children under five, delivered in centres and nurseries.",
+        ),
+    ],
+)
+def test_a_number_counts_what_a_how_many_question_asks_for(
+    question: str, counts: str, does_not: str
+) -> None:
+    from askcases.qa.extractive import counts_asked
+
+    read = read_question(question, {})
+    assert counts_asked(read, counts)
+    assert not counts_asked(read, does_not)
+
+
+def test_a_question_about_change_wants_a_result() -> None:
+    from askcases.qa.extractive import read_forms
+
+    assert read_question("are fewer people ending up in A&E", {}).change
+    assert read_question("did missed appointments go down", {}).change
+    assert read_question("eye screening uptake in fairfield", {}).change
+    assert not read_question("who runs the clot clinics around Bristol", {}).change
+    assert read_forms("Conveyances to the Emergency Department fell by 40%.")[0]
+    assert read_forms("Did-not-attend rates halved, from 22% to 11%.")[0]
+    assert read_forms("| Average response time (minutes) | 164 | 71 |")[0]
+    assert not read_forms("Falls are the most common reason for ambulance calls.")[0]

@@ -25,7 +25,7 @@ from askcases.qa.outcome_answers import asks_for_outcomes, outcomes_answer
 from askcases.qa.questions import Question, read_question
 from askcases.qa.retrieval import HybridRetriever, Mode
 from askcases.qa.spelling import correct_spelling, names_in_lower_case
-from askcases.qa.weights import EXTRACTIVE, WITHOUT_MEASURES
+from askcases.qa.weights import ABLATED, extractive_weights
 from askcases.store.index_store import IndexStore
 from askcases.text.markers import marker_numbers
 from askcases.types import (
@@ -71,7 +71,7 @@ class Assistant:
         self.answerer = ExtractiveAnswerer(
             self.embeddings,
             load_refusal_model(settings.refusal_model_file),
-            EXTRACTIVE if settings.matching("measures") else WITHOUT_MEASURES,
+            extractive_weights({name for name in ABLATED if not settings.matching(name)}),
         )
 
     def check(self) -> None:

@@ -23,7 +23,7 @@ from cachetools import LRUCache
 from langchain_core.embeddings import Embeddings
 
 from askcases.outcomes.extract import named_figures
-from askcases.outcomes.forms import is_time
+from askcases.outcomes.forms import find_figures, is_time, table_row
 from askcases.qa.calibration import RefusalModel
 from askcases.qa.questions import PEOPLE, Question, counts_focus, holds_type
 from askcases.qa.weights import EXTRACTIVE, ExtractiveWeights
@@ -40,6 +40,7 @@ SENTENCE_CACHE = 20_000  # sentence vectors kept (1.5 kB each)
 MEASURE_CACHE = 20_000  # sentences whose figures' measures are kept
 _MEASURE_CACHE: LRUCache[str, tuple[tuple[str, str], ...]] = LRUCache(maxsize=MEASURE_CACHE)
 _MEASURE_LOCK = threading.Lock()
+_FORM_CACHE: LRUCache[str, tuple[bool, frozenset[str]]] = LRUCache(maxsize=MEASURE_CACHE)
 
 
 # The kinds of value a question asks for that a figure of the sentence can give.
@@ -64,6 +65,32 @@ def measured(sentence: str) -> tuple[tuple[str, str], ...]:
         with _MEASURE_LOCK:
             _MEASURE_CACHE[sentence] = known
     return known
+
+
+def read_forms(sentence: str) -> tuple[bool, frozenset[str]]:
+    """Whether the sentence reports a result (a before and after, a change, a share, a row of a
+    results table), and the words of what its numbers count ("16 opticians": optician)."""
+    with _MEASURE_LOCK:
+        known = _FORM_CACHE.get(sentence)
+    if known is None:
+        figures = find_figures(sentence)
+        result = table_row(sentence.strip()) is not None or any(
+            f.kind in ("pair", "change", "share") for f in figures
+        )
+        counted = frozenset(t for f in figures if f.kind == "count" for t in content_terms(f.noun))
+        known = (result, counted)
+        with _MEASURE_LOCK:
+            _FORM_CACHE[sentence] = known
+    return known
+
+
+def counts_asked(question: Question, sentence: str) -> bool:
+    """Whether a number of the sentence counts the very thing a "how many" question asks for
+    ("how many opticians" -> "at 16 opticians", not "3,240 patients ... at a local optician")."""
+    if question.focus is None:
+        return False
+    counted = read_forms(sentence)[1]
+    return question.focus in counted or bool(question.focus_related & counted)
 
 
 def measure_words(question: Question) -> list[str]:
@@ -292,6 +319,11 @@ class ExtractiveAnswerer:
                 value += w.type_match if typed else -w.type_match
                 if typed and gives_measure(question, own_terms, cand.text):
                     value += w.measure_match
+            result, _ = read_forms(cand.text)
+            if result:
+                value += w.result_form + (w.result_for_change if question.change else 0.0)
+            if counts_asked(question, cand.text):
+                value += w.direct_count
             if local and not any(mentions(n, cand.text) for n in local):
                 value -= w.missing_name
             if cand.text.rstrip().endswith(":") and question.kind not in ("who", "person"):

@@ -206,6 +206,23 @@ def counts_focus(focus: str | None, terms: set[str], related: frozenset[str] = f
     return focus in PEOPLE and bool(PEOPLE & terms)
 
 
+# Words of a question that ask whether something changed ("are fewer people taken to A&E", "did
+# waits go down", "uptake now compared with before"): the answer is a result, a before and after
+# or a change.
+_CHANGE_QUESTION = re.compile(
+    r"\b(?:fewer|less|more|go(?:ne|es)? (?:down|up)|went (?:down|up)|c[oa]me down|fall|fell|drop"
+    r"|dropped|cut|cuts|reduc\w*|rise|rose|increas\w*|improv\w*|better|worse|uptake|compared"
+    r"|before|change\w*|difference|impact|effect|results?|outcomes?|bring|brought|lower\w*"
+    r"|shorter|faster|quicker|halv\w*|doubl\w*)\b",
+    re.I,
+)
+
+
+def asks_for_change(question: str) -> bool:
+    """A question about whether, or how much, something changed."""
+    return _CHANGE_QUESTION.search(question) is not None
+
+
 def is_list_question(question: str) -> bool:
     """A question that asks for several things ("which areas ...", "list ...")."""
     return _LIST_QUESTION.search(question) is not None
@@ -221,6 +238,7 @@ class Question:
     focus: str | None  # the stemmed thing a "how many" question counts
     names: tuple[str, ...]  # places, bodies, acronyms and years it names
     listing: bool  # asks for several things
+    change: bool = False  # asks whether, or how much, something changed
     # stem of a question word -> stems of other words for the same thing (askcases.text.synonyms)
     related: dict[str, frozenset[str]] = field(default_factory=dict)
 
@@ -264,5 +282,6 @@ def read_question(
         focus=focus,
         names=tuple(dict.fromkeys([*named_terms(text), *(names or [])])),
         listing=is_list_question(text),
+        change=asks_for_change(text),
         related={t: g for t, g in related.items() if g},
     )

@@ -10,6 +10,7 @@ value fitted at run time.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 
@@ -24,6 +25,9 @@ class ExtractiveWeights:
     # Adjustments to the score.
     type_match: float = 0.06  # + when it gives the kind of value asked for, - when it does not
     measure_match: float = 0.08  # + when a figure of that kind reports a measure the question names
+    result_form: float = 0.06  # + when a figure is a result (a before and after, a change, a share)
+    result_for_change: float = 0.04  # + again when the question asks whether something changed
+    direct_count: float = 0.3  # + when a number counts the very thing a "how many" asks for
     missing_name: float = 0.08  # - when a name the question uses (not in the title) is absent
     lead_in: float = 0.05  # - for a lead-in ("X said:"), unless a person or body is asked for
     untyped_passage: float = 0.2  # a passage ranks this much lower when it gives no such value
@@ -52,5 +56,17 @@ class GroundingWeights:
 
 
 EXTRACTIVE = ExtractiveWeights()
-WITHOUT_MEASURES = ExtractiveWeights(measure_match=0.0)  # for ablation
+# The weights each way of matching by meaning adds, set to nothing when it is off (ablation).
+ABLATED: dict[str, tuple[str, ...]] = {
+    "measures": ("measure_match",),
+    "forms": ("result_form", "result_for_change", "direct_count"),
+}
+
+
+def extractive_weights(off: set[str]) -> ExtractiveWeights:
+    """The extractive weights without those of the ways of matching in `off`."""
+    changes: dict[str, float] = {f: 0.0 for name in sorted(off) for f in ABLATED.get(name, ())}
+    return dataclasses.replace(EXTRACTIVE, **changes)  # type: ignore[arg-type]
+
+
 GROUNDING = GroundingWeights()
