@@ -103,3 +103,20 @@ def test_a_question_about_change_wants_a_result() -> None:
     assert read_forms("Did-not-attend rates halved, from 22% to 11%.")[0]
     assert read_forms("| Average response time (minutes) | 164 | 71 |")[0]
     assert not read_forms("Falls are the most common reason for ambulance calls.")[0]
+
+
+def test_who_questions_want_who_does_it() -> None:
+    from askcases.qa.extractive import names_agent
+
+    assert names_agent("The centres are run by GP Care, a social enterprise.") == (True, False)
+    assert names_agent("The service is funded jointly by NHS Saltmere CCG.")[0]
+    assert names_agent("Dr David Peel, Clinical Lead for Planned Care, said:") == (False, True)
+    assert names_agent("A team of 23 therapists visits people at home.") == (False, False)
+
+
+def test_a_results_row_with_its_unit_in_the_label_gives_a_length_of_time() -> None:
+    from askcases.qa.questions import holds_type
+
+    row = "| Average response time to falls calls (minutes) | 164 | 71 |"
+    assert holds_type("duration", row, "how quickly does the team get there")
+    assert not holds_type("duration", "| Falls calls conveyed | 1,870 | 1,120 |", "how quickly")

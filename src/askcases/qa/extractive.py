@@ -84,6 +84,24 @@ def read_forms(sentence: str) -> tuple[bool, frozenset[str]]:
     return known
 
 
+# Who does something, by form: "run by GP Care", "funded jointly by NHS Saltmere CCG", and a named
+# speaker ("Dr David Peel, Clinical Lead ..., said:").
+_AGENT = re.compile(
+    r"\b(?:run|provided|led|funded|commissioned|delivered|operated|managed|paid for|set up|"
+    r"developed|hosted|employed|staffed|organised|chaired)\s+(?:jointly\s+|together\s+|entirely\s+)?"
+    r"by\s+(?:the\s+)?[A-Z]"
+)
+_SAID = re.compile(r"\b(?:said|says|explained|added)\b|:\s*$")
+_NAMED_PERSON = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Professor|Prof)\.? [A-Z]|\b[A-Z][a-z]+ [A-Z][a-z]+,")
+
+
+def names_agent(sentence: str) -> tuple[bool, bool]:
+    """Whether the sentence names who does something ("run by ..."), and whether it names a
+    person speaking ("Dr ..., said:")."""
+    speaker = bool(_SAID.search(sentence) and _NAMED_PERSON.search(sentence))
+    return _AGENT.search(sentence) is not None, speaker
+
+
 def counts_asked(question: Question, sentence: str) -> bool:
     """Whether a number of the sentence counts the very thing a "how many" question asks for
     ("how many opticians" -> "at 16 opticians", not "3,240 patients ... at a local optician")."""
@@ -324,6 +342,9 @@ class ExtractiveAnswerer:
                 value += w.result_form + (w.result_for_change if question.change else 0.0)
             if counts_asked(question, cand.text):
                 value += w.direct_count
+            if question.kind in ("who", "person"):
+                agent, speaker = names_agent(cand.text)
+                value += (w.agent if agent else 0.0) + (w.speaker if speaker else 0.0)
             if local and not any(mentions(n, cand.text) for n in local):
                 value -= w.missing_name
             if cand.text.rstrip().endswith(":") and question.kind not in ("who", "person"):

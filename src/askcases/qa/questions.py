@@ -150,8 +150,14 @@ def new_values(kind: str | None, sentence: str, question: str) -> list[str]:
     return values
 
 
+# A results-table row whose label names its unit ("| Response time (minutes) | 164 | 71 |").
+_TIMED_ROW = re.compile(r"^\|[^|]*\b(?:minutes|mins|hours|days|weeks|months)\b[^|]*\|\s*\d", re.I)
+
+
 def holds_type(kind: str | None, sentence: str, question: str) -> bool:
     """Whether the sentence gives a value of the kind asked for, beyond what the question says."""
+    if kind == "duration" and _TIMED_ROW.match(sentence.strip()):
+        return True
     return kind is None or bool(new_values(kind, sentence, question))
 
 

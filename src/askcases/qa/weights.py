@@ -28,6 +28,8 @@ class ExtractiveWeights:
     result_form: float = 0.06  # + when a figure is a result (a before and after, a change, a share)
     result_for_change: float = 0.04  # + again when the question asks whether something changed
     direct_count: float = 0.3  # + when a number counts the very thing a "how many" asks for
+    agent: float = 0.15  # + for "who" when it names who does something ("run by GP Care")
+    speaker: float = 0.1  # + for "who" when it names a person speaking ("Dr ..., said:")
     missing_name: float = 0.08  # - when a name the question uses (not in the title) is absent
     lead_in: float = 0.05  # - for a lead-in ("X said:"), unless a person or body is asked for
     untyped_passage: float = 0.2  # a passage ranks this much lower when it gives no such value
@@ -59,7 +61,7 @@ EXTRACTIVE = ExtractiveWeights()
 # The weights each way of matching by meaning adds, set to nothing when it is off (ablation).
 ABLATED: dict[str, tuple[str, ...]] = {
     "measures": ("measure_match",),
-    "forms": ("result_form", "result_for_change", "direct_count"),
+    "forms": ("result_form", "result_for_change", "direct_count", "agent", "speaker"),
 }
 
 
