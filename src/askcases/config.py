@@ -120,6 +120,14 @@ class Settings(BaseSettings):
         validation_alias=_env("cache_dir", "ASKCASES_CACHE"),
     )
 
+    # Tracing: a record of how each question was answered (askcases.qa.tracing), kept in the
+    # index directory for trace_days days (0: none kept), and exported over OTLP when
+    # OTEL_EXPORTER_OTLP_ENDPOINT is set.
+    tracing: bool = Field(default=True, validation_alias=_env("tracing", "ASKCASES_TRACING"))
+    trace_days: int = Field(
+        default=30, ge=0, validation_alias=_env("trace_days", "ASKCASES_TRACE_DAYS")
+    )
+
     # Ways of matching a question by meaning to leave out, comma-separated, for ablation:
     # synonyms, definitions, spelling, names (lower-case names found by the library's spelling),
     # measures (a sentence's figures named by meaning, askcases.outcomes.extract), forms (a

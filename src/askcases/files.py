@@ -55,3 +55,14 @@ def write_json(path: Path, data: Any, compact: bool = False) -> None:
     else:
         text = json.dumps(data, ensure_ascii=False, indent=1)
     atomic_write_text(path, text + "\n")
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A CSV cell that a spreadsheet shows as written and never runs as a formula: text that
+    starts like one gets a leading apostrophe; numbers, None and other text stay as they are."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value

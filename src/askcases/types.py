@@ -213,6 +213,15 @@ class Answer:
     # A refusal's closest passages (at most three), offered to read, never as an answer; the
     # refusal's [n] markers point at them.
     nearest: list[Citation] = field(default_factory=list)
+    # Kinds of patient identifier the question held, masked before anything kept or sent it.
+    privacy: tuple[str, ...] = ()
+    privacy_note: str = ""
+    # What happened while it was answered (askcases.qa.tracing), as JSON; None when not traced.
+    trace: dict[str, Any] | None = None
+
+    @property
+    def trace_id(self) -> str:
+        return str(self.trace.get("trace_id", "")) if self.trace else ""
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -238,6 +247,12 @@ class Answer:
         if self.guard is not None:
             data["guard"] = self.guard.to_json()
         data["nearest"] = [{**c.to_json(), "not_an_answer": True} for c in self.nearest]
+        if self.privacy:
+            data["privacy"] = list(self.privacy)
+            data["privacy_note"] = self.privacy_note
+        if self.trace is not None:
+            data["trace_id"] = self.trace_id
+            data["trace"] = self.trace
         return data
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import re
 import shutil
 import subprocess
 import sys
@@ -312,3 +313,61 @@ def test_outcomes_tab_lists_charts_and_opens_a_result(site: tuple[str, Path], pa
     )
     shown = page.inner_text("#outcomes")
     assert "referrals avoided" in shown and "Plymouth" in shown and "54" in shown
+
+
+def test_why_this_answer_shows_each_retrievers_rank_of_the_cited_passage(
+    site: tuple[str, Path], page: Any
+) -> None:
+    page.goto(site[0])
+    _ask(page, "Who runs the community DVT clinics in BNSSG?")
+    page.click("#why-box button:has-text('Why this answer?')")
+    page.wait_for_function(
+        "() => document.querySelector('#why')?.innerText.includes('dense (cosine)')",
+        timeout=30_000,
+    )
+    rows = page.eval_on_selector_all(
+        "#why table:first-of-type tr",
+        "rows => rows.map(r => Array.from(r.cells).map(c => c.innerText.trim()))",
+    )
+    header, body = rows[0], rows[1:]
+    assert header[:5] == ["rank", "fused", "found by", "dense (cosine)", "keyword (bm25)"]
+    cited = next(r for r in body if r[0] == "1")  # the cited passage ranks first
+    assert re.fullmatch(r"\d+ \(0\.\d{3}\)", cited[3]), cited  # its dense rank and cosine
+    assert re.fullmatch(r"\d+ \(\d+\.\d{3}\)", cited[4]), cited  # its keyword rank and BM25
+    assert "bnssg-community-dvt-service-2020" in cited[6]
+    why = page.inner_text("#why")
+    assert "runner-up" in why and "Refusal reasoning" in why and "dense search" in why
+    page.fill("#retrieval-question textarea", "who runs clot clinics in leeds")
+    page.click("#retrieval-test")
+    page.wait_for_function(
+        "() => document.querySelector('#retrieval-result')?.innerText.includes('refused')",
+        timeout=60_000,
+    )
+    assert "leeds" not in page.inner_text("#chat").lower()  # the test joined no conversation
+
+
+def test_two_refused_questions_about_one_missing_topic_are_one_gap(
+    site: tuple[str, Path], page: Any
+) -> None:
+    page.goto(site[0])
+    for question in (
+        "How many toenails did the Leeds nail clinic cut?",
+        "how many patients had their toenails cut at the nail clinic in Leeds",
+    ):
+        _ask(page, question)
+        assert "The case studies don't say" in page.inner_text("#chat")
+    page.click("button[role=tab]:has-text('Gaps')")
+    page.click("#gaps-refresh")
+    page.wait_for_function(
+        "() => document.querySelector('#gaps')?.innerText.toLowerCase().includes('toenails')",
+        timeout=60_000,
+    )
+    shown = page.inner_text("#gaps")
+    assert "open" in shown and "toenails" in shown.lower()
+    with page.expect_download() as download:
+        page.click("#gaps-csv")
+    groups = list(csv.DictReader(Path(download.value.path()).open(encoding="utf-8")))
+    toenails = [g for g in groups if "toenails" in g["representative"].lower()]
+    assert len(toenails) == 1 and toenails[0]["count"] == "2"
+    assert toenails[0]["status"] == "open" and "nail clinic in Leeds" in toenails[0]["questions"]
+    assert "still open" in page.inner_text("#gaps-status")

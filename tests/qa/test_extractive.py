@@ -114,7 +114,7 @@ def test_same_question_same_answer(assistant: Assistant) -> None:
     first = assistant.ask("What did Bexley do about heart disease diagnosis?").to_json()
     second = assistant.ask("What did Bexley do about heart disease diagnosis?").to_json()
     assert first["refused"] is False and "three weeks" in first["answer"]
-    for timing in ("elapsed_ms", "timings"):
+    for timing in ("elapsed_ms", "timings", "trace_id", "trace"):  # each ask is its own trace
         first.pop(timing)
         second.pop(timing)
     assert first == second

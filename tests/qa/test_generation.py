@@ -5,6 +5,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from conftest import CORPUS, free_port, make_settings, smollm2_path, start_server, stop
@@ -148,6 +149,91 @@ def test_openai_backend_talks_to_a_real_llama_cpp_server(
     assert all(not s["supported"] for s in sentences if not s["citations"])
     for citation in answer["citations"]:
         assert 1 <= citation["n"] <= len(answer["passages"])
+
+
+class RecordingProxy:
+    """A loopback HTTP proxy in front of the real llama.cpp server: it passes every request on
+    unchanged and keeps the bytes of each, so a test can see exactly what the endpoint was sent."""
+
+    def __init__(self, upstream: str) -> None:
+        import http.server
+        import threading
+        import urllib.request
+
+        self.received: list[bytes] = []
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (the http.server name)
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                proxy.received.append(self.path.encode() + b"\n" + body)
+                request = urllib.request.Request(
+                    upstream.rstrip("/") + self.path.removeprefix("/v1"),
+                    data=body,
+                    headers={"Content-Type": "application/json"},
+                )
+                with urllib.request.urlopen(request, timeout=300) as answer:
+                    data = answer.read()
+                    kind = answer.headers.get("Content-Type", "application/json")
+                self.send_response(200)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+
+
+@pytest.mark.slow  # a real llama.cpp server
+def test_an_nhs_number_never_reaches_the_language_model_or_any_store(
+    built_settings: Settings,
+    assistant: Assistant,
+    llama_server: str,
+    tmp_path: Path,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    from askcases.app.web import WebApp
+
+    proxy = RecordingProxy(llama_server)
+    index = tmp_path / "index"
+    shutil.copytree(built_settings.index_dir, index)
+    local = _assistant(
+        built_settings.replace(index_dir=index),
+        assistant,
+        llm="openai",
+        model="smollm2",
+        base_url=proxy.url,
+    )
+    web = WebApp(local)
+    try:
+        answer = web.ask_json("Patient 943 476 5919: who runs the community DVT clinics in BNSSG?")
+        web.give_feedback(answer, -1, "wrong for 9434765919", "sam")
+    finally:
+        proxy.close()
+    assert "error" not in answer and answer["backend"] == "openai"
+    assert answer["answer"] and answer["privacy"] == ["nhs_number"]
+    sent = b"".join(proxy.received)
+    assert b"chat/completions" in sent and b"[NHS number]" in sent
+    assert answer["trace"]["generation"]["prompt"][1]["content"].endswith(
+        "Question: Patient [NHS number]: who runs the community DVT clinics in BNSSG?"
+    )
+    assert answer["trace"]["generation"]["prompt_tokens"] > 100
+    logged = capfd.readouterr()
+    kept = [p.read_bytes() for p in index.iterdir() if p.is_file()]
+    for number in (b"943 476 5919", b"9434765919"):
+        assert number not in sent
+        assert number not in (logged.out + logged.err).encode()
+        assert all(number not in data for data in kept)
+    assert web.traces.rows()[0]["trace_id"] == answer["trace_id"]
+    assert web.feedback.recent(1)[0]["trace_id"] == answer["trace_id"]
 
 
 def test_an_unreachable_endpoint_is_one_clear_error(

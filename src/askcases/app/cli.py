@@ -1,6 +1,6 @@
 """The askcases command line: thin commands over the same functions the web chat uses.
 
-`askcases index|ask|serve|outcomes|feedback|adduser` here, `askcases eval ...` in
+`askcases index|ask|serve|outcomes|feedback|traces|gaps|adduser` here, `askcases eval ...` in
 askcases.app.cli_eval. Heavy libraries are imported inside the commands, so `askcases --help` is
 instant.
 """
@@ -64,7 +64,15 @@ def index_command(paths: tuple[Path, ...], rebuild: bool, quiet: bool, **flags: 
 @main.command("ask")
 @click.argument("question")
 @click.option("--k", type=int, default=None, help="How many passages to retrieve (default 5).")
-@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the answer as JSON (its trace under 'trace')."
+)
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Also print why: the candidate passages with their dense and keyword ranks, the "
+    "chosen sentences beside the runners-up, the refusal reasoning, the prompt and the timings.",
+)
 @click.option(
     "--history",
     "history_file",
@@ -79,6 +87,7 @@ def index_command(paths: tuple[Path, ...], rebuild: bool, quiet: bool, **flags: 
 def ask_command(
     question: str,
     as_json: bool,
+    explain: bool,
     history_file: Path | None,
     since: str | None,
     until: str | None,
@@ -86,7 +95,7 @@ def ask_command(
     **flags: Any,
 ) -> None:
     """Answer QUESTION from the case studies, citing the passages."""
-    from askcases.app.render import AnswerView, answer_text
+    from askcases.app.render import AnswerView, answer_text, explain_text
     from askcases.filters import make_filters
     from askcases.qa.assistant import Assistant
     from askcases.qa.followups import append_history, load_history, resolved_questions
@@ -108,6 +117,7 @@ def ask_command(
             final = part
     if final is None:
         raise click.ClickException("no answer was produced")
+    trace_store(settings).record(final, source="cli")
     if streamed:
         click.echo("\n")
     if history_file is not None:
@@ -123,6 +133,8 @@ def ask_command(
         click.echo(json.dumps(final.to_json(), ensure_ascii=False, indent=2))
     else:
         click.echo(answer_text(AnswerView.of(final), show_text=not streamed))
+        if explain and final.trace is not None:
+            click.echo(explain_text(final.trace))
 
 
 @main.command("serve")
@@ -167,6 +179,102 @@ def feedback_command(csv_out: Path, index_dir: Path | None) -> None:
     settings = settings_from(index_dir=index_dir)
     count = FeedbackStore(settings.index_dir).export_csv(csv_out)
     click.echo(f"wrote {count} feedback rows to {csv_out}")
+
+
+@main.command("traces")
+@click.option("--refused", is_flag=True, help="Only questions that were refused.")
+@click.option("--since", default=None, help="Only traces from this date on (YYYY[-MM[-DD]]).")
+@click.option("--json", "as_json", is_flag=True, help="Print the traces as JSON, whole.")
+@click.option(
+    "--csv",
+    "csv_out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write one line per trace to this CSV file.",
+)
+@index_option
+def traces_command(
+    refused: bool, since: str | None, as_json: bool, csv_out: Path | None, index_dir: Path | None
+) -> None:
+    """How each question was answered: kept for ASKCASES_TRACE_DAYS days (default 30)."""
+    from askcases.app.feedback import FeedbackStore
+    from askcases.app.traces import with_feedback, write_csv
+    from askcases.filters import make_filters
+
+    settings = settings_from(index_dir=index_dir)
+    after = make_filters(since, None, ()).since if since else None
+    rows = with_feedback(
+        trace_store(settings).rows(refused=refused, since=after),
+        FeedbackStore(settings.index_dir).recent(limit=-1),
+    )
+    if csv_out is not None:
+        count = write_csv(rows, csv_out)
+        click.echo(f"wrote {count} traces to {csv_out}")
+    elif as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+    else:
+        for r in rows:
+            verdict = f"refused ({r['reason']})" if r["refused"] else "answered"
+            click.echo(
+                f"{r['created_at']}  {r['trace_id'][:12]}  {r['username'] or '-'}  "
+                f"{r['source']}  {verdict}  {r['elapsed_ms']:.0f} ms  {r['question']}"
+            )
+        click.echo(f"{len(rows)} traces (kept {settings.trace_days} days)")
+
+
+@main.command("gaps")
+@click.option(
+    "--csv",
+    "csv_out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write the groups to this CSV file.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the groups as JSON.")
+@where_options
+def gaps_command(csv_out: Path | None, as_json: bool, **flags: Any) -> None:
+    """What the library is missing: refused and thumbs-down questions grouped by meaning."""
+    from askcases.app.feedback import FeedbackStore
+    from askcases.app.gaps import find_gaps, write_csv
+    from askcases.embedding.minilm import MiniLMEmbeddings
+    from askcases.store.index_store import IndexStore
+
+    settings = settings_from(**flags)
+    embeddings = MiniLMEmbeddings.from_settings(settings)
+    store = IndexStore(settings, embeddings)
+    gaps = find_gaps(
+        trace_store(settings).rows(),
+        FeedbackStore(settings.index_dir).recent(limit=-1),
+        embeddings,
+        store if store.count() else None,
+    )
+    if csv_out is not None:
+        count = write_csv(gaps, csv_out)
+        click.echo(f"wrote {count} groups to {csv_out}")
+    elif as_json:
+        click.echo(json.dumps([g.to_json() for g in gaps], ensure_ascii=False, indent=1))
+    else:
+        for g in gaps:
+            row = g.to_json()
+            nearest = (
+                f"nearest: {row['nearest_article']} ({row['nearest_doc_id']})"
+                if row["nearest_doc_id"]
+                else "no article near"
+            )
+            click.echo(
+                f"[{row['status']}] {row['count']}x “{row['representative']}” "
+                f"({row['first_asked']} to {row['last_asked']}); {nearest}"
+            )
+        click.echo(f"{len(gaps)} groups of refused or thumbs-down questions")
+
+
+def trace_store(settings: Any) -> Any:
+    """The index directory's trace store, past-retention traces deleted, exporting over OTLP
+    when an endpoint is configured."""
+    from askcases.app.telemetry import telemetry_from_env
+    from askcases.app.traces import TraceStore
+
+    return TraceStore(settings.index_dir, settings.trace_days, telemetry_from_env())
 
 
 @main.command("adduser")

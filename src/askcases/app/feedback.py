@@ -1,7 +1,9 @@
 """Thumbs up or down on answers, kept in SQLite (WAL) beside the index: feedback.sqlite3.
 
-Each row holds the question, the answer, its citations and the back-end that wrote it, so the
-team can see what went wrong. Leaves out: editing or deleting feedback.
+Each row holds the question, the answer, its citations, the back-end that wrote it and the id of
+the answer's trace (askcases.app.traces), so the team can see what went wrong and why. Patient
+identifiers in the question and the comment are masked before they are kept
+(askcases.text.privacy). Leaves out: editing or deleting feedback.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from askcases.errors import UsageError
+from askcases.files import spreadsheet_safe
+from askcases.text.privacy import mask_identifiers
 
 FILENAME = "feedback.sqlite3"
 MAX_COMMENT = 2000
@@ -22,7 +26,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
     id INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT NOT NULL, rating INTEGER NOT NULL,
     comment TEXT NOT NULL, question TEXT NOT NULL, answer TEXT NOT NULL, citations TEXT NOT NULL,
-    backend TEXT NOT NULL, username TEXT NOT NULL
+    backend TEXT NOT NULL, username TEXT NOT NULL, trace_id TEXT NOT NULL DEFAULT ''
 )
 """
 COLUMNS = [
@@ -35,6 +39,7 @@ COLUMNS = [
     "citations",
     "backend",
     "username",
+    "trace_id",
 ]
 
 
@@ -48,6 +53,9 @@ class FeedbackStore:
         db = sqlite3.connect(self.path, timeout=30)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute(_SCHEMA)
+        known = {row[1] for row in db.execute("PRAGMA table_info(feedback)")}
+        if "trace_id" not in known:  # a store from before traces
+            db.execute("ALTER TABLE feedback ADD COLUMN trace_id TEXT NOT NULL DEFAULT ''")
         return db
 
     def record(
@@ -61,17 +69,18 @@ class FeedbackStore:
         row = (
             datetime.now(UTC).isoformat(timespec="seconds"),
             rating,
-            (comment or "")[:MAX_COMMENT],
-            answer["question"],
+            mask_identifiers((comment or "")[:MAX_COMMENT])[0],
+            mask_identifiers(str(answer["question"]))[0],
             answer.get("answer", ""),
             json.dumps(answer.get("citations", []), ensure_ascii=False),
             str(answer.get("backend", "extractive")),
             username or "",
+            str(answer.get("trace_id") or ""),
         )
         with self._lock, self._connect() as db:
             cursor = db.execute(
                 "INSERT INTO feedback (created_at, rating, comment, question, answer, citations,"
-                " backend, username) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " backend, username, trace_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 row,
             )
             return int(cursor.lastrowid or 0)
@@ -91,5 +100,6 @@ class FeedbackStore:
         with out.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=COLUMNS)
             writer.writeheader()
-            writer.writerows(reversed(rows))
+            for row in reversed(rows):
+                writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
         return len(rows)

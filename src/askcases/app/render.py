@@ -39,6 +39,7 @@ class AnswerView:
     backend: str
     elapsed_ms: float
     nearest: list[Citation]  # a refusal's closest passages, none of them an answer
+    privacy_note: str = ""  # patient identifiers were typed, masked and not kept
 
     @property
     def sources(self) -> list[Citation]:
@@ -69,6 +70,7 @@ class AnswerView:
             backend=str(data.get("backend") or "extractive"),
             elapsed_ms=float(data.get("elapsed_ms") or 0.0),
             nearest=[Citation.from_json(c) for c in data.get("nearest", [])],
+            privacy_note=str(data.get("privacy_note") or ""),
         )
 
 
@@ -90,6 +92,8 @@ def _when(citation: Citation) -> str:
 def answer_text(view: AnswerView, show_text: bool = True) -> str:
     """The answer, its verification marks, then its numbered sources, as plain text."""
     lines = []
+    if view.privacy_note:
+        lines += [f"🔒 {view.privacy_note}", ""]
     if view.read_differently:
         lines += [f"(read as: {view.resolved_question})", ""]
     if show_text:
@@ -111,6 +115,8 @@ def answer_text(view: AnswerView, show_text: bool = True) -> str:
 def answer_markdown(view: AnswerView) -> str:
     """The answer with its markers, verification marks and guard, then each cited source."""
     parts = []
+    if view.privacy_note:
+        parts.append(f"🔒 **{as_text(view.privacy_note)}**")
     if view.read_differently:
         parts.append(f"*Read as: {as_text(view.resolved_question)}*")
     # Each [n] marker (and each number of [n, m]) becomes a small code element that the page
@@ -183,3 +189,153 @@ def article_html(
         f'<div class="article"><h3>{html.escape(title)}</h3><p class="meta">{meta}</p>'
         f"{warning}{body}</div>"
     )
+
+
+def _rank(c: dict[str, Any], side: str) -> str:
+    rank = c.get(f"{side}_rank")
+    if rank is None:
+        return "–"
+    return f"{rank} ({c[f'{side}_score']:.3f})" if c.get(f"{side}_score") is not None else str(rank)
+
+
+def _found_by(c: dict[str, Any]) -> str:
+    sides = [s for s in ("dense", "keyword") if c.get(f"{s}_rank") is not None]
+    if c.get("found_by_name"):
+        sides.append(f"name search ({c['found_by_name']})")
+    return " + ".join(sides) or "–"
+
+
+def _explain_rows(trace: dict[str, Any]) -> dict[str, list[list[str]]]:
+    """The parts of a trace as rows of text, shared by the terminal and the chat."""
+    candidates = [
+        [
+            str(c.get("final_rank", "–")),
+            str(c.get("fused_rank", "–")),
+            _found_by(c),
+            _rank(c, "dense"),
+            _rank(c, "keyword"),
+            f"{c['best_sentence_score']:.3f}" if c.get("best_sentence_score") is not None else "–",
+            str(c["chunk_id"]),
+        ]
+        for c in trace.get("candidates", [])
+        if c.get("fused_rank") is not None
+    ]
+    sentences = [
+        [
+            "chosen" if s["chosen"] else "runner-up",
+            f"{s['score']:.3f}",
+            f"{s['semantic']:.3f}",
+            f"{s['lexical']:.3f}",
+            "; ".join(s.get("why", [])),
+            s["text"],
+        ]
+        for s in trace.get("sentences", [])
+    ]
+    stages = [[s["name"], f"{s['ms']:.1f}"] for s in trace.get("stages", [])]
+    return {"candidates": candidates, "sentences": sentences, "stages": stages}
+
+
+CANDIDATE_HEADERS = [
+    "rank",
+    "fused",
+    "found by",
+    "dense (cosine)",
+    "keyword (bm25)",
+    "best sentence",
+    "passage",
+]
+SENTENCE_HEADERS = ["", "score", "meaning", "words", "why", "sentence"]
+
+
+def refusal_reasoning(trace: dict[str, Any]) -> str:
+    """One line on why the question was answered or refused."""
+    refusal = trace.get("refusal") or {}
+    parts = []
+    if trace.get("from_outcomes_table"):
+        return "Answered from the outcomes table (no refusal model)."
+    if refusal.get("p_answerable") is not None:
+        parts.append(
+            f"chance that the best sentence answers: {refusal['p_answerable']:.2f} "
+            f"(refused under {refusal.get('threshold', 0.5):.2f})"
+        )
+    elif refusal.get("min_evidence") is not None:
+        score = (refusal.get("features") or {}).get("score", 0.0)
+        parts.append(
+            f"best sentence score {score:.2f} (refused under {refusal['min_evidence']:.2f})"
+        )
+    if refusal.get("typed_sentences") is not None and refusal.get("kind"):
+        parts.append(
+            f"{refusal['typed_sentences']} sentence(s) give a {refusal['kind']} value as asked"
+        )
+    verdict = f"refused: {trace.get('reason')}" if trace.get("refused") else "answered"
+    return f"{verdict.capitalize()}. " + ("; ".join(parts) + "." if parts else "")
+
+
+def _prompt_text(trace: dict[str, Any]) -> str:
+    gen = trace.get("generation") or {}
+    if not gen.get("prompt"):
+        return ""
+    messages = "\n\n".join(f"[{m['role']}]\n{m['content']}" for m in gen["prompt"])
+    counts = ""
+    if gen.get("prompt_tokens") is not None:
+        counts = (
+            f"{gen['prompt_tokens']} prompt tokens, {gen.get('completion_tokens', 0)} completion "
+            f"tokens ({gen.get('tokens_counted_by', '')})"
+        )
+    return f"{counts}\n\n{messages}".strip()
+
+
+def explain_text(trace: dict[str, Any]) -> str:
+    """Why this answer, for the terminal: candidates, sentences, refusal, prompt, timings."""
+    rows = _explain_rows(trace)
+    lines = ["", "Why this answer", "===============", ""]
+    lines.append(f"Question as read: {trace.get('resolved_question', '')}")
+    if trace.get("filters"):
+        lines.append(f"Filters: {trace['filters']}")
+    lines += ["", "Candidate passages (rank after sentence scoring; – = not found by that side):"]
+    widths = [max(len(r[i]) for r in [CANDIDATE_HEADERS, *rows["candidates"]]) for i in range(6)]
+    for r in [CANDIDATE_HEADERS, *rows["candidates"]]:
+        lines.append(
+            "  " + "  ".join(v.ljust(w) for v, w in zip(r[:6], widths, strict=True)) + "  " + r[6]
+        )
+    lines += ["", "Sentences (chosen, then the runners-up):"]
+    for r in rows["sentences"]:
+        lines.append(f"  {r[0]:<9} score {r[1]}  meaning {r[2]}  words {r[3]}  ({r[4]})")
+        lines.append(f"            “{r[5]}”")
+    lines += ["", f"Refusal: {refusal_reasoning(trace)}"]
+    prompt = _prompt_text(trace)
+    if prompt:
+        lines += ["", "Prompt as sent:", prompt]
+    lines += ["", "Stage timings (ms): " + ", ".join(f"{n} {ms}" for n, ms in rows["stages"])]
+    return "\n".join(lines)
+
+
+def _md_table(headers: list[str], rows: list[list[str]]) -> str:
+    out = ["| " + " | ".join(as_text(h) for h in headers) + " |"]
+    out.append("|" + "---|" * len(headers))
+    out += ["| " + " | ".join(as_text(v) for v in row) + " |" for row in rows]
+    return "\n".join(out)
+
+
+def explain_markdown(trace: dict[str, Any] | None) -> str:
+    """Why this answer, for the chat: the same parts as Markdown tables, every text escaped."""
+    if not trace:
+        return "Ask a question to see how its answer was found."
+    rows = _explain_rows(trace)
+    parts = [f"**Question as read:** {as_text(str(trace.get('resolved_question', '')))}"]
+    if trace.get("filters"):
+        parts.append(f"**Filters:** {as_text(str(trace['filters']))}")
+    parts.append("**Candidate passages** (rank after sentence scoring; – = not found by that side)")
+    parts.append(_md_table(CANDIDATE_HEADERS, rows["candidates"]))
+    if rows["sentences"]:
+        parts.append("**Sentences**: the chosen ones, then the runners-up")
+        parts.append(_md_table(SENTENCE_HEADERS, rows["sentences"]))
+    parts.append(f"**Refusal reasoning:** {as_text(refusal_reasoning(trace))}")
+    prompt = _prompt_text(trace)
+    if prompt:
+        parts.append(
+            "**Prompt as sent**\n\n" + "\n".join("    " + line for line in prompt.splitlines())
+        )
+    parts.append("**Stage timings (ms)**")
+    parts.append(_md_table(["stage", "ms"], rows["stages"]))
+    return "\n\n".join(parts)

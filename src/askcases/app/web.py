@@ -1,9 +1,11 @@
 """The web chat's handlers: a thin wrapper over Assistant, the library and the feedback store.
 
 Tabs: Ask (chat, filters, sources that open the cited article with the span highlighted,
-feedback, Markdown for a business case) and Library (articles, upload, remove, recent feedback).
-Named HTTP endpoints: `ask`, `add_articles`, `remove_article`. With a users file, everything
-needs sign-in (the page and the API alike) and only admins may change the library. Everything an
+feedback, Markdown for a business case, "Why this answer?" with a retrieval test), Library
+(articles, upload, remove, recent feedback) and Gaps (what the library is missing). Named HTTP
+endpoints: `ask`, `add_articles`, `remove_article`. With a users file, everything needs sign-in
+(the page and the API alike) and only admins may change the library or see its gaps. Every
+question asked in the chat or through the API leaves a trace (askcases.app.traces). Everything an
 article or answer says is shown as text. Holds no answering logic of its own; the page's layout
 is in askcases.app.web_page, and Gradio is imported only there.
 """
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from askcases.app.feedback import FeedbackStore
+from askcases.app.gaps import find_gaps
 from askcases.app.library import add_uploads, list_articles, read_article, remove_article
 from askcases.app.render import (
     AnswerView,
@@ -25,15 +28,19 @@ from askcases.app.render import (
     article_html,
     as_text,
     business_case_markdown,
+    explain_markdown,
     source_labels,
     status_line,
 )
+from askcases.app.telemetry import telemetry_from_env
+from askcases.app.traces import TraceStore
 from askcases.app.users import Users, authenticate, read_users
 from askcases.errors import AskcasesError
 from askcases.filters import make_filters
 from askcases.outcomes.queries import change_percent, describe_change, filter_outcomes
 from askcases.qa.assistant import Assistant
-from askcases.types import Outcome
+from askcases.text.privacy import mask_identifiers
+from askcases.types import Answer, Outcome
 
 OUTCOME_COLUMNS = [
     "place",
@@ -51,6 +58,7 @@ LIBRARY_COLUMNS = ["title", "date", "doc_id", "chunks", "indexed_at"]
 # library of tens of thousands of articles still loads at once; a typed document id is accepted.
 PAGE_ROWS = 500
 FEEDBACK_COLUMNS = ["created_at", "rating", "comment", "question", "username"]
+GAPS_SHOWN = ["status", "count", "representative", "first_asked", "last_asked", "nearest_article"]
 
 
 def _outcome_row(row: Outcome) -> list[Any]:
@@ -66,6 +74,10 @@ class WebApp:
         self.assistant = assistant
         self.settings = assistant.settings
         self.feedback = FeedbackStore(self.settings.index_dir)
+        # Opening the store deletes the traces past their retention: at every start.
+        self.traces = TraceStore(
+            self.settings.index_dir, self.settings.trace_days, telemetry_from_env()
+        )
         # One folder for the downloads this server offers, each replacing the last.
         self._exports = Path(tempfile.mkdtemp(prefix="askcases-"))
         self.users: Users | None = (
@@ -82,6 +94,19 @@ class WebApp:
         entry = self.users.get(username or "")
         return entry is not None and entry[0] == "admin"
 
+    def may_see_traces(self, username: str | None) -> bool:
+        """ "Why this answer?" is for editors and admins, or everyone when sign-in is off."""
+        if self.users is None:
+            return True
+        entry = self.users.get(username or "")
+        return entry is not None and entry[0] in ("admin", "editor")
+
+    def _keep(self, answer: Answer, username: str | None, source: str) -> None:
+        try:
+            self.traces.record(answer, username or "", source)
+        except Exception:  # a full disk must not cost the person their answer
+            traceback.print_exc(file=sys.stderr)
+
     # -- asking ----------------------------------------------------------------------------
     def ask_json(
         self,
@@ -90,12 +115,16 @@ class WebApp:
         until: str = "",
         doc_ids: list[str] | None = None,
         history: list[str] | None = None,
+        username: str | None = None,
     ) -> dict[str, Any]:
         try:
             filters = make_filters(since or None, until or None, doc_ids or [])
-            return self.assistant.ask(
-                question, filters=filters, history=list(history or [])
-            ).to_json()
+            answer = self.assistant.ask(question, filters=filters, history=list(history or []))
+            self._keep(answer, username, "api")
+            data = answer.to_json()
+            if not self.may_see_traces(username):
+                data.pop("trace", None)
+            return data
         except AskcasesError as exc:
             return {
                 "answer": "",
@@ -124,12 +153,14 @@ class WebApp:
         until: str,
         doc_ids: list[str] | None,
         backend: str | None = None,
+        username: str | None = None,
     ) -> Iterator[tuple[str, list[dict[str, Any]], list[str], dict[str, Any]]]:
         question = (question or "").strip()
         if not question:
             yield "", chat, asked, {}
             return
-        user = {"role": "user", "content": as_text(question)}
+        # The chat shows the question as kept: patient identifiers masked.
+        user = {"role": "user", "content": as_text(mask_identifiers(question)[0])}
         written = ""
         answer: dict[str, Any] = {}
         try:
@@ -146,6 +177,7 @@ class WebApp:
                     partial = {"role": "assistant", "content": as_text(written)}
                     yield "", [*chat, user, partial], asked, {}
                 else:
+                    self._keep(part, username, "web")
                     answer = part.to_json()
             reply = answer_markdown(AnswerView.from_json(answer))
             asked = [*asked, answer["resolved_question"]]
@@ -155,6 +187,66 @@ class WebApp:
             traceback.print_exc(file=sys.stderr)
             reply = f"⚠ Something went wrong answering that ({type(exc).__name__}); it was logged."
         yield "", [*chat, user, {"role": "assistant", "content": reply}], asked, answer
+
+    def explain(self, answer: dict[str, Any], username: str | None) -> str:
+        """Why this answer: candidates, sentences, refusal reasoning, prompt and timings."""
+        if not self.may_see_traces(username):
+            return "Only editors and admins can see how an answer was found."
+        return explain_markdown((answer or {}).get("trace"))
+
+    def retrieval_test(self, question: str, username: str | None) -> str:
+        """A question tried against the library, shown as "Why this answer?" would show it; it
+        joins no conversation and leaves no trace."""
+        if not self.may_see_traces(username):
+            return "Only editors and admins can test retrieval."
+        if not (question or "").strip():
+            return "Type a question to see which passages the library would answer it from."
+        try:
+            answer = self.assistant.ask(question, trace=True)
+        except AskcasesError as exc:
+            return f"⚠ {as_text(str(exc))}"
+        except Exception as exc:
+            traceback.print_exc(file=sys.stderr)
+            return f"⚠ Something went wrong ({type(exc).__name__}); it was logged."
+        verdict = "would be refused" if answer.refused else "would be answered"
+        return f"**This question {verdict}.**\n\n" + explain_markdown(answer.trace)
+
+    def gap_rows(self, username: str | None) -> tuple[list[list[Any]], str]:
+        """The gaps report's rows, and a status line."""
+        if not self.may_change_library(username):
+            return [], "Only admins can see the gaps report."
+        try:
+            gaps = find_gaps(
+                self.traces.rows(),
+                self.feedback.recent(limit=-1),
+                self.assistant.embeddings,
+                self.assistant.store if self.assistant.store.count() else None,
+            )
+        except AskcasesError as exc:
+            return [], f"⚠ {as_text(str(exc))}"
+        rows = [[g.to_json()[c] for c in GAPS_SHOWN] for g in gaps[:PAGE_ROWS]]
+        open_ = sum(1 for g in gaps if not g.resolved)
+        return rows, (
+            f"{len(gaps)} groups of refused or thumbs-down questions, {open_} still open. "
+            f"Traces are kept {self.settings.trace_days} days."
+        )
+
+    def gap_csv(self, username: str | None) -> str | None:
+        if not self.may_change_library(username):
+            return None
+        from askcases.app.gaps import write_csv
+
+        path = self._exports / "askcases-gaps.csv"
+        write_csv(
+            find_gaps(
+                self.traces.rows(),
+                self.feedback.recent(limit=-1),
+                self.assistant.embeddings,
+                self.assistant.store if self.assistant.store.count() else None,
+            ),
+            path,
+        )
+        return str(path)
 
     def open_source(self, answer: dict[str, Any], label: str | None) -> str:
         """The cited article, whole, with the cited span marked."""

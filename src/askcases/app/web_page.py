@@ -1,4 +1,4 @@
-"""The Gradio page of the web chat: tabs Ask, Outcomes and Library, and the named API
+"""The Gradio page of the web chat: tabs Ask, Outcomes, Library and Gaps, and the named API
 endpoints, each wired to a handler of askcases.app.web.WebApp.
 
 Gradio is imported here and nowhere else. Leaves out: any handling of its own; every event calls
@@ -10,7 +10,13 @@ import sys
 from typing import Any
 
 from askcases.app.render import AnswerView, source_labels
-from askcases.app.web import FEEDBACK_COLUMNS, LIBRARY_COLUMNS, OUTCOME_COLUMNS, WebApp
+from askcases.app.web import (
+    FEEDBACK_COLUMNS,
+    GAPS_SHOWN,
+    LIBRARY_COLUMNS,
+    OUTCOME_COLUMNS,
+    WebApp,
+)
 from askcases.errors import UsageError
 from askcases.qa.assistant import Assistant
 
@@ -71,13 +77,38 @@ def build_app(web: WebApp) -> Any:
         until: str = "",
         doc_ids: list[str] | None = None,
         history: list[str] | None = None,
+        request: gr.Request = None,  # type: ignore[assignment]
     ) -> dict[str, Any]:
         """Answer a question from the case studies: the JSON of `askcases ask --json`.
 
         since/until: publication date bounds (YYYY, YYYY-MM or YYYY-MM-DD); doc_ids: answer only
         from these articles; history: the earlier questions of the conversation, for follow-ups.
         """
-        return web.ask_json(question, since, until, doc_ids, history)
+        return web.ask_json(question, since, until, doc_ids, history, username(request))
+
+    def respond(
+        question: str,
+        chat: list[dict[str, Any]],
+        asked_before: list[str],
+        since: str,
+        until: str,
+        doc_ids: list[str] | None,
+        backend: str | None,
+        request: gr.Request,
+    ) -> Any:
+        yield from web.respond(
+            question, chat, asked_before, since, until, doc_ids, backend, username(request)
+        )
+
+    def explain(answer: dict[str, Any], request: gr.Request) -> str:
+        return web.explain(answer, username(request))
+
+    def retrieval_test(question: str, request: gr.Request) -> str:
+        return web.retrieval_test(question, username(request))
+
+    def gaps(request: gr.Request) -> tuple[Any, str, str | None]:
+        rows, line = web.gap_rows(username(request))
+        return rows, line, web.gap_csv(username(request))
 
     def add_articles(
         files: list[str],
@@ -169,6 +200,19 @@ def build_app(web: WebApp) -> Any:
                             )
                         answered = gr.Markdown(elem_id="answer-status")
                         thanks = gr.Markdown(elem_id="feedback-status")
+                        with gr.Accordion("Why this answer?", open=False, elem_id="why-box"):
+                            why = gr.Markdown(
+                                "Ask a question to see how its answer was found.", elem_id="why"
+                            )
+                            with gr.Row():
+                                probe = gr.Textbox(
+                                    label="Retrieval test: try a question against the library "
+                                    "(it joins no conversation and is not kept)",
+                                    scale=4,
+                                    elem_id="retrieval-question",
+                                )
+                                probe_go = gr.Button("Test", scale=1, elem_id="retrieval-test")
+                            probe_out = gr.Markdown(elem_id="retrieval-result")
                         with gr.Accordion("Copy for a business case", open=False):
                             markdown = gr.Textbox(
                                 label="Answer with references (Markdown)",
@@ -237,23 +281,41 @@ def build_app(web: WebApp) -> Any:
                 status = gr.Markdown(elem_id="library-status")
                 gr.Markdown("### Recent feedback")
                 feedback_table = _table(web.feedback_rows(), FEEDBACK_COLUMNS, "feedback")
+            with gr.Tab("Gaps", id="gaps-tab"):
+                gr.Markdown(
+                    "What the library is missing: questions it refused and answers marked wrong, "
+                    "grouped by meaning, with the nearest article. A group is resolved once "
+                    "questions like it get answers. Admins only."
+                )
+                with gr.Row():
+                    gaps_refresh = gr.Button("Refresh", variant="primary", elem_id="gaps-refresh")
+                    gaps_csv = gr.DownloadButton("Download .csv", elem_id="gaps-csv")
+                gaps_status = gr.Markdown(elem_id="gaps-status")
+                gaps_table = _table([], GAPS_SHOWN, "gaps")
 
         inputs = [box, chat, asked, since, until, docs, backend]
         outputs = [box, chat, asked, last]
         for trigger in (box.submit, send.click):
-            trigger(web.respond, inputs, outputs, api_visibility="private").then(
+            trigger(respond, inputs, outputs, api_visibility="private").then(
                 new_sources, [last], [sources, article], api_visibility="private"
-            ).then(None, None, None, js=SCROLL_TO_SPAN).then(
+            ).then(explain, [last], [why], api_visibility="private").then(
+                None, None, None, js=SCROLL_TO_SPAN
+            ).then(
                 web.export_markdown,
                 [last],
                 [markdown, download, answered],
                 api_visibility="private",
             )
         clear.click(
-            lambda: ("", [], [], {}, gr.update(choices=[], value=None), "", "", None, ""),
+            lambda: ("", [], [], {}, gr.update(choices=[], value=None), "", "", None, "", ""),
             None,
-            [box, chat, asked, last, sources, article, markdown, download, answered],
+            [box, chat, asked, last, sources, article, markdown, download, answered, why],
             api_visibility="private",
+        )
+        for trigger in (probe.submit, probe_go.click):
+            trigger(retrieval_test, [probe], [probe_out], api_visibility="private")
+        gaps_refresh.click(
+            gaps, None, [gaps_table, gaps_status, gaps_csv], api_visibility="private"
         )
         sources.change(web.open_source, [last, sources], [article], api_visibility="private").then(
             None, None, None, js=SCROLL_TO_SPAN

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable, Iterator
-from typing import Literal
+from typing import Any, Literal
 
 from askcases.config import GROUNDING_THRESHOLD_FILE, Settings
 from askcases.embedding.minilm import MiniLMEmbeddings
@@ -25,9 +25,11 @@ from askcases.qa.outcome_answers import asks_for_outcomes, outcomes_answer
 from askcases.qa.questions import Question, read_question
 from askcases.qa.retrieval import HybridRetriever, Mode
 from askcases.qa.spelling import correct_spelling, names_in_lower_case
+from askcases.qa.tracing import NO_RECORDER, Recorder
 from askcases.qa.weights import ABLATED, extractive_weights
 from askcases.store.index_store import IndexStore
 from askcases.text.markers import marker_numbers
+from askcases.text.privacy import mask_identifiers, privacy_note
 from askcases.types import (
     NO_CLAIMS,
     REFUSAL,
@@ -106,10 +108,11 @@ class Assistant:
         k: int | None = None,
         filters: Filters | None = None,
         history: list[str] | None = None,
+        trace: bool | None = None,
     ) -> Answer:
         """Answer a question; `history` holds the earlier questions of the conversation, each
         already resolved, so that a follow-up is read against them."""
-        for part in self.ask_stream(question, k, filters, history):
+        for part in self.ask_stream(question, k, filters, history, trace=trace):
             if isinstance(part, Answer):
                 return part
         raise AssertionError("ask_stream ended without an answer")
@@ -121,50 +124,91 @@ class Assistant:
         filters: Filters | None = None,
         history: list[str] | None = None,
         backend: Literal["extractive"] | None = None,
+        trace: bool | None = None,
     ) -> Iterator[str | Answer]:
         """The generated answer's text as it is written (nothing for the extractive back-end),
         then the whole Answer, verified against its citations. `backend` "extractive" skips the
-        configured language model for this question."""
+        configured language model for this question; `trace` (default: the settings') records
+        how it was answered on `Answer.trace`.
+
+        Patient identifiers in the question (askcases.text.privacy) are masked first: nothing
+        after this line, the language model included, sees them."""
         llm: Backend = self.settings.llm if backend != "extractive" else "extractive"
-        asked = clean_question(question)
-        resolved = resolve_followup(asked, history or [])
-        if not resolved:
-            raise UsageError("the question is empty; type a question about the case studies")
-        started = time.perf_counter()
-        timings: dict[str, float] = {}
+        asked, found = mask_identifiers(clean_question(question))
+        recorder = Recorder(self.settings.tracing if trace is None else trace)
+        with recorder.stage("reading"):
+            resolved = resolve_followup(asked, history or [])
+            if not resolved:
+                raise UsageError("the question is empty; type a question about the case studies")
+            started = time.perf_counter()
+            timings: dict[str, float] = {}
 
-        def lap(stage: str, since: float) -> float:
-            now = time.perf_counter()
-            timings[stage] = round((now - since) * 1000, 1)
-            return now
+            def lap(stage: str, since: float) -> float:
+                now = time.perf_counter()
+                timings[stage] = round((now - since) * 1000, 1)
+                return now
 
-        read = self.read(resolved)
-        measures = asks_for_outcomes(read.text)
-        from_table = (
-            outcomes_answer(read.text, measures, self.store.outcomes(), filters)
-            if measures
-            else None
-        )
+            read = self.read(resolved)
+        with recorder.stage("outcomes"):
+            measures = asks_for_outcomes(read.text)
+            from_table = (
+                outcomes_answer(read.text, measures, self.store.outcomes(), filters)
+                if measures
+                else None
+            )
         lap("outcomes", started)
-        answer = from_table or self._extractive(read, k or self.settings.k, filters, lap)
+        answer = from_table or self._extractive(read, k or self.settings.k, filters, lap, recorder)
         mark = time.perf_counter()
         if llm != "extractive" and not answer.refused and from_table is None:
             text = ""
-            for token in stream_answer(self.settings, read.text, answer.passages):
-                text += token
-                yield token
+            with recorder.stage("generation"):
+                for token in stream_answer(
+                    self.settings, read.text, answer.passages, recorder.generation
+                ):
+                    text += token
+                    yield token
             mark = lap("generation", mark)
-            answer = self._generated(read.text, text, answer, llm)
+            with recorder.stage("verification"):
+                answer = self._generated(read.text, text, answer, llm)
         else:
-            answer = dataclasses.replace(answer, grounding=self._grounding(answer))
+            with recorder.stage("verification"):
+                answer = dataclasses.replace(answer, grounding=self._grounding(answer))
         lap("verification", mark)
-        yield dataclasses.replace(
+        answer = dataclasses.replace(
             answer,
             question=asked,
             resolved_question=read.text,
             elapsed_ms=round((time.perf_counter() - started) * 1000, 1),
             timings=timings,
+            privacy=found,
+            privacy_note=privacy_note(found),
         )
+        if recorder.enabled:
+            answer = dataclasses.replace(answer, trace=self._trace(recorder, answer, read, filters))
+        yield answer
+
+    def _trace(
+        self, recorder: Recorder, answer: Answer, read: Question, filters: Filters | None
+    ) -> dict[str, Any]:
+        """The recorder's trace with what the answer itself says: the question as asked and as
+        read, filters, back-end, and the grounding verdicts."""
+        recorder.note(
+            question=answer.question,
+            resolved_question=answer.resolved_question,
+            answer_kind=read.kind,
+            filters=filters.describe() if filters is not None and filters.active else "",
+            backend=answer.backend,
+            model=answer.model,
+            refused=answer.refused,
+            reason=answer.reason,
+            answer=answer.answer,
+            citations=[c.to_json() for c in answer.citations],
+            grounding=answer.grounding.to_json(),
+            privacy=list(answer.privacy),
+            elapsed_ms=answer.elapsed_ms,
+            from_outcomes_table=answer.answer_type == "outcomes",
+        )
+        return recorder.to_json()
 
     def read(self, resolved: str) -> Question:
         """A resolved question read once: spelling, lower-case names, acronyms, definitions and
@@ -189,19 +233,32 @@ class Assistant:
         )
 
     def passages(
-        self, question: Question, k: int, filters: Filters | None = None
+        self,
+        question: Question,
+        k: int,
+        filters: Filters | None = None,
+        recorder: Recorder = NO_RECORDER,
     ) -> tuple[list[Passage], list[str]]:
         """The passages retrieved for a question, with those naming each name it uses; and the
         names no article mentions."""
         retriever = self.retriever(max(k, self.settings.fetch_k), filters)
-        candidates = retriever.passages(question.expanded)
+        candidates = retriever.passages(question.expanded, recorder=recorder)
         if not candidates:
             return [], []
-        return retriever.passages_naming(question.expanded, question.names, candidates, k)
+        return retriever.passages_naming(
+            question.expanded, question.names, candidates, k, recorder=recorder
+        )
 
-    def _extractive(self, question: Question, k: int, filters: Filters | None, lap: Lap) -> Answer:
+    def _extractive(
+        self,
+        question: Question,
+        k: int,
+        filters: Filters | None,
+        lap: Lap,
+        recorder: Recorder = NO_RECORDER,
+    ) -> Answer:
         started = time.perf_counter()
-        passages, missing = self.passages(question, k, filters)
+        passages, missing = self.passages(question, k, filters, recorder)
         if not passages and filters is not None and filters.active:
             return refusal(
                 question.text,
@@ -210,17 +267,19 @@ class Assistant:
                 "nothing within the filters",
             )
         mark = lap("retrieval", started)
-        if missing:
-            answer = refusal(
-                question.text,
-                passages[:k],
-                f"None of the case studies mentions {', '.join(missing)}.",
-                f"not mentioned: {', '.join(missing)}",
-            )
-        else:
-            answer = self.answerer.answer(question, passages, k)
-        if answer.refused:
-            answer = with_nearest(answer, self.answerer.nearest(question, answer.passages))
+        with recorder.stage("sentence scoring"):
+            if missing:
+                answer = refusal(
+                    question.text,
+                    passages[:k],
+                    f"None of the case studies mentions {', '.join(missing)}.",
+                    f"not mentioned: {', '.join(missing)}",
+                )
+                recorder.refusal = {"refused": True, "reason": answer.reason, "names": missing}
+            else:
+                answer = self.answerer.answer(question, passages, k, recorder)
+            if answer.refused:
+                answer = with_nearest(answer, self.answerer.nearest(question, answer.passages))
         lap("sentence scoring", mark)
         if answer.refused and filters is not None and filters.active:
             scope = f" (Only articles {filters.describe()} were searched.)"

@@ -26,6 +26,7 @@ from askcases.outcomes.extract import named_figures
 from askcases.outcomes.forms import find_figures, is_time, table_row
 from askcases.qa.calibration import RefusalModel
 from askcases.qa.questions import PEOPLE, Question, counts_focus, holds_type
+from askcases.qa.tracing import NO_RECORDER, RUNNERS_UP, Recorder
 from askcases.qa.weights import EXTRACTIVE, ExtractiveWeights
 from askcases.text.lexicon import content_terms, mentions, stem
 from askcases.text.markers import defuse_markers
@@ -369,7 +370,68 @@ class ExtractiveAnswerer:
             best.setdefault(cand.passage.chunk_id, cand)
         return [best[p.chunk_id] for p in chosen if p.chunk_id in best]
 
-    def answer(self, question: Question, passages: list[Passage], k: int) -> Answer:
+    def why(self, question: Question, cand: Candidate) -> list[str]:
+        """In words, what made a sentence's score (for the trace)."""
+        reasons = []
+        if question.kind is not None:
+            typed = holds_type(question.kind, cand.text, question.expanded)
+            reasons.append(f"{'gives' if typed else 'gives no'} {question.kind} value")
+            if typed and gives_measure(question, measure_words(question), cand.text):
+                reasons.append("names the measure asked about")
+        if read_forms(cand.text)[0]:
+            reasons.append("reports a result")
+        if counts_asked(question, cand.text):
+            reasons.append(f"counts {question.counted or 'what is asked'}")
+        if question.kind in ("who", "person") and any(names_agent(cand.text)):
+            reasons.append("names who does it")
+        title_terms = set(content_terms(cand.passage.title))
+        local = [n for n in question.names if stem(n) not in title_terms]
+        absent = [n for n in local if not mentions(n, cand.text)]
+        if absent:
+            reasons.append(f"does not name {', '.join(absent)}")
+        return reasons
+
+    def _record(
+        self,
+        recorder: Recorder,
+        question: Question,
+        ranked: list[Candidate],
+        chosen: list[Candidate],
+        best_by_chunk: dict[str, float],
+        top: list[Passage],
+    ) -> None:
+        """The passages' final ranks and best-sentence scores, and the chosen sentences beside
+        their runners-up."""
+        if not recorder.enabled:
+            return
+        for chunk_id, value in best_by_chunk.items():
+            recorder.candidate(chunk_id, best_sentence_score=round(value, 4))
+        for passage in top:
+            recorder.candidate(passage.chunk_id, final_rank=passage.rank)
+        runners = [c for c in ranked if c not in chosen][:RUNNERS_UP]
+        recorder.sentences = [
+            {
+                "chosen": c in chosen,
+                "text": c.text,
+                "doc_id": c.passage.doc_id,
+                "chunk_id": c.passage.chunk_id,
+                "start": c.start,
+                "end": c.end,
+                "score": round(c.score, 4),
+                "semantic": round(c.semantic, 4),
+                "lexical": round(c.lexical, 4),
+                "why": self.why(question, c),
+            }
+            for c in [*chosen, *runners]
+        ]
+
+    def answer(
+        self,
+        question: Question,
+        passages: list[Passage],
+        k: int,
+        recorder: Recorder = NO_RECORDER,
+    ) -> Answer:
         """Rank `passages` by their best sentence, keep k, and answer from them or refuse."""
         w = self.weights
         asked = question.text
@@ -399,6 +461,7 @@ class ExtractiveAnswerer:
             if c.passage.chunk_id in new_rank
         ]
         if not ranked:
+            recorder.refusal = {"refused": True, "reason": "no sentences"}
             return refusal(asked, top, "No passage answers this question.", "no sentences")
         typed = [c for c in ranked if answers(c)]
         best = typed[0] if typed else ranked[0]
@@ -410,6 +473,23 @@ class ExtractiveAnswerer:
             p_answerable = None
             weak = best.score < w.min_evidence
         evidence = Evidence(*scores, p_answerable=p_answerable)
+        chosen = self._select(question, best, typed) if typed and not weak else []
+        self._record(recorder, question, ranked, chosen, best_by_chunk, top)
+        recorder.refusal = {
+            "p_answerable": None if p_answerable is None else round(p_answerable, 4),
+            "threshold": self.refusal.threshold if self.refusal is not None else None,
+            "min_evidence": None if self.refusal is not None else w.min_evidence,
+            "features": dict(zip(("score", "semantic", "lexical"), scores, strict=True)),
+            "model": self.refusal.fitted_on if self.refusal is not None else "score cut-off",
+            "typed_sentences": len(typed),
+            "kind": question.kind,
+            "refused": weak or not typed,
+            "reason": (
+                "evidence too weak"
+                if weak
+                else ("no sentence gives the kind of value asked for" if not typed else "")
+            ),
+        }
         if weak:
             return refusal(
                 asked,
@@ -430,7 +510,6 @@ class ExtractiveAnswerer:
                 evidence,
                 kind,
             )
-        chosen = self._select(question, best, typed)
         chosen.sort(key=lambda c: (c.passage.rank, c.start))
         citations = _citations(chosen)
         text = " ".join(f"{_as_sentence(defuse_markers(c.quote))} [{c.n}]" for c in citations)

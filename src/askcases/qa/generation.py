@@ -3,10 +3,10 @@
 `llamacpp` runs a local GGUF file through llama-cpp-python (the optional extra `local-llm`);
 `openai` talks to any OpenAI-compatible chat endpoint through LangChain's ChatOpenAI (a llama.cpp
 or Ollama server, vLLM, a gateway). Both are driven by the same grounded prompt, a LangChain
-chain: numbered passages fenced as quoted data, an instruction to answer only from them and to
-cite [n] after every sentence. The extractive answerer needs no back-end; whatever a model writes
-is checked afterwards (askcases.qa.grounding). Leaves out: tools, function calling and multi-turn
-prompts.
+prompt template streamed through a LangChain chat model: numbered passages fenced as quoted data,
+an instruction to answer only from them and to cite [n] after every sentence. The extractive
+answerer needs no back-end; whatever a model writes is checked afterwards
+(askcases.qa.grounding). Leaves out: tools, function calling and multi-turn prompts.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from typing import Any
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
-from langchain_core.output_parsers import StrOutputParser
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from langchain_core.prompts import ChatPromptTemplate
 from pydantic import ConfigDict, Field
@@ -173,6 +172,7 @@ def chat_model(settings: Settings) -> BaseChatModel:
                 api_key=SecretStr(settings.api_key or "none"),
                 temperature=0,
                 max_completion_tokens=settings.max_tokens,
+                stream_usage=True,
                 timeout=120,
                 max_retries=1,
             )
@@ -184,14 +184,77 @@ def chat_model(settings: Settings) -> BaseChatModel:
         return model
 
 
-def stream_answer(settings: Settings, question: str, passages: list[Passage]) -> Iterator[str]:
-    """The generated answer, token by token, from the grounded prompt chain."""
-    chain = PROMPT | chat_model(settings) | StrOutputParser()
+def stream_answer(
+    settings: Settings,
+    question: str,
+    passages: list[Passage],
+    record: dict[str, Any] | None = None,
+) -> Iterator[str]:
+    """The generated answer, token by token, from the grounded prompt chain. `record`, when
+    given, receives the prompt exactly as sent and the token counts (the endpoint's own, else
+    the local model's tokenizer's)."""
+    model = chat_model(settings)
+    messages = PROMPT.format_messages(question=question, passages=fence(passages))
+    sent = LlamaCppChat._messages(messages)
+    if record is not None:
+        record.update(
+            {
+                "backend": settings.llm,
+                "model": settings.model,
+                "max_tokens": settings.max_tokens,
+                "prompt": sent,
+            }
+        )
+    text = ""
+    usage: dict[str, Any] = {}
     try:
-        yield from chain.stream({"question": question, "passages": fence(passages)})
+        for chunk in model.stream(messages):
+            found = getattr(chunk, "usage_metadata", None)
+            if found:
+                usage.update(found)
+            token = chunk.content if isinstance(chunk.content, str) else ""
+            if token:
+                text += token
+                yield token
     except UsageError:
         raise
     except Exception as exc:
         raise UsageError(
             f"the {settings.llm} back-end failed: {type(exc).__name__}: {exc}"
         ) from None
+    if record is not None:
+        record.update(_token_counts(model, sent, text, usage, settings.encoding))
+
+
+def _token_counts(
+    model: BaseChatModel,
+    sent: list[dict[str, str]],
+    text: str,
+    usage: dict[str, Any],
+    encoding: str,
+) -> dict[str, Any]:
+    """Prompt and completion tokens: as the endpoint reported them, else counted."""
+    if usage.get("input_tokens") is not None:
+        return {
+            "prompt_tokens": int(usage["input_tokens"]),
+            "completion_tokens": int(usage.get("output_tokens") or 0),
+            "tokens_counted_by": "endpoint",
+        }
+    if isinstance(model, LlamaCppChat) and model.client is not None:
+        prompt = "".join(m["content"] for m in sent)
+        with model.lock:
+            count = model.client.tokenize
+            return {
+                "prompt_tokens": len(count(prompt.encode("utf-8"), add_bos=False)),
+                "completion_tokens": len(count(text.encode("utf-8"), add_bos=False)),
+                "tokens_counted_by": "model tokenizer (chat template not counted)",
+            }
+    import tiktoken
+
+    enc = tiktoken.get_encoding(encoding)
+    prompt = "".join(m["content"] for m in sent)
+    return {
+        "prompt_tokens": len(enc.encode(prompt)),
+        "completion_tokens": len(enc.encode(text)),
+        "tokens_counted_by": f"estimated with {encoding} (the endpoint reported none)",
+    }

@@ -18,6 +18,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
+from askcases.qa.tracing import NO_RECORDER, Recorder
 from askcases.store.index_store import IndexStore
 from askcases.text.acronyms import expand_query
 from askcases.text.lexicon import mentions
@@ -97,39 +98,70 @@ class HybridRetriever(BaseRetriever):
         first_rank: int = 1,
         containing: str | None = None,
         filters: Filters | None = None,
+        recorder: Recorder = NO_RECORDER,
     ) -> list[Passage]:
         """The top passages for an (already expanded) query, best first; `containing` keeps
         the dense side only, and only chunks whose text holds that string; `filters` replace
-        the retriever's own."""
+        the retriever's own. `recorder` notes each side's ranks and scores and each step's time."""
         k = k or self.k
         filters = filters or self.filters
         dense, keyword = DenseSearcher(self.store), KeywordSearcher(self.store)
-        vector = self.store.embeddings.embed_query(query)
+        with recorder.stage("question embedding" if containing is None else "name search"):
+            vector = self.store.embeddings.embed_query(query)
         fetch = max(k, self.fetch_k)
         found: dict[str, ScoredChunk] = {}
         cosine: dict[str, float] = {}
         rankings: list[tuple[list[str], float]] = []
         if self.mode != "keyword":
-            hits = dense.search(vector, fetch, filters, containing)
-            for hit in hits:
+            with recorder.stage("dense search" if containing is None else "name search"):
+                hits = dense.search(vector, fetch, filters, containing)
+            for rank, hit in enumerate(hits, start=first_rank):
                 found[hit.chunk_id] = hit
                 cosine[hit.chunk_id] = hit.score
+                if containing is None:
+                    recorder.candidate(
+                        hit.chunk_id, dense_rank=rank, dense_score=round(hit.score, 4)
+                    )
             rankings.append(([h.chunk_id for h in hits], self.dense_weight))
         if self.mode != "dense" and containing is None:
-            hits = keyword.search(query, fetch, filters)
-            for hit in hits:
+            with recorder.stage("keyword search"):
+                hits = keyword.search(query, fetch, filters)
+            for rank, hit in enumerate(hits, start=1):
                 found.setdefault(hit.chunk_id, hit)
+                recorder.candidate(
+                    hit.chunk_id, keyword_rank=rank, keyword_score=round(hit.score, 4)
+                )
             rankings.append(([h.chunk_id for h in hits], self.keyword_weight))
-        missing = [chunk_id for chunk_id in found if chunk_id not in cosine]
-        cosine.update(self.store.similarities(missing, vector))
-        fused = reciprocal_rank_fusion(rankings, self.rrf_k)[:k]
-        return [
+        with recorder.stage("fusion" if containing is None else "name search"):
+            missing = [chunk_id for chunk_id in found if chunk_id not in cosine]
+            cosine.update(self.store.similarities(missing, vector))
+            fused = reciprocal_rank_fusion(rankings, self.rrf_k)[:k]
+        passages = [
             _passage(rank, found[chunk_id], cosine.get(chunk_id, 0.0))
             for rank, (chunk_id, _) in enumerate(fused, start=first_rank)
         ]
+        for passage, (_, score) in zip(passages, fused, strict=True):
+            fields: dict[str, object] = {
+                "doc_id": passage.doc_id,
+                "title": passage.title,
+                "fused_rank": passage.rank,
+                "fused_score": round(score, 5),
+                "cosine": passage.score,
+            }
+            if containing is not None:
+                if "fused_rank" in recorder.candidates.get(passage.chunk_id, {}):
+                    continue  # already found by the question itself
+                fields["found_by_name"] = containing
+            recorder.candidate(passage.chunk_id, **fields)
+        return passages
 
     def passages_naming(
-        self, query: str, names: tuple[str, ...], passages: list[Passage], k: int
+        self,
+        query: str,
+        names: tuple[str, ...],
+        passages: list[Passage],
+        k: int,
+        recorder: Recorder = NO_RECORDER,
     ) -> tuple[list[Passage], list[str]]:
         """`passages`, with passages that mention each name no passage mentions yet added; and
         the names that no chunk of the library mentions."""
@@ -138,7 +170,13 @@ class HybridRetriever(BaseRetriever):
         for name in names:
             if any(mentions(name, p.text + " " + p.title) for p in out):
                 continue
-            extra = self.passages(query, k, first_rank=max(k, self.fetch_k) + 1, containing=name)
+            extra = self.passages(
+                query,
+                k,
+                first_rank=max(k, self.fetch_k) + 1,
+                containing=name,
+                recorder=recorder,
+            )
             known = {p.chunk_id for p in out}
             out += [p for p in extra if p.chunk_id not in known]
             if not any(mentions(name, p.text + " " + p.title) for p in extra):

@@ -1,0 +1,194 @@
+"""Every question's trace (askcases.qa.tracing), kept in SQLite (WAL) beside the feedback store:
+traces.sqlite3 in the index directory.
+
+A row holds when the question was asked and by whom, from where (cli, web, api), the question as
+asked and as read (patient identifiers already masked), filters, back-end, model, whether it was
+refused and why, and the whole trace as JSON. Rows older than the retention period
+(`ASKCASES_TRACE_DAYS`, default 30; 0 keeps none) are deleted whenever a store is opened, so at
+every start of the CLI or the web chat. Each trace is also exported over OTLP when
+`OTEL_EXPORTER_OTLP_ENDPOINT` is set (askcases.app.telemetry).
+Leaves out: editing traces.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+import threading
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from askcases.app.telemetry import Telemetry
+from askcases.files import spreadsheet_safe
+from askcases.types import Answer
+
+FILENAME = "traces.sqlite3"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS traces (
+    trace_id TEXT PRIMARY KEY, created_at TEXT NOT NULL, username TEXT NOT NULL,
+    source TEXT NOT NULL, question TEXT NOT NULL, resolved_question TEXT NOT NULL,
+    refused INTEGER NOT NULL, reason TEXT NOT NULL, backend TEXT NOT NULL, model TEXT,
+    filters TEXT NOT NULL, p_answerable REAL, elapsed_ms REAL NOT NULL, answer TEXT NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS traces_created_at ON traces (created_at);
+"""
+COLUMNS = [
+    "trace_id",
+    "created_at",
+    "username",
+    "source",
+    "question",
+    "resolved_question",
+    "refused",
+    "reason",
+    "backend",
+    "model",
+    "filters",
+    "p_answerable",
+    "elapsed_ms",
+    "answer",
+]
+CSV_COLUMNS = [*COLUMNS, "top_passages", "stage_ms", "feedback"]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class TraceStore:
+    """The traces of one index directory; opening it deletes those past retention."""
+
+    def __init__(self, index_dir: Path, days: int = 30, telemetry: Telemetry | None = None) -> None:
+        self.path = index_dir / FILENAME
+        self.days = days
+        self.telemetry = telemetry
+        self._lock = threading.Lock()
+        self.purged = self.purge()
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=30)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.executescript(_SCHEMA)
+        return db
+
+    def purge(self) -> int:
+        """Delete traces older than the retention period; returns how many went."""
+        if not self.path.exists():
+            return 0
+        cutoff = (_now() - timedelta(days=self.days)).isoformat(timespec="seconds")
+        with self._lock, self._connect() as db:
+            if self.days <= 0:  # none are kept
+                return db.execute("DELETE FROM traces").rowcount
+            return db.execute("DELETE FROM traces WHERE created_at < ?", (cutoff,)).rowcount
+
+    def record(self, answer: Answer, username: str = "", source: str = "cli") -> str:
+        """Keep the answer's trace (and export it when OTLP export is on); returns its id, or
+        "" when it has none or none are kept."""
+        trace = answer.trace
+        if trace is None:
+            return ""
+        if self.telemetry is not None:
+            self.telemetry.export(trace, username=username, source=source)
+        if self.days <= 0:
+            return ""
+        row = (
+            answer.trace_id,
+            _now().isoformat(timespec="seconds"),
+            username or "",
+            source,
+            answer.question,
+            answer.resolved_question or answer.question,
+            int(answer.refused),
+            answer.reason,
+            answer.backend,
+            answer.model,
+            str(trace.get("filters", "")),
+            answer.evidence.p_answerable if answer.evidence else None,
+            answer.elapsed_ms,
+            answer.answer,
+            json.dumps({**trace, "username": username or "", "source": source}, ensure_ascii=False),
+        )
+        with self._lock, self._connect() as db:
+            db.execute(
+                f"INSERT OR REPLACE INTO traces ({', '.join(COLUMNS)}, data) "
+                f"VALUES ({', '.join('?' * (len(COLUMNS) + 1))})",
+                row,
+            )
+        return answer.trace_id
+
+    def rows(
+        self, refused: bool = False, since: date | None = None, limit: int = -1
+    ) -> list[dict[str, Any]]:
+        """Traces, newest first, each with its whole trace under "trace"."""
+        if not self.path.exists():
+            return []
+        where, args = [], []
+        if refused:
+            where.append("refused = 1")
+        if since is not None:
+            where.append("created_at >= ?")
+            args.append(since.isoformat())
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        with self._connect() as db:
+            found = db.execute(
+                f"SELECT {', '.join(COLUMNS)}, data FROM traces {clause} "
+                "ORDER BY created_at DESC, rowid DESC LIMIT ?",
+                (*args, limit),
+            ).fetchall()
+        out = []
+        for row in found:
+            item = dict(zip(COLUMNS, row[:-1], strict=True))
+            item["refused"] = bool(item["refused"])
+            item["trace"] = json.loads(row[-1])
+            out.append(item)
+        return out
+
+    def get(self, trace_id: str) -> dict[str, Any] | None:
+        if not self.path.exists():
+            return None
+        with self._connect() as db:
+            row = db.execute(
+                f"SELECT {', '.join(COLUMNS)}, data FROM traces WHERE trace_id = ?", (trace_id,)
+            ).fetchone()
+        if row is None:
+            return None
+        item = dict(zip(COLUMNS, row[:-1], strict=True))
+        item["trace"] = json.loads(row[-1])
+        return item
+
+
+def with_feedback(
+    rows: list[dict[str, Any]], feedback: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Each trace with the feedback given on it (by trace id), under "feedback"."""
+    given: dict[str, list[dict[str, Any]]] = {}
+    for f in feedback:
+        if f.get("trace_id"):
+            given.setdefault(str(f["trace_id"]), []).append(
+                {k: f[k] for k in ("id", "created_at", "rating", "comment", "username")}
+            )
+    return [{**r, "feedback": given.get(r["trace_id"], [])} for r in rows]
+
+
+def write_csv(rows: list[dict[str, Any]], out: Path) -> int:
+    """One line per trace: its columns, the top passages, the stage times, its feedback."""
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)
+        writer.writeheader()
+        for r in rows:
+            trace = r.get("trace") or {}
+            line = {c: r.get(c) for c in COLUMNS}
+            line["top_passages"] = " ".join(
+                c["chunk_id"] for c in trace.get("candidates", [])[:5] if "chunk_id" in c
+            )
+            line["stage_ms"] = "; ".join(f"{s['name']} {s['ms']}" for s in trace.get("stages", []))
+            line["feedback"] = "; ".join(
+                f"{'+1' if f['rating'] > 0 else '-1'} {f['comment']}".strip()
+                for f in r.get("feedback", [])
+            )
+            writer.writerow({k: spreadsheet_safe(v) for k, v in line.items()})
+    return len(rows)
