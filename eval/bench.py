@@ -5,10 +5,11 @@ eval/bench.json and BENCHMARKS.md. Run with `make bench` (or `make bench-large`)
 
 Figures, each beside the tutorial pipeline's on the same files and their ratio: full indexing
 throughput; adding one article to the largest index (five times); retrieval and full extractive
-answer latency (median, p95); cold start of `askcases ask` to its first answer (three times);
-peak RSS while serving; index size on disk. Then each embedding path (torch fp32 and bf16, ONNX
-fp32 and int8): its speed on the same chunks, its agreement with fp32, and the eval figures of
-the real corpus indexed and asked with it.
+answer latency (median, p95), and the answer's latency with tracing on and off; cold start of
+`askcases ask` to its first answer (three times); peak RSS while serving; index size on disk.
+Then each embedding path (torch fp32 and bf16, ONNX fp32 and int8): its speed on the same
+chunks, its agreement with fp32, and the eval figures of the real corpus indexed and asked
+with it.
 """
 
 from __future__ import annotations
@@ -316,6 +317,7 @@ def bench_size(target_chunks: int, work: Path, seed: int, is_largest: bool) -> d
             "tutorial": latencies(lambda q: pipeline.search(q, k=5)),
         },
         "answer": {"askcases": latencies(assistant.ask)},
+        "tracing": tracing_cost(assistant, questions, work / "traces"),
         "index_mib": {"askcases": _dir_mib(index), "tutorial": _dir_mib(tutorial)},
     }
     if is_largest:
@@ -326,6 +328,29 @@ def bench_size(target_chunks: int, work: Path, seed: int, is_largest: bool) -> d
             "tutorial": _tutorial_peak_rss(tutorial, questions[:20]),
         }
     return figures
+
+
+def tracing_cost(assistant: Assistant, questions: list[str], folder: Path) -> dict[str, Any]:
+    """Answer latency with tracing on (recorded, and stored in SQLite as the chat stores it)
+    and off, the two taken in turn for each question (twice over), so that caches favour
+    neither."""
+    from askcases.app.traces import TraceStore
+
+    store = TraceStore(folder, days=30)
+    on: list[float] = []
+    off: list[float] = []
+
+    def traced(question: str) -> None:
+        store.record(assistant.ask(question, trace=True), "bench", "bench")
+
+    for n, question in enumerate(questions * 2):
+        runs = [(on, traced), (off, lambda q: assistant.ask(q, trace=False))]
+        for bucket, fn in runs if n % 2 else reversed(runs):
+            assistant.embeddings.clear_cache()
+            bucket += _timed(lambda q=question, f=fn: f(q), 1)
+    with_, without = _stats(on), _stats(off)
+    cost = 100 * (with_["median_ms"] - without["median_ms"]) / without["median_ms"]
+    return {"on": with_, "off": without, "p50_cost_percent": round(cost, 1)}
 
 
 EMBEDDERS = ("fp32", "bf16", "onnx", "onnx-int8")
@@ -406,6 +431,14 @@ def to_markdown(result: dict[str, Any]) -> str:
             f"| index on disk, MiB | {m['askcases']} | {m['tutorial']} | "
             f"{_ratio(m['askcases'], m['tutorial'])} |",
         ]
+        if "tracing" in size:
+            t = size["tracing"]
+            lines.append(
+                f"| answer with tracing on (kept in SQLite) / off, ms (median; p95) | "
+                f"{t['on']['median_ms']} / {t['off']['median_ms']} "
+                f"({t['p50_cost_percent']:+.1f}% at p50); {t['on']['p95_ms']} / "
+                f"{t['off']['p95_ms']} | no tracing | - |"
+            )
         if "add_one_article" in size:
             add, cold, rss = size["add_one_article"], size["cold_start"], size["peak_rss_mib"]
             lines += [

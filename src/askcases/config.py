@@ -125,7 +125,7 @@ class Settings(BaseSettings):
     # OTEL_EXPORTER_OTLP_ENDPOINT is set.
     tracing: bool = Field(default=True, validation_alias=_env("tracing", "ASKCASES_TRACING"))
     trace_days: int = Field(
-        default=30, ge=0, validation_alias=_env("trace_days", "ASKCASES_TRACE_DAYS")
+        default=30, ge=0, le=36500, validation_alias=_env("trace_days", "ASKCASES_TRACE_DAYS")
     )
 
     # Ways of matching a question by meaning to leave out, comma-separated, for ablation:

@@ -1,10 +1,15 @@
 """Errors that askcases reports to a user: each says what happened and what to do next."""
 
+from typing import Any
+
 
 class AskcasesError(Exception):
     """Base class; the CLI prints the message on one line and exits with `exit_code`."""
 
     exit_code = 1
+    # When the error ended a question part-way: the answer as far as it got, with its trace
+    # (askcases.types.Answer), so that the question is still traced.
+    answer: Any = None
 
 
 class UsageError(AskcasesError):

@@ -340,10 +340,12 @@ def test_why_this_answer_shows_each_retrievers_rank_of_the_cited_passage(
     page.fill("#retrieval-question textarea", "who runs clot clinics in leeds")
     page.click("#retrieval-test")
     page.wait_for_function(
-        "() => document.querySelector('#retrieval-result')?.innerText.includes('refused')",
+        "() => document.querySelector('#retrieval-result')?.innerText.includes('This question')",
         timeout=60_000,
     )
-    assert "leeds" not in page.inner_text("#chat").lower()  # the test joined no conversation
+    assert "This question would be refused" in page.inner_text("#retrieval-result")
+    assert "leeds" not in page.inner_text("#chat").lower()  # it joined no conversation
+    assert "dense (cosine)" in page.inner_text("#retrieval-result")
 
 
 def test_two_refused_questions_about_one_missing_topic_are_one_gap(

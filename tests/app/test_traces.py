@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+import shutil
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 
@@ -19,6 +22,13 @@ from askcases.config import Settings
 from askcases.qa.assistant import Assistant
 
 NHS = "943 476 5919"
+
+
+def _holds_nhs(text: str) -> bool:
+    """Whether the test's NHS number is in the text, however it was spaced (JSON included)."""
+    return re.search(r"943(?:\s|\\t|-)*476(?:\s|\\t|-)*5919", text) is not None
+
+
 STAGES = {
     "reading",
     "question embedding",
@@ -169,3 +179,84 @@ def test_a_question_with_an_nhs_number_is_answered_and_the_number_kept_nowhere(
     for path in tmp_path.iterdir():
         data = path.read_bytes()
         assert NHS.encode() not in data and digits.encode() not in data, path.name
+
+
+def _copy(built_settings: Settings, tmp_path: Path) -> Settings:
+    shutil.copytree(built_settings.index_dir, tmp_path / "index")
+    return built_settings.replace(index_dir=tmp_path / "index")
+
+
+def test_identifiers_in_earlier_questions_are_masked_before_a_follow_up_carries_them(
+    assistant: Assistant,
+) -> None:
+    answer = assistant.ask(
+        "and how many clinics are there?",
+        history=["DVT clinics for patient 943 476 5919 at BS1 3NX, who runs them?"],
+    )
+    assert answer.resolved_question != answer.question  # read as a follow-up
+    assert not _holds_nhs(json.dumps(answer.to_json())) and "3NX" not in answer.resolved_question
+    assert answer.privacy == ("nhs_number", "postcode")
+
+
+def test_the_chat_and_the_conversation_file_show_the_question_as_kept(
+    built_settings: Settings, embeddings: Any, tmp_path: Path
+) -> None:
+    from askcases.app.web import WebApp
+
+    web = WebApp(Assistant(_copy(built_settings, tmp_path), embeddings))
+    *_, (_, chat, asked, answer) = web.respond(
+        "patient 943  476\t5919: how much did Wigan save?", [], [], "", "", None
+    )
+    assert chat[0]["content"].startswith("patient \\[NHS number\\]")
+    assert not _holds_nhs(json.dumps([chat, asked, answer]))
+    talk = tmp_path / "talk.jsonl"
+    where = ["--index", str(tmp_path / "index"), "--corpus", str(built_settings.corpus_dir)]
+    result = CliRunner().invoke(
+        main, ["ask", f"patient {NHS}: how much did Wigan save?", "--history", str(talk), *where]
+    )
+    assert result.exit_code == 0, result.output
+    assert not _holds_nhs(talk.read_text("utf-8")) and "[NHS number]" in talk.read_text("utf-8")
+
+
+def test_an_unwritable_trace_store_costs_a_warning_not_the_answer(
+    built_settings: Settings, tmp_path: Path
+) -> None:
+    settings = _copy(built_settings, tmp_path)
+    kept = settings.index_dir / "traces.sqlite3"
+    kept.unlink(missing_ok=True)
+    kept.mkdir()  # a directory where the database goes
+    where = ["--index", str(settings.index_dir), "--corpus", str(settings.corpus_dir)]
+    result = CliRunner().invoke(main, ["ask", "How much did Wigan save a year?", *where])
+    assert result.exit_code == 0, result.output
+    assert "£700,000" in result.stdout
+    assert "warning: the trace of this question was not kept" in result.stderr
+
+
+def test_a_question_the_back_end_fails_on_is_traced_with_the_error(
+    built_settings: Settings, embeddings: Any, tmp_path: Path
+) -> None:
+    from askcases.app.servers import free_port
+    from askcases.app.web import WebApp
+
+    settings = _copy(built_settings, tmp_path).replace(
+        llm="openai", model="m", base_url=f"http://127.0.0.1:{free_port()}/v1"
+    )
+    web = WebApp(Assistant(settings, embeddings))
+    reply = web.ask_json("Who runs the community DVT clinics in BNSSG?", username="sam")
+    assert "the openai back-end failed" in reply["error"]
+    kept = web.traces.rows()[0]
+    assert kept["refused"] and kept["reason"].startswith("error: the openai back-end failed")
+    assert "dense search" in {s["name"] for s in kept["trace"]["stages"]}
+    assert kept["username"] == "sam" and kept["source"] == "api"
+
+
+def test_a_thumbs_down_on_a_refusal_counts_once_in_its_gap(
+    assistant: Assistant, tmp_path: Path
+) -> None:
+    store = TraceStore(tmp_path, days=30)
+    refused = assistant.ask("How many toenails did the Leeds nail clinic cut?")
+    store.record(refused)
+    feedback = FeedbackStore(tmp_path)
+    feedback.record(refused.to_json(), -1, "we need this")
+    gaps = find_gaps(store.rows(), feedback.recent(limit=-1), assistant.embeddings)
+    assert [len(g.questions) for g in gaps] == [1]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from askcases.app.cli_options import (
     filter_options,
     index_option,
     llm_options,
+    path_option,
     settings_from,
     where_options,
 )
@@ -96,6 +98,7 @@ def ask_command(
 ) -> None:
     """Answer QUESTION from the case studies, citing the passages."""
     from askcases.app.render import AnswerView, answer_text, explain_text
+    from askcases.errors import AskcasesError
     from askcases.filters import make_filters
     from askcases.qa.assistant import Assistant
     from askcases.qa.followups import append_history, load_history, resolved_questions
@@ -108,23 +111,32 @@ def ask_command(
     assistant.check()
     streamed = False
     final: Answer | None = None
-    for part in assistant.ask_stream(question, filters=filters, history=history):
-        if isinstance(part, str):
-            if not as_json:
-                click.echo(part, nl=False)
-                streamed = True
-        else:
-            final = part
+    traces = trace_store(settings)
+    parts = assistant.ask_stream(
+        question, filters=filters, history=history, trace=True if explain else None
+    )
+    try:
+        for part in parts:
+            if isinstance(part, str):
+                if not as_json:
+                    click.echo(part, nl=False)
+                    streamed = True
+            else:
+                final = part
+    except AskcasesError as exc:
+        if exc.answer is not None:
+            keep_trace(traces, exc.answer)
+        raise
     if final is None:
         raise click.ClickException("no answer was produced")
-    trace_store(settings).record(final, source="cli")
+    keep_trace(traces, final)
     if streamed:
         click.echo("\n")
     if history_file is not None:
         append_history(
             history_file,
             {
-                "question": question,
+                "question": final.question,  # patient identifiers masked
                 "answer": final.answer,
                 "resolved_question": final.resolved_question,
             },
@@ -185,13 +197,7 @@ def feedback_command(csv_out: Path, index_dir: Path | None) -> None:
 @click.option("--refused", is_flag=True, help="Only questions that were refused.")
 @click.option("--since", default=None, help="Only traces from this date on (YYYY[-MM[-DD]]).")
 @click.option("--json", "as_json", is_flag=True, help="Print the traces as JSON, whole.")
-@click.option(
-    "--csv",
-    "csv_out",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Write one line per trace to this CSV file.",
-)
+@path_option("--csv", "csv_out", "Write one line per trace to this CSV file.")
 @index_option
 def traces_command(
     refused: bool, since: str | None, as_json: bool, csv_out: Path | None, index_dir: Path | None
@@ -223,13 +229,7 @@ def traces_command(
 
 
 @main.command("gaps")
-@click.option(
-    "--csv",
-    "csv_out",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Write the groups to this CSV file.",
-)
+@path_option("--csv", "csv_out", "Write the groups to this CSV file.")
 @click.option("--json", "as_json", is_flag=True, help="Print the groups as JSON.")
 @where_options
 def gaps_command(csv_out: Path | None, as_json: bool, **flags: Any) -> None:
@@ -268,6 +268,20 @@ def gaps_command(csv_out: Path | None, as_json: bool, **flags: Any) -> None:
         click.echo(f"{len(gaps)} groups of refused or thumbs-down questions")
 
 
+def keep_trace(traces: Any, answer: Any) -> None:
+    """Keep the answer's trace; a store that cannot be written costs a warning, not the answer."""
+    from askcases.errors import AskcasesError
+
+    try:
+        traces.record(answer, source="cli")
+    except (OSError, sqlite3.Error, AskcasesError) as exc:
+        click.echo(
+            f"askcases: warning: the trace of this question was not kept ({exc}); check that "
+            f"{traces.path.parent} is writable",
+            err=True,
+        )
+
+
 def trace_store(settings: Any) -> Any:
     """The index directory's trace store, past-retention traces deleted, exporting over OTLP
     when an endpoint is configured."""
@@ -304,13 +318,7 @@ def adduser_command(name: str, role: str, password: str | None, users_file: Path
 @click.option("--measure", default=None, help="Only this measure (e.g. 'hospital stay').")
 @click.option("--place", default=None, help="Only outcomes in this place (a part of its name).")
 @click.option("--doc", "doc_ids", multiple=True, help="Only this document id (repeatable).")
-@click.option(
-    "--csv",
-    "csv_out",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Write the rows to this CSV file.",
-)
+@path_option("--csv", "csv_out", "Write the rows to this CSV file.")
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
 @index_option
 @chroma_option

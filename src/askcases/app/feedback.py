@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from askcases.errors import UsageError
-from askcases.files import spreadsheet_safe
+from askcases.files import open_sqlite, spreadsheet_safe
 from askcases.text.privacy import mask_identifiers
 
 FILENAME = "feedback.sqlite3"
@@ -49,10 +49,7 @@ class FeedbackStore:
         self._lock = threading.Lock()
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, timeout=30)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute(_SCHEMA)
+        db = open_sqlite(self.path, _SCHEMA)
         known = {row[1] for row in db.execute("PRAGMA table_info(feedback)")}
         if "trace_id" not in known:  # a store from before traces
             db.execute("ALTER TABLE feedback ADD COLUMN trace_id TEXT NOT NULL DEFAULT ''")

@@ -99,14 +99,22 @@ def find_gaps(
     store: IndexStore | None = None,
 ) -> list[Gap]:
     """Groups of refused and thumbs-down questions, the most asked first."""
+    by_id = {t["trace_id"]: t for t in traces}
     misses = [
         {"question": t["resolved_question"], "at": t["created_at"], "why": "refused"}
         for t in traces
         if t["refused"]
     ] + [
-        {"question": f["question"], "at": f["created_at"], "why": "thumbs down"}
+        # a thumbs-down counts once, in the words the question was read in where it was traced
+        {
+            "question": by_id[f["trace_id"]]["resolved_question"]
+            if f.get("trace_id") in by_id
+            else f["question"],
+            "at": f["created_at"],
+            "why": "thumbs down",
+        }
         for f in feedback
-        if f["rating"] < 0
+        if f["rating"] < 0 and not by_id.get(f.get("trace_id") or "", {}).get("refused")
     ]
     wrong = {f["trace_id"] for f in feedback if f["rating"] < 0 and f.get("trace_id")}
     answered = [

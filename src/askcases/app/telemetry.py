@@ -3,7 +3,9 @@
 
 One trace per question: a root span `askcases.ask` from the question's arrival to its answer,
 and one child span per stage (reading, outcomes, question embedding, dense search, keyword
-search, fusion, sentence scoring, generation, verification) with the stage's own start and end.
+search, fusion, sentence scoring, generation, verification) with the stage's own start and end;
+the generation's span is named `chat {model}` and is a client span, as the GenAI conventions
+name a model call, and every span carries its stage in `askcases.stage`.
 Attributes follow the OpenTelemetry GenAI semantic conventions where they fit (the embedding and
 the generation: `gen_ai.operation.name`, `gen_ai.request.model`, `gen_ai.usage.input_tokens`,
 ...), database conventions for the two searches, and `askcases.*` for the rest. The question
@@ -102,7 +104,7 @@ class Telemetry:
 
     def export(self, trace: dict[str, Any], username: str = "", source: str = "") -> None:
         """The trace as a root span with one child span per stage (sent in the background)."""
-        from opentelemetry.trace import set_span_in_context
+        from opentelemetry.trace import SpanKind, set_span_in_context
 
         started = int(trace.get("started_ns") or 0)
         ended = int(trace.get("ended_ns") or started)
@@ -125,11 +127,18 @@ class Telemetry:
         )
         context = set_span_in_context(root)
         for stage in trace.get("stages", []):
+            name = str(stage["name"])
+            attributes = {"askcases.stage": name, **_stage_attributes(name, trace)}
+            kind = SpanKind.INTERNAL
+            if name == "generation":  # the GenAI conventions' name and kind for a model call
+                name = f"chat {attributes['gen_ai.request.model']}".strip()
+                kind = SpanKind.CLIENT
             span = self.tracer.start_span(
-                str(stage["name"]),
+                name,
                 context=context,
+                kind=kind,
                 start_time=int(stage["start_ns"]),
-                attributes=_stage_attributes(str(stage["name"]), trace),
+                attributes=attributes,
             )
             span.end(end_time=int(stage["end_ns"]))
         root.end(end_time=max(ended, started))

@@ -5,8 +5,8 @@ A row holds when the question was asked and by whom, from where (cli, web, api),
 asked and as read (patient identifiers already masked), filters, back-end, model, whether it was
 refused and why, and the whole trace as JSON. Rows older than the retention period
 (`ASKCASES_TRACE_DAYS`, default 30; 0 keeps none) are deleted whenever a store is opened, so at
-every start of the CLI or the web chat. Each trace is also exported over OTLP when
-`OTEL_EXPORTER_OTLP_ENDPOINT` is set (askcases.app.telemetry).
+every start of the CLI or the web chat, and hourly while a server runs. Each trace is also
+exported over OTLP when `OTEL_EXPORTER_OTLP_ENDPOINT` is set (askcases.app.telemetry).
 Leaves out: editing traces.
 """
 
@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from askcases.app.telemetry import Telemetry
-from askcases.files import spreadsheet_safe
+from askcases.files import open_sqlite, spreadsheet_safe
 from askcases.types import Answer
 
 FILENAME = "traces.sqlite3"
+PURGE_EVERY = timedelta(hours=1)  # a running server deletes past-retention traces this often
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS traces (
     trace_id TEXT PRIMARY KEY, created_at TEXT NOT NULL, username TEXT NOT NULL,
@@ -66,13 +67,22 @@ class TraceStore:
         self.days = days
         self.telemetry = telemetry
         self._lock = threading.Lock()
-        self.purged = self.purge()
+        self._local = threading.local()
+        self._purged_at = _now()
+        try:
+            self.purged = self.purge()
+        except (OSError, sqlite3.Error):
+            self.purged = 0  # recording says why, where the caller can report it
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, timeout=30)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.executescript(_SCHEMA)
+        """This thread's connection, opened once: a trace is written on every question, so
+        it costs one insert, not a connect (and, in WAL mode with synchronous NORMAL, no
+        fsync per question; a power cut may lose the last traces, never the database)."""
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None or not self.path.exists():
+            db = open_sqlite(self.path, _SCHEMA)
+            db.execute("PRAGMA synchronous=NORMAL")
+            self._local.db = db
         return db
 
     def purge(self) -> int:
@@ -95,6 +105,9 @@ class TraceStore:
             self.telemetry.export(trace, username=username, source=source)
         if self.days <= 0:
             return ""
+        if _now() - self._purged_at > PURGE_EVERY:  # a server that runs for weeks
+            self._purged_at = _now()
+            self.purge()
         row = (
             answer.trace_id,
             _now().isoformat(timespec="seconds"),

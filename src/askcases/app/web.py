@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from askcases.app.feedback import FeedbackStore
-from askcases.app.gaps import find_gaps
+from askcases.app.gaps import Gap, find_gaps
+from askcases.app.gaps import write_csv as write_gaps_csv
 from askcases.app.library import add_uploads, list_articles, read_article, remove_article
 from askcases.app.render import (
     AnswerView,
@@ -38,7 +39,7 @@ from askcases.app.users import Users, authenticate, read_users
 from askcases.errors import AskcasesError
 from askcases.filters import make_filters
 from askcases.outcomes.queries import change_percent, describe_change, filter_outcomes
-from askcases.qa.assistant import Assistant
+from askcases.qa.assistant import Assistant, clean_question
 from askcases.text.privacy import mask_identifiers
 from askcases.types import Answer, Outcome
 
@@ -126,6 +127,8 @@ class WebApp:
                 data.pop("trace", None)
             return data
         except AskcasesError as exc:
+            if exc.answer is not None:
+                self._keep(exc.answer, username, "api")
             return {
                 "answer": "",
                 "refused": True,
@@ -160,7 +163,11 @@ class WebApp:
             yield "", chat, asked, {}
             return
         # The chat shows the question as kept: patient identifiers masked.
-        user = {"role": "user", "content": as_text(mask_identifiers(question)[0])}
+        try:
+            shown = mask_identifiers(clean_question(question))[0]
+        except AskcasesError:
+            shown = mask_identifiers(question[:200])[0] + " …"
+        user = {"role": "user", "content": as_text(shown)}
         written = ""
         answer: dict[str, Any] = {}
         try:
@@ -182,6 +189,8 @@ class WebApp:
             reply = answer_markdown(AnswerView.from_json(answer))
             asked = [*asked, answer["resolved_question"]]
         except AskcasesError as exc:
+            if exc.answer is not None:
+                self._keep(exc.answer, username, "web")
             reply = f"⚠ {as_text(str(exc))}"
         except Exception as exc:  # one bad question must not take the chat down
             traceback.print_exc(file=sys.stderr)
@@ -202,7 +211,7 @@ class WebApp:
         if not (question or "").strip():
             return "Type a question to see which passages the library would answer it from."
         try:
-            answer = self.assistant.ask(question, trace=True)
+            answer = self.assistant.ask(question, trace=True, backend="extractive")
         except AskcasesError as exc:
             return f"⚠ {as_text(str(exc))}"
         except Exception as exc:
@@ -211,42 +220,32 @@ class WebApp:
         verdict = "would be refused" if answer.refused else "would be answered"
         return f"**This question {verdict}.**\n\n" + explain_markdown(answer.trace)
 
-    def gap_rows(self, username: str | None) -> tuple[list[list[Any]], str]:
-        """The gaps report's rows, and a status line."""
+    def gaps(self, username: str | None) -> tuple[list[list[Any]], str, str | None]:
+        """The gaps report's rows, a status line, and the report as a CSV file to download."""
         if not self.may_change_library(username):
-            return [], "Only admins can see the gaps report."
+            return [], "Only admins can see the gaps report.", None
         try:
-            gaps = find_gaps(
-                self.traces.rows(),
-                self.feedback.recent(limit=-1),
-                self.assistant.embeddings,
-                self.assistant.store if self.assistant.store.count() else None,
-            )
+            gaps = self._gaps()
         except AskcasesError as exc:
-            return [], f"⚠ {as_text(str(exc))}"
+            return [], f"⚠ {as_text(str(exc))}", None
+        path = self._exports / "askcases-gaps.csv"
+        write_gaps_csv(gaps, path)
         rows = [[g.to_json()[c] for c in GAPS_SHOWN] for g in gaps[:PAGE_ROWS]]
         open_ = sum(1 for g in gaps if not g.resolved)
-        return rows, (
+        line = (
             f"{len(gaps)} groups of refused or thumbs-down questions, {open_} still open. "
             f"Traces are kept {self.settings.trace_days} days."
         )
+        return rows, line, str(path)
 
-    def gap_csv(self, username: str | None) -> str | None:
-        if not self.may_change_library(username):
-            return None
-        from askcases.app.gaps import write_csv
-
-        path = self._exports / "askcases-gaps.csv"
-        write_csv(
-            find_gaps(
-                self.traces.rows(),
-                self.feedback.recent(limit=-1),
-                self.assistant.embeddings,
-                self.assistant.store if self.assistant.store.count() else None,
-            ),
-            path,
+    def _gaps(self) -> list[Gap]:
+        store = self.assistant.store
+        return find_gaps(
+            self.traces.rows(),
+            self.feedback.recent(limit=-1),
+            self.assistant.embeddings,
+            store if store.count() else None,
         )
-        return str(path)
 
     def open_source(self, answer: dict[str, Any], label: str | None) -> str:
         """The cited article, whole, with the cited span marked."""

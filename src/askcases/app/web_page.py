@@ -107,8 +107,7 @@ def build_app(web: WebApp) -> Any:
         return web.retrieval_test(question, username(request))
 
     def gaps(request: gr.Request) -> tuple[Any, str, str | None]:
-        rows, line = web.gap_rows(username(request))
-        return rows, line, web.gap_csv(username(request))
+        return web.gaps(username(request))
 
     def add_articles(
         files: list[str],

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from askcases.config import GROUNDING_THRESHOLD_FILE, Settings
 from askcases.embedding.minilm import MiniLMEmbeddings
-from askcases.errors import UsageError
+from askcases.errors import AskcasesError, UsageError
 from askcases.qa.calibration import load_refusal_model
 from askcases.qa.extractive import ExtractiveAnswerer, refusal, with_nearest
 from askcases.qa.followups import resolve_followup
@@ -109,10 +109,11 @@ class Assistant:
         filters: Filters | None = None,
         history: list[str] | None = None,
         trace: bool | None = None,
+        backend: Literal["extractive"] | None = None,
     ) -> Answer:
         """Answer a question; `history` holds the earlier questions of the conversation, each
         already resolved, so that a follow-up is read against them."""
-        for part in self.ask_stream(question, k, filters, history, trace=trace):
+        for part in self.ask_stream(question, k, filters, history, backend, trace):
             if isinstance(part, Answer):
                 return part
         raise AssertionError("ask_stream ended without an answer")
@@ -135,9 +136,14 @@ class Assistant:
         after this line, the language model included, sees them."""
         llm: Backend = self.settings.llm if backend != "extractive" else "extractive"
         asked, found = mask_identifiers(clean_question(question))
+        earlier = []
+        for before in history or []:  # a follow-up carries words of the earlier questions on
+            text, kinds = mask_identifiers(before)
+            earlier.append(text)
+            found = tuple(dict.fromkeys([*found, *kinds]))
         recorder = Recorder(self.settings.tracing if trace is None else trace)
         with recorder.stage("reading"):
-            resolved = resolve_followup(asked, history or [])
+            resolved = resolve_followup(asked, earlier)
             if not resolved:
                 raise UsageError("the question is empty; type a question about the case studies")
             started = time.perf_counter()
@@ -157,35 +163,49 @@ class Assistant:
                 else None
             )
         lap("outcomes", started)
-        answer = from_table or self._extractive(read, k or self.settings.k, filters, lap, recorder)
-        mark = time.perf_counter()
-        if llm != "extractive" and not answer.refused and from_table is None:
-            text = ""
-            with recorder.stage("generation"):
-                for token in stream_answer(
-                    self.settings, read.text, answer.passages, recorder.generation
-                ):
-                    text += token
-                    yield token
-            mark = lap("generation", mark)
-            with recorder.stage("verification"):
-                answer = self._generated(read.text, text, answer, llm)
-        else:
-            with recorder.stage("verification"):
-                answer = dataclasses.replace(answer, grounding=self._grounding(answer))
-        lap("verification", mark)
-        answer = dataclasses.replace(
-            answer,
-            question=asked,
-            resolved_question=read.text,
-            elapsed_ms=round((time.perf_counter() - started) * 1000, 1),
-            timings=timings,
-            privacy=found,
-            privacy_note=privacy_note(found),
-        )
-        if recorder.enabled:
-            answer = dataclasses.replace(answer, trace=self._trace(recorder, answer, read, filters))
-        yield answer
+
+        def finished(answer: Answer) -> Answer:
+            answer = dataclasses.replace(
+                answer,
+                question=asked,
+                resolved_question=read.text,
+                elapsed_ms=round((time.perf_counter() - started) * 1000, 1),
+                timings=timings,
+                privacy=found,
+                privacy_note=privacy_note(found),
+            )
+            if recorder.enabled:
+                trace = self._trace(recorder, answer, read, filters)
+                answer = dataclasses.replace(answer, trace=trace)
+            return answer
+
+        answer = Answer(asked, "", True, [], [], reason="not answered")
+        try:
+            answer = from_table or self._extractive(
+                read, k or self.settings.k, filters, lap, recorder
+            )
+            mark = time.perf_counter()
+            if llm != "extractive" and not answer.refused and from_table is None:
+                text = ""
+                with recorder.stage("generation"):
+                    for token in stream_answer(
+                        self.settings, read.text, answer.passages, recorder.generation
+                    ):
+                        text += token
+                        yield token
+                mark = lap("generation", mark)
+                with recorder.stage("verification"):
+                    answer = self._generated(read.text, text, answer, llm)
+            else:
+                with recorder.stage("verification"):
+                    answer = dataclasses.replace(answer, grounding=self._grounding(answer))
+            lap("verification", mark)
+        except AskcasesError as exc:  # traced all the same, the error as its reason
+            exc.answer = finished(
+                dataclasses.replace(answer, refused=True, reason=f"error: {exc}", backend=llm)
+            )
+            raise
+        yield finished(answer)
 
     def _trace(
         self, recorder: Recorder, answer: Answer, read: Question, filters: Filters | None

@@ -375,7 +375,8 @@ class ExtractiveAnswerer:
         reasons = []
         if question.kind is not None:
             typed = holds_type(question.kind, cand.text, question.expanded)
-            reasons.append(f"{'gives' if typed else 'gives no'} {question.kind} value")
+            kind = question.kind
+            reasons.append(f"gives {'a' if typed else 'no'} {kind} value")
             if typed and gives_measure(question, measure_words(question), cand.text):
                 reasons.append("names the measure asked about")
         if read_forms(cand.text)[0]:

@@ -172,7 +172,6 @@ def chat_model(settings: Settings) -> BaseChatModel:
                 api_key=SecretStr(settings.api_key or "none"),
                 temperature=0,
                 max_completion_tokens=settings.max_tokens,
-                stream_usage=True,
                 timeout=120,
                 max_retries=1,
             )

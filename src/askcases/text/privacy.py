@@ -25,25 +25,30 @@ MASKS = {
     "phone": ("[phone number]", "phone number"),
 }
 
-_NHS = re.compile(r"(?<![\d£.,/-])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d,/-]|\.\d)")
+_NHS = re.compile(r"(?<![\d£.,/-])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?!\d|[,./-]\d)")
 _MONTHS = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 _DATE = (
     r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}\.?,?\s+\d{{4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}\.?,?\s+(?:\d{{4}}|'?\d{{2}})"
     rf"|{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
-    r"|\d{4}-\d{2}-\d{2})"
+    r"|\d{4}-\d{2}-\d{2})\b"
 )
 _BIRTH = re.compile(
     rf"\b(?:born(?:\s+on)?|d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|birth\s?date|birthday)"
-    rf"\s*(?:is|was|[:=-])?\s*(?P<date>{_DATE})",
+    rf"\s*(?:is|was|of|[:=-])?\s*(?:the\s+)?(?P<date>{_DATE})",
     re.I,
 )
 _POSTCODE = re.compile(r"\b(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?|GIR)\s?\d[ABD-HJLNP-UW-Z]{2}\b", re.I)
 _EMAIL = re.compile(r"\b[\w.+-]+@[A-Za-z\d-]+(?:\.[A-Za-z\d-]+)+\b")
-_PHONE = re.compile(r"(?<![\w£])(?:\+44\s?\(?0?\)?\s?|\(?0)\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}\b")
+# A UK number: +44 or 0044 (an optional "(0)" after it), or a leading 0; then 9 or 10 digits.
+_PHONE = re.compile(
+    r"(?<![\w£])(?P<prefix>(?:\+|00)44[\s-]?(?:\(0\)[\s-]?)?|\(?0)"
+    r"(?P<rest>\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4})\b"
+)
+_ORDINAL_END = re.compile(r"\d(?:st|nd|rd|th)$", re.I)
 
 
 @dataclass(frozen=True)
@@ -69,9 +74,11 @@ def find_identifiers(text: str) -> list[Found]:
     for m in _EMAIL.finditer(text):
         add("email", m.start(), m.end())
     for m in _POSTCODE.finditer(text):
-        add("postcode", m.start(), m.end())
+        if not _ORDINAL_END.search(m.group(0)):  # "M1 1st phase", "H1 2nd half"
+            add("postcode", m.start(), m.end())
     for m in _PHONE.finditer(text):
-        if 10 <= sum(ch.isdigit() for ch in m.group(0)) <= 12:
+        digits = sum(ch.isdigit() for ch in m.group("rest"))
+        if 9 <= digits <= 10:  # after the 0 or the country code
             add("phone", m.start(), m.end())
     return sorted(found, key=lambda f: f.start)
 
