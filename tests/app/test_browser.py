@@ -337,6 +337,7 @@ def test_why_this_answer_shows_each_retrievers_rank_of_the_cited_passage(
     assert "bnssg-community-dvt-service-2020" in cited[6]
     why = page.inner_text("#why")
     assert "runner-up" in why and "Refusal reasoning" in why and "dense search" in why
+    assert "Why this answer?" in page.inner_text("#chat")  # under the answer itself, closed
     page.fill("#retrieval-question textarea", "who runs clot clinics in leeds")
     page.click("#retrieval-test")
     page.wait_for_function(

@@ -97,11 +97,11 @@ def test_old_traces_are_gone_after_the_next_start(
 ) -> None:
     index = tmp_path / "index"
     store = TraceStore(index, days=30)
-    store.record(assistant.ask("How much did Wigan save a year?"))
+    store.record(assistant.ask("How much did Wigan save a year?"), wait=True)
     old = (datetime.now(UTC) - timedelta(days=31)).isoformat(timespec="seconds")
     with sqlite3.connect(index / "traces.sqlite3") as db:
         db.execute("UPDATE traces SET created_at = ?", (old,))
-    store.record(assistant.ask("How many people in Plymouth have diabetes?"))
+    store.record(assistant.ask("How many people in Plymouth have diabetes?"), wait=True)
     result = CliRunner().invoke(main, ["traces", "--json", "--index", str(index)])
     assert result.exit_code == 0, result.output
     kept = json.loads(result.stdout)
@@ -172,7 +172,7 @@ def test_a_question_with_an_nhs_number_is_answered_and_the_number_kept_nowhere(
     assert not answer.refused and "£700,000" in answer.answer
     assert answer.question.startswith("My patient [NHS number] had a stroke")
     assert "NHS number you typed was not kept" in answer.privacy_note
-    TraceStore(tmp_path, days=30).record(answer, "sam", "web")
+    TraceStore(tmp_path, days=30).record(answer, "sam", "web", wait=True)
     FeedbackStore(tmp_path).record(answer.to_json(), 1, f"thanks, re {NHS}")
     digits = NHS.replace(" ", "")
     assert NHS not in json.dumps(answer.to_json()) and digits not in json.dumps(answer.to_json())

@@ -226,6 +226,7 @@ def test_an_nhs_number_never_reaches_the_language_model_or_any_store(
         "Question: Patient [NHS number]: who runs the community DVT clinics in BNSSG?"
     )
     assert answer["trace"]["generation"]["prompt_tokens"] > 100
+    web.traces.flush()
     logged = capfd.readouterr()
     kept = [p.read_bytes() for p in index.iterdir() if p.is_file()]
     for number in (b"943 476 5919", b"9434765919"):

@@ -273,7 +273,7 @@ def keep_trace(traces: Any, answer: Any) -> None:
     from askcases.errors import AskcasesError
 
     try:
-        traces.record(answer, source="cli")
+        traces.record(answer, source="cli", wait=True)
     except (OSError, sqlite3.Error, AskcasesError) as exc:
         click.echo(
             f"askcases: warning: the trace of this question was not kept ({exc}); check that "

@@ -12,8 +12,10 @@ Leaves out: editing traces.
 
 from __future__ import annotations
 
+import atexit
 import csv
 import json
+import queue
 import sqlite3
 import threading
 from datetime import UTC, date, datetime, timedelta
@@ -69,6 +71,11 @@ class TraceStore:
         self._lock = threading.Lock()
         self._local = threading.local()
         self._purged_at = _now()
+        # Traces are written by one background thread, so that keeping one costs the answer
+        # nothing but a queue put; `flush` waits for them (and raises a write's error).
+        self._queue: queue.Queue[tuple[Answer, str, str, str]] = queue.Queue()
+        self._writer: threading.Thread | None = None
+        self._error: Exception | None = None
         try:
             self.purged = self.purge()
         except (OSError, sqlite3.Error):
@@ -95,9 +102,12 @@ class TraceStore:
                 return db.execute("DELETE FROM traces").rowcount
             return db.execute("DELETE FROM traces WHERE created_at < ?", (cutoff,)).rowcount
 
-    def record(self, answer: Answer, username: str = "", source: str = "cli") -> str:
+    def record(
+        self, answer: Answer, username: str = "", source: str = "cli", wait: bool = False
+    ) -> str:
         """Keep the answer's trace (and export it when OTLP export is on); returns its id, or
-        "" when it has none or none are kept."""
+        "" when it has none or none are kept. It is written in the background; `wait` waits
+        for the write and raises its error."""
         trace = answer.trace
         if trace is None:
             return ""
@@ -105,13 +115,44 @@ class TraceStore:
             self.telemetry.export(trace, username=username, source=source)
         if self.days <= 0:
             return ""
+        self._queue.put((answer, username or "", source, _now().isoformat(timespec="seconds")))
+        with self._lock:
+            if self._writer is None:
+                self._writer = threading.Thread(
+                    target=self._write_forever, name="askcases-traces", daemon=True
+                )
+                self._writer.start()
+                atexit.register(self._queue.join)
+        if wait:
+            self.flush()
+        return answer.trace_id
+
+    def flush(self) -> None:
+        """Wait until every trace given so far is written; raise the last write's error."""
+        self._queue.join()
+        error, self._error = self._error, None
+        if error is not None:
+            raise error
+
+    def _write_forever(self) -> None:
+        while True:
+            item = self._queue.get()
+            try:
+                self._write(*item)
+            except Exception as exc:  # kept for flush; the writer goes on
+                self._error = exc
+            finally:
+                self._queue.task_done()
+
+    def _write(self, answer: Answer, username: str, source: str, when: str) -> None:
         if _now() - self._purged_at > PURGE_EVERY:  # a server that runs for weeks
             self._purged_at = _now()
             self.purge()
+        trace = answer.trace or {}
         row = (
             answer.trace_id,
-            _now().isoformat(timespec="seconds"),
-            username or "",
+            when,
+            username,
             source,
             answer.question,
             answer.resolved_question or answer.question,
@@ -123,7 +164,7 @@ class TraceStore:
             answer.evidence.p_answerable if answer.evidence else None,
             answer.elapsed_ms,
             answer.answer,
-            json.dumps({**trace, "username": username or "", "source": source}, ensure_ascii=False),
+            json.dumps({**trace, "username": username, "source": source}, ensure_ascii=False),
         )
         with self._lock, self._connect() as db:
             db.execute(
@@ -131,12 +172,12 @@ class TraceStore:
                 f"VALUES ({', '.join('?' * (len(COLUMNS) + 1))})",
                 row,
             )
-        return answer.trace_id
 
     def rows(
         self, refused: bool = False, since: date | None = None, limit: int = -1
     ) -> list[dict[str, Any]]:
         """Traces, newest first, each with its whole trace under "trace"."""
+        self._queue.join()
         if not self.path.exists():
             return []
         where, args = [], []
@@ -161,6 +202,7 @@ class TraceStore:
         return out
 
     def get(self, trace_id: str) -> dict[str, Any] | None:
+        self._queue.join()
         if not self.path.exists():
             return None
         with self._connect() as db:

@@ -195,7 +195,23 @@ class WebApp:
         except Exception as exc:  # one bad question must not take the chat down
             traceback.print_exc(file=sys.stderr)
             reply = f"⚠ Something went wrong answering that ({type(exc).__name__}); it was logged."
-        yield "", [*chat, user, {"role": "assistant", "content": reply}], asked, answer
+        messages = [*chat, user, {"role": "assistant", "content": reply}]
+        if answer.get("trace") and self.may_see_traces(username):
+            # "Why this answer?" under the answer, closed until opened
+            trace = answer["trace"]
+            found = sum(1 for c in trace.get("candidates", []) if c.get("fused_rank"))
+            messages.append(
+                {
+                    "role": "assistant",
+                    "content": explain_markdown(trace),
+                    "metadata": {
+                        "title": "Why this answer?",
+                        "status": "done",
+                        "log": f"{found} passages, {trace.get('elapsed_ms', 0):.0f} ms",
+                    },
+                }
+            )
+        yield "", messages, asked, answer
 
     def explain(self, answer: dict[str, Any], username: str | None) -> str:
         """Why this answer: candidates, sentences, refusal reasoning, prompt and timings."""

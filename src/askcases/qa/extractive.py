@@ -147,6 +147,7 @@ class Candidate:
     score: float = 0.0
     semantic: float = 0.0
     lexical: float = 0.0
+    why: tuple[str, ...] = ()  # in words, what raised or lowered the score (for the trace)
 
 
 def candidate_sentences(passages: list[Passage], min_terms: int) -> list[Candidate]:
@@ -333,25 +334,37 @@ class ExtractiveAnswerer:
                 + w.lexical * lexical
                 + w.passage * max(0.0, cand.passage.score)
             )
+            why: list[str] = []
             if question.kind is not None:
                 typed = holds_type(question.kind, cand.text, question.expanded)
                 value += w.type_match if typed else -w.type_match
+                why.append(f"gives {'a' if typed else 'no'} {question.kind} value")
                 if typed and gives_measure(question, own_terms, cand.text):
                     value += w.measure_match
+                    why.append("names the measure asked about")
             result, _ = read_forms(cand.text)
             if result:
                 value += w.result_form + (w.result_for_change if question.change else 0.0)
+                why.append("reports a result")
             if counts_asked(question, cand.text):
                 value += w.direct_count
+                why.append("counts what is asked")
             if question.kind in ("who", "person"):
                 agent, speaker = names_agent(cand.text)
                 value += (w.agent if agent else 0.0) + (w.speaker if speaker else 0.0)
-            if local and not any(mentions(n, cand.text) for n in local):
+                if agent or speaker:
+                    why.append("names who does it")
+            absent = [n for n in local if not mentions(n, cand.text)]
+            if local and len(absent) == len(local):
                 value -= w.missing_name
+                why.append(f"does not name {', '.join(absent)}")
             if cand.text.rstrip().endswith(":") and question.kind not in ("who", "person"):
                 value -= w.lead_in  # a lead-in ("X said:") names a speaker and says nothing else
+                why.append("a lead-in")
             scored.append(
-                dataclasses.replace(cand, score=value, semantic=semantic, lexical=lexical)
+                dataclasses.replace(
+                    cand, score=value, semantic=semantic, lexical=lexical, why=tuple(why)
+                )
             )
         scored.sort(key=lambda c: (-c.score, c.passage.rank, c.start))
         return scored
@@ -369,28 +382,6 @@ class ExtractiveAnswerer:
         for cand in self.score(question, candidate_sentences(chosen, self.weights.min_terms)):
             best.setdefault(cand.passage.chunk_id, cand)
         return [best[p.chunk_id] for p in chosen if p.chunk_id in best]
-
-    def why(self, question: Question, cand: Candidate) -> list[str]:
-        """In words, what made a sentence's score (for the trace)."""
-        reasons = []
-        if question.kind is not None:
-            typed = holds_type(question.kind, cand.text, question.expanded)
-            kind = question.kind
-            reasons.append(f"gives {'a' if typed else 'no'} {kind} value")
-            if typed and gives_measure(question, measure_words(question), cand.text):
-                reasons.append("names the measure asked about")
-        if read_forms(cand.text)[0]:
-            reasons.append("reports a result")
-        if counts_asked(question, cand.text):
-            reasons.append(f"counts {question.counted or 'what is asked'}")
-        if question.kind in ("who", "person") and any(names_agent(cand.text)):
-            reasons.append("names who does it")
-        title_terms = set(content_terms(cand.passage.title))
-        local = [n for n in question.names if stem(n) not in title_terms]
-        absent = [n for n in local if not mentions(n, cand.text)]
-        if absent:
-            reasons.append(f"does not name {', '.join(absent)}")
-        return reasons
 
     def _record(
         self,
@@ -421,7 +412,7 @@ class ExtractiveAnswerer:
                 "score": round(c.score, 4),
                 "semantic": round(c.semantic, 4),
                 "lexical": round(c.lexical, 4),
-                "why": self.why(question, c),
+                "why": list(c.why),
             }
             for c in [*chosen, *runners]
         ]
