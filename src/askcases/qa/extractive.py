@@ -148,6 +148,10 @@ class Candidate:
     semantic: float = 0.0
     lexical: float = 0.0
     why: tuple[str, ...] = ()  # in words, what raised or lowered the score (for the trace)
+    # What the sentence's form added to its score (a result, a count of what is asked, who does
+    # it) that the refusal model does not read as evidence: all of it when the sentence names
+    # none of the places the question asks about.
+    form_bonus: float = 0.0
 
 
 def candidate_sentences(passages: list[Passage], min_terms: int) -> list[Candidate]:
@@ -342,20 +346,23 @@ class ExtractiveAnswerer:
                 if typed and gives_measure(question, own_terms, cand.text):
                     value += w.measure_match
                     why.append("names the measure asked about")
+            bonus = 0.0
             result, _ = read_forms(cand.text)
             if result:
-                value += w.result_form + (w.result_for_change if question.change else 0.0)
+                bonus += w.result_form + (w.result_for_change if question.change else 0.0)
                 why.append("reports a result")
             if counts_asked(question, cand.text):
-                value += w.direct_count
+                bonus += w.direct_count
                 why.append("counts what is asked")
             if question.kind in ("who", "person"):
                 agent, speaker = names_agent(cand.text)
-                value += (w.agent if agent else 0.0) + (w.speaker if speaker else 0.0)
+                bonus += (w.agent if agent else 0.0) + (w.speaker if speaker else 0.0)
                 if agent or speaker:
                     why.append("names who does it")
+            value += bonus
             absent = [n for n in local if not mentions(n, cand.text)]
-            if local and len(absent) == len(local):
+            elsewhere = bool(local) and len(absent) == len(local)
+            if elsewhere:
                 value -= w.missing_name
                 why.append(f"does not name {', '.join(absent)}")
             if cand.text.rstrip().endswith(":") and question.kind not in ("who", "person"):
@@ -363,7 +370,14 @@ class ExtractiveAnswerer:
                 why.append("a lead-in")
             scored.append(
                 dataclasses.replace(
-                    cand, score=value, semantic=semantic, lexical=lexical, why=tuple(why)
+                    cand,
+                    score=value,
+                    semantic=semantic,
+                    lexical=lexical,
+                    why=tuple(why),
+                    # a sentence that names none of the places asked about may be the right
+                    # form about the wrong place: its form is no evidence of an answer
+                    form_bonus=bonus if elsewhere else 0.0,
                 )
             )
         scored.sort(key=lambda c: (-c.score, c.passage.rank, c.start))
@@ -457,13 +471,14 @@ class ExtractiveAnswerer:
             return refusal(asked, top, "No passage answers this question.", "no sentences")
         typed = [c for c in ranked if answers(c)]
         best = typed[0] if typed else ranked[0]
-        scores = (round(best.score, 4), round(best.semantic, 4), round(best.lexical, 4))
+        evidence_score = best.score - best.form_bonus
+        scores = (round(evidence_score, 4), round(best.semantic, 4), round(best.lexical, 4))
         if self.refusal is not None:
             p_answerable: float | None = self.refusal.probability(list(scores))
             weak = p_answerable is not None and p_answerable < self.refusal.threshold
         else:
             p_answerable = None
-            weak = best.score < w.min_evidence
+            weak = evidence_score < w.min_evidence
         evidence = Evidence(*scores, p_answerable=p_answerable)
         chosen = self._select(question, best, typed) if typed and not weak else []
         self._record(recorder, question, ranked, chosen, best_by_chunk, top)
