@@ -120,6 +120,10 @@ class Settings(BaseSettings):
         validation_alias=_env("cache_dir", "ASKCASES_CACHE"),
     )
 
+    # An answer whose sources are all older than this many years says so at the top.
+    stale_years: int = Field(
+        default=5, ge=0, le=200, validation_alias=_env("stale_years", "ASKCASES_STALE_YEARS")
+    )
     # Tracing: a record of how each question was answered (askcases.qa.tracing), kept in the
     # index directory for trace_days days (0: none kept), and exported over OTLP when
     # OTEL_EXPORTER_OTLP_ENDPOINT is set.

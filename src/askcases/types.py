@@ -86,9 +86,18 @@ class Citation:
     start: int
     end: int
     passage: int  # rank of the passage the quote comes from
+    # The quote's standing (askcases.text.claims): achieved or projected, its hedge, who says so.
+    status: str = ""
+    qualifier: str = ""
+    reported_by: str = ""
+
+    @property
+    def age_years(self) -> int | None:
+        """Whole years from the article's date to today; None when it states no date."""
+        return age_in_years(self.date)
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "age_years": self.age_years}
 
     @classmethod
     def from_json(cls, row: dict[str, Any]) -> Citation:
@@ -101,7 +110,22 @@ class Citation:
             int(row.get("start", 0)),
             int(row.get("end", 0)),
             int(row.get("passage", 0)),
+            str(row.get("status") or ""),
+            str(row.get("qualifier") or ""),
+            str(row.get("reported_by") or ""),
         )
+
+
+def age_in_years(published: str | None, today: date | None = None) -> int | None:
+    """Whole years between an ISO date and today (None for no date)."""
+    if not published:
+        return None
+    try:
+        then = date.fromisoformat(published[:10])
+    except ValueError:
+        return None
+    now = today or date.today()
+    return now.year - then.year - ((now.month, now.day) < (then.month, then.day))
 
 
 @dataclass(frozen=True)
@@ -216,6 +240,8 @@ class Answer:
     # Kinds of patient identifier the question held, masked before anything kept or sent it.
     privacy: tuple[str, ...] = ()
     privacy_note: str = ""
+    # Said at the top when every source is older than the staleness limit (ASKCASES_STALE_YEARS).
+    stale_note: str = ""
     # What happened while it was answered (askcases.qa.tracing), as JSON; None when not traced.
     trace: dict[str, Any] | None = None
 
@@ -247,6 +273,8 @@ class Answer:
         if self.guard is not None:
             data["guard"] = self.guard.to_json()
         data["nearest"] = [{**c.to_json(), "not_an_answer": True} for c in self.nearest]
+        if self.stale_note:
+            data["stale_note"] = self.stale_note
         if self.privacy:
             data["privacy"] = list(self.privacy)
             data["privacy_note"] = self.privacy_note
@@ -272,6 +300,11 @@ class Outcome:
     sentence: str
     title: str
     date: str | None
+    # The claim's standing (askcases.text.claims): achieved or projected, the hedge written
+    # before the value ("up to"), and who the sentence says makes it.
+    status: str = "achieved"
+    qualifier: str = ""
+    reported_by: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -293,6 +326,9 @@ class Outcome:
             sentence=str(row["sentence"]),
             title=str(row["title"]),
             date=row.get("date") or None,
+            status=str(row.get("status") or "achieved"),
+            qualifier=str(row.get("qualifier") or ""),
+            reported_by=str(row.get("reported_by") or ""),
         )
 
 

@@ -1,5 +1,7 @@
 """What a person is shown of an answer: markup in articles and answers stays text."""
 
+import re
+
 from askcases.app.render import AnswerView, answer_markdown, answer_text, as_text, source_labels
 
 
@@ -57,9 +59,9 @@ def test_terminal_and_markdown_show_the_same_sources_and_warnings() -> None:
     view = AnswerView.from_json(answer)
     text, markdown = answer_text(view), answer_markdown(view)
     assert "(read as: and how much (Wigan stroke)?)" in text
-    assert "GP-led services, 2012-03-01 (gp)" in text
+    assert re.search(r"GP-led services, 1 March 2012, \d+ years ago \(gp\)", text)
     assert "Read as: and how much \\(Wigan stroke\\)?" in markdown
-    assert "GP\\-led services, 2012\\-03\\-01" in markdown
+    assert "GP\\-led services, 1 March 2012, " in markdown
     for shown in (text, markdown):
         assert "£9m" in shown and "saving £700,000 per year" in shown
     assert "⚠ not supported by its citations (numbers not in the cited passages: £9m)" in text
@@ -87,8 +89,10 @@ def test_a_refusal_lists_its_closest_passages_as_not_an_answer() -> None:
         }
     )
     assert "Closest passages (not an answer):" in answer_text(view)
-    assert "[1] Community DVT service, 2020-03-03 (bnssg)" in answer_text(view)
+    assert re.search(
+        r"\[1\] Community DVT service, 3 March 2020, \d+ years ago \(bnssg\)", answer_text(view)
+    )
     assert "none of them answers the question" in answer_markdown(view)
-    assert [label for label, _ in source_labels(view)] == [
-        "[1] Community DVT service, 2020-03-03 · bnssg · not an answer"
-    ]
+    [label] = [label for label, _ in source_labels(view)]
+    assert label.startswith("[1] Community DVT service, 3 March 2020, ")
+    assert label.endswith("years ago · bnssg · not an answer")

@@ -332,27 +332,41 @@ def outcomes_command(
 ) -> None:
     """Every quantified outcome in the case studies, with the sentence that reports it."""
     from askcases.embedding.minilm import MiniLMEmbeddings
+    from askcases.files import spreadsheet_safe
     from askcases.outcomes.queries import FIELDS, describe_change, filter_outcomes
     from askcases.store.index_store import IndexStore
 
     settings = settings_from(**flags)
     store = IndexStore(settings, MiniLMEmbeddings.from_settings(settings))
     rows = filter_outcomes(store.outcomes(), measure=measure, place=place, doc_ids=doc_ids)
-    columns = ["doc_id", *FIELDS, "start", "end", "sentence"]
+    # the qualifier beside the value it hedges, and the claim's standing after the period
+    at = FIELDS.index("value") + 1
+    columns = [
+        "doc_id",
+        *FIELDS[:at],
+        "qualifier",
+        *FIELDS[at:],
+        "status",
+        "reported_by",
+        "start",
+        "end",
+        "sentence",
+    ]
     if csv_out is not None:
         with csv_out.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
             writer.writeheader()
-            writer.writerows(r.to_json() for r in rows)
+            writer.writerows({k: spreadsheet_safe(v) for k, v in r.to_json().items()} for r in rows)
         click.echo(f"wrote {len(rows)} outcomes to {csv_out}")
     elif as_json:
         click.echo(json.dumps([r.to_json() for r in rows], ensure_ascii=False, indent=1))
     else:
         for r in rows:
             period = f" {r.period}" if r.period else ""
+            standing = f" [{r.status}]" if r.status != "achieved" else ""
             click.echo(
                 f"{r.place} · {r.service} · {r.measure}: {r.direction or 'level'} "
-                f"{describe_change(r)}{period} ({r.doc_id} {r.start}-{r.end})"
+                f"{describe_change(r)}{period}{standing} ({r.doc_id} {r.start}-{r.end})"
             )
         click.echo(f"{len(rows)} outcomes")
 

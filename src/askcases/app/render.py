@@ -9,6 +9,7 @@ Leaves out: deciding anything about the answer.
 
 from __future__ import annotations
 
+import datetime
 import html
 import re
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ class AnswerView:
     elapsed_ms: float
     nearest: list[Citation]  # a refusal's closest passages, none of them an answer
     privacy_note: str = ""  # patient identifiers were typed, masked and not kept
+    stale_note: str = ""  # every source is older than the staleness limit
 
     @property
     def sources(self) -> list[Citation]:
@@ -71,6 +73,7 @@ class AnswerView:
             elapsed_ms=float(data.get("elapsed_ms") or 0.0),
             nearest=[Citation.from_json(c) for c in data.get("nearest", [])],
             privacy_note=str(data.get("privacy_note") or ""),
+            stale_note=str(data.get("stale_note") or ""),
         )
 
 
@@ -86,7 +89,30 @@ def _why_unsupported(verdict: SentenceVerdict) -> str:
 
 
 def _when(citation: Citation) -> str:
-    return f", {citation.date}" if citation.date else ""
+    """ ", April 2011, 15 years ago" (or "", for an article that states no date)."""
+    if not citation.date:
+        return ""
+    try:
+        shown = datetime.date.fromisoformat(citation.date[:10]).strftime("%-d %B %Y")
+    except ValueError:
+        shown = citation.date
+    age = citation.age_years
+    ago = (
+        ""
+        if age is None
+        else (", this year" if age == 0 else f", {age} year{'s' * (age != 1)} ago")
+    )
+    return f", {shown}{ago}"
+
+
+def claim_tags(citation: Citation) -> str:
+    """ " (projected, up to)": the quote's standing, where it is not a plain achieved result."""
+    tags = ["projected"] if citation.status == "projected" else []
+    if citation.qualifier:
+        tags.append(citation.qualifier)
+    if citation.reported_by:
+        tags.append(f"per {citation.reported_by}")
+    return f" ({', '.join(tags)})" if tags else ""
 
 
 def answer_text(view: AnswerView, show_text: bool = True) -> str:
@@ -94,6 +120,8 @@ def answer_text(view: AnswerView, show_text: bool = True) -> str:
     lines = []
     if view.privacy_note:
         lines += [f"🔒 {view.privacy_note}", ""]
+    if view.stale_note:
+        lines += [f"⚠ {view.stale_note}", ""]
     if view.read_differently:
         lines += [f"(read as: {view.resolved_question})", ""]
     if show_text:
@@ -108,7 +136,7 @@ def answer_text(view: AnswerView, show_text: bool = True) -> str:
         lines += ["", "Closest passages (not an answer):"]
     for c in view.sources:
         lines.append(f"[{c.n}] {c.title}{_when(c)} ({c.doc_id})")
-        lines.append(f"    “{c.quote}”")
+        lines.append(f"    “{c.quote}”{claim_tags(c)}")
     return "\n".join(lines)
 
 
@@ -117,6 +145,8 @@ def answer_markdown(view: AnswerView) -> str:
     parts = []
     if view.privacy_note:
         parts.append(f"🔒 **{as_text(view.privacy_note)}**")
+    if view.stale_note:
+        parts.append(f"⚠ **{as_text(view.stale_note)}**")
     if view.read_differently:
         parts.append(f"*Read as: {as_text(view.resolved_question)}*")
     # Each [n] marker (and each number of [n, m]) becomes a small code element that the page
@@ -137,17 +167,23 @@ def answer_markdown(view: AnswerView) -> str:
         parts.append(
             f"**\\[{c.n}\\]** {as_text(c.title)}{as_text(_when(c))} · "
             f"`{c.doc_id}` (characters {c.start}–{c.end})\n\n> {as_text(c.quote)}"
+            f"{as_text(claim_tags(c))}"
         )
     return "\n\n".join(parts)
 
 
 def business_case_markdown(view: AnswerView) -> str:
     """The answer and its numbered references, ready to paste into a business case."""
-    lines = [f"**Question:** {view.question}", "", view.answer]
+    lines = [f"**Question:** {view.question}", ""]
+    if view.stale_note:
+        lines += [f"*{view.stale_note}*", ""]
+    lines.append(view.answer)
     if view.citations:
         lines += ["", "**References**", ""]
         for c in view.citations:
-            lines.append(f"{c.n}. {c.title}{_when(c)} (document `{c.doc_id}`): “{c.quote}”")
+            lines.append(
+                f"{c.n}. {c.title}{_when(c)} (document `{c.doc_id}`): “{c.quote}”{claim_tags(c)}"
+            )
     return "\n".join(lines) + "\n"
 
 

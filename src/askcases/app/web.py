@@ -49,6 +49,7 @@ OUTCOME_COLUMNS = [
     "measure",
     "direction",
     "change",
+    "status",
     "period",
     "doc_id",
     "start",

@@ -30,6 +30,7 @@ from askcases.outcomes.forms import (
     with_unit,
 )
 from askcases.outcomes.rules import RULES, MeaningRule, MeasureRule
+from askcases.text.claims import claim_of
 from askcases.text.lexicon import MONTHS, STOPWORDS
 from askcases.text.sentences import sentence_spans
 from askcases.types import Article, Outcome
@@ -312,6 +313,7 @@ def _row(
     figure: Figure,
     period: re.Match[str] | None,
 ) -> Outcome:
+    claim = claim_of(sentence, figure.start)
     return Outcome(
         doc_id=article.doc_id,
         place=where[0],
@@ -327,6 +329,9 @@ def _row(
         sentence=sentence,
         title=article.title,
         date=article.date,
+        status=claim.status,
+        qualifier=claim.qualifier,
+        reported_by=claim.reported_by,
     )
 
 

@@ -26,9 +26,10 @@ def outcome_measures(question: str) -> list[str]:
 
 
 def describe_change(row: Outcome) -> str:
+    """The value as a person reads it: "56 days to 12 days", "up to £60,000"."""
     if row.before and row.after:
         return f"{row.before} to {row.after}"
-    return row.value
+    return f"{row.qualifier} {row.value}" if row.qualifier else row.value
 
 
 def filter_outcomes(

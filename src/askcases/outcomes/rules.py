@@ -28,6 +28,7 @@ _SOURCES = (
     Path(__file__).with_name("extract.py"),
     Path(__file__).parents[1] / "text" / "sentences.py",
     Path(__file__).parents[1] / "text" / "lexicon.py",
+    Path(__file__).parents[1] / "text" / "claims.py",
 )
 # A package installed without its sources hashes their names: its table is extracted again only
 # when the rules change.

@@ -173,6 +173,7 @@ class Assistant:
                 timings=timings,
                 privacy=found,
                 privacy_note=privacy_note(found),
+                stale_note=self._stale_note(answer.citations),
             )
             if recorder.enabled:
                 trace = self._trace(recorder, answer, read, filters)
@@ -206,6 +207,18 @@ class Assistant:
             )
             raise
         yield finished(answer)
+
+    def _stale_note(self, citations: list[Citation]) -> str:
+        """A warning when every source is older than ASKCASES_STALE_YEARS."""
+        limit = self.settings.stale_years
+        ages = [c.age_years for c in citations]
+        if not citations or limit <= 0 or any(a is None or a <= limit for a in ages):
+            return ""
+        newest = min(a for a in ages if a is not None)
+        return (
+            f"Every source of this answer is over {limit} years old (the newest is {newest} "
+            "years old); check for more recent evidence before quoting it."
+        )
 
     def _trace(
         self, recorder: Recorder, answer: Answer, read: Question, filters: Filters | None

@@ -28,6 +28,7 @@ from askcases.qa.calibration import RefusalModel
 from askcases.qa.questions import PEOPLE, Question, counts_focus, holds_type
 from askcases.qa.tracing import NO_RECORDER, RUNNERS_UP, Recorder
 from askcases.qa.weights import EXTRACTIVE, ExtractiveWeights
+from askcases.text.claims import claim_of
 from askcases.text.lexicon import content_terms, mentions, stem
 from askcases.text.markers import defuse_markers
 from askcases.text.sentences import sentence_spans
@@ -226,19 +227,25 @@ NEAREST = 3  # closest passages a refusal offers
 
 def _citations(sentences: list[Candidate]) -> list[Citation]:
     """The sentences as citations [1], [2], ... in the order given."""
-    return [
-        Citation(
-            n,
-            c.passage.doc_id,
-            c.passage.title,
-            c.passage.date,
-            c.text,
-            c.start,
-            c.end,
-            c.passage.rank,
+    citations = []
+    for n, c in enumerate(sentences, start=1):
+        claim = claim_of(c.text)
+        citations.append(
+            Citation(
+                n,
+                c.passage.doc_id,
+                c.passage.title,
+                c.passage.date,
+                c.text,
+                c.start,
+                c.end,
+                c.passage.rank,
+                claim.status,
+                claim.qualifier,
+                claim.reported_by,
+            )
         )
-        for n, c in enumerate(sentences, start=1)
-    ]
+    return citations
 
 
 def with_nearest(answer: Answer, nearest: list[Candidate]) -> Answer:

@@ -33,12 +33,24 @@ def outcomes_answer(
     for n, group in enumerate(by_sentence.values(), start=1):
         first = group[0]
         changes = "; ".join(
-            f"{r.measure} {describe_change(r)}{' ' + r.period if r.period else ''}" for r in group
+            f"{r.measure} {describe_change(r)}{' ' + r.period if r.period else ''}"
+            f"{' (projected)' if r.status == 'projected' else ''}"
+            for r in group
         )
         lines.append(f"{first.place} ({changes}): {defuse_markers(first.sentence)} [{n}]")
         citations.append(
             Citation(
-                n, first.doc_id, first.title, first.date, first.sentence, first.start, first.end, n
+                n,
+                first.doc_id,
+                first.title,
+                first.date,
+                first.sentence,
+                first.start,
+                first.end,
+                n,
+                first.status,
+                first.qualifier,
+                first.reported_by,
             )
         )
         passages.append(

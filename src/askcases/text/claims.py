@@ -1,0 +1,86 @@
+"""What standing a claim has: achieved or only projected, hedged by a qualifier, and who says so.
+
+A figure is `projected` when a word of expectation governs it (will, expected, estimated, could,
+aims, target, forecast, plans, ...) in the words before it in its sentence, else `achieved`. Its
+`qualifier` is the hedge written just before it ("up to £60,000", "around 1,100", "at least 40").
+`reported_by` is who the sentence says makes the claim ("..., said Dr Jane Smith", "according to
+the CCG", "The trust estimates ..."). For a whole sentence (an answer's quote), the first figure
+decides, and a sentence without figures is projected when it holds a word of expectation at all.
+Leaves out: negation and conditionals ("would have cost"); they read as projected.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_PROJECTED = re.compile(
+    r"\b(?:will|would|shall|could|may|might|should|expects?|expected|expecting|estimates?|"
+    r"estimated|aims?|aiming|aimed|targets?|targeted|forecasts?|forecasted|projected|"
+    r"projections?|plans?\s+to|planned|planning|set\s+to|intends?\s+to|hopes?\s+to|"
+    r"potential(?:ly)?|anticipated?|predicted|likely\s+to|is\s+to|are\s+to)\b",
+    re.I,
+)
+_QUALIFIER = re.compile(
+    r"\b(up\s+to|around|about|approximately|approx\.?|roughly|nearly|almost|as\s+many\s+as|"
+    r"as\s+much\s+as|at\s+least|more\s+than|over|some|an\s+estimated|under|less\s+than|"
+    r"fewer\s+than|just\s+under|just\s+over|in\s+excess\s+of|close\s+to)\s*$",
+    re.I,
+)
+_NAME = (
+    r"(?:Dr\.?\s|Professor\s|Prof\.?\s|Mr\.?\s|Mrs\.?\s|Ms\.?\s)?"
+    r"[A-Z][\w&'.-]*(?:\s(?:of\s|and\s|for\s)?[A-Z][\w&'.-]*){0,7}"
+)
+_REPORTED = (
+    re.compile(rf"\b[Aa]ccording\s+to\s+(?P<who>(?:the\s+)?{_NAME})"),
+    re.compile(
+        rf"(?P<who>(?:The\s+)?{_NAME}),?(?:\s+[a-z][\w-]*){{0,2}}\s+"
+        r"(?:said|says|estimates|claims|reported|reports|believes|predicts|expects)\b"
+    ),
+    re.compile(rf"\b(?:said|says)\s+(?P<who>{_NAME})"),
+)
+_NUMBER = re.compile(r"£?\d[\d,.]*%?|\b(?:half|a\s+third|a\s+quarter|a\s+fifth)\b", re.I)
+WINDOW = 90  # characters before a figure in which a word of expectation governs it
+
+
+@dataclass(frozen=True)
+class Claim:
+    status: str  # achieved | projected
+    qualifier: str  # "up to", "around", ... or ""
+    reported_by: str  # who the sentence says makes the claim, or ""
+
+    def tags(self) -> list[str]:
+        """The claim's standing as short tags for people: "projected", "up to", "per the CCG"."""
+        out = ["projected"] if self.status == "projected" else []
+        if self.qualifier:
+            out.append(self.qualifier)
+        if self.reported_by:
+            out.append(f"per {self.reported_by}")
+        return out
+
+
+def reported_by(sentence: str) -> str:
+    for pattern in _REPORTED:
+        found = pattern.search(sentence)
+        if found:
+            who = " ".join(found.group("who").split())
+            return "the " + who[4:] if who.startswith("The ") else who
+    return ""
+
+
+def claim_of(sentence: str, start: int | None = None) -> Claim:
+    """The standing of the figure at `start` in the sentence (its first figure when None)."""
+    if start is None:
+        first = _NUMBER.search(sentence)
+        if first is None:
+            status = "projected" if _PROJECTED.search(sentence) else "achieved"
+            return Claim(status, "", reported_by(sentence))
+        start = first.start()
+    before = sentence[max(0, start - WINDOW) : start]
+    # only the words of the figure's own clause count ("... was launched in 2019, and it will
+    # expand" does not make a figure before "will" projected)
+    before = re.split(r"[;:]|\.\s", before)[-1]
+    status = "projected" if _PROJECTED.search(before) else "achieved"
+    hedge = _QUALIFIER.search(before)
+    qualifier = " ".join(hedge.group(1).lower().split()) if hedge else ""
+    return Claim(status, qualifier, reported_by(sentence))

@@ -1,0 +1,59 @@
+import pytest
+
+from askcases.text.claims import claim_of
+
+BANES = (
+    "Bath and North East Somerset Clinical Commissioning Group has developed a simple blood "
+    "test for GPs to improve care for heart failure patients which will save the NHS locally "
+    "up to £60,000 a year, and benefit on average 10 patients at every practice."
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "status", "qualifier"),
+    [
+        (BANES, "£60,000", "projected", "up to"),
+        (
+            "A clinical commissioning group in Wigan has reduced the average hospital stay from "
+            "56 days to 12 days, saving £700,000 per year.",
+            "£700,000",
+            "achieved",
+            "",
+        ),
+        (
+            "The service is expected to start later in the spring and aims to see 400 patients.",
+            "400",
+            "projected",
+            "",
+        ),
+        (
+            "Around 1,100 visits to the urgent treatment centre were avoided.",
+            "1,100",
+            "achieved",
+            "around",
+        ),
+        ("The pilot could save at least £2m a year.", "£2m", "projected", "at least"),
+        (
+            "The clinic opened in 2019; waits fell from 18 weeks to 4 weeks.",
+            "18 weeks",
+            "achieved",
+            "",
+        ),
+    ],
+)
+def test_a_figure_is_achieved_or_projected_and_its_hedge_is_kept(
+    sentence: str, figure: str, status: str, qualifier: str
+) -> None:
+    claim = claim_of(sentence, sentence.index(figure))
+    assert (claim.status, claim.qualifier) == (status, qualifier)
+
+
+def test_who_makes_a_claim_is_named_where_the_sentence_says() -> None:
+    assert claim_of("The CCG estimates the move has saved £96,000.").reported_by == "the CCG"
+    assert claim_of('"Waits halved," said Dr Jane Smith, clinical lead.').reported_by == (
+        "Dr Jane Smith"
+    )
+    assert claim_of("According to NHS Kelston, the scheme saved £2m.").reported_by == (
+        "NHS Kelston"
+    )
+    assert claim_of("Waits fell from 18 weeks to 4 weeks.").reported_by == ""
