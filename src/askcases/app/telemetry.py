@@ -31,23 +31,23 @@ def endpoint_configured(environ: dict[str, str] | None = None) -> bool:
     )
 
 
+# search stage -> (the candidates' rank field prefix, database system, operation)
+_SEARCHES = {
+    "dense search": ("dense", "chromadb", "query"),
+    "keyword search": ("keyword", "sqlite", "fts5 bm25"),
+}
+
+
 def _stage_attributes(name: str, trace: dict[str, Any]) -> dict[str, Any]:
     candidates = trace.get("candidates", [])
     if name == "question embedding":
         return {"gen_ai.operation.name": "embeddings", "gen_ai.request.model": EMBEDDING_MODEL}
-    if name == "dense search":
-        found = sum(1 for c in candidates if c.get("dense_rank"))
+    if name in _SEARCHES:
+        side, system, operation = _SEARCHES[name]
         return {
-            "db.system.name": "chromadb",
-            "db.operation.name": "query",
-            "askcases.hits": found,
-        }
-    if name == "keyword search":
-        found = sum(1 for c in candidates if c.get("keyword_rank"))
-        return {
-            "db.system.name": "sqlite",
-            "db.operation.name": "fts5 bm25",
-            "askcases.hits": found,
+            "db.system.name": system,
+            "db.operation.name": operation,
+            "askcases.hits": sum(1 for c in candidates if c.get(f"{side}_rank")),
         }
     if name == "fusion":
         return {"askcases.fused": sum(1 for c in candidates if c.get("fused_rank"))}

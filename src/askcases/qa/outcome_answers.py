@@ -38,32 +38,25 @@ def outcomes_answer(
             for r in group
         )
         lines.append(f"{first.place} ({changes}): {defuse_markers(first.sentence)} [{n}]")
-        citations.append(
-            Citation(
-                n,
-                first.doc_id,
-                first.title,
-                first.date,
-                first.sentence,
-                first.start,
-                first.end,
-                n,
-                first.status,
-                first.qualifier,
-                first.reported_by,
-            )
+        citation = Citation(
+            n,
+            first.doc_id,
+            first.title,
+            first.date,
+            first.sentence,
+            first.start,
+            first.end,
+            n,
+            first.status,
+            first.qualifier,
+            first.reported_by,
         )
+        citations.append(citation)
+        # the sentence is its own passage, so that grounding checks the line against it
+        c = citation
         passages.append(
             Passage(
-                n,
-                f"{first.doc_id}@{first.start}",
-                first.doc_id,
-                first.title,
-                first.date,
-                first.sentence,
-                first.start,
-                first.end,
-                1.0,
+                n, f"{c.doc_id}@{c.start}", c.doc_id, c.title, c.date, c.quote, c.start, c.end, 1.0
             )
         )
     return Answer(
