@@ -1,4 +1,6 @@
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -122,3 +124,32 @@ def test_hostile_questions_get_an_answer_or_a_clear_limit_never_a_stack_trace(
     # Every question above left the server answering, from an intact index.
     wigan = client.predict("How much did Wigan save a year?", api_name="/ask")
     assert "£700,000" in wigan["answer"]
+
+
+def test_a_running_server_answers_from_articles_indexed_by_another_process(
+    fresh_corpus: Settings,
+) -> None:
+    """Staff add an article with `askcases index` while the web chat runs: the chat finds it
+    without a restart."""
+    settings = fresh_corpus
+    article = settings.corpus_dir / "one-care-community-phlebotomy-2021.txt"
+    held_back = settings.corpus_dir.parent / article.name
+    article.rename(held_back)
+    index = [sys.executable, "-m", "askcases", "index", "--quiet"]
+    index += ["--corpus", str(settings.corpus_dir), "--index", str(settings.index_dir)]
+    subprocess.run(index, check=True, capture_output=True, timeout=300)
+    proc, url = serve_askcases(settings.corpus_dir, settings.index_dir)
+    try:
+        client = _client(url)
+        question = "How many bloods were taken every week before Covid?"
+        before = client.predict(question, api_name="/ask")
+        assert "18,000" not in before["answer"]
+        held_back.rename(article)
+        subprocess.run(index, check=True, capture_output=True, timeout=300)
+        after = client.predict(question, api_name="/ask")
+        assert "18,000" in after["answer"], after["answer"]
+        assert after["citations"][0]["doc_id"] == article.stem
+        wigan = client.predict("How much did Wigan save a year?", api_name="/ask")
+        assert "£700,000" in wigan["answer"]
+    finally:
+        stop(proc)

@@ -5,11 +5,19 @@ through chromadb's public client API: on local disk under index/chroma, or on a 
 (server mode).
 Vectors are stored as computed by askcases (the collection has no embedding function of its
 own); distances are cosine, so similarity = 1 - distance.
+Chroma keeps a local folder's vectors in memory, once per process: a process that opened the
+folder before another process changed it (`askcases serve` while `askcases index` runs) would
+go on searching the old vectors, and its own later writes could undo the other's. Every change
+through `DenseStore` therefore writes a new stamp beside the folder (index/chroma.stamp), and
+`local_client` opens the folder afresh whenever the stamp is not the one this process last saw.
 Leaves out: Chroma's own embedding functions and its full-text search.
 """
 
 from __future__ import annotations
 
+import threading
+import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,14 +25,73 @@ from askcases.config import parse_url
 from askcases.errors import IndexStateError
 from askcases.types import Chunk, Filters, ScoredChunk, date_number
 
+STAMP_SUFFIX = ".stamp"
+RETIRE_AFTER_S = 60.0  # a replaced client is stopped this long after, once searches are done
 
-def local_client(path: Path) -> Any:
-    """A chromadb.PersistentClient for an index directory's chroma folder."""
+_held: dict[Path, tuple[Any, str]] = {}  # folder -> (its client in this process, stamp seen)
+_held_lock = threading.Lock()
+
+
+def _stamp_file(path: Path) -> Path:
+    return path.with_name(path.name + STAMP_SUFFIX)
+
+
+def _read_stamp(path: Path) -> str:
+    try:
+        return _stamp_file(path).read_text(encoding="utf-8")
+    except OSError:
+        return ""
+
+
+def _open_local(path: Path) -> Any:
     import chromadb
 
     return chromadb.PersistentClient(
         path=str(path), settings=chromadb.config.Settings(anonymized_telemetry=False)
     )
+
+
+def _retire(client: Any) -> None:
+    """Take a client's Chroma system out of chromadb's per-folder cache, so the next client
+    reads the folder from disk, and stop it once searches begun on it have finished."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    with SharedSystemClient._refcount_lock:
+        system = SharedSystemClient._identifier_to_system.pop(client._identifier, None)
+        SharedSystemClient._identifier_to_refcount.pop(client._identifier, None)
+    if system is not None:
+        timer = threading.Timer(RETIRE_AFTER_S, system.stop)
+        timer.daemon = True
+        timer.start()
+
+
+def local_client(path: Path) -> Any:
+    """This process's chromadb.PersistentClient for a chroma folder, opened afresh when another
+    process has changed the folder since this one last opened or changed it."""
+    path = path.absolute()
+    stamp = _read_stamp(path)
+    with _held_lock:
+        held = _held.get(path)
+        if held is not None and held[1] == stamp:
+            return held[0]
+        if held is not None:
+            _retire(held[0])
+        client = _open_local(path)
+        _held[path] = (client, stamp)
+        return client
+
+
+def mark_changed(path: Path) -> None:
+    """A new stamp for a chroma folder this process is changing: other processes open it
+    afresh on their next search, this one keeps its client."""
+    path = path.absolute()
+    stamp = uuid.uuid4().hex
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _stamp_file(path).write_text(stamp, encoding="utf-8")
+    with _held_lock:
+        held = _held.get(path)
+        if held is not None:
+            _held[path] = (held[0], stamp)
 
 
 def http_client(url: str) -> Any:
@@ -94,22 +161,34 @@ def _of_documents(doc_ids: list[str]) -> dict[str, Any]:
 
 
 class DenseStore:
-    """One Chroma collection of chunks, created on first use with cosine distance."""
+    """One Chroma collection of chunks, created on first use with cosine distance.
 
-    def __init__(self, client: Any, name: str) -> None:
-        self.client = client
+    `client` gives the Chroma client to use now (a local one may be replaced, see
+    `local_client`); `changed`, where given, is called before and after every change."""
+
+    def __init__(
+        self, client: Callable[[], Any], name: str, changed: Callable[[], None] | None = None
+    ) -> None:
+        self._client = client
         self.name = name
-        self._collection: Any = None
+        self._changed = changed or (lambda: None)
+        self._collection: tuple[Any, Any] | None = None  # (client, its collection)
+
+    @property
+    def client(self) -> Any:
+        return self._client()
 
     @property
     def collection(self) -> Any:
-        if self._collection is None:
-            self._collection = self.client.get_or_create_collection(
+        client = self.client
+        if self._collection is None or self._collection[0] is not client:
+            collection = client.get_or_create_collection(
                 name=self.name,
                 embedding_function=None,
                 configuration={"hnsw": {"space": "cosine"}},
             )
-        return self._collection
+            self._collection = (client, collection)
+        return self._collection[1]
 
     def count(self) -> int:
         """Chunks stored."""
@@ -120,12 +199,17 @@ class DenseStore:
 
     def drop(self) -> None:
         if self.exists():
+            self._changed()
             self.client.delete_collection(self.name)
+            self._changed()
         self._collection = None
 
     def upsert(self, rows: list[tuple[Chunk, str, list[float]]]) -> None:
         """(chunk, its document's content hash, its vector) each, in Chroma's largest batches."""
+        if not rows:
+            return
         step = self.client.get_max_batch_size()
+        self._changed()
         for first in range(0, len(rows), step):
             part = rows[first : first + step]
             self.collection.upsert(
@@ -134,16 +218,21 @@ class DenseStore:
                 documents=[c.text for c, _, _ in part],
                 metadatas=[chunk_metadata(c, h) for c, h, _ in part],
             )
+        self._changed()
 
     def delete_ids(self, chunk_ids: list[str]) -> None:
         if chunk_ids:
+            self._changed()
             self.collection.delete(ids=chunk_ids)
+            self._changed()
 
     def delete_documents(self, doc_ids: list[str]) -> None:
         """Every chunk of these documents, found by metadata (sure to find chunks no manifest
         lists, but slower than by id in a large index)."""
         if doc_ids:
+            self._changed()
             self.collection.delete(where=_of_documents(doc_ids))
+            self._changed()
 
     def chunk_ids(self) -> dict[str, set[str]]:
         """doc_id -> ids of its chunks."""

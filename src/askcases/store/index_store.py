@@ -21,7 +21,7 @@ from langchain_core.embeddings import Embeddings
 from askcases.config import Settings
 from askcases.errors import IndexStateError
 from askcases.store import outcome_table
-from askcases.store.dense import DenseStore, http_client, local_client
+from askcases.store.dense import DenseStore, http_client, local_client, mark_changed
 from askcases.store.keywords import KeywordIndex, sql_where
 from askcases.store.manifest import (
     MANIFEST,
@@ -76,25 +76,30 @@ class IndexStore:
         url = self.settings.chroma_url
         return f"{url.rstrip('/')}#{self.settings.collection}" if url else None
 
-    def _client(self) -> Any:
+    def _server_client(self) -> Any:
         if self._client_object is None:
-            if self.settings.chroma_url:
-                self._client_object = http_client(self.settings.chroma_url)
-            else:
-                self._client_object = local_client(self.settings.index_dir / CHROMA_DIR)
+            self._client_object = http_client(str(self.settings.chroma_url))
         return self._client_object
 
     @property
     def remote(self) -> RemoteState | None:
         """The server's document records in server mode; None for a local index."""
         if self.settings.chroma_url and self._remote is None:
-            self._remote = RemoteState(self._client(), self.settings.collection)
+            self._remote = RemoteState(self._server_client(), self.settings.collection)
         return self._remote
 
     @property
     def dense(self) -> DenseStore:
         if self._dense is None:
-            self._dense = DenseStore(self._client(), self.settings.collection)
+            if self.settings.chroma_url:
+                self._dense = DenseStore(self._server_client, self.settings.collection)
+            else:
+                folder = self.settings.index_dir / CHROMA_DIR
+                self._dense = DenseStore(
+                    lambda: local_client(folder),
+                    self.settings.collection,
+                    changed=lambda: mark_changed(folder),
+                )
         return self._dense
 
     def manifest(self) -> Manifest:
