@@ -135,7 +135,9 @@ class Settings(BaseSettings):
     # Ways of matching a question by meaning to leave out, comma-separated, for ablation:
     # synonyms, definitions, spelling, names (lower-case names found by the library's spelling),
     # measures (a sentence's figures named by meaning, askcases.outcomes.extract), forms (a
-    # sentence's figures read by form: results, and counts of what a "how many" asks for).
+    # sentence's figures read by form: results, and counts of what a "how many" asks for),
+    # standing (achieved results before projections, newer articles before those they
+    # supersede, recency for questions about the latest state).
     matching_off: str = Field(
         default="", validation_alias=_env("matching_off", "ASKCASES_MATCHING_OFF")
     )

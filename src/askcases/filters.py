@@ -35,13 +35,19 @@ def parse_bound(text: str | None, *, end: bool) -> date | None:
 
 
 def make_filters(
-    since: str | None = None, until: str | None = None, doc_ids: list[str] | tuple[str, ...] = ()
+    since: str | None = None,
+    until: str | None = None,
+    doc_ids: list[str] | tuple[str, ...] = (),
+    as_of: str | None = None,
 ) -> Filters:
     filters = Filters(
         parse_bound(since, end=False),
         parse_bound(until, end=True),
         tuple(sorted({d.strip() for d in doc_ids if d and d.strip()})),
+        parse_bound(as_of, end=True),
     )
+    if filters.as_of and filters.since and filters.since > filters.as_of:
+        raise UsageError(f"--since {since} is after --as-of {as_of}")
     if filters.since and filters.until and filters.since > filters.until:
         raise UsageError(f"--since {since} is after --until {until}")
     return filters

@@ -71,6 +71,8 @@ class Passage:
     start: int
     end: int
     score: float  # cosine similarity of the passage to the question
+    boost: float = 0.0  # added to its sentences' scores: recency, or a newer article's edge
+    superseded_by: str = ""  # a newer article about the same service and place
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -90,6 +92,13 @@ class Citation:
     status: str = ""
     qualifier: str = ""
     reported_by: str = ""
+    # Sentences in which the article qualifies its own currency ("may not reflect the current
+    # policy position"), found at index time.
+    currency: tuple[str, ...] = ()
+    # A newer article about the same service and place: its document id, title and date.
+    superseded_by: str = ""
+    superseded_title: str = ""
+    superseded_date: str = ""
 
     @property
     def age_years(self) -> int | None:
@@ -97,10 +106,24 @@ class Citation:
         return age_in_years(self.date)
 
     def to_json(self) -> dict[str, Any]:
-        return {**asdict(self), "age_years": self.age_years}
+        data = asdict(self)
+        for key in ("superseded_by", "superseded_title", "superseded_date"):
+            del data[key]
+        data["currency"] = list(self.currency)
+        data["superseded_by"] = (
+            {
+                "doc_id": self.superseded_by,
+                "title": self.superseded_title,
+                "date": self.superseded_date or None,
+            }
+            if self.superseded_by
+            else None
+        )
+        return {**data, "age_years": self.age_years}
 
     @classmethod
     def from_json(cls, row: dict[str, Any]) -> Citation:
+        newer = row.get("superseded_by") or {}
         return cls(
             int(row["n"]),
             str(row["doc_id"]),
@@ -113,6 +136,10 @@ class Citation:
             str(row.get("status") or ""),
             str(row.get("qualifier") or ""),
             str(row.get("reported_by") or ""),
+            tuple(str(n) for n in row.get("currency") or ()),
+            str(newer.get("doc_id") or ""),
+            str(newer.get("title") or ""),
+            str(newer.get("date") or ""),
         )
 
 
@@ -348,10 +375,13 @@ class Filters:
     since: date | None = None  # published on or after
     until: date | None = None  # published on or before
     doc_ids: tuple[str, ...] = field(default_factory=tuple)
+    # The library as it stood on this date: only articles published by then, and supersession
+    # judged as of then.
+    as_of: date | None = None
 
     @property
     def active(self) -> bool:
-        return bool(self.since or self.until or self.doc_ids)
+        return bool(self.since or self.until or self.doc_ids or self.as_of)
 
     @property
     def low(self) -> int | None:
@@ -361,7 +391,8 @@ class Filters:
     @property
     def high(self) -> int | None:
         """The upper date bound as yyyymmdd, or None."""
-        return date_number(self.until) if self.until else None
+        bounds = [d for d in (self.until, self.as_of) if d is not None]
+        return date_number(min(bounds)) if bounds else None
 
     def admits(self, doc_id: str, published: str | None) -> bool:
         """Whether an article with this id and publication date is inside the filters."""
@@ -382,4 +413,6 @@ class Filters:
             parts.append(f"published on or before {self.until.isoformat()}")
         if self.doc_ids:
             parts.append("in " + ", ".join(self.doc_ids))
+        if self.as_of:
+            parts.append(f"as the library stood on {self.as_of.isoformat()}")
         return "; ".join(parts)

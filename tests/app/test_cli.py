@@ -181,6 +181,7 @@ def test_eval_compare_ablation_turns_each_way_of_matching_off(
         "no names",
         "no measures",
         "no forms",
+        "no standing",
         "all off",
     }
     fact = {name: float(values[0]) for name, values in rows.items()}

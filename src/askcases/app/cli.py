@@ -94,6 +94,7 @@ def ask_command(
     since: str | None,
     until: str | None,
     doc_ids: tuple[str, ...],
+    as_of: str | None = None,
     **flags: Any,
 ) -> None:
     """Answer QUESTION from the case studies, citing the passages."""
@@ -105,7 +106,7 @@ def ask_command(
     from askcases.types import Answer
 
     settings = settings_from(**flags)
-    filters = make_filters(since, until, doc_ids)
+    filters = make_filters(since, until, doc_ids, as_of)
     history = resolved_questions(load_history(history_file)) if history_file else []
     assistant = Assistant(settings)
     assistant.check()

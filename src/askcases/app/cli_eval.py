@@ -49,6 +49,7 @@ def run_questions(
     until: str | None,
     doc_ids: tuple[str, ...],
     calibrate_first: bool = False,
+    as_of: str | None = None,
     **flags: Any,
 ) -> None:
     from askcases.evaluation import questions as evaluation
@@ -56,7 +57,7 @@ def run_questions(
     from askcases.qa.assistant import Assistant
 
     settings = settings_from(**flags)
-    filters = make_filters(since, until, doc_ids)
+    filters = make_filters(since, until, doc_ids, as_of)
     questions = evaluation.load_questions(questions_file or evaluation.default_questions_file())
     assistant = Assistant(settings)
     assistant.check()
@@ -121,6 +122,7 @@ def run_compare(
     until: str | None,
     doc_ids: tuple[str, ...],
     ablation: bool = False,
+    as_of: str | None = None,
     **flags: Any,
 ) -> None:
     from askcases.evaluation.comparison import (
@@ -139,7 +141,7 @@ def run_compare(
     questions = load_questions(questions_file or default_questions_file())
     assistant = Assistant(settings)
     assistant.check()
-    filters = make_filters(since, until, doc_ids)
+    filters = make_filters(since, until, doc_ids, as_of)
     if ablation:
         table = run_ablation(assistant, questions, filters)
         click.echo(format_ablation(table))

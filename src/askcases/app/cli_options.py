@@ -110,6 +110,13 @@ def filter_options(command: F) -> F:
         "--doc", "doc_ids", multiple=True, help="Answer only from this document id (repeatable)."
     )(command)
     command = click.option(
+        "--as-of",
+        "as_of",
+        default=None,
+        help="Answer from the library as it stood on this date (YYYY[-MM[-DD]]): only articles "
+        "published by then, and newer articles judged as of then.",
+    )(command)
+    command = click.option(
         "--until", default=None, help="Only articles published on or before (YYYY[-MM[-DD]])."
     )(command)
     command = click.option(

@@ -115,6 +115,28 @@ def claim_tags(citation: Citation) -> str:
     return f" ({', '.join(tags)})" if tags else ""
 
 
+def standing_notes(citation: Citation, sources: list[Citation]) -> list[str]:
+    """What a reader must know before quoting a source: a newer article about the same service
+    and place ("a newer article covers this: [2]"), and what the article says of its own
+    currency (once per article, at its first citation)."""
+    notes = []
+    if citation.superseded_by:
+        same = next((s.n for s in sources if s.doc_id == citation.superseded_by), None)
+        if same is not None:
+            where = f"[{same}]"
+        else:
+            newer = Citation(
+                0, citation.superseded_by, "", citation.superseded_date or None, "", 0, 0, 0
+            )
+            title = citation.superseded_title or citation.superseded_by
+            where = f"{title}{_when(newer)} ({citation.superseded_by})"
+        notes.append(f"a newer article covers this: {where}")
+    first = next(s for s in sources if s.doc_id == citation.doc_id) if sources else citation
+    if first.n == citation.n:
+        notes += [f"the article says of itself: “{sentence}”" for sentence in citation.currency]
+    return notes
+
+
 def answer_text(view: AnswerView, show_text: bool = True) -> str:
     """The answer, its verification marks, then its numbered sources, as plain text."""
     lines = []
@@ -137,6 +159,7 @@ def answer_text(view: AnswerView, show_text: bool = True) -> str:
     for c in view.sources:
         lines.append(f"[{c.n}] {c.title}{_when(c)} ({c.doc_id})")
         lines.append(f"    “{c.quote}”{claim_tags(c)}")
+        lines += [f"    ⚠ {note}" for note in standing_notes(c, view.sources)]
     return "\n".join(lines)
 
 
@@ -168,6 +191,7 @@ def answer_markdown(view: AnswerView) -> str:
             f"**\\[{c.n}\\]** {as_text(c.title)}{as_text(_when(c))} · "
             f"`{c.doc_id}` (characters {c.start}–{c.end})\n\n> {as_text(c.quote)}"
             f"{as_text(claim_tags(c))}"
+            + "".join(f"\n\n⚠ *{as_text(note)}*" for note in standing_notes(c, view.sources))
         )
     return "\n\n".join(parts)
 
@@ -181,8 +205,10 @@ def business_case_markdown(view: AnswerView) -> str:
     if view.citations:
         lines += ["", "**References**", ""]
         for c in view.citations:
+            notes = "".join(f" ⚠ {n[0].upper()}{n[1:]}." for n in standing_notes(c, view.citations))
             lines.append(
                 f"{c.n}. {c.title}{_when(c)} (document `{c.doc_id}`): “{c.quote}”{claim_tags(c)}"
+                + notes
             )
     return "\n".join(lines) + "\n"
 
@@ -241,6 +267,14 @@ def _found_by(c: dict[str, Any]) -> str:
     return " + ".join(sides) or "–"
 
 
+def _standing(c: dict[str, Any]) -> str:
+    """A passage's boost in ranking and the article that supersedes it, if any."""
+    parts = [f"+{c['boost']:.3f}"] if c.get("boost") else []
+    if c.get("superseded_by"):
+        parts.append(f"newer: {c['superseded_by']}")
+    return "; ".join(parts) or "–"
+
+
 def _explain_rows(trace: dict[str, Any]) -> dict[str, list[list[str]]]:
     """The parts of a trace as rows of text, shared by the terminal and the chat."""
     candidates = [
@@ -251,6 +285,7 @@ def _explain_rows(trace: dict[str, Any]) -> dict[str, list[list[str]]]:
             _rank(c, "dense"),
             _rank(c, "keyword"),
             f"{c['best_sentence_score']:.3f}" if c.get("best_sentence_score") is not None else "–",
+            _standing(c),
             str(c["chunk_id"]),
         ]
         for c in trace.get("candidates", [])
@@ -278,6 +313,7 @@ CANDIDATE_HEADERS = [
     "dense (cosine)",
     "keyword (bm25)",
     "best sentence",
+    "boost; newer article",
     "passage",
 ]
 SENTENCE_HEADERS = ["", "score", "meaning", "words", "why", "sentence"]
@@ -329,10 +365,10 @@ def explain_text(trace: dict[str, Any]) -> str:
     if trace.get("filters"):
         lines.append(f"Filters: {trace['filters']}")
     lines += ["", "Candidate passages (rank after sentence scoring; – = not found by that side):"]
-    widths = [max(len(r[i]) for r in [CANDIDATE_HEADERS, *rows["candidates"]]) for i in range(6)]
+    widths = [max(len(r[i]) for r in [CANDIDATE_HEADERS, *rows["candidates"]]) for i in range(7)]
     for r in [CANDIDATE_HEADERS, *rows["candidates"]]:
         lines.append(
-            "  " + "  ".join(v.ljust(w) for v, w in zip(r[:6], widths, strict=True)) + "  " + r[6]
+            "  " + "  ".join(v.ljust(w) for v, w in zip(r[:7], widths, strict=True)) + "  " + r[7]
         )
     lines += ["", "Sentences (chosen, then the runners-up):"]
     for r in rows["sentences"]:

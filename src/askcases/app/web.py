@@ -41,7 +41,7 @@ from askcases.filters import make_filters
 from askcases.outcomes.queries import change_percent, describe_change, filter_outcomes
 from askcases.qa.assistant import Assistant, clean_question
 from askcases.text.privacy import mask_identifiers
-from askcases.types import Answer, Outcome
+from askcases.types import Answer, Outcome, age_in_years
 
 OUTCOME_COLUMNS = [
     "place",
@@ -55,7 +55,15 @@ OUTCOME_COLUMNS = [
     "start",
     "end",
 ]
-LIBRARY_COLUMNS = ["title", "date", "doc_id", "chunks", "indexed_at"]
+LIBRARY_COLUMNS = [
+    "title",
+    "date",
+    "age (years)",
+    "superseded by",
+    "doc_id",
+    "chunks",
+    "indexed_at",
+]
 # A page holds at most this many rows of a table, bars of the chart and articles in a list, so a
 # library of tens of thousands of articles still loads at once; a typed document id is accepted.
 PAGE_ROWS = 500
@@ -118,9 +126,10 @@ class WebApp:
         doc_ids: list[str] | None = None,
         history: list[str] | None = None,
         username: str | None = None,
+        as_of: str = "",
     ) -> dict[str, Any]:
         try:
-            filters = make_filters(since or None, until or None, doc_ids or [])
+            filters = make_filters(since or None, until or None, doc_ids or [], as_of or None)
             answer = self.assistant.ask(question, filters=filters, history=list(history or []))
             self._keep(answer, username, "api")
             data = answer.to_json()
@@ -158,6 +167,7 @@ class WebApp:
         doc_ids: list[str] | None,
         backend: str | None = None,
         username: str | None = None,
+        as_of: str = "",
     ) -> Iterator[tuple[str, list[dict[str, Any]], list[str], dict[str, Any]]]:
         question = (question or "").strip()
         if not question:
@@ -172,7 +182,7 @@ class WebApp:
         written = ""
         answer: dict[str, Any] = {}
         try:
-            filters = make_filters(since or None, until or None, doc_ids or [])
+            filters = make_filters(since or None, until or None, doc_ids or [], as_of or None)
             parts = self.assistant.ask_stream(
                 question,
                 filters=filters,
@@ -307,10 +317,20 @@ class WebApp:
     def library_rows(self) -> list[list[Any]]:
         try:
             articles = list_articles(self.assistant.store)
+            newer = self.assistant.store.newer_articles()
         except AskcasesError:
             return []
         return [
-            [a.title, a.date or "", a.doc_id, a.chunks, a.indexed_at] for a in articles[:PAGE_ROWS]
+            [
+                a.title,
+                a.date or "",
+                "" if age_in_years(a.date) is None else age_in_years(a.date),
+                ", ".join(newer.get(a.doc_id, [])),
+                a.doc_id,
+                a.chunks,
+                a.indexed_at,
+            ]
+            for a in articles[:PAGE_ROWS]
         ]
 
     def feedback_rows(self) -> list[list[Any]]:
@@ -386,4 +406,5 @@ class WebApp:
             return "<p>Choose an outcome row to read it in its article.</p>"
 
     def article_choices(self) -> list[tuple[str, str]]:
-        return [(f"{r[0]} ({r[2]})", r[2]) for r in self.library_rows()]
+        at = LIBRARY_COLUMNS.index("doc_id")
+        return [(f"{r[0]} ({r[at]})", r[at]) for r in self.library_rows()]

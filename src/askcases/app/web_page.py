@@ -77,14 +77,16 @@ def build_app(web: WebApp) -> Any:
         until: str = "",
         doc_ids: list[str] | None = None,
         history: list[str] | None = None,
+        as_of: str = "",
         request: gr.Request = None,  # type: ignore[assignment]
     ) -> dict[str, Any]:
         """Answer a question from the case studies: the JSON of `askcases ask --json`.
 
         since/until: publication date bounds (YYYY, YYYY-MM or YYYY-MM-DD); doc_ids: answer only
-        from these articles; history: the earlier questions of the conversation, for follow-ups.
+        from these articles; history: the earlier questions of the conversation, for follow-ups;
+        as_of: answer from the library as it stood on that date.
         """
-        return web.ask_json(question, since, until, doc_ids, history, username(request))
+        return web.ask_json(question, since, until, doc_ids, history, username(request), as_of)
 
     def respond(
         question: str,
@@ -94,10 +96,11 @@ def build_app(web: WebApp) -> Any:
         until: str,
         doc_ids: list[str] | None,
         backend: str | None,
+        as_of: str,
         request: gr.Request,
     ) -> Any:
         yield from web.respond(
-            question, chat, asked_before, since, until, doc_ids, backend, username(request)
+            question, chat, asked_before, since, until, doc_ids, backend, username(request), as_of
         )
 
     def explain(answer: dict[str, Any], request: gr.Request) -> str:
@@ -170,6 +173,10 @@ def build_app(web: WebApp) -> Any:
                                     label="Published from (YYYY[-MM[-DD]])", elem_id="since"
                                 )
                                 until = gr.Textbox(label="Published until", elem_id="until")
+                                as_of = gr.Textbox(
+                                    label="As the library stood on (YYYY[-MM[-DD]])",
+                                    elem_id="as-of",
+                                )
                             docs = gr.Dropdown(
                                 choices=web.article_choices(),
                                 allow_custom_value=True,
@@ -292,7 +299,7 @@ def build_app(web: WebApp) -> Any:
                 gaps_status = gr.Markdown(elem_id="gaps-status")
                 gaps_table = _table([], GAPS_SHOWN, "gaps")
 
-        inputs = [box, chat, asked, since, until, docs, backend]
+        inputs = [box, chat, asked, since, until, docs, backend, as_of]
         outputs = [box, chat, asked, last]
         for trigger in (box.submit, send.click):
             trigger(respond, inputs, outputs, api_visibility="private").then(

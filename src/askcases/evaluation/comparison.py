@@ -77,7 +77,7 @@ def format_comparison(table: dict[str, dict[str, float]]) -> str:
     return "\n".join(lines)
 
 
-MATCHING = ("synonyms", "definitions", "spelling", "names", "measures", "forms")
+MATCHING = ("synonyms", "definitions", "spelling", "names", "measures", "forms", "standing")
 ABLATION_FIGURES = (
     "evidence_recall_at_5",
     "mrr",

@@ -40,6 +40,7 @@ from askcases.types import (
     Grounding,
     Guard,
     Passage,
+    date_number,
 )
 
 MAX_QUESTION_CHARS = 2000
@@ -175,6 +176,7 @@ class Assistant:
                 privacy_note=privacy_note(found),
                 stale_note=self._stale_note(answer.citations),
             )
+            answer = self._standing(answer, filters, recorder)
             if recorder.enabled:
                 trace = self._trace(recorder, answer, read, filters)
                 answer = dataclasses.replace(answer, trace=trace)
@@ -207,6 +209,82 @@ class Assistant:
             )
             raise
         yield finished(answer)
+
+    def _newer(self, filters: Filters | None) -> dict[str, list[str]]:
+        """Document id -> newer articles about the same service and place, as of the filters'
+        date where they give one."""
+        as_of = date_number(filters.as_of) if filters is not None and filters.as_of else None
+        return self.store.newer_articles(as_of)
+
+    def _boost(
+        self, question: Question, passages: list[Passage], newer: dict[str, list[str]]
+    ) -> dict[str, float]:
+        """What each article's sentences gain in ranking: an article that supersedes another
+        among the passages ranks first when both answer equally well; for a question about the
+        latest state, newer articles gain by date order."""
+        w = self.answerer.weights
+        dates = {p.doc_id: date_number(p.date) for p in passages}
+        boost: dict[str, float] = {}
+        for older, later in newer.items():
+            if older in dates:
+                for doc_id in later:
+                    if doc_id in dates:
+                        boost[doc_id] = w.newer_edge
+        if question.latest:
+            dated = sorted({n for n in dates.values() if n})
+            for doc_id, number in dates.items():
+                if number and len(dated) > 1:
+                    gain = w.recency * dated.index(number) / (len(dated) - 1)
+                    boost[doc_id] = boost.get(doc_id, 0.0) + gain
+        return {d: b for d, b in boost.items() if b}
+
+    def _standing(
+        self, answer: Answer, filters: Filters | None, recorder: Recorder = NO_RECORDER
+    ) -> Answer:
+        """Each citation and passage with what the index knows of its article: sentences in
+        which it qualifies its own currency, and the newest article that supersedes it."""
+        try:
+            newer = self._newer(filters)
+            currency = {
+                doc_id: self.store.currency_notes(doc_id)
+                for doc_id in {c.doc_id for c in [*answer.citations, *answer.nearest]}
+            }
+        except AskcasesError:
+            return answer
+        titles: dict[str, tuple[str, str]] = {}
+
+        def newest(doc_id: str) -> tuple[str, str, str]:
+            later = newer.get(doc_id)
+            if not later:
+                return "", "", ""
+            if later[0] not in titles:
+                article = self.store.article(later[0])
+                titles[later[0]] = (
+                    (article.title, article.date or "") if article is not None else ("", "")
+                )
+            return later[0], *titles[later[0]]
+
+        def cite(c: Citation) -> Citation:
+            doc_id, title, date = newest(c.doc_id)
+            return dataclasses.replace(
+                c,
+                currency=currency.get(c.doc_id, ()),
+                superseded_by=doc_id,
+                superseded_title=title,
+                superseded_date=date,
+            )
+
+        for passage in answer.passages:
+            if newer.get(passage.doc_id):
+                recorder.candidate(passage.chunk_id, superseded_by=newer[passage.doc_id][0])
+        return dataclasses.replace(
+            answer,
+            citations=[cite(c) for c in answer.citations],
+            nearest=[cite(c) for c in answer.nearest],
+            passages=[
+                dataclasses.replace(p, superseded_by=newest(p.doc_id)[0]) for p in answer.passages
+            ],
+        )
 
     def _stale_note(self, citations: list[Citation]) -> str:
         """A warning when every source is older than ASKCASES_STALE_YEARS."""
@@ -310,7 +388,11 @@ class Assistant:
                 )
                 recorder.refusal = {"refused": True, "reason": answer.reason, "names": missing}
             else:
-                answer = self.answerer.answer(question, passages, k, recorder)
+                boost = self._boost(question, passages, self._newer(filters))
+                for passage in passages:
+                    if passage.doc_id in boost:
+                        recorder.candidate(passage.chunk_id, boost=round(boost[passage.doc_id], 4))
+                answer = self.answerer.answer(question, passages, k, recorder, boost)
             if answer.refused:
                 answer = with_nearest(answer, self.answerer.nearest(question, answer.passages))
         lap("sentence scoring", mark)

@@ -223,6 +223,7 @@ def refusal(
 
 
 NEAREST = 3  # closest passages a refusal offers
+FIGURES = frozenset({"money", "percent", "rate", "duration", "number"})  # kinds that are figures
 
 
 def _citations(sentences: list[Candidate]) -> list[Citation]:
@@ -444,11 +445,25 @@ class ExtractiveAnswerer:
         passages: list[Passage],
         k: int,
         recorder: Recorder = NO_RECORDER,
+        boost: dict[str, float] | None = None,
     ) -> Answer:
-        """Rank `passages` by their best sentence, keep k, and answer from them or refuse."""
+        """Rank `passages` by their best sentence, keep k, and answer from them or refuse.
+        `boost` (document id -> score) is added to the sentences of those articles: it ranks,
+        but is no evidence to the refusal model."""
         w = self.weights
         asked = question.text
+        boost = boost or {}
         ranked = self.score(question, candidate_sentences(passages, w.min_terms))
+        if boost:
+            ranked = sorted(
+                (
+                    dataclasses.replace(c, score=c.score + b, form_bonus=c.form_bonus + b)
+                    if (b := boost.get(c.passage.doc_id, 0.0))
+                    else c
+                    for c in ranked
+                ),
+                key=lambda c: (-c.score, c.passage.rank, c.start),
+            )
 
         def answers(c: Candidate) -> bool:
             return holds_type(question.kind, c.text, question.expanded) and counts_focus(
@@ -466,7 +481,10 @@ class ExtractiveAnswerer:
             passages,
             key=lambda p: (-best_by_chunk.get(p.chunk_id, p.score * w.passage), p.rank),
         )
-        top = [dataclasses.replace(p, rank=i) for i, p in enumerate(order[:k], start=1)]
+        top = [
+            dataclasses.replace(p, rank=i, boost=round(boost.get(p.doc_id, 0.0), 4))
+            for i, p in enumerate(order[:k], start=1)
+        ]
         new_rank = {p.chunk_id: p for p in top}
         ranked = [
             dataclasses.replace(c, passage=new_rank[c.passage.chunk_id])
@@ -478,6 +496,8 @@ class ExtractiveAnswerer:
             return refusal(asked, top, "No passage answers this question.", "no sentences")
         typed = [c for c in ranked if answers(c)]
         best = typed[0] if typed else ranked[0]
+        if question.achieved and question.kind in FIGURES and typed:
+            best = self._achieved_first(typed, best)
         evidence_score = best.score - best.form_bonus
         scores = (round(evidence_score, 4), round(best.semantic, 4), round(best.lexical, 4))
         if self.refusal is not None:
@@ -527,9 +547,30 @@ class ExtractiveAnswerer:
         chosen.sort(key=lambda c: (c.passage.rank, c.start))
         citations = _citations(chosen)
         text = " ".join(f"{_as_sentence(defuse_markers(c.quote))} [{c.n}]" for c in citations)
+        projections = all(c.status == "projected" for c in citations)
+        if question.achieved and question.kind in FIGURES and projections:
+            docs = {c.doc_id for c in citations}
+            lead = (
+                "The article gives only a projection:"
+                if len(docs) == 1
+                else "The articles give only projections:"
+            )
+            text = f"{lead} {text}"
         return Answer(
             asked, text, False, citations, top, evidence=evidence, answer_type=question.kind
         )
+
+    def _achieved_first(self, typed: list[Candidate], best: Candidate) -> Candidate:
+        """For a question about what was achieved: an achieved result close to the best answers
+        before a projection (which may still follow as a second sentence)."""
+        if self.weights.achieved_margin <= 0 or claim_of(best.text).status == "achieved":
+            return best
+        for cand in typed:
+            if cand.score < best.score - self.weights.achieved_margin:
+                break
+            if claim_of(cand.text).status == "achieved":
+                return cand
+        return best
 
     def _select(
         self, question: Question, best: Candidate, typed: list[Candidate]

@@ -229,6 +229,29 @@ def asks_for_change(question: str) -> bool:
     return _CHANGE_QUESTION.search(question) is not None
 
 
+_EXPECTATION = re.compile(
+    r"\b(?:will|would|could|might|expect\w*|estimat\w*|forecast\w*|projected|projections?|"
+    r"predict\w*|aim(?:s|ed|ing)?\s+to|target(?:s|ed)?|plan(?:s|ned)?\s+to|intend\w*|"
+    r"hop(?:e|es|ed|ing)\s+to|likely|potential(?:ly)?|going\s+to)\b",
+    re.I,
+)
+_LATEST = re.compile(
+    r"\b(?:latest|most\s+recent|newest|current(?:ly)?|now|nowadays|today|up[- ]to[- ]date|"
+    r"these\s+days|at\s+present|presently)\b",
+    re.I,
+)
+
+
+def asks_achieved(question: str) -> bool:
+    """A question about what was done ("how much did Wigan save?"), not what is expected."""
+    return _EXPECTATION.search(question) is None
+
+
+def asks_latest(question: str) -> bool:
+    """A question about the latest, current or present state ("what is the latest figure")."""
+    return _LATEST.search(question) is not None
+
+
 def is_list_question(question: str) -> bool:
     """A question that asks for several things ("which areas ...", "list ...")."""
     return _LIST_QUESTION.search(question) is not None
@@ -245,6 +268,8 @@ class Question:
     names: tuple[str, ...]  # places, bodies, acronyms and years it names
     listing: bool  # asks for several things
     change: bool = False  # asks whether, or how much, something changed
+    achieved: bool = False  # asks what was done, not what is expected
+    latest: bool = False  # asks for the latest, current or present state
     # stem of a question word -> stems of other words for the same thing (askcases.text.synonyms)
     related: dict[str, frozenset[str]] = field(default_factory=dict)
 
@@ -289,5 +314,7 @@ def read_question(
         names=tuple(dict.fromkeys([*named_terms(text), *(names or [])])),
         listing=is_list_question(text),
         change=asks_for_change(text),
+        achieved=asks_achieved(text),
+        latest=asks_latest(text),
         related={t: g for t, g in related.items() if g},
     )

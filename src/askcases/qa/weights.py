@@ -46,6 +46,10 @@ class ExtractiveWeights:
     max_answer_sentences: int = 3
     list_extra_sentences: int = 2  # a list question may quote this many more
     duplicate_overlap: float = 0.6  # share of words above which two sentences say the same
+    # Standing and age (askcases.text.claims, askcases.store.supersession).
+    achieved_margin: float = 0.08  # an achieved result this close to a projection answers first
+    newer_edge: float = 0.02  # + for an article that supersedes another among the passages
+    recency: float = 0.05  # + for the newest article when the question asks for the latest
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,7 @@ EXTRACTIVE = ExtractiveWeights()
 ABLATED: dict[str, tuple[str, ...]] = {
     "measures": ("measure_match",),
     "forms": ("result_form", "result_for_change", "direct_count", "agent", "speaker"),
+    "standing": ("achieved_margin", "newer_edge", "recency"),
 }
 
 

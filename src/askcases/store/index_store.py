@@ -32,6 +32,7 @@ from askcases.store.manifest import (
     write_manifest,
 )
 from askcases.store.remote import RemoteState
+from askcases.store.supersession import newer_articles
 from askcases.types import Chunk, Filters, Outcome, ScoredChunk
 
 CHROMA_DIR = "chroma"
@@ -67,6 +68,7 @@ class IndexStore:
         self._manifest: tuple[int, Manifest] | None = None
         # (manifest stamp, glossary, definitions, chunk count)
         self._derived: tuple[int, dict[str, str], dict[str, str], int] | None = None
+        self._newer: tuple[int, int | None, dict[str, list[str]]] | None = None
         self._checked_at = -REFRESH_S
         self._refresh_lock = threading.Lock()
 
@@ -269,6 +271,20 @@ class IndexStore:
             total = sum(int(e["chunks"]) for e in documents.values())
             self._derived = (stamp, glossary, definitions, total)
         return self._derived[1], self._derived[2], self._derived[3]
+
+    def newer_articles(self, as_of: int | None = None) -> dict[str, list[str]]:
+        """Document id -> newer articles about the same service and place, newest first (see
+        askcases.store.supersession); with `as_of` (yyyymmdd), as the library stood then."""
+        documents = self.manifest()["documents"]
+        stamp = self._manifest[0] if self._manifest else -1
+        if self._newer is None or self._newer[:2] != (stamp, as_of):
+            self._newer = (stamp, as_of, newer_articles(documents, self.outcomes(), as_of))
+        return self._newer[2]
+
+    def currency_notes(self, doc_id: str) -> tuple[str, ...]:
+        """Sentences in which the article qualifies its own currency (found at index time)."""
+        entry = self.manifest()["documents"].get(doc_id) or {}
+        return tuple(entry.get("currency") or ())
 
     def glossary(self) -> dict[str, str]:
         """Acronym -> expansion, learned from every indexed article."""

@@ -38,7 +38,9 @@ from askcases.store.manifest import (
     read_manifest,
     write_manifest,
 )
+from askcases.store.supersession import similar_documents
 from askcases.text.acronyms import find_acronyms
+from askcases.text.claims import currency_notes
 from askcases.text.synonyms import find_definitions
 from askcases.types import Article, Chunk
 
@@ -161,6 +163,7 @@ def _sync_locked(
             entry["file"] = signature
             if not reuse_outcomes:
                 outcome_rows[doc_id] = outcome_table.article_rows(article)
+                entry["currency"] = currency_notes(article.text)
             continue
         to_embed.append((article, chunk_article(article, settings.chunk_tokens, settings.encoding)))
     if report_skip is not None:
@@ -204,8 +207,11 @@ def _sync_locked(
             }
             store.replace_documents(batch, stored)
             fault_point("stored", settings.fault_point)
-            for article, chunks in group:
-                _record_document(indexed, report, article, len(chunks), signatures[article.doc_id])
+            for (article, chunks), (_, _, _, doc_vectors) in zip(group, batch, strict=True):
+                similar = similar_documents(store.dense, article.doc_id, doc_vectors)
+                _record_document(
+                    indexed, report, article, len(chunks), signatures[article.doc_id], similar
+                )
                 outcome_rows[article.doc_id] = outcome_table.article_rows(article)
                 bar.update(len(chunks))
             # Once per group: a crash before this leaves chunks the manifest does not list,
@@ -278,6 +284,7 @@ def _record_document(
     article: Article,
     n_chunks: int,
     signature: list[Any],
+    similar: list[str],
 ) -> None:
     """The manifest entry of a document just stored, and the count it adds to the report."""
     if article.doc_id in indexed:
@@ -293,5 +300,7 @@ def _record_document(
         "chunks": n_chunks,
         "acronyms": find_acronyms(article.text),
         "definitions": find_definitions(article.text),
+        "currency": currency_notes(article.text),
+        "similar": similar,
         "indexed_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }

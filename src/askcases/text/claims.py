@@ -6,6 +6,8 @@ aims, target, forecast, plans, ...) in the words before it in its sentence, else
 `reported_by` is who the sentence says makes the claim ("..., said Dr Jane Smith", "according to
 the CCG", "The trust estimates ..."). For a whole sentence (an answer's quote), the first figure
 decides, and a sentence without figures is projected when it holds a word of expectation at all.
+`currency_notes` finds the sentences in which an article qualifies its own currency ("may not
+reflect the current policy position", "at the time of writing", "interim figures").
 Leaves out: negation and conditionals ("would have cost"); they read as projected.
 """
 
@@ -68,19 +70,55 @@ def reported_by(sentence: str) -> str:
     return ""
 
 
+def _expects(text: str) -> bool:
+    """Whether a word of expectation is in the text; a capitalised one inside it is a name
+    ("Clinical Lead for Planned Care")."""
+    return any(
+        found.start() == 0 or found.group(0)[0].islower() for found in _PROJECTED.finditer(text)
+    )
+
+
 def claim_of(sentence: str, start: int | None = None) -> Claim:
     """The standing of the figure at `start` in the sentence (its first figure when None)."""
     if start is None:
         first = _NUMBER.search(sentence)
         if first is None:
-            status = "projected" if _PROJECTED.search(sentence) else "achieved"
+            status = "projected" if _expects(sentence) else "achieved"
             return Claim(status, "", reported_by(sentence))
         start = first.start()
     before = sentence[max(0, start - WINDOW) : start]
     # only the words of the figure's own clause count ("... was launched in 2019, and it will
     # expand" does not make a figure before "will" projected)
     before = re.split(r"[;:]|\.\s", before)[-1]
-    status = "projected" if _PROJECTED.search(before) else "achieved"
+    status = "projected" if _expects(before) else "achieved"
     hedge = _QUALIFIER.search(before)
     qualifier = " ".join(hedge.group(1).lower().split()) if hedge else ""
     return Claim(status, qualifier, reported_by(sentence))
+
+
+_CURRENCY = re.compile(
+    r"\b(?:may|might)\s+not\s+(?:reflect|represent)\s+(?:the\s+)?current|"
+    r"\bat\s+the\s+time\s+of\s+(?:writing|publication|going\s+to\s+press)|"
+    r"\b(?:correct|accurate)\s+(?:at|as\s+of)\s+the\s+time|"
+    r"\binterim\s+(?:figures|results|findings|data|report|evaluation|position)|"
+    r"\b(?:figures|results|data)\s+(?:are|were)\s+(?:provisional|interim|preliminary)|"
+    r"\b(?:provisional|preliminary)\s+(?:figures|results|findings|data)|"
+    r"\b(?:was|were)\s+(?:written|developed|prepared|published)\s+(?:before|prior\s+to)\b|"
+    r"\bmay\s+(?:now\s+)?be\s+out\s+of\s+date|\bno\s+longer\s+(?:reflects?|current)|"
+    r"\bhas\s+(?:since\s+)?been\s+(?:superseded|replaced|withdrawn|archived)",
+    re.I,
+)
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
+CURRENCY_NOTES = 3  # sentences kept per article
+
+
+def currency_notes(text: str) -> list[str]:
+    """The sentences in which an article qualifies its own currency, in text order."""
+    found: list[str] = []
+    for match in _SENTENCE.finditer(text):
+        sentence = " ".join(match.group(0).split())
+        if _CURRENCY.search(sentence) and sentence not in found:
+            found.append(sentence)
+            if len(found) == CURRENCY_NOTES:
+                break
+    return found
