@@ -374,3 +374,21 @@ def test_two_refused_questions_about_one_missing_topic_are_one_gap(
     assert len(toenails) == 1 and toenails[0]["count"] == "2"
     assert toenails[0]["status"] == "open" and "nail clinic in Leeds" in toenails[0]["questions"]
     assert "still open" in page.inner_text("#gaps-status")
+
+
+def test_the_business_case_downloads_as_a_word_document(site: tuple[str, Path], page: Any) -> None:
+    from docx import Document
+
+    page.goto(site[0])
+    _ask(page, "How many people will the GP pathfinders cover?")
+    page.click("button:has-text('Copy for a business case')")
+    with page.expect_download() as download:
+        page.click("#download-docx")
+    assert download.value.suggested_filename == "askcases-answer.docx"
+    text = [p.text for p in Document(download.value.path()).paragraphs]
+    assert "Question: How many people will the GP pathfinders cover?" in text
+    assert any("over 5 years old" in p for p in text)  # the stale note
+    references = [p for p in text if re.match(r"\[\d+\] ", p)]
+    assert references and any("gp-pathfinders-fourth-wave-2011" in r for r in references)
+    assert any("4 April 2011" in r for r in references)
+    assert any(p.startswith("“") for p in text)  # each reference's quoted sentence

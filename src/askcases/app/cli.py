@@ -83,6 +83,13 @@ def index_command(paths: tuple[Path, ...], rebuild: bool, quiet: bool, **flags: 
     help="A conversation file (JSON lines): earlier turns are read from it to resolve a "
     "follow-up, and this turn is appended to it.",
 )
+@click.option(
+    "--docx",
+    "docx_out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Also write the answer and its references as a Word document for a business case.",
+)
 @filter_options
 @llm_options
 @where_options
@@ -91,6 +98,7 @@ def ask_command(
     as_json: bool,
     explain: bool,
     history_file: Path | None,
+    docx_out: Path | None,
     since: str | None,
     until: str | None,
     doc_ids: tuple[str, ...],
@@ -148,6 +156,16 @@ def ask_command(
         click.echo(answer_text(AnswerView.of(final), show_text=not streamed))
         if explain and final.trace is not None:
             click.echo(explain_text(final.trace))
+    if docx_out is not None:
+        from askcases.app.export_docx import business_case_docx
+
+        try:
+            business_case_docx(AnswerView.of(final), docx_out)
+        except OSError as exc:
+            raise click.ClickException(
+                f"cannot write {docx_out} ({exc.strerror or exc}); choose another path"
+            ) from None
+        click.echo(f"wrote {docx_out}", err=True)
 
 
 @main.command("serve")

@@ -88,7 +88,7 @@ def _why_unsupported(verdict: SentenceVerdict) -> str:
     return f" (numbers not in the cited passages: {', '.join(numbers)})" if numbers else ""
 
 
-def _when(citation: Citation) -> str:
+def published_when(citation: Citation) -> str:
     """ ", April 2011, 15 years ago" (or "", for an article that states no date)."""
     if not citation.date:
         return ""
@@ -129,7 +129,7 @@ def standing_notes(citation: Citation, sources: list[Citation]) -> list[str]:
                 0, citation.superseded_by, "", citation.superseded_date or None, "", 0, 0, 0
             )
             title = citation.superseded_title or citation.superseded_by
-            where = f"{title}{_when(newer)} ({citation.superseded_by})"
+            where = f"{title}{published_when(newer)} ({citation.superseded_by})"
         notes.append(f"a newer article covers this: {where}")
     first = next(s for s in sources if s.doc_id == citation.doc_id) if sources else citation
     if first.n == citation.n:
@@ -157,7 +157,7 @@ def answer_text(view: AnswerView, show_text: bool = True) -> str:
     elif view.nearest:
         lines += ["", "Closest passages (not an answer):"]
     for c in view.sources:
-        lines.append(f"[{c.n}] {c.title}{_when(c)} ({c.doc_id})")
+        lines.append(f"[{c.n}] {c.title}{published_when(c)} ({c.doc_id})")
         lines.append(f"    “{c.quote}”{claim_tags(c)}")
         lines += [f"    ⚠ {note}" for note in standing_notes(c, view.sources)]
     return "\n".join(lines)
@@ -188,7 +188,7 @@ def answer_markdown(view: AnswerView) -> str:
         parts.append("**Closest passages** (none of them answers the question)")
     for c in view.sources:
         parts.append(
-            f"**\\[{c.n}\\]** {as_text(c.title)}{as_text(_when(c))} · "
+            f"**\\[{c.n}\\]** {as_text(c.title)}{as_text(published_when(c))} · "
             f"`{c.doc_id}` (characters {c.start}–{c.end})\n\n> {as_text(c.quote)}"
             f"{as_text(claim_tags(c))}"
             + "".join(f"\n\n⚠ *{as_text(note)}*" for note in standing_notes(c, view.sources))
@@ -206,10 +206,8 @@ def business_case_markdown(view: AnswerView) -> str:
         lines += ["", "**References**", ""]
         for c in view.citations:
             notes = "".join(f" ⚠ {n[0].upper()}{n[1:]}." for n in standing_notes(c, view.citations))
-            lines.append(
-                f"{c.n}. {c.title}{_when(c)} (document `{c.doc_id}`): “{c.quote}”{claim_tags(c)}"
-                + notes
-            )
+            source = f"{c.n}. {c.title}{published_when(c)} (document `{c.doc_id}`)"
+            lines.append(f"{source}: “{c.quote}”{claim_tags(c)}{notes}")
     return "\n".join(lines) + "\n"
 
 
@@ -225,7 +223,7 @@ def status_line(view: AnswerView) -> str:
 
 def source_label(citation: Citation, answer: bool = True) -> str:
     mark = "" if answer else " · not an answer"
-    return f"[{citation.n}] {citation.title}{_when(citation)} · {citation.doc_id}{mark}"
+    return f"[{citation.n}] {citation.title}{published_when(citation)} · {citation.doc_id}{mark}"
 
 
 def source_labels(view: AnswerView) -> list[tuple[str, Citation]]:

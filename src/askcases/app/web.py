@@ -12,6 +12,7 @@ is in askcases.app.web_page, and Gradio is imported only there.
 
 from __future__ import annotations
 
+import shutil
 import sys
 import tempfile
 import traceback
@@ -19,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from askcases.app.export_docx import business_case_docx
 from askcases.app.feedback import FeedbackStore
 from askcases.app.gaps import Gap, find_gaps
 from askcases.app.gaps import write_csv as write_gaps_csv
@@ -43,6 +45,7 @@ from askcases.qa.assistant import Assistant, clean_question
 from askcases.text.privacy import mask_identifiers
 from askcases.types import Answer, Outcome, age_in_years
 
+EXPORTS_KEPT = 200  # answers whose business-case files stay downloadable
 OUTCOME_COLUMNS = [
     "place",
     "service",
@@ -293,15 +296,21 @@ class WebApp:
             article.title, article.date, article.doc_id, article.text, start, end, note
         )
 
-    def export_markdown(self, answer: dict[str, Any]) -> tuple[str, str | None, str]:
-        """The answer as Markdown for a business case, a file of it, and a status line."""
+    def export_markdown(self, answer: dict[str, Any]) -> tuple[str, str | None, str | None, str]:
+        """The answer as Markdown for a business case, a file of it, the same as a Word
+        document, and a status line."""
         if not answer or not answer.get("answer"):
-            return "", None, ""
+            return "", None, None, ""
         view = AnswerView.from_json(answer)
         text = business_case_markdown(view)
-        path = self._exports / "askcases-answer.md"
+        folder = Path(tempfile.mkdtemp(prefix="answer-", dir=self._exports))
+        kept = sorted(self._exports.glob("answer-*"), key=lambda f: f.stat().st_mtime)
+        for old in kept[:-EXPORTS_KEPT]:  # each answer's files, for a while, in their own folder
+            shutil.rmtree(old, ignore_errors=True)
+        path = folder / "askcases-answer.md"
         path.write_text(text, encoding="utf-8")
-        return text, str(path), status_line(view)
+        docx = business_case_docx(view, folder / "askcases-answer.docx")
+        return text, str(path), str(docx), status_line(view)
 
     def give_feedback(
         self, answer: dict[str, Any], rating: int, comment: str, username: str | None

@@ -226,7 +226,11 @@ def build_app(web: WebApp) -> Any:
                                 buttons=["copy"],
                                 elem_id="markdown",
                             )
-                            download = gr.DownloadButton("Download .md", elem_id="download")
+                            with gr.Row():
+                                download = gr.DownloadButton("Download .md", elem_id="download")
+                                download_docx = gr.DownloadButton(
+                                    "Download Word (.docx)", elem_id="download-docx"
+                                )
                     with gr.Column(scale=2):
                         sources = gr.Radio(
                             label="Sources: choose one to read it in its article",
@@ -309,13 +313,37 @@ def build_app(web: WebApp) -> Any:
             ).then(
                 web.export_markdown,
                 [last],
-                [markdown, download, answered],
+                [markdown, download, download_docx, answered],
                 api_visibility="private",
             )
         clear.click(
-            lambda: ("", [], [], {}, gr.update(choices=[], value=None), "", "", None, "", ""),
+            lambda: (
+                "",
+                [],
+                [],
+                {},
+                gr.update(choices=[], value=None),
+                "",
+                "",
+                None,
+                None,
+                "",
+                "",
+            ),
             None,
-            [box, chat, asked, last, sources, article, markdown, download, answered, why],
+            [
+                box,
+                chat,
+                asked,
+                last,
+                sources,
+                article,
+                markdown,
+                download,
+                download_docx,
+                answered,
+                why,
+            ],
             api_visibility="private",
         )
         for trigger in (probe.submit, probe_go.click):
