@@ -42,3 +42,35 @@ def test_a_label_without_evidence_is_refused(tmp_path: Path) -> None:
     path.write_text(json.dumps({**GOLD, "evidence": " "}) + "\n", encoding="utf-8")
     with pytest.raises(UsageError, match="evidence is empty"):
         load_gold(path)
+
+
+def test_a_projection_extracted_as_achieved_is_counted_and_fails_the_gate(tmp_path: Path) -> None:
+    import dataclasses
+
+    from askcases.errors import EvalGateError
+    from askcases.evaluation.outcomes import check_outcome_thresholds
+
+    gold = {**GOLD, "status": "projected", "qualifier": "up to"}
+    achieved = _row("beds freed", "11")
+    scores = score_outcomes([achieved], [gold])
+    assert scores["standing"]["status_accuracy"] == 0.0
+    assert scores["standing"]["projected_shown_as_achieved"] == 1
+    gate = tmp_path / "gate.json"
+    gate.write_text(
+        json.dumps(
+            {
+                "standing.status_accuracy": {"min": 0.95},
+                "standing.projected_shown_as_achieved": {"max": 0},
+            }
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(EvalGateError, match="projected_shown_as_achieved 1.000 > 0"):
+        check_outcome_thresholds(scores, gate)
+    marked = dataclasses.replace(achieved, status="projected", qualifier="up to")
+    fixed = score_outcomes([marked], [gold])
+    assert fixed["standing"]["status_accuracy"] == fixed["standing"]["qualifier_accuracy"] == 1.0
+    check_outcome_thresholds(fixed, gate)
+    gate.write_text(json.dumps({"standing.nonsense": {"min": 1}}), encoding="utf-8")
+    with pytest.raises(UsageError, match="unknown figure"):
+        check_outcome_thresholds(fixed, gate)

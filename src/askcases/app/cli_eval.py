@@ -81,7 +81,12 @@ def _calibrate(assistant: Any, questions: list[dict[str, Any]]) -> None:
     click.echo(f"refusal model fitted on {fitted.fitted_on}; saved to {target}")
 
 
-def run_outcomes(labels_file: Path | None, json_out: Path | None, **flags: Any) -> None:
+def run_outcomes(
+    labels_file: Path | None,
+    json_out: Path | None,
+    thresholds_file: Path | None = None,
+    **flags: Any,
+) -> None:
     from askcases.config import project_root
     from askcases.embedding.minilm import MiniLMEmbeddings
     from askcases.evaluation.outcomes import format_scores, load_gold, score_outcomes
@@ -94,6 +99,11 @@ def run_outcomes(labels_file: Path | None, json_out: Path | None, **flags: Any) 
     click.echo(format_scores(scores))
     if json_out is not None:
         write_json_file(json_out, scores)
+    if thresholds_file is not None:
+        from askcases.evaluation.outcomes import check_outcome_thresholds
+
+        check_outcome_thresholds(scores, thresholds_file)
+        click.echo(f"all figures meet {thresholds_file}")
 
 
 def run_grounding(pairs_file: Path | None, calibrate: bool, **flags: Any) -> None:
@@ -234,10 +244,13 @@ def questions_command(**options: Any) -> None:
 @eval_group.command("outcomes")
 @path_option("--labels", "labels_file", "Labelled outcomes (default: eval/outcomes.jsonl).")
 @_json_option
+@_check_option
 @where_options
-def outcomes_command(labels_file: Path | None, json_out: Path | None, **flags: Any) -> None:
+def outcomes_command(
+    labels_file: Path | None, json_out: Path | None, thresholds_file: Path | None, **flags: Any
+) -> None:
     """Score the outcomes table against hand-labelled outcomes."""
-    run_outcomes(labels_file, json_out, **flags)
+    run_outcomes(labels_file, json_out, thresholds_file, **flags)
 
 
 @eval_group.command("grounding")

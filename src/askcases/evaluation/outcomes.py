@@ -7,10 +7,11 @@ Leaves out: extraction itself (askcases.outcomes).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
-from askcases.errors import UsageError
+from askcases.errors import EvalGateError, UsageError
 from askcases.files import read_jsonl
 from askcases.outcomes.queries import FIELDS
 from askcases.types import Outcome
@@ -58,6 +59,7 @@ def score_outcomes(outcomes: list[Outcome], gold: list[dict[str, Any]]) -> dict[
         if hit is not None:
             open_gold.remove(hit)
             figures_right += 1
+    standing = _standing(predicted, gold)
     fields_right = dict.fromkeys(FIELDS, 0)
     free = list(range(len(gold)))
     for row in predicted:
@@ -91,6 +93,45 @@ def score_outcomes(outcomes: list[Outcome], gold: list[dict[str, Any]]) -> dict[
             f: {"precision": c / n_pred if n_pred else 0.0, "recall": c / n_gold if n_gold else 0.0}
             for f, c in fields_right.items()
         },
+        "standing": standing,
+    }
+
+
+def _standing(predicted: list[dict[str, Any]], gold: list[dict[str, Any]]) -> dict[str, Any]:
+    """Claim status and qualifier of each extracted figure against its label (rows labelled
+    with a status only): accuracy of each, and projections shown as achieved."""
+    labelled = [g for g in gold if g.get("status")]
+    pairs = []
+    free = list(range(len(labelled)))
+    for row in predicted:
+        sentence, value = _fold(row["sentence"]), _fold(row["value"])
+        hit = next(
+            (
+                i
+                for i in free
+                if labelled[i]["doc_id"] == row["doc_id"]
+                and _fold(labelled[i]["value"]) == value
+                and _fold(labelled[i]["evidence"]) in sentence
+            ),
+            None,
+        )
+        if hit is not None:
+            free.remove(hit)
+            pairs.append((row, labelled[hit]))
+    status_right = sum(r.get("status", "achieved") == g["status"] for r, g in pairs)
+    qualifier_right = sum(_fold(r.get("qualifier")) == _fold(g.get("qualifier")) for r, g in pairs)
+    shown_achieved = [
+        g["evidence"]
+        for r, g in pairs
+        if g["status"] == "projected" and r.get("status") != "projected"
+    ]
+    return {
+        "labelled": len(labelled),
+        "compared": len(pairs),
+        "status_accuracy": status_right / len(pairs) if pairs else 0.0,
+        "qualifier_accuracy": qualifier_right / len(pairs) if pairs else 0.0,
+        "projected_shown_as_achieved": len(shown_achieved),
+        "projected_shown_as_achieved_evidence": shown_achieved,
     }
 
 
@@ -119,4 +160,38 @@ def format_scores(scores: dict[str, Any]) -> str:
     ]
     for name, f in scores["fields"].items():
         lines.append(f"{name:<10} {f['precision']:>9.3f} {f['recall']:>7.3f}")
+    standing = scores.get("standing") or {}
+    if standing.get("compared"):
+        lines.append(
+            f"claim status accuracy {standing['status_accuracy']:.3f}, qualifier accuracy "
+            f"{standing['qualifier_accuracy']:.3f} ({standing['compared']} figures of "
+            f"{standing['labelled']} labelled); projections shown as achieved: "
+            f"{standing['projected_shown_as_achieved']}"
+        )
+        for evidence in standing["projected_shown_as_achieved_evidence"]:
+            lines.append(f"  shown as achieved: {evidence}")
     return "\n".join(lines)
+
+
+def check_outcome_thresholds(scores: dict[str, Any], thresholds_file: Path) -> None:
+    """EvalGateError naming every figure outside its bound; figures are dotted paths into the
+    scores ("standing.status_accuracy": {"min": 0.95})."""
+    try:
+        thresholds = json.loads(thresholds_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot read thresholds file {thresholds_file}: {exc}") from None
+    failures = []
+    for name, bound in sorted(thresholds.items()):
+        if name.startswith("_"):
+            continue
+        value: Any = scores
+        for part in name.split("."):
+            if not isinstance(value, dict) or part not in value:
+                raise UsageError(f"{thresholds_file}: unknown figure {name!r}")
+            value = value[part]
+        if "min" in bound and value < bound["min"]:
+            failures.append(f"{name} {value:.3f} < {bound['min']}")
+        if "max" in bound and value > bound["max"]:
+            failures.append(f"{name} {value:.3f} > {bound['max']}")
+    if failures:
+        raise EvalGateError("outcomes below thresholds: " + "; ".join(failures))

@@ -2,7 +2,11 @@
 
 Question file format (one JSON object a line): id, question, answerable, sources, evidence
 (exact substrings of a source that hold the answer), facts ("alt1|alt2" strings, every one of
-which a correct answer contains by any alternative), and an optional `follows`.
+which a correct answer contains by any alternative), and an optional `follows`. Optional too:
+`notes` (what the answer must show: "projected", a citation tagged as a projection; "qualified",
+a citation whose figure carries its hedge; "stale", the note that every source is old) and
+`superseded` (older articles that a newer one revises: a citation of one that does not say a
+newer article covers it is a stale citation).
 """
 
 from __future__ import annotations
@@ -33,6 +37,9 @@ FIGURES = (
     "grounded_rate",
     "unsupported_numbers",
     "refused_with_answer_nearby",
+    "notes_shown",
+    "projections_unmarked",
+    "stale_citation_rate",
     "latency_p50_ms",
     "latency_p95_ms",
 )
@@ -56,7 +63,7 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
             raise UsageError(f'{path}:{number}: each line needs at least a "question" string')
         row.setdefault("id", f"line{number}")
         row.setdefault("answerable", True)
-        for key in ("sources", "evidence", "facts"):
+        for key in ("sources", "evidence", "facts", "notes", "superseded"):
             value = row.setdefault(key, [])
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise UsageError(f'{path}:{number}: "{key}" must be a list of strings')
@@ -81,6 +88,24 @@ def facts_hold(facts: list[str], answer: str) -> bool:
     """Every fact appears in the answer, each by any of its |-separated alternatives."""
     text = fold(answer)
     return all(any(fold(alt) in text for alt in fact.split("|") if alt.strip()) for fact in facts)
+
+
+NOTES = ("projected", "qualified", "stale")
+
+
+def notes_missing(notes: list[str], answer: Answer) -> list[str]:
+    """Those of the notes a correct answer must carry that this answer does not show."""
+    shown = {
+        "projected": any(c.status == "projected" for c in answer.citations),
+        "qualified": any(c.qualifier for c in answer.citations),
+        "stale": bool(answer.stale_note),
+    }
+    return [n for n in notes if not shown.get(n, False)]
+
+
+def stale_citations(superseded: list[str], answer: Answer) -> int:
+    """Citations of an article a newer one revises that do not say a newer article covers it."""
+    return sum(1 for c in answer.citations if c.doc_id in superseded and not c.superseded_by)
 
 
 def cited_sentences(answer: str) -> tuple[int, int]:
@@ -110,6 +135,8 @@ def figures(rows: list[dict[str, Any]]) -> dict[str, Any]:
     unanswerable = [r for r in rows if not r["answerable"]]
     sentences = sum(r["sentences"] for r in rows)
     latencies = [r["latency_ms"] for r in rows]
+    noted = [r for r in rows if r.get("notes") and not r["refused"]]
+    revised = [r for r in rows if r.get("superseded") and not r["refused"]]
     return {
         "n_questions": len(rows),
         "evidence_recall_at_3": mean([r["evidence_recall_at_3"] for r in answerable]),
@@ -125,6 +152,12 @@ def figures(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "unsupported_numbers": sum(len(r["unsupported_numbers"]) for r in rows),
         # False refusals whose closest passages, offered with the refusal, held the answer.
         "refused_with_answer_nearby": sum(1 for r in answerable if r["answer_nearby"]),
+        # Answered questions that must carry a note (projected, qualified, stale) and do.
+        "notes_shown": mean([0.0 if r["notes_missing"] else 1.0 for r in noted]) if noted else 1.0,
+        # Answered questions whose only answer is a projection, shown without saying so.
+        "projections_unmarked": sum(1 for r in noted if "projected" in r["notes_missing"]),
+        # Answers citing an article a newer one revises, without saying so.
+        "stale_citation_rate": mean([1.0 if r["stale_citations"] else 0.0 for r in revised]),
         "latency_p50_ms": percentile(latencies, 50),
         "latency_p95_ms": percentile(latencies, 95),
     }
@@ -184,6 +217,10 @@ def run_eval(
                 "unsupported_numbers": list(answer.grounding.unsupported_numbers),
                 "top_docs": [p.doc_id for p in answer.passages[:RECALL_DEPTH]],
                 "answer_nearby": bool(q["answerable"]) and _answer_nearby(answer, q["evidence"]),
+                "notes": q["notes"],
+                "notes_missing": notes_missing(q["notes"], answer),
+                "superseded": q["superseded"],
+                "stale_citations": stale_citations(q["superseded"], answer),
                 "latency_ms": answer.elapsed_ms,
             }
         )
@@ -219,6 +256,8 @@ def format_report(report: dict[str, Any]) -> str:
         for r in report["questions"]
         if (r["answerable"] and (not r["facts_ok"] or r["evidence_recall"] < 1.0))
         or (not r["answerable"] and not r["refused"])
+        or (r.get("notes_missing") and not r["refused"])
+        or r.get("stale_citations")
     ]
     if misses:
         lines += ["", "questions that missed:"]
@@ -226,6 +265,10 @@ def format_report(report: dict[str, Any]) -> str:
             what = "answered" if not r["answerable"] else ("refused" if r["refused"] else "facts")
             if r["answerable"] and r["evidence_recall"] < 1.0:
                 what += f", evidence {r['evidence_recall']:.2f}"
+            if r.get("notes_missing") and not r["refused"]:
+                what += f", no {' or '.join(r['notes_missing'])} note"
+            if r.get("stale_citations"):
+                what += ", cites an older article without saying a newer one covers it"
             lines.append(f"  {r['id']} ({r['split']}): {what}: {r['resolved_question']}")
     return "\n".join(lines)
 

@@ -20,9 +20,28 @@ _PROJECTED = re.compile(
     r"\b(?:will|would|shall|could|may|might|should|expects?|expected|expecting|estimates?|"
     r"estimated|aims?|aiming|aimed|targets?|targeted|forecasts?|forecasted|projected|"
     r"projections?|plans?\s+to|planned|planning|set\s+to|intends?\s+to|hopes?\s+to|"
-    r"potential(?:ly)?|anticipated?|predicted|likely\s+to|is\s+to|are\s+to)\b",
+    r"potential(?:ly)?|anticipated?|predicted|likely\s+to|is\s+to|are\s+to|promise[sd]?|"
+    r"pledge[sd]?|approve|asked\s+to|proposed?|proposals?|agreed\s+to|due\s+to\s+(?:start|open|"
+    r"begin|launch))\b",
     re.I,
 )
+# A whole sentence is an estimate when it opens as one ("The trust estimates that ...").
+_ESTIMATE_CLAUSE = re.compile(
+    r"\b(?:estimates?|estimated|forecasts?|predicts?|projects|calculates?)\s+that\b", re.I
+)
+# What a team or service was made for ("designed a rapid response team to get back to patients
+# within two hours") is its purpose, not a result.
+_PURPOSE = re.compile(
+    r"\b(?:designed|set\s+up|created|established|formed)\b[^.;:]{0,60}?\bto\s+[a-z]+\b[^.;:,]*$",
+    re.I,
+)
+# The figure's own verb after it: "45.7 million people will now receive ..."
+_EXPECTED_AFTER = re.compile(
+    r"^[^,;:.()]{0,40}?\b(?:will|shall|(?:is|are)\s+(?:expected|set|due|likely)\s+to)\b", re.I
+)
+_RELATIVE = re.compile(r"\b(?:which|that|who|when|where)\b", re.I)
+# Reported speech in a survey ("97% said they would recommend it") is no expectation.
+_REPORTED_SPEECH = re.compile(r"\b(?:said|say|says|reported)\s+(?:\w+\s+){0,2}$", re.I)
 _QUALIFIER = re.compile(
     r"\b(up\s+to|around|about|approximately|approx\.?|roughly|nearly|almost|as\s+many\s+as|"
     r"as\s+much\s+as|at\s+least|more\s+than|over|some|an\s+estimated|under|less\s+than|"
@@ -42,7 +61,7 @@ _REPORTED = (
     re.compile(rf"\b(?:said|says)\s+(?P<who>{_NAME})"),
 )
 _NUMBER = re.compile(r"£?\d[\d,.]*%?|\b(?:half|a\s+third|a\s+quarter|a\s+fifth)\b", re.I)
-WINDOW = 90  # characters before a figure in which a word of expectation governs it
+WINDOW = 110  # characters before a figure in which a word of expectation governs it
 
 
 @dataclass(frozen=True)
@@ -74,7 +93,12 @@ def _expects(text: str) -> bool:
     """Whether a word of expectation is in the text; a capitalised one inside it is a name
     ("Clinical Lead for Planned Care")."""
     return any(
-        found.start() == 0 or found.group(0)[0].islower() for found in _PROJECTED.finditer(text)
+        (found.start() == 0 or found.group(0)[0].islower())
+        and not (
+            found.group(0).lower() in ("would", "could")
+            and _REPORTED_SPEECH.search(text[: found.start()])
+        )
+        for found in _PROJECTED.finditer(text)
     )
 
 
@@ -90,7 +114,16 @@ def claim_of(sentence: str, start: int | None = None) -> Claim:
     # only the words of the figure's own clause count ("... was launched in 2019, and it will
     # expand" does not make a figure before "will" projected)
     before = re.split(r"[;:]|\.\s", before)[-1]
-    status = "projected" if _expects(before) else "achieved"
+    figure = _NUMBER.match(sentence, start)
+    after = sentence[figure.end() if figure else start :]
+    verb_after = _EXPECTED_AFTER.search(after)
+    projected = (
+        _expects(before)
+        or _PURPOSE.search(before) is not None
+        or _ESTIMATE_CLAUSE.search(sentence[:start]) is not None
+        or (verb_after is not None and not _RELATIVE.search(verb_after.group(0)))
+    )
+    status = "projected" if projected else "achieved"
     hedge = _QUALIFIER.search(before)
     qualifier = " ".join(hedge.group(1).lower().split()) if hedge else ""
     return Claim(status, qualifier, reported_by(sentence))
