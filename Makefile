@@ -65,10 +65,29 @@ lint: venv
 	$(BIN)/lint-imports
 	$(BIN)/mypy src
 
+# The labelled sets beside the corpus, each indexed under build/eval/.
+LABELLED_SETS = tuning-articles tuning-articles-2 tuning-articles-3
+DATE_CONFLICTS = tuning-date-conflicts date-conflicts
+
 eval: venv
 	$(BIN)/askcases index --quiet
 	$(BIN)/askcases eval questions --json eval/last-run.json --check eval/thresholds.json
-	$(BIN)/askcases eval outcomes
+	$(BIN)/askcases eval outcomes --check eval/outcome-thresholds.json
+	$(BIN)/askcases eval questions --questions eval/standing-questions.jsonl \
+		--check eval/standing-thresholds.json
+	@for set in $(LABELLED_SETS); do \
+		echo "== outcomes of eval/$$set"; \
+		$(BIN)/askcases index --quiet --corpus eval/$$set --index build/eval/$$set && \
+		$(BIN)/askcases eval outcomes --labels eval/$$set/outcomes.jsonl \
+			--index build/eval/$$set --check eval/outcome-thresholds.json || exit 1; \
+	done
+	@for set in $(DATE_CONFLICTS); do \
+		echo "== eval/$$set"; \
+		$(BIN)/askcases index --quiet --corpus eval/$$set --index build/eval/$$set && \
+		$(BIN)/askcases eval questions --questions eval/$$set/questions.jsonl \
+			--corpus eval/$$set --index build/eval/$$set \
+			--check eval/standing-thresholds.json || exit 1; \
+	done
 
 test: lint local-llm browser
 	$(BIN)/pytest -q

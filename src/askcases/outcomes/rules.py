@@ -29,6 +29,7 @@ _SOURCES = (
     Path(__file__).parents[1] / "text" / "sentences.py",
     Path(__file__).parents[1] / "text" / "lexicon.py",
     Path(__file__).parents[1] / "text" / "claims.py",
+    Path(__file__).parents[1] / "store" / "supersession.py",
 )
 # A package installed without its sources hashes their names: its table is extracted again only
 # when the rules change.

@@ -229,7 +229,7 @@ class Assistant:
             if older in dates:
                 for doc_id in later:
                     if doc_id in dates:
-                        boost[doc_id] = w.newer_edge
+                        boost[doc_id] = w.newer_edge_latest if question.latest else w.newer_edge
         if question.latest:
             dated = sorted({n for n in dates.values() if n})
             for doc_id, number in dates.items():

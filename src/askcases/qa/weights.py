@@ -50,6 +50,7 @@ class ExtractiveWeights:
     achieved_margin: float = 0.08  # an achieved result this close to a projection answers first
     newer_edge: float = 0.02  # + for an article that supersedes another among the passages
     recency: float = 0.05  # + for the newest article when the question asks for the latest
+    newer_edge_latest: float = 0.05  # newer_edge when the question asks for the current state
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ EXTRACTIVE = ExtractiveWeights()
 ABLATED: dict[str, tuple[str, ...]] = {
     "measures": ("measure_match",),
     "forms": ("result_form", "result_for_change", "direct_count", "agent", "speaker"),
-    "standing": ("achieved_margin", "newer_edge", "recency"),
+    "standing": ("achieved_margin", "newer_edge", "recency", "newer_edge_latest"),
 }
 
 

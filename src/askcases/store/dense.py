@@ -296,6 +296,14 @@ class DenseStore:
             )
         ]
 
+    def vectors_of(self, doc_id: str) -> list[list[float]]:
+        """The stored vectors of a document's chunks, in text order."""
+        got = self.collection.get(where={"doc_id": doc_id}, include=["embeddings", "metadatas"])
+        pairs = sorted(
+            zip(got["metadatas"], got["embeddings"], strict=True), key=lambda p: int(p[0]["start"])
+        )
+        return [[float(x) for x in vector] for _, vector in pairs]
+
     def similarities(self, chunk_ids: list[str], vector: list[float]) -> dict[str, float]:
         """Cosine similarity of stored chunks to a (normalised) query vector."""
         if not chunk_ids:

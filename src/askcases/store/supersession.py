@@ -1,12 +1,15 @@
 """Which articles a newer one supersedes: a later article about the same service and place.
 
 Two articles are about the same service and place when the outcomes table holds the same place
-and measure for both, or when a passage of one nearly repeats a passage of the other (cosine at
-least NEAR_DUPLICATE, found at index time by `similar_documents` and kept in the manifest entry
-as `similar`). Of two such articles the later-dated supersedes the earlier; an undated article is
-never judged either way. As of a date, only articles published by then count.
-NEAR_DUPLICATE was set on the tuning articles and the corpus, whose different articles come no
-closer than 0.70.
+and measure for both; when a passage of one nearly repeats a passage of the other (cosine at
+least NEAR_DUPLICATE); or when their closest passages are about the same thing (cosine at least
+SAME_SERVICE) and their titles and opening lines name the same place (`lead_names`). The closest
+passages are found at index time by `similar_documents` and kept in the manifest entry as
+`similar`, the names as `names`. Of two such articles the later-dated supersedes the earlier; an
+undated article is never judged either way. As of a date, only articles published by then count.
+Both cosines were set on the tuning articles, the corpus and eval/tuning-date-conflicts (pairs
+rewritten by other writers come as low as 0.72; articles on the same kind of service in other
+places as high as 0.77, told apart by their places).
 Leaves out: deciding what an answer does with it (askcases.qa.assistant).
 """
 
@@ -15,29 +18,49 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from askcases.text.lexicon import named_terms
 from askcases.types import Outcome, date_number
 
 NEAR_DUPLICATE = 0.85  # cosine of two passages that say nearly the same thing
+SAME_SERVICE = 0.70  # cosine of the closest passages of two articles about the same service
 PASSAGES_COMPARED = 32  # an article's first passages that are compared with the others
+LEAD_CHARS = 400  # the opening of an article whose names say where it is
+COMMON_NAME = 0.2  # a name in more than this share of articles (and more than two) says nothing
 
 
-def similar_documents(dense: Any, doc_id: str, vectors: list[list[float]]) -> list[str]:
-    """Other documents in the dense store with a passage that nearly repeats one of these."""
+def similar_documents(dense: Any, doc_id: str, vectors: list[list[float]]) -> dict[str, float]:
+    """Other documents in the dense store whose closest passage to one of these has a cosine of
+    at least SAME_SERVICE: document id -> that cosine."""
     if not vectors or dense.count() == 0:
-        return []
+        return {}
     found = dense.collection.query(
         query_embeddings=vectors[:PASSAGES_COMPARED],
         n_results=3,
         where={"doc_id": {"$ne": doc_id}},
         include=["metadatas", "distances"],
     )
-    similar = {
-        str(meta["doc_id"])
-        for metas, distances in zip(found["metadatas"], found["distances"], strict=True)
-        for meta, distance in zip(metas, distances, strict=True)
-        if 1.0 - float(distance) >= NEAR_DUPLICATE
-    }
-    return sorted(similar)
+    similar: dict[str, float] = {}
+    for metas, distances in zip(found["metadatas"], found["distances"], strict=True):
+        for meta, distance in zip(metas, distances, strict=True):
+            cosine = round(1.0 - float(distance), 4)
+            other = str(meta["doc_id"])
+            if cosine >= SAME_SERVICE and cosine > similar.get(other, 0.0):
+                similar[other] = cosine
+    return dict(sorted(similar.items()))
+
+
+def lead_names(title: str, text: str) -> list[str]:
+    """The places and bodies an article's title and opening lines name, lower case."""
+    return sorted(
+        {n.lower() for n in named_terms(f"{title}. {text[:LEAD_CHARS]}") if not n.isdigit()}
+    )
+
+
+def _similar(entry: dict[str, Any]) -> dict[str, float]:
+    found = entry.get("similar") or {}
+    if isinstance(found, list):  # an index written before cosines were kept: near-duplicates
+        return dict.fromkeys(found, NEAR_DUPLICATE)
+    return {str(d): float(c) for d, c in found.items()}
 
 
 def same_service_pairs(
@@ -48,13 +71,22 @@ def same_service_pairs(
     for o in outcomes:
         if o.place and o.doc_id in documents:
             by_place.setdefault((o.place.lower(), o.measure), set()).add(o.doc_id)
-    pairs = {frozenset((a, b)) for docs in by_place.values() for a in docs for b in docs if a != b}
+    same_outcome = {frozenset((a, b)) for ds in by_place.values() for a in ds for b in ds if a != b}
+    names = {d: set(e.get("names") or ()) for d, e in documents.items()}
+    counts: dict[str, int] = {}
+    for found in names.values():
+        for name in found:
+            counts[name] = counts.get(name, 0) + 1
+    common = {n for n, c in counts.items() if c > max(2, COMMON_NAME * len(documents))}
+    pairs = set()
     for doc_id, entry in documents.items():
-        pairs |= {
-            frozenset((doc_id, other))
-            for other in entry.get("similar", [])
-            if other != doc_id and other in documents
-        }
+        for other, cosine in _similar(entry).items():
+            if other == doc_id or other not in documents:
+                continue
+            pair = frozenset((doc_id, other))
+            same_place = bool((names[doc_id] & names[other]) - common) or pair in same_outcome
+            if cosine >= NEAR_DUPLICATE or (cosine >= SAME_SERVICE and same_place):
+                pairs.add(pair)
     return pairs
 
 

@@ -38,7 +38,7 @@ from askcases.store.manifest import (
     read_manifest,
     write_manifest,
 )
-from askcases.store.supersession import similar_documents
+from askcases.store.supersession import PASSAGES_COMPARED, lead_names, similar_documents
 from askcases.text.acronyms import find_acronyms
 from askcases.text.claims import currency_notes
 from askcases.text.synonyms import find_definitions
@@ -164,6 +164,10 @@ def _sync_locked(
             if not reuse_outcomes:
                 outcome_rows[doc_id] = outcome_table.article_rows(article)
                 entry["currency"] = currency_notes(article.text)
+                entry["names"] = lead_names(article.title, article.text)
+                entry["similar"] = similar_documents(
+                    store.dense, doc_id, store.dense.vectors_of(doc_id)[:PASSAGES_COMPARED]
+                )
             continue
         to_embed.append((article, chunk_article(article, settings.chunk_tokens, settings.encoding)))
     if report_skip is not None:
@@ -284,7 +288,7 @@ def _record_document(
     article: Article,
     n_chunks: int,
     signature: list[Any],
-    similar: list[str],
+    similar: dict[str, float],
 ) -> None:
     """The manifest entry of a document just stored, and the count it adds to the report."""
     if article.doc_id in indexed:
@@ -302,5 +306,6 @@ def _record_document(
         "definitions": find_definitions(article.text),
         "currency": currency_notes(article.text),
         "similar": similar,
+        "names": lead_names(article.title, article.text),
         "indexed_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
