@@ -81,7 +81,9 @@ def test_an_older_citation_is_marked_superseded_and_the_newer_one_comes_first(
     assert library[OLDER][2] >= 6  # its age in years
 
 
-def test_as_of_a_date_answers_from_the_library_as_it_stood_then(updated: Settings) -> None:
+def test_as_of_a_date_answers_from_the_library_as_it_stood_then(
+    updated: Settings, embeddings: Any
+) -> None:
     result = CliRunner().invoke(
         main, ["ask", CENTRES, "--json", "--as-of", "2022-12-31", *_where(updated)]
     )
@@ -92,6 +94,13 @@ def test_as_of_a_date_answers_from_the_library_as_it_stood_then(updated: Setting
     assert "eight specialist treatment centres" in answer["answer"]
     bad = CliRunner().invoke(main, ["ask", CENTRES, "--as-of", "last spring", *_where(updated)])
     assert bad.exit_code != 0 and "not a year or date" in bad.output
+
+    from askcases.app.web import WebApp
+
+    web = WebApp(Assistant(updated, embeddings))
+    *_, (_, chat, _, shown) = web.respond(CENTRES, [], [], "", "", None, None, None, "2022-12-31")
+    assert {c["doc_id"] for c in shown["citations"]} == {OLDER}
+    assert "a newer article covers this" not in "\n".join(str(m["content"]) for m in chat)
 
 
 def test_an_article_that_warns_of_its_own_currency_says_so_beside_the_answer(

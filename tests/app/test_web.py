@@ -81,6 +81,13 @@ def test_http_api_takes_filters_and_history(server: str) -> None:
     assert only_plymouth["refused"] is True
     bad = client.predict(question="Wigan?", since="last year", api_name="/ask")
     assert "is not a year or date" in bad["error"]
+    question = "How many people will the GP pathfinders cover?"
+    then = client.predict(question=question, as_of="2010", api_name="/ask")
+    assert then["refused"] and "as the library stood on 2010-12-31" in then["answer"]
+    later = client.predict(question=question, as_of="2012-06", api_name="/ask")
+    assert not later["refused"] and "gp-pathfinders-fourth-wave-2011" in {
+        c["doc_id"] for c in later["citations"]
+    }
 
 
 HOSTILE_QUESTIONS = [
