@@ -7,11 +7,10 @@ Leaves out: extraction itself (askcases.outcomes).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-from askcases.errors import EvalGateError, UsageError
+from askcases.errors import UsageError
 from askcases.files import read_jsonl
 from askcases.outcomes.queries import FIELDS
 from askcases.types import Outcome
@@ -176,22 +175,14 @@ def format_scores(scores: dict[str, Any]) -> str:
 def check_outcome_thresholds(scores: dict[str, Any], thresholds_file: Path) -> None:
     """EvalGateError naming every figure outside its bound; figures are dotted paths into the
     scores ("standing.status_accuracy": {"min": 0.95})."""
-    try:
-        thresholds = json.loads(thresholds_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise UsageError(f"cannot read thresholds file {thresholds_file}: {exc}") from None
-    failures = []
-    for name, bound in sorted(thresholds.items()):
-        if name.startswith("_"):
-            continue
+    from askcases.evaluation.questions import check_bounds
+
+    def value_of(name: str) -> Any:
         value: Any = scores
         for part in name.split("."):
             if not isinstance(value, dict) or part not in value:
-                raise UsageError(f"{thresholds_file}: unknown figure {name!r}")
+                return None
             value = value[part]
-        if "min" in bound and value < bound["min"]:
-            failures.append(f"{name} {value:.3f} < {bound['min']}")
-        if "max" in bound and value > bound["max"]:
-            failures.append(f"{name} {value:.3f} > {bound['max']}")
-    if failures:
-        raise EvalGateError("outcomes below thresholds: " + "; ".join(failures))
+        return value
+
+    check_bounds(thresholds_file, value_of, "outcomes")

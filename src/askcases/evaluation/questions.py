@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -273,8 +274,11 @@ def format_report(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def check_thresholds(report: dict[str, Any], thresholds_file: Path) -> None:
-    """Raise EvalGateError naming every figure outside its {"min": x} or {"max": x} bound."""
+def check_bounds(
+    thresholds_file: Path, value_of: Callable[[str], Any], what: str = "evaluation"
+) -> None:
+    """Raise EvalGateError naming every figure outside its {"min": x} or {"max": x} bound in the
+    thresholds file; `value_of` gives a figure by name, None for an unknown one."""
     try:
         thresholds = json.loads(thresholds_file.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -283,14 +287,24 @@ def check_thresholds(report: dict[str, Any], thresholds_file: Path) -> None:
     for name, bound in sorted(thresholds.items()):
         if name.startswith("_"):
             continue
-        scope, _, figure = name.rpartition(".")
-        source = report["splits"].get(scope) if scope else report
-        if source is None or figure not in source:
+        value = value_of(name)
+        if value is None:
             raise UsageError(f"{thresholds_file}: unknown figure {name!r}")
-        value = source[figure]
         if "min" in bound and value < bound["min"]:
             failures.append(f"{name} {value:.3f} < {bound['min']}")
         if "max" in bound and value > bound["max"]:
             failures.append(f"{name} {value:.3f} > {bound['max']}")
     if failures:
-        raise EvalGateError("evaluation below thresholds: " + "; ".join(failures))
+        raise EvalGateError(f"{what} below thresholds: " + "; ".join(failures))
+
+
+def check_thresholds(report: dict[str, Any], thresholds_file: Path) -> None:
+    """Raise EvalGateError naming every figure of the report outside its bound; "held_out.x"
+    names a figure of a split."""
+
+    def value_of(name: str) -> Any:
+        scope, _, figure = name.rpartition(".")
+        source = report["splits"].get(scope) if scope else report
+        return source.get(figure) if source is not None else None
+
+    check_bounds(thresholds_file, value_of)
