@@ -131,3 +131,43 @@ def test_an_achieved_question_answered_by_a_projection_says_so(built_settings: S
         main, ["ask", "How much will the Bath blood test save?", "--json", *_where(built_settings)]
     )
     assert "only a projection" not in json.loads(expected.stdout)["answer"]
+
+
+def test_the_projection_lead_leaves_a_short_quote_verbatim(embeddings: Any) -> None:
+    from askcases.qa.grounding import GroundingVerifier
+
+    verifier = GroundingVerifier(embeddings, 0.675)
+    passage = "It will save £9,000. The clinic opened in May."
+    assert (
+        verifier.support("The article gives only a projection: It will save £9,000.", passage)
+        == 1.0
+    )
+    assert verifier.support("The article gives only a projection: It saved £9,000.", passage) < 1.0
+
+
+def test_a_word_export_survives_control_characters_and_tags_nothing_it_did_not_read(
+    tmp_path: Any,
+) -> None:
+    from docx import Document
+
+    from askcases.app.export_docx import business_case_docx
+    from askcases.app.render import AnswerView
+    from askcases.types import Citation
+
+    quote = "It will\x02 save £9,000."
+    view = AnswerView(
+        "How much? \x07",
+        "",
+        f"{quote} [1]",
+        False,
+        [Citation(1, "d", "T\x01", "2020-01-02", quote, 0, 10, 1)],
+        [],
+        None,
+        "llamacpp",
+        1.0,
+        [],
+    )
+    out = business_case_docx(view, tmp_path / "a.docx")
+    text = [p.text for p in Document(str(out)).paragraphs]
+    assert "Question: How much? " in text
+    assert not any("[achieved]" in p or "[projected" in p for p in text)  # status never read

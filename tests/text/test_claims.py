@@ -57,3 +57,39 @@ def test_who_makes_a_claim_is_named_where_the_sentence_says() -> None:
         "NHS Kelston"
     )
     assert claim_of("Waits fell from 18 weeks to 4 weeks.").reported_by == ""
+
+
+@pytest.mark.parametrize(
+    ("sentence", "status"),
+    [
+        ("Key outcomes: Expected savings of £2m a year.", "projected"),
+        ("“Will save £60,000 a year,” said Dr Jones.", "projected"),
+        (
+            "This means that 45.7 million people around the country will now receive care.",
+            "projected",
+        ),
+        ("The trust estimates that the service saved 4,300 bed days.", "projected"),
+        ("The Board is asked to approve recurrent funding of £620,000 a year.", "projected"),
+        ("The pilot saved £120,000 and will be extended to two more practices.", "achieved"),
+        ("Admissions fell by 20% and the service will now be rolled out.", "achieved"),
+        ("Patients asked to rate the service gave it 9.2 out of 10.", "achieved"),
+        ("Dr Ann Lee, Lead for Planned Care, said 40 patients were seen.", "achieved"),
+        ("In a survey 97% said they would recommend it, and nine in ten said so.", "achieved"),
+    ],
+)
+def test_what_governs_a_figure_decides_its_status(sentence: str, status: str) -> None:
+    assert claim_of(sentence).status == status
+
+
+def test_an_article_qualifying_its_own_currency_is_quoted_whole() -> None:
+    from askcases.text.claims import currency_notes
+
+    text = (
+        "Preliminary results show waits fell by 4.5 weeks. The old paper referral form has been "
+        "replaced by an online system. This case study may not reflect the current policy "
+        "position."
+    )
+    assert currency_notes(text) == [
+        "Preliminary results show waits fell by 4.5 weeks.",
+        "This case study may not reflect the current policy position.",
+    ]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
+import time
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
@@ -303,14 +304,19 @@ class WebApp:
             return "", None, None, ""
         view = AnswerView.from_json(answer)
         text = business_case_markdown(view)
-        folder = Path(tempfile.mkdtemp(prefix="answer-", dir=self._exports))
-        kept = sorted(self._exports.glob("answer-*"), key=lambda f: f.stat().st_mtime)
-        for old in kept[:-EXPORTS_KEPT]:  # each answer's files, for a while, in their own folder
+        folder = Path(tempfile.mkdtemp(prefix=f"answer-{time.time_ns():020d}-", dir=self._exports))
+        # each answer's files stay downloadable for a while, in their own folder
+        kept = sorted(self._exports.glob("answer-*"), key=lambda f: f.name)
+        for old in kept[:-EXPORTS_KEPT]:
             shutil.rmtree(old, ignore_errors=True)
         path = folder / "askcases-answer.md"
         path.write_text(text, encoding="utf-8")
-        docx = business_case_docx(view, folder / "askcases-answer.docx")
-        return text, str(path), str(docx), status_line(view)
+        try:
+            docx: str | None = str(business_case_docx(view, folder / "askcases-answer.docx"))
+        except (OSError, ValueError):  # the Markdown export still stands
+            traceback.print_exc(file=sys.stderr)
+            docx = None
+        return text, str(path), docx, status_line(view)
 
     def give_feedback(
         self, answer: dict[str, Any], rating: int, comment: str, username: str | None

@@ -28,7 +28,7 @@ from askcases.qa.calibration import RefusalModel
 from askcases.qa.questions import PEOPLE, Question, counts_focus, holds_type
 from askcases.qa.tracing import NO_RECORDER, RUNNERS_UP, Recorder
 from askcases.qa.weights import EXTRACTIVE, ExtractiveWeights
-from askcases.text.claims import claim_of
+from askcases.text.claims import PROJECTION_LEADS, claim_of
 from askcases.text.lexicon import content_terms, mentions, stem
 from askcases.text.markers import defuse_markers
 from askcases.text.sentences import sentence_spans
@@ -496,8 +496,6 @@ class ExtractiveAnswerer:
             return refusal(asked, top, "No passage answers this question.", "no sentences")
         typed = [c for c in ranked if answers(c)]
         best = typed[0] if typed else ranked[0]
-        if question.achieved and question.kind in FIGURES and typed:
-            best = self._achieved_first(typed, best)
         evidence_score = best.score - best.form_bonus
         scores = (round(evidence_score, 4), round(best.semantic, 4), round(best.lexical, 4))
         if self.refusal is not None:
@@ -507,6 +505,9 @@ class ExtractiveAnswerer:
             p_answerable = None
             weak = evidence_score < w.min_evidence
         evidence = Evidence(*scores, p_answerable=p_answerable)
+        if question.achieved and question.kind in FIGURES and typed and not weak:
+            # the refusal model judged the best sentence; an achieved one close to it answers
+            best = self._achieved_first(typed, best)
         chosen = self._select(question, best, typed) if typed and not weak else []
         self._record(recorder, question, ranked, chosen, best_by_chunk, top)
         recorder.refusal = {
@@ -550,11 +551,7 @@ class ExtractiveAnswerer:
         projections = all(c.status == "projected" for c in citations)
         if question.achieved and question.kind in FIGURES and projections:
             docs = {c.doc_id for c in citations}
-            lead = (
-                "The article gives only a projection:"
-                if len(docs) == 1
-                else "The articles give only projections:"
-            )
+            lead = PROJECTION_LEADS[0] if len(docs) == 1 else PROJECTION_LEADS[1]
             text = f"{lead} {text}"
         return Answer(
             asked, text, False, citations, top, evidence=evidence, answer_type=question.kind
@@ -579,7 +576,7 @@ class ExtractiveAnswerer:
         w = self.weights
         margin = w.second_sentence_margin * (w.list_margin_factor if question.listing else 1)
         limit = w.max_answer_sentences + (w.list_extra_sentences if question.listing else 0)
-        close = [c for c in typed[1:] if c.score >= best.score - margin]
+        close = [c for c in typed if c is not best and c.score >= best.score - margin]
         chosen = [best]
         docs = {best.passage.doc_id}
         for cand in close:  # one from each other article first

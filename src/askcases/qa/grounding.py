@@ -21,6 +21,7 @@ from langchain_core.embeddings import Embeddings
 
 from askcases.errors import UsageError
 from askcases.qa.weights import GROUNDING, GroundingWeights
+from askcases.text.claims import PROJECTION_LEADS
 from askcases.text.lexicon import NUMBER_VALUES, content_terms
 from askcases.text.markers import split_answer
 from askcases.text.sentences import sentence_spans
@@ -117,7 +118,11 @@ class GroundingVerifier:
         return [known[t] for t in texts]
 
     def support(self, sentence: str, passage: str) -> float:
-        """How well one passage supports one sentence, about 0 to 1."""
+        """How well one passage supports one sentence, about 0 to 1. The lead that says the
+        quotes are projections only is the answer's own words, not a claim."""
+        for lead in PROJECTION_LEADS:
+            if sentence.startswith(lead):
+                sentence = sentence[len(lead) :].strip()
         spans = [passage[s:e] for s, e in sentence_spans(passage)] or [passage]
         if sentence in spans:
             return 1.0  # a verbatim quote

@@ -15,6 +15,7 @@ Leaves out: Chroma's own embedding functions and its full-text search.
 
 from __future__ import annotations
 
+import os
 import threading
 import uuid
 from collections.abc import Callable
@@ -69,8 +70,8 @@ def local_client(path: Path) -> Any:
     """This process's chromadb.PersistentClient for a chroma folder, opened afresh when another
     process has changed the folder since this one last opened or changed it."""
     path = path.absolute()
-    stamp = _read_stamp(path)
-    with _held_lock:
+    with _held_lock:  # mark_changed writes the stamp under the same lock
+        stamp = _read_stamp(path)
         held = _held.get(path)
         if held is not None and held[1] == stamp:
             return held[0]
@@ -87,8 +88,10 @@ def mark_changed(path: Path) -> None:
     path = path.absolute()
     stamp = uuid.uuid4().hex
     path.parent.mkdir(parents=True, exist_ok=True)
-    _stamp_file(path).write_text(stamp, encoding="utf-8")
     with _held_lock:
+        written = _stamp_file(path).with_suffix(f".{stamp}.tmp")
+        written.write_text(stamp, encoding="utf-8")
+        os.replace(written, _stamp_file(path))
         held = _held.get(path)
         if held is not None:
             _held[path] = (held[0], stamp)

@@ -37,6 +37,7 @@ from askcases.types import Chunk, Filters, Outcome, ScoredChunk
 
 CHROMA_DIR = "chroma"
 REFRESH_S = 2.0  # server mode: how often a process asks the server whether the index changed
+NEWER_CACHED = 32  # dates whose supersession is kept worked out
 FETCH_DOCUMENTS = 200  # documents whose chunks one refresh request fetches
 
 DocumentWrite = tuple[str, list[Chunk], str, list[list[float]]]  # doc_id, chunks, hash, vectors
@@ -68,7 +69,10 @@ class IndexStore:
         self._manifest: tuple[int, Manifest] | None = None
         # (manifest stamp, glossary, definitions, chunk count)
         self._derived: tuple[int, dict[str, str], dict[str, str], int] | None = None
-        self._newer: tuple[int, int | None, dict[str, list[str]]] | None = None
+        # as_of -> newer articles, for the manifest of _newer_stamp
+        self._newer: dict[int | None, dict[str, list[str]]] = {}
+        self._newer_stamp = -2
+        self._newer_lock = threading.Lock()
         self._checked_at = -REFRESH_S
         self._refresh_lock = threading.Lock()
 
@@ -274,12 +278,25 @@ class IndexStore:
 
     def newer_articles(self, as_of: int | None = None) -> dict[str, list[str]]:
         """Document id -> newer articles about the same service and place, newest first (see
-        askcases.store.supersession); with `as_of` (yyyymmdd), as the library stood then."""
+        askcases.store.supersession); with `as_of` (yyyymmdd), as the library stood then. An
+        index whose outcomes table is not written yet judges by passages and names alone."""
         documents = self.manifest()["documents"]
         stamp = self._manifest[0] if self._manifest else -1
-        if self._newer is None or self._newer[:2] != (stamp, as_of):
-            self._newer = (stamp, as_of, newer_articles(documents, self.outcomes(), as_of))
-        return self._newer[2]
+        with self._newer_lock:
+            if self._newer_stamp != stamp:
+                self._newer, self._newer_stamp = {}, stamp
+            found = self._newer.get(as_of)
+        if found is None:
+            try:
+                outcomes = self.outcomes()
+            except IndexStateError:
+                outcomes = []
+            found = newer_articles(documents, outcomes, as_of)
+            with self._newer_lock:
+                if len(self._newer) >= NEWER_CACHED:
+                    self._newer.clear()
+                self._newer[as_of] = found
+        return found
 
     def currency_notes(self, doc_id: str) -> tuple[str, ...]:
         """Sentences in which the article qualifies its own currency (found at index time)."""

@@ -1,24 +1,28 @@
 """Which articles a newer one supersedes: a later article about the same service and place.
 
-Two articles are about the same service and place when the outcomes table holds the same place
-and measure for both; when a passage of one nearly repeats a passage of the other (cosine at
-least NEAR_DUPLICATE); or when their closest passages are about the same thing (cosine at least
-SAME_SERVICE) and their titles and opening lines name the same place (`lead_names`). The closest
-passages are found at index time by `similar_documents` and kept in the manifest entry as
+Two articles are about the same service and place when a passage of one nearly repeats a
+passage of the other (cosine at least NEAR_DUPLICATE), or when their closest passages are about
+the same thing (cosine at least SAME_SERVICE) and they name the same place: the same place and
+measure in the outcomes table, or a place in both titles and opening lines (`lead_names`). The
+closest passages are found at index time by `similar_documents` and kept in the manifest entry as
 `similar`, the names as `names`. Of two such articles the later-dated supersedes the earlier; an
 undated article is never judged either way. As of a date, only articles published by then count.
-Both cosines were set on the tuning articles, the corpus and eval/tuning-date-conflicts (pairs
-rewritten by other writers come as low as 0.72; articles on the same kind of service in other
-places as high as 0.77, told apart by their places).
+Both cosines were set on the tuning articles, the corpus and eval/tuning-date-conflicts: pairs
+rewritten by another writer come as low as 0.72, articles on the same kind of service in other
+places as high as 0.77 (told apart by their places), different articles of the corpus and tuning
+sets no higher than 0.70 (the corpus's two GP commissioning articles, which report the same
+examples).
 Leaves out: deciding what an answer does with it (askcases.qa.assistant).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from askcases.text.lexicon import named_terms
+from askcases.text.sentences import sentence_spans
 from askcases.types import Outcome, date_number
 
 NEAR_DUPLICATE = 0.85  # cosine of two passages that say nearly the same thing
@@ -49,10 +53,34 @@ def similar_documents(dense: Any, doc_id: str, vectors: list[list[float]]) -> di
     return dict(sorted(similar.items()))
 
 
+# Words of organisations' and streets' names that say nothing about where an article is.
+NAME_PARTS = frozenset(
+    """north south east west central upper lower new old great clinical commissioning group
+    hospital hospitals university road street lane avenue way centre center health healthcare
+    community trust foundation care services service council county city borough district
+    primary general department partnership integrated board system alliance practice practices
+    surgery medical clinic clinics team nursing nurses network company interest ltd limited
+    monday tuesday wednesday thursday friday saturday sunday january february march april may
+    june july august september october november december mr mrs ms dr professor""".split()
+)
+
+
 def lead_names(title: str, text: str) -> list[str]:
-    """The places and bodies an article's title and opening lines name, lower case."""
+    """The places and bodies an article's title and opening lines name, lower case: words
+    written with a capital inside a sentence of the article and never in lower case in it
+    ("Hallowfield"; not the "Health" of "Community Health NHS Trust", nor acronyms like COPD)."""
+    lower = {w.lower() for w in re.findall(r"\b[a-z][\w'-]+", text)}
+    inside = set()
+    for start, end in sentence_spans(text):
+        words = re.findall(r"[A-Za-z][\w'&-]*", text[start:end])
+        inside |= {w.lower() for w in words[1:] if w[0].isupper() and not w.isupper()}
+    lead = " ".join(named_terms(f"{title}. {text[:LEAD_CHARS]}"))
     return sorted(
-        {n.lower() for n in named_terms(f"{title}. {text[:LEAD_CHARS]}") if not n.isdigit()}
+        {
+            n
+            for n in (w.lower() for w in lead.split())
+            if n in inside and n not in lower and n not in NAME_PARTS and not n.isdigit()
+        }
     )
 
 
@@ -67,11 +95,10 @@ def same_service_pairs(
     documents: dict[str, dict[str, Any]], outcomes: Iterable[Outcome]
 ) -> set[frozenset[str]]:
     """Pairs of indexed articles about the same service and place."""
-    by_place: dict[tuple[str, str], set[str]] = {}
+    reported: dict[str, set[tuple[str, str]]] = {}  # doc_id -> (place, measure) it reports
     for o in outcomes:
         if o.place and o.doc_id in documents:
-            by_place.setdefault((o.place.lower(), o.measure), set()).add(o.doc_id)
-    same_outcome = {frozenset((a, b)) for ds in by_place.values() for a in ds for b in ds if a != b}
+            reported.setdefault(o.doc_id, set()).add((o.place.lower(), o.measure))
     names = {d: set(e.get("names") or ()) for d, e in documents.items()}
     counts: dict[str, int] = {}
     for found in names.values():
@@ -84,7 +111,8 @@ def same_service_pairs(
             if other == doc_id or other not in documents:
                 continue
             pair = frozenset((doc_id, other))
-            same_place = bool((names[doc_id] & names[other]) - common) or pair in same_outcome
+            same_outcome = bool(reported.get(doc_id, set()) & reported.get(other, set()))
+            same_place = bool((names[doc_id] & names[other]) - common) or same_outcome
             if cosine >= NEAR_DUPLICATE or (cosine >= SAME_SERVICE and same_place):
                 pairs.add(pair)
     return pairs

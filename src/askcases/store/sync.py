@@ -138,6 +138,7 @@ def _sync_locked(
     to_embed: list[tuple[Article, list[Chunk]]] = []
     present: dict[str, str] = {}  # doc_id -> file name, readable or not
     signatures: dict[str, list[Any]] = {}  # doc_id -> [file name, size, mtime], read before it
+    refreshed: list[str] = []  # unchanged documents whose entries new rules rewrote
     for path in corpus_files(settings.corpus_dir):
         problem = corpus_problem(path, settings.corpus_dir)
         if problem is not None:
@@ -168,6 +169,7 @@ def _sync_locked(
                 entry["similar"] = similar_documents(
                     store.dense, doc_id, store.dense.vectors_of(doc_id)[:PASSAGES_COMPARED]
                 )
+                refreshed.append(doc_id)  # read again under new rules: the server's copy too
             continue
         to_embed.append((article, chunk_article(article, settings.chunk_tokens, settings.encoding)))
     if report_skip is not None:
@@ -227,7 +229,7 @@ def _sync_locked(
             if time.monotonic() - written_at >= MANIFEST_EVERY_S:
                 store.save_manifest(manifest, pending, [], outcome_rows)
                 pending, written_at = [], time.monotonic()
-    store.save_manifest(manifest, pending, [], outcome_rows, write_local=False)
+    store.save_manifest(manifest, pending + refreshed, [], outcome_rows, write_local=False)
     fault_point("recorded", settings.fault_point)
     outcome_table.write_rows(
         settings.index_dir, [r for d in sorted(indexed) for r in outcome_rows.get(d, [])]
@@ -235,7 +237,8 @@ def _sync_locked(
     fault_point("outcomes", settings.fault_point)
     write_manifest(settings.index_dir, manifest)
     run_mark.unlink(missing_ok=True)
-    store.finish(manifest, changed=bool(report.added or report.updated or report.removed))
+    changed = bool(report.added or report.updated or report.removed or refreshed)
+    store.finish(manifest, changed=changed)
     report.chunks = sum(int(e["chunks"]) for e in indexed.values())
     return report
 

@@ -16,12 +16,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from askcases.text.sentences import sentence_spans
+
 _PROJECTED = re.compile(
     r"\b(?:will|would|shall|could|may|might|should|expects?|expected|expecting|estimates?|"
     r"estimated|aims?|aiming|aimed|targets?|targeted|forecasts?|forecasted|projected|"
     r"projections?|plans?\s+to|planned|planning|set\s+to|intends?\s+to|hopes?\s+to|"
     r"potential(?:ly)?|anticipated?|predicted|likely\s+to|is\s+to|are\s+to|promise[sd]?|"
-    r"pledge[sd]?|approve|asked\s+to|proposed?|proposals?|agreed\s+to|due\s+to\s+(?:start|open|"
+    r"pledge[sd]?|approve|(?:is|are)\s+asked\s+to|proposed?|proposals?|agreed\s+to|due\s+to\s+(?:start|open|"
     r"begin|launch))\b",
     re.I,
 )
@@ -39,7 +41,9 @@ _PURPOSE = re.compile(
 _EXPECTED_AFTER = re.compile(
     r"^[^,;:.()]{0,40}?\b(?:will|shall|(?:is|are)\s+(?:expected|set|due|likely)\s+to)\b", re.I
 )
-_RELATIVE = re.compile(r"\b(?:which|that|who|when|where)\b", re.I)
+# A relative clause or a second verb between the figure and "will" is another clause's future.
+_RELATIVE = re.compile(r"\b(?:which|that|who|when|where|and|but|or|then|so)\b", re.I)
+_NAME_WORD = re.compile(r"\s+[A-Z]")
 # Reported speech in a survey ("97% said they would recommend it") is no expectation.
 _REPORTED_SPEECH = re.compile(r"\b(?:said|say|says|reported)\s+(?:\w+\s+){0,2}$", re.I)
 _QUALIFIER = re.compile(
@@ -61,6 +65,8 @@ _REPORTED = (
     re.compile(rf"\b(?:said|says)\s+(?P<who>{_NAME})"),
 )
 _NUMBER = re.compile(r"£?\d[\d,.]*%?|\b(?:half|a\s+third|a\s+quarter|a\s+fifth)\b", re.I)
+# How an answer says that its quotes are projections only (a question about what was achieved).
+PROJECTION_LEADS = ("The article gives only a projection:", "The articles give only projections:")
 WINDOW = 110  # characters before a figure in which a word of expectation governs it
 
 
@@ -90,10 +96,10 @@ def reported_by(sentence: str) -> str:
 
 
 def _expects(text: str) -> bool:
-    """Whether a word of expectation is in the text; a capitalised one inside it is a name
-    ("Clinical Lead for Planned Care")."""
+    """Whether a word of expectation is in the text; a capitalised one followed by another
+    capitalised word is part of a name ("Clinical Lead for Planned Care")."""
     return any(
-        (found.start() == 0 or found.group(0)[0].islower())
+        not (found.group(0)[0].isupper() and _NAME_WORD.match(text, found.end()))
         and not (
             found.group(0).lower() in ("would", "could")
             and _REPORTED_SPEECH.search(text[: found.start()])
@@ -129,6 +135,10 @@ def claim_of(sentence: str, start: int | None = None) -> Claim:
     return Claim(status, qualifier, reported_by(sentence))
 
 
+_SELF = (
+    r"\b(?:this|the)\s+(?:case\s+study|article|report|page|document|guidance|information|"
+    r"publication|story|evaluation|briefing)\b[^.!?]{0,60}?"
+)
 _CURRENCY = re.compile(
     r"\b(?:may|might)\s+not\s+(?:reflect|represent)\s+(?:the\s+)?current|"
     r"\bat\s+the\s+time\s+of\s+(?:writing|publication|going\s+to\s+press)|"
@@ -136,20 +146,20 @@ _CURRENCY = re.compile(
     r"\binterim\s+(?:figures|results|findings|data|report|evaluation|position)|"
     r"\b(?:figures|results|data)\s+(?:are|were)\s+(?:provisional|interim|preliminary)|"
     r"\b(?:provisional|preliminary)\s+(?:figures|results|findings|data)|"
-    r"\b(?:was|were)\s+(?:written|developed|prepared|published)\s+(?:before|prior\s+to)\b|"
-    r"\bmay\s+(?:now\s+)?be\s+out\s+of\s+date|\bno\s+longer\s+(?:reflects?|current)|"
-    r"\bhas\s+(?:since\s+)?been\s+(?:superseded|replaced|withdrawn|archived)",
+    rf"{_SELF}\b(?:was|were)\s+(?:written|developed|prepared|published)\s+(?:before|prior\s+to)\b|"
+    r"\bmay\s+(?:now\s+)?be\s+out\s+of\s+date|"
+    rf"{_SELF}\bno\s+longer\s+(?:reflects?|current)|"
+    rf"{_SELF}\b(?:has|have)\s+(?:since\s+)?been\s+(?:superseded|replaced|withdrawn|archived)",
     re.I,
 )
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
 CURRENCY_NOTES = 3  # sentences kept per article
 
 
 def currency_notes(text: str) -> list[str]:
     """The sentences in which an article qualifies its own currency, in text order."""
     found: list[str] = []
-    for match in _SENTENCE.finditer(text):
-        sentence = " ".join(match.group(0).split())
+    for start, end in sentence_spans(text):
+        sentence = " ".join(text[start:end].split())
         if _CURRENCY.search(sentence) and sentence not in found:
             found.append(sentence)
             if len(found) == CURRENCY_NOTES:
