@@ -334,7 +334,7 @@ def test_why_this_answer_shows_each_retrievers_rank_of_the_cited_passage(
     cited = next(r for r in body if r[0] == "1")  # the cited passage ranks first
     assert re.fullmatch(r"\d+ \(0\.\d{3}\)", cited[3]), cited  # its dense rank and cosine
     assert re.fullmatch(r"\d+ \(\d+\.\d{3}\)", cited[4]), cited  # its keyword rank and BM25
-    assert "bnssg-community-dvt-service-2020" in cited[6]
+    assert "bnssg-community-dvt-service-2020" in cited[7]
     why = page.inner_text("#why")
     assert "runner-up" in why and "Refusal reasoning" in why and "dense search" in why
     assert "Why this answer?" in page.inner_text("#chat")  # under the answer itself, closed
