@@ -107,6 +107,13 @@ class Settings(BaseSettings):
     users_file: Path | None = Field(
         default=None, validation_alias=_env("users_file", "ASKCASES_USERS")
     )
+    # A signed-in session ends this many hours after sign-in (askcases.app.signin).
+    session_hours: float = Field(
+        default=12.0,
+        gt=0,
+        le=24 * 365,
+        validation_alias=_env("session_hours", "ASKCASES_SESSION_HOURS"),
+    )
     max_upload_mb: int = 20
     # How long `askcases index` waits for another run to finish.
     lock_wait_s: float = Field(

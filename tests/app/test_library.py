@@ -65,7 +65,7 @@ def test_uploads_are_checked_then_indexed_and_removal_syncs(
 
 def test_passwords_are_salted_and_checked() -> None:
     first, second = hash_password("correct horse"), hash_password("correct horse")
-    assert first != second and first.startswith("pbkdf2_sha256$")
+    assert first != second and first.startswith("$argon2id$")
     assert check_password("correct horse", first) and not check_password("wrong", first)
 
 

@@ -1,7 +1,9 @@
 """Sign-in: a users file of `name:role:password-hash` lines; roles are admin and editor.
 
-Hashes are PBKDF2-SHA256 with a random salt (`pbkdf2_sha256$iterations$salt$hex`). Only an admin
-may add or remove articles. Leaves out: password reset and lockout.
+Passwords are hashed with argon2id (argon2-cffi's defaults: 3 passes over 64 MiB, 4 lanes). A
+hash from an earlier version (PBKDF2-SHA256, `pbkdf2_sha256$iterations$salt$hex`) still signs in,
+and is replaced by an argon2id hash at that sign-in (askcases.app.signin). Only an admin may add
+or remove articles. Leaves out: password reset; limits on guessing are in askcases.app.signin.
 """
 
 from __future__ import annotations
@@ -13,30 +15,55 @@ import re
 import secrets
 from pathlib import Path
 
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
 from askcases.errors import UsageError
 from askcases.files import atomic_write_text
 from askcases.types import ROLES, Role
 
 Users = dict[str, tuple[Role, str]]  # name -> (role, password hash)
 
-ITERATIONS = 200_000
 _NAME = re.compile(r"^[A-Za-z0-9._@-]{1,64}$")
+_HASHER = PasswordHasher()
 
 
-def hash_password(password: str, salt: str | None = None, iterations: int = ITERATIONS) -> str:
+def hash_password(password: str) -> str:
+    """An argon2id hash of the password."""
+    return _HASHER.hash(password)
+
+
+def pbkdf2_hash(password: str, salt: str | None = None, iterations: int = 200_000) -> str:
+    """The PBKDF2-SHA256 hash earlier versions wrote (kept to check, and to test upgrading)."""
     salt = salt or secrets.token_hex(16)
     digest = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt.encode(), iterations)
     return f"pbkdf2_sha256${iterations}${salt}${digest.hex()}"
 
 
 def check_password(password: str, stored: str) -> bool:
+    if stored.startswith("$argon2"):
+        try:
+            return _HASHER.verify(stored, password)
+        except (VerificationError, InvalidHashError):
+            return False
     try:
         scheme, iterations, salt, _ = stored.split("$")
+        count = int(iterations)
     except ValueError:
         return False
     if scheme != "pbkdf2_sha256":
         return False
-    return hmac.compare_digest(hash_password(password, salt, int(iterations)), stored)
+    return hmac.compare_digest(pbkdf2_hash(password, salt, count), stored)
+
+
+def needs_upgrade(stored: str) -> bool:
+    """Whether a stored hash is of an older kind or weaker settings than hash_password's."""
+    if not stored.startswith("$argon2"):
+        return True
+    try:
+        return _HASHER.check_needs_rehash(stored)
+    except InvalidHashError:
+        return True
 
 
 def read_users(path: Path) -> Users:
@@ -70,6 +97,18 @@ def add_user(path: Path, name: str, role: str, password: str | None = None) -> N
         raise UsageError("use a password of at least 8 characters")
     users = read_users(path) if path.exists() else {}
     users[name] = (role, hash_password(password))
+    _write_users(path, users)
+
+
+def set_password(path: Path, name: str, password: str) -> None:
+    """Replace a user's hash with a fresh argon2id one (the role and the others unchanged)."""
+    users = read_users(path)
+    if name in users:
+        users[name] = (users[name][0], hash_password(password))
+        _write_users(path, users)
+
+
+def _write_users(path: Path, users: Users) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     text = "".join(f"{n}:{r}:{h}\n" for n, (r, h) in sorted(users.items()))
     atomic_write_text(path, text, mode=0o600)

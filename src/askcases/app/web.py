@@ -36,9 +36,10 @@ from askcases.app.render import (
     source_labels,
     status_line,
 )
+from askcases.app.signin import SignIn
 from askcases.app.telemetry import telemetry_from_env
 from askcases.app.traces import TraceStore
-from askcases.app.users import Users, authenticate, read_users
+from askcases.app.users import Users
 from askcases.errors import AskcasesError
 from askcases.filters import make_filters
 from askcases.outcomes.queries import change_percent, describe_change, filter_outcomes
@@ -94,13 +95,20 @@ class WebApp:
         )
         # One folder for the downloads this server offers, each replacing the last.
         self._exports = Path(tempfile.mkdtemp(prefix="askcases-"))
-        self.users: Users | None = (
-            read_users(self.settings.users_file) if self.settings.users_file else None
+        self.signin: SignIn | None = (
+            SignIn(self.settings.users_file, self.settings.session_hours)
+            if self.settings.users_file
+            else None
         )
 
     # -- who may do what -------------------------------------------------------------------
+    @property
+    def users(self) -> Users | None:
+        """The users file as it stands now (None: no sign-in)."""
+        return self.signin.users() if self.signin is not None else None
+
     def check_login(self, username: str, password: str) -> bool:
-        return self.users is not None and authenticate(self.users, username, password)
+        return self.signin is not None and self.signin.check(username, password)
 
     def may_change_library(self, username: str | None) -> bool:
         if self.users is None:

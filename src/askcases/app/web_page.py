@@ -404,6 +404,10 @@ def build_app(web: WebApp) -> Any:
 
 def serve(assistant: Assistant) -> None:
     """Start the web chat on the configured host and port; returns when the server stops."""
+    from starlette.middleware import Middleware
+
+    from askcases.app.signin import SessionGuard
+
     web = WebApp(assistant)
     app = build_app(web)
     settings = assistant.settings
@@ -425,6 +429,11 @@ def serve(assistant: Assistant) -> None:
         quiet=True,
         css=CSS,
         js=OPEN_MARKER,
-        auth=web.check_login if web.users is not None else None,
+        auth=web.check_login if web.signin is not None else None,
         auth_message="Sign in with your askcases user name and password.",
+        app_kwargs=(
+            {"middleware": [Middleware(SessionGuard, signin=web.signin)]}
+            if web.signin is not None
+            else None
+        ),
     )
