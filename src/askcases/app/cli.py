@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from askcases.app.audit import os_user
 from askcases.app.cli_options import (
     AskcasesGroup,
     chroma_option,
@@ -53,6 +54,7 @@ def index_command(paths: tuple[Path, ...], rebuild: bool, quiet: bool, **flags: 
             click.echo(f"skipped {message}", err=True)
         for path in copied:
             click.echo(f"copied {path.name} into {settings.corpus_dir}", err=True)
+    before = _indexed_documents(settings)
     report = sync_index(
         settings,
         MiniLMEmbeddings.from_settings(settings),
@@ -60,6 +62,10 @@ def index_command(paths: tuple[Path, ...], rebuild: bool, quiet: bool, **flags: 
         quiet=quiet,
         report_skip=lambda m: click.echo(m, err=True),
     )
+    audit = _audit(settings)
+    if audit is not None:
+        audit.changes("re-index", os_user(), before, _indexed_documents(settings))
+        audit.record("re-index", os_user(), detail=report.summary())
     click.echo(report.summary())
 
 
@@ -209,6 +215,7 @@ def feedback_command(csv_out: Path, index_dir: Path | None) -> None:
 
     settings = settings_from(index_dir=index_dir)
     count = FeedbackStore(settings.index_dir).export_csv(csv_out)
+    _audit_export(settings, "feedback", csv_out, count)
     click.echo(f"wrote {count} feedback rows to {csv_out}")
 
 
@@ -234,6 +241,7 @@ def traces_command(
     )
     if csv_out is not None:
         count = write_csv(rows, csv_out)
+        _audit_export(settings, "traces", csv_out, count)
         click.echo(f"wrote {count} traces to {csv_out}")
     elif as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
@@ -269,6 +277,7 @@ def gaps_command(csv_out: Path | None, as_json: bool, **flags: Any) -> None:
     )
     if csv_out is not None:
         count = write_csv(gaps, csv_out)
+        _audit_export(settings, "gaps", csv_out, count)
         click.echo(f"wrote {count} groups to {csv_out}")
     elif as_json:
         click.echo(json.dumps([g.to_json() for g in gaps], ensure_ascii=False, indent=1))
@@ -285,6 +294,68 @@ def gaps_command(csv_out: Path | None, as_json: bool, **flags: Any) -> None:
                 f"({row['first_asked']} to {row['last_asked']}); {nearest}"
             )
         click.echo(f"{len(gaps)} groups of refused or thumbs-down questions")
+
+
+def _audit(settings: Any) -> Any:
+    """The audit log of the index directory; None (with a warning) when it cannot be opened."""
+    from askcases.app.audit import AuditLog
+
+    try:
+        settings.index_dir.mkdir(parents=True, exist_ok=True)
+        return AuditLog(settings.index_dir)
+    except OSError as exc:
+        click.echo(f"askcases: warning: no audit log in {settings.index_dir} ({exc})", err=True)
+        return None
+
+
+def _audit_export(settings: Any, what: str, out: Path, count: int) -> None:
+    audit = _audit(settings)
+    if audit is not None:
+        audit.record("export", os_user(), detail=f"{what}: {count} rows to {out}")
+
+
+def _indexed_documents(settings: Any) -> dict[str, Any]:
+    """The documents the local manifest lists now ({} for none or an unreadable one)."""
+    from askcases.errors import IndexStateError
+    from askcases.store.manifest import read_manifest
+
+    try:
+        manifest = read_manifest(settings.index_dir)
+    except IndexStateError:
+        return {}
+    return dict((manifest or {}).get("documents", {}))
+
+
+@main.command("audit")
+@click.option("--since", default=None, help="Only events from this date on (YYYY[-MM[-DD]]).")
+@path_option("--csv", "csv_out", "Write the events to this CSV file.")
+@click.option("--json", "as_json", is_flag=True, help="Print the events as JSON.")
+@index_option
+def audit_command(
+    since: str | None, csv_out: Path | None, as_json: bool, index_dir: Path | None
+) -> None:
+    """Who signed in, changed the library, changed a role or exported what, and when."""
+    from askcases.app.audit import AuditLog, write_csv
+    from askcases.filters import make_filters
+
+    settings = settings_from(index_dir=index_dir)
+    after = make_filters(since, None, ()).since if since else None
+    log = AuditLog(settings.index_dir)
+    rows = log.rows(since=after)
+    if csv_out is not None:
+        count = write_csv(rows, csv_out)
+        log.record("export", os_user(), detail=f"audit: {count} rows to {csv_out}")
+        click.echo(f"wrote {count} events to {csv_out}")
+    elif as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+    else:
+        for r in rows:
+            what = " ".join(x for x in (r["doc_id"], r["detail"]) if x)
+            verdict = "" if r["ok"] else " FAILED"
+            who = r["user"] or "-"
+            client = f" from {r['client']}" if r["client"] else ""
+            click.echo(f"{r['at']}  {r['event']}{verdict}  {who}{client}  {what}")
+        click.echo(f"{len(rows)} events")
 
 
 def keep_trace(traces: Any, answer: Any) -> None:
@@ -323,13 +394,18 @@ def trace_store(settings: Any) -> Any:
 )
 def adduser_command(name: str, role: str, password: str | None, users_file: Path | None) -> None:
     """Add a user who may sign in to the web chat (admins may also add and remove articles)."""
-    from askcases.app.users import add_user
+    from askcases.app.users import add_user, read_users
     from askcases.errors import UsageError
 
     settings = settings_from(users_file=users_file)
     if settings.users_file is None:
         raise UsageError("say where the users file is: --users FILE or ASKCASES_USERS")
+    was = read_users(settings.users_file).get(name) if settings.users_file.exists() else None
     add_user(settings.users_file, name, role, password)
+    audit = _audit(settings)
+    if audit is not None:
+        change = f"{name}: {was[0] if was else 'new user'} -> {role}"
+        audit.record("user", os_user(), detail=f"{change} ({settings.users_file})")
     click.echo(f"{name} ({role}) can now sign in; users file: {settings.users_file}")
 
 
@@ -376,6 +452,7 @@ def outcomes_command(
             writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
             writer.writeheader()
             writer.writerows({k: spreadsheet_safe(v) for k, v in r.to_json().items()} for r in rows)
+        _audit_export(settings, "outcomes", csv_out, len(rows))
         click.echo(f"wrote {len(rows)} outcomes to {csv_out}")
     elif as_json:
         click.echo(json.dumps([r.to_json() for r in rows], ensure_ascii=False, indent=1))

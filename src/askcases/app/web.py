@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from askcases.app.audit import AuditLog
+from askcases.app.audit import write_csv as write_audit_csv
 from askcases.app.export_docx import business_case_docx
 from askcases.app.feedback import FeedbackStore
 from askcases.app.gaps import Gap, find_gaps
@@ -47,6 +49,17 @@ from askcases.qa.assistant import Assistant, clean_question
 from askcases.text.privacy import mask_identifiers
 from askcases.types import Answer, Outcome, age_in_years
 
+AUDIT_SHOWN = [
+    "at",
+    "event",
+    "user",
+    "client",
+    "doc_id",
+    "hash_before",
+    "hash_after",
+    "ok",
+    "detail",
+]
 EXPORTS_KEPT = 200  # answers whose business-case files stay downloadable
 OUTCOME_COLUMNS = [
     "place",
@@ -95,11 +108,28 @@ class WebApp:
         )
         # One folder for the downloads this server offers, each replacing the last.
         self._exports = Path(tempfile.mkdtemp(prefix="askcases-"))
+        self.audit = AuditLog(self.settings.index_dir)
         self.signin: SignIn | None = (
-            SignIn(self.settings.users_file, self.settings.session_hours)
+            SignIn(self.settings.users_file, self.settings.session_hours, self._signed_in)
             if self.settings.users_file
             else None
         )
+
+    def _signed_in(self, event: str, user: str, client: str, ok: bool) -> None:
+        self._audit(event, user, client=client, ok=ok)
+
+    def _audit(self, event: str, user: str | None, **fields: Any) -> None:
+        """Record an event; a log that cannot be written is said on stderr, never to the user."""
+        try:
+            self.audit.record(event, user or "", **fields)
+        except Exception:
+            traceback.print_exc(file=sys.stderr)
+
+    def _documents(self) -> dict[str, Any]:
+        try:
+            return dict(self.assistant.store.manifest()["documents"])
+        except AskcasesError:
+            return {}
 
     # -- who may do what -------------------------------------------------------------------
     @property
@@ -259,6 +289,17 @@ class WebApp:
         verdict = "would be refused" if answer.refused else "would be answered"
         return f"**This question {verdict}.**\n\n" + explain_markdown(answer.trace)
 
+    def audit_rows(self, username: str | None) -> tuple[list[list[Any]], str, str | None]:
+        """The audit trail's latest events, a status line, and all of it as a CSV file."""
+        if not self.may_change_library(username):
+            return [], "Only admins can see the audit trail.", None
+        rows = self.audit.rows()
+        path = self._exports / "askcases-audit.csv"
+        write_audit_csv(rows, path)
+        self._audit("export", username, detail=f"audit: {len(rows)} rows (web)")
+        shown = [[r[c] for c in AUDIT_SHOWN] for r in rows[:PAGE_ROWS]]
+        return shown, f"{len(rows)} events; the newest first.", str(path)
+
     def gaps(self, username: str | None) -> tuple[list[list[Any]], str, str | None]:
         """The gaps report's rows, a status line, and the report as a CSV file to download."""
         if not self.may_change_library(username):
@@ -269,6 +310,7 @@ class WebApp:
             return [], f"⚠ {as_text(str(exc))}", None
         path = self._exports / "askcases-gaps.csv"
         write_gaps_csv(gaps, path)
+        self._audit("export", username, detail=f"gaps: {len(gaps)} rows (web)")
         rows = [[g.to_json()[c] for c in GAPS_SHOWN] for g in gaps[:PAGE_ROWS]]
         open_ = sum(1 for g in gaps if not g.resolved)
         line = (
@@ -305,7 +347,9 @@ class WebApp:
             article.title, article.date, article.doc_id, article.text, start, end, note
         )
 
-    def export_markdown(self, answer: dict[str, Any]) -> tuple[str, str | None, str | None, str]:
+    def export_markdown(
+        self, answer: dict[str, Any], username: str | None = None
+    ) -> tuple[str, str | None, str | None, str]:
         """The answer as Markdown for a business case, a file of it, the same as a Word
         document, and a status line."""
         if not answer or not answer.get("answer"):
@@ -324,6 +368,7 @@ class WebApp:
         except (OSError, ValueError):  # the Markdown export still stands
             traceback.print_exc(file=sys.stderr)
             docx = None
+        self._audit("export", username, detail=f"business case for “{view.question[:200]}”")
         return text, str(path), docx, status_line(view)
 
     def give_feedback(
@@ -365,10 +410,18 @@ class WebApp:
         if not files:
             return "⚠ Choose one or more .txt, .md, .html or .pdf files first."
         uploads = [(Path(f).name, Path(f)) for f in files]
+        before = self._documents()
         try:
             result = add_uploads(self.settings, self.assistant.embeddings, uploads)
         except AskcasesError as exc:
             return f"⚠ {as_text(str(exc))}"
+        finally:
+            try:
+                self.audit.changes("upload", username or "", before, self._documents())
+            except Exception:
+                traceback.print_exc(file=sys.stderr)
+        for message in result.rejected:
+            self._audit("upload", username, ok=False, detail=f"rejected {message}")
         lines = [f"Added {as_text(name)}" for name in result.added]
         lines += [f"⚠ Rejected {as_text(message)}" for message in result.rejected]
         if result.report is not None:
@@ -380,12 +433,18 @@ class WebApp:
             return "⚠ Only an admin can remove articles."
         if not doc_id:
             return "⚠ Choose an article to remove."
+        before = self._documents()
         try:
             report = remove_article(
                 self.settings, self.assistant.embeddings, self.assistant.store, doc_id
             )
         except AskcasesError as exc:
             return f"⚠ {as_text(str(exc))}"
+        finally:
+            try:
+                self.audit.changes("remove", username or "", before, self._documents())
+            except Exception:
+                traceback.print_exc(file=sys.stderr)
         return f"Removed {as_text(doc_id)}. {as_text(report.summary())}"
 
     def outcome_rows(self, measure: str | None = None, place: str | None = None) -> list[list[Any]]:

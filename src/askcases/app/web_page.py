@@ -11,6 +11,7 @@ from typing import Any
 
 from askcases.app.render import AnswerView, source_labels
 from askcases.app.web import (
+    AUDIT_SHOWN,
     FEEDBACK_COLUMNS,
     GAPS_SHOWN,
     LIBRARY_COLUMNS,
@@ -105,6 +106,12 @@ def build_app(web: WebApp) -> Any:
 
     def explain(answer: dict[str, Any], request: gr.Request) -> str:
         return web.explain(answer, username(request))
+
+    def export(answer: dict[str, Any], request: gr.Request) -> Any:
+        return web.export_markdown(answer, username(request))
+
+    def audit(request: gr.Request) -> Any:
+        return web.audit_rows(username(request))
 
     def retrieval_test(question: str, request: gr.Request) -> str:
         return web.retrieval_test(question, username(request))
@@ -302,6 +309,17 @@ def build_app(web: WebApp) -> Any:
                     gaps_csv = gr.DownloadButton("Download .csv", elem_id="gaps-csv")
                 gaps_status = gr.Markdown(elem_id="gaps-status")
                 gaps_table = _table([], GAPS_SHOWN, "gaps")
+            with gr.Tab("Audit", id="audit-tab"):
+                gr.Markdown(
+                    "Who signed in or failed to, who added, replaced or removed which article "
+                    "(with its content hash before and after), re-indexing, role changes and "
+                    "exports. The log can only grow. Admins only."
+                )
+                with gr.Row():
+                    audit_refresh = gr.Button("Refresh", variant="primary", elem_id="audit-refresh")
+                    audit_csv = gr.DownloadButton("Download .csv", elem_id="audit-csv")
+                audit_status = gr.Markdown(elem_id="audit-status")
+                audit_table = _table([], AUDIT_SHOWN, "audit")
 
         inputs = [box, chat, asked, since, until, docs, backend, as_of]
         outputs = [box, chat, asked, last]
@@ -311,7 +329,7 @@ def build_app(web: WebApp) -> Any:
             ).then(explain, [last], [why], api_visibility="private").then(
                 None, None, None, js=SCROLL_TO_SPAN
             ).then(
-                web.export_markdown,
+                export,
                 [last],
                 [markdown, download, download_docx, answered],
                 api_visibility="private",
@@ -350,6 +368,9 @@ def build_app(web: WebApp) -> Any:
             trigger(retrieval_test, [probe], [probe_out], api_visibility="private")
         gaps_refresh.click(
             gaps, None, [gaps_table, gaps_status, gaps_csv], api_visibility="private"
+        )
+        audit_refresh.click(
+            audit, None, [audit_table, audit_status, audit_csv], api_visibility="private"
         )
         sources.change(web.open_source, [last, sources], [article], api_visibility="private").then(
             None, None, None, js=SCROLL_TO_SPAN
