@@ -43,13 +43,15 @@ $(LLM_STAMP): $(STAMP)
 venv: $(STAMP)
 
 # The browser tests drive Debian's Chromium (Playwright's own browser download is not used);
-# the Word export is rendered to PNG with Debian's LibreOffice and pdftoppm to check its look.
+# the Word export is rendered to PNG with Debian's LibreOffice and pdftoppm to check its look,
+# and every CSV export is opened in LibreOffice Calc to check that no cell is a formula.
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
-	@command -v soffice >/dev/null && command -v pdftoppm >/dev/null || { apt-get update -qq && \
+	@command -v soffice >/dev/null && command -v pdftoppm >/dev/null && \
+		dpkg -s libreoffice-calc-nogui >/dev/null 2>&1 || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		libreoffice-writer-nogui poppler-utils >/dev/null; }
+		libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils >/dev/null; }
 
 local-llm: $(LLM_STAMP)
 
