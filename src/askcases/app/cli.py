@@ -326,6 +326,38 @@ def _indexed_documents(settings: Any) -> dict[str, Any]:
     return dict((manifest or {}).get("documents", {}))
 
 
+@main.command("backup")
+@click.argument("out", type=click.Path(path_type=Path, file_okay=False))
+@where_options
+def backup_command(out: Path, **flags: Any) -> None:
+    """Copy the corpus, index, feedback, traces, audit log and users file into OUT, with
+    checksums, while holding the index lock."""
+    from askcases.app.backup import backup
+
+    settings = settings_from(**flags)
+    manifest = backup(settings, out, progress=lambda m: click.echo(m, err=True))
+    audit = _audit(settings)
+    if audit is not None:
+        audit.record("backup", os_user(), detail=f"{len(manifest['files'])} files to {out}")
+    click.echo(f"backed up {len(manifest['files'])} files to {out}")
+
+
+@main.command("restore")
+@click.argument("source", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@where_options
+def restore_command(source: Path, **flags: Any) -> None:
+    """Check a backup's checksums, then restore it into empty --index and --corpus
+    directories."""
+    from askcases.app.backup import restore
+
+    settings = settings_from(**flags)
+    count = restore(settings, source, progress=lambda m: click.echo(m, err=True))
+    audit = _audit(settings)
+    if audit is not None:
+        audit.record("restore", os_user(), detail=f"{count} files from {source}")
+    click.echo(f"restored {count} files into {settings.index_dir} and {settings.corpus_dir}")
+
+
 @main.command("audit")
 @click.option("--since", default=None, help="Only events from this date on (YYYY[-MM[-DD]]).")
 @path_option("--csv", "csv_out", "Write the events to this CSV file.")
