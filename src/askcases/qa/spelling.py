@@ -3,8 +3,8 @@ model's whole-word tokens) nor a word of the library is replaced by the library'
 letters away ("wigna" -> "Wigan", "phlebotmy" -> "phlebotomy"), so a typo neither misses the
 passage nor passes for a place the library does not cover.
 
-Leaves out: correcting real words used wrongly ("leeds" stays "leeds"), and words shorter than
-four letters.
+Leaves out: correcting real words used wrongly ("leeds" stays "leeds"), words shorter than four
+letters, and words holding a digit (codes and numbered names: "Bexton49" is not "Bexton4").
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from askcases.embedding.model import model_path
 from askcases.text.lexicon import GENERIC_NAMES, STOPWORDS, stem
 from askcases.text.synonyms import group_of
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’]*")
 MIN_LENGTH = 4
 
 
@@ -71,6 +71,8 @@ def correct_spelling(
         word = match.group(0)
         low = word.lower()
         if len(low) < MIN_LENGTH or low in STOPWORDS or low in english:
+            return word
+        if any(ch.isdigit() for ch in low):  # a code or numbered name ("Ward4B"), never a typo
             return word
         term = stem(low)
         if term in vocabulary or group_of(term):

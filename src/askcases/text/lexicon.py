@@ -112,7 +112,9 @@ def same_family(a: str, b: str) -> bool:
     if a == b:
         return True
     short, long = (a, b) if len(a) <= len(b) else (b, a)
-    return len(short) >= FAMILY_MIN and long.startswith(short) and not short.isdigit()
+    if any(ch.isdigit() for ch in long):  # "bexton4" and "bexton49" are two names
+        return False
+    return len(short) >= FAMILY_MIN and long.startswith(short)
 
 
 def matched_terms(wanted: list[str] | set[str], terms: set[str]) -> set[str]:
