@@ -62,6 +62,9 @@ def parse_date(line: str) -> date | None:
     return None
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 @dataclass(frozen=True)
 class CleanedText:
     title: str
@@ -74,6 +77,9 @@ def clean_article_text(lines: list[str]) -> CleanedText:
 
     The body keeps one paragraph (or list item, as "• item") per line, starting with the title.
     """
+    # Control characters (an escape sequence that would restyle a terminal, a stray NUL) are
+    # dropped before anything else reads the lines.
+    lines = [_CONTROL.sub("", line.replace("\t", " ")).strip() for line in lines]
     # The article ends where a comment form or footer begins (only looked for in the back half).
     content_lines = [line for line in lines if line]
     cut = len(lines)
