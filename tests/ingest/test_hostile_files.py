@@ -66,6 +66,8 @@ EXPECTED: dict[str, str | None] = {
     ".hidden-article.txt": "hidden file",
     "outside-link.txt": "outside the corpus",
     "dangling-link.txt": "a link to nothing readable",
+    "loop-a.txt": "a link to nothing readable",
+    "loop-b.txt": "a link to nothing readable",
     "report.docx": "unsupported file type",
 }
 
@@ -96,6 +98,8 @@ def write_hostile_files(corpus: Path, outside: Path) -> None:
     (outside / "secret.txt").write_text("Secret memo\n\nNot for the corpus.\n", encoding="utf-8")
     os.symlink(outside / "secret.txt", corpus / "outside-link.txt")
     os.symlink(outside / "gone.txt", corpus / "dangling-link.txt")
+    os.symlink(corpus / "loop-b.txt", corpus / "loop-a.txt")  # a loop of links
+    os.symlink(corpus / "loop-a.txt", corpus / "loop-b.txt")
     (corpus / "report.docx").write_bytes(b"PK\x03\x04 not really a docx")
 
 

@@ -88,7 +88,10 @@ def corpus_problem(path: Path, corpus_dir: Path) -> str | None:
     if path.name.startswith("~"):
         return f"{path.name}: an editor's temporary file; ignored"
     if path.is_symlink():
-        target = path.resolve()
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):  # a loop of links, or a link to nothing
+            return f"{path.name}: a link to nothing readable; remove it or copy the file in"
         if not target.is_file():
             return f"{path.name}: a link to nothing readable; remove it or copy the file in"
         if not target.is_relative_to(corpus_dir.resolve()):
