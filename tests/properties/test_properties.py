@@ -124,3 +124,11 @@ def test_any_question_is_cleaned_read_and_masked_or_refused_with_a_limit(questio
 
 def test_the_profile_in_use_is_named() -> None:
     assert settings().max_examples in (60, 2000) or Path(os.devnull).exists()
+
+
+@given(st.text(st.sampled_from("ab c"), min_size=1, max_size=5000))
+def test_a_title_is_never_longer_than_a_title(line: str) -> None:
+    from askcases.ingest.cleaning import MAX_TITLE, short_title
+
+    title = short_title(line)
+    assert len(title) <= MAX_TITLE + 1 and (title == line or title.endswith("…"))

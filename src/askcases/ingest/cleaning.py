@@ -63,6 +63,15 @@ def parse_date(line: str) -> date | None:
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+MAX_TITLE = 200  # characters; an article whose first line is a whole page gets its opening words
+
+
+def short_title(line: str) -> str:
+    """The line as a title: whole when short, else its opening words up to MAX_TITLE and "…"."""
+    if len(line) <= MAX_TITLE:
+        return line
+    cut = line[:MAX_TITLE].rsplit(" ", 1)[0] or line[:MAX_TITLE]
+    return cut.rstrip(" ,;:-") + "…"
 
 
 @dataclass(frozen=True)
@@ -120,6 +129,6 @@ def clean_article_text(lines: list[str]) -> CleanedText:
 
     if not kept:
         raise ArticleError("has no article text after cleaning (empty, or only page chrome)")
-    title = kept[0].removeprefix("• ")
+    title = short_title(kept[0].removeprefix("• "))
     published = dates[0].isoformat() if dates else None
     return CleanedText(title=title, date=published, text="\n".join(kept))
