@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: help venv browser local-llm index serve test check lint eval baseline bench bench-large load clean
+.PHONY: help venv browser local-llm index serve test check lint eval baseline bench bench-large load attack clean
 
 help:
 	@echo "make serve   - install, index corpus/ if needed, start the web chat on http://127.0.0.1:7860"
@@ -19,6 +19,7 @@ help:
 	@echo "make bench   - benchmark at 1k and 10k chunks beside the tutorial pipeline (BENCHMARKS.md)"
 	@echo "make baseline - retrieval figures: tutorial pipeline, dense, BM25, hybrid and askcases"
 	@echo "make load    - 20 users x 25 questions while an article re-indexes, then a 10-min soak"
+	@echo "make attack  - hostile files, properties, 200 SIGKILLs, 50 users during uploads, shared names"
 
 # llama-cpp-python builds from source (about 4 minutes on 2 cores). Its native build crashes on
 # CPUs with AMX (as these are), so it is built for AVX2, which runs everywhere x86-64 does.
@@ -108,6 +109,11 @@ bench: venv
 
 bench-large: venv
 	$(BIN)/python eval/bench.py --large
+
+# Loopback only, bounded: hostile files, property tests, 200 SIGKILLs, 50 concurrent users while
+# articles are uploaded and removed, 300 shared-prefix names (eval/attack.json).
+attack: venv
+	$(BIN)/python eval/attack.py
 
 # Loopback only, bounded: 500 questions, then a 10-minute soak (eval/load.json).
 load: venv

@@ -67,6 +67,7 @@ EXPECTED: dict[str, str | None] = {
     "outside-link.txt": "outside the corpus",
     "dangling-link.txt": "a link to nothing readable",
     "loop-a.txt": "a link to nothing readable",
+    "a-folder.txt": "a folder, not an article",
     "loop-b.txt": "a link to nothing readable",
     "report.docx": "unsupported file type",
 }
@@ -98,6 +99,8 @@ def write_hostile_files(corpus: Path, outside: Path) -> None:
     (outside / "secret.txt").write_text("Secret memo\n\nNot for the corpus.\n", encoding="utf-8")
     os.symlink(outside / "secret.txt", corpus / "outside-link.txt")
     os.symlink(outside / "gone.txt", corpus / "dangling-link.txt")
+    (corpus / "a-folder.txt").mkdir()  # a folder named like an article
+    (corpus / "a-folder.txt" / "inside.txt").write_text(SPACES, encoding="utf-8")
     os.symlink(corpus / "loop-b.txt", corpus / "loop-a.txt")  # a loop of links
     os.symlink(corpus / "loop-a.txt", corpus / "loop-b.txt")
     (corpus / "report.docx").write_bytes(b"PK\x03\x04 not really a docx")
@@ -226,3 +229,13 @@ def test_an_index_of_another_version_says_to_rebuild(
             Assistant(copy, MiniLMEmbeddings()).ask("How much did Wigan save a year?")
         with pytest.raises(IndexStateError, match="askcases index --rebuild"):
             sync_index(copy, MiniLMEmbeddings(), quiet=True)
+
+
+def test_an_import_with_a_very_long_name_is_shortened_not_lost(tmp_path: Path) -> None:
+    from askcases.ingest.articles import import_articles
+
+    source = tmp_path / "long.txt"
+    source.write_text(SPACES, encoding="utf-8")
+    copied, skipped = import_articles([("y" * 250 + ".txt", source)], tmp_path / "corpus", 20)
+    assert not skipped and len(copied) == 1 and len(copied[0].name) <= 124
+    assert copied[0].read_text(encoding="utf-8") == SPACES

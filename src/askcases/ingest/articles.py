@@ -77,7 +77,13 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
     if not corpus_dir.is_dir():
         return []
     with os.scandir(corpus_dir) as entries:
-        names = sorted(e.name for e in entries if e.is_symlink() or e.is_file())
+        names = sorted(
+            e.name
+            for e in entries
+            if e.is_symlink()
+            or e.is_file()
+            or (e.is_dir() and Path(e.name).suffix.lower() in SUPPORTED_SUFFIXES)
+        )
     return [corpus_dir / name for name in names]
 
 
@@ -87,6 +93,8 @@ def corpus_problem(path: Path, corpus_dir: Path) -> str | None:
         return f"{path.name}: hidden file (its name starts with a dot); rename it to index it"
     if path.name.startswith("~"):
         return f"{path.name}: an editor's temporary file; ignored"
+    if path.is_dir() and not path.is_symlink():
+        return f"{path.name}: a folder, not an article; articles go directly in the corpus"
     if path.is_symlink():
         try:
             target = path.resolve(strict=True)
@@ -118,11 +126,14 @@ def iter_corpus(corpus_dir: Path) -> Iterator[tuple[Path, Article | ArticleError
 _UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
 
 
+MAX_STEM = 120  # characters of a new article's name kept (file systems allow 255 bytes)
+
+
 def safe_name(name: str) -> str:
     """A corpus file name from a given one: no folders, no leading dot, plain characters."""
     base = Path(name.replace("\\", "/")).name
     stem, suffix = Path(base).stem, Path(base).suffix.lower()
-    clean = _UNSAFE.sub("-", stem).strip(" .-")
+    clean = _UNSAFE.sub("-", stem).strip(" .-")[:MAX_STEM].rstrip(" .-")
     if not clean:
         raise UsageError(f"{name!r} is not a usable file name")
     return f"{clean}{suffix}"
@@ -165,7 +176,12 @@ def import_articles(
         if target != path.resolve():
             # Copied beside the target, then renamed: an index run never reads half a file.
             partial = target.with_name(f".{target.name}.part")
-            shutil.copyfile(path, partial)
-            os.replace(partial, target)
+            try:
+                shutil.copyfile(path, partial)
+                os.replace(partial, target)
+            except OSError as exc:
+                partial.unlink(missing_ok=True)
+                skipped.append(f"{Path(original).name}: cannot be copied ({exc.strerror or exc})")
+                continue
         copied.append(target)
     return copied, skipped

@@ -32,10 +32,13 @@ def markdown_lines(raw: str) -> list[str]:
 
 def pdf_lines(data: bytes) -> list[str]:
     import io
+    import logging
 
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    # A broken PDF is reported once, as a skip with its reason; pypdf's own log lines say less.
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
