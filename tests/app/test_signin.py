@@ -122,7 +122,7 @@ def test_the_server_answers_too_many_failures_with_when_to_try_again(
 
 @pytest.mark.slow  # a real askcases serve
 def test_an_old_hash_is_upgraded_and_a_removed_user_is_refused_at_once(
-    site: tuple[str, Path],
+    site: tuple[str, Path], built: Path
 ) -> None:
     url, users = site
     old = _login(url, "old", "editor-password")
@@ -133,6 +133,10 @@ def test_an_old_hash_is_upgraded_and_a_removed_user_is_refused_at_once(
     kept = [line for line in users.read_text("utf-8").splitlines() if not line.startswith("ada:")]
     users.write_text("\n".join(kept) + "\n", encoding="utf-8")
     assert ada.get(CHECK).status_code == 401  # no restart
+    from askcases.app.audit import AuditLog
+
+    logged = [r["detail"] for r in AuditLog(built / "index").rows() if r["event"] == "user"]
+    assert "ada: admin -> removed (users file changed)" in logged
     assert old.get(CHECK).status_code == 200
     assert _login(url, "ada", "admin-password").get(CHECK).status_code == 401
 

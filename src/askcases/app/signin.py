@@ -97,8 +97,9 @@ class UsersFile:
     """The users file, read again when its size or modification time changes; a change that
     leaves it unreadable keeps the last good users and says so on stderr."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, on_change: Callable[[list[str]], None] | None = None) -> None:
         self.path = path
+        self.on_change = on_change or (lambda changes: None)
         self._users: Users = read_users(path)
         self._seen = self._stamp()
         self._lock = threading.Lock()
@@ -116,11 +117,28 @@ class UsersFile:
             with self._lock:
                 if stamp != self._seen:
                     try:
-                        self._users = read_users(self.path) if stamp[0] >= 0 else {}
+                        users = read_users(self.path) if stamp[0] >= 0 else {}
                     except UsageError as exc:
                         print(f"askcases: users file not reloaded: {exc}", file=sys.stderr)
+                    else:
+                        self.on_change(role_changes(self._users, users))
+                        self._users = users
                     self._seen = stamp
         return self._users
+
+
+def role_changes(before: Users, after: Users) -> list[str]:
+    """What a change to the users file did to who may sign in, one line per user."""
+    changes = []
+    for name in sorted(set(before) | set(after)):
+        old, new = before.get(name), after.get(name)
+        if old is None and new is not None:
+            changes.append(f"{name}: new user -> {new[0]}")
+        elif new is None and old is not None:
+            changes.append(f"{name}: {old[0]} -> removed")
+        elif old is not None and new is not None and old[0] != new[0]:
+            changes.append(f"{name}: {old[0]} -> {new[0]}")
+    return changes
 
 
 class SignIn:
@@ -133,7 +151,7 @@ class SignIn:
         on_event: Callable[[str, str, str, bool], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.users_file = UsersFile(users_file)
+        self.users_file = UsersFile(users_file, self._users_changed)
         self.session_s = session_hours * 3600
         self.throttle = Throttle(clock)
         self.clock = clock
@@ -144,6 +162,10 @@ class SignIn:
 
     def users(self) -> Users:
         return self.users_file.users()
+
+    def _users_changed(self, changes: list[str]) -> None:
+        for change in changes:
+            self.on_event("user", change, "", True)
 
     def check(self, name: str, password: str) -> bool:
         """Whether the name and password sign in; TooManyAttempts while they must wait."""

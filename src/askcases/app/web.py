@@ -116,7 +116,10 @@ class WebApp:
         )
 
     def _signed_in(self, event: str, user: str, client: str, ok: bool) -> None:
-        self._audit(event, user, client=client, ok=ok)
+        if event == "user":  # the users file changed: `user` says how
+            self._audit(event, "", detail=f"{user} (users file changed)")
+        else:
+            self._audit(event, user, client=client, ok=ok)
 
     def _audit(self, event: str, user: str | None, **fields: Any) -> None:
         """Record an event; a log that cannot be written is said on stderr, never to the user."""
