@@ -347,12 +347,13 @@ def attack_concurrency(work: Path, users: int, rng: random.Random) -> dict[str, 
         "How many people in Plymouth have diabetes?",
     ]
 
-    def user(n: int) -> list[tuple[float, dict[str, Any]]]:
+    def user(n: int) -> list[tuple[float, float, dict[str, Any]]]:
         client = Client(url, verbose=False)
         out = []
         for question in rng.sample(questions, len(questions)):
             asked = time.monotonic()
-            out.append((asked, client.predict(question, api_name="/ask")))
+            answer = client.predict(question, api_name="/ask")
+            out.append((asked, time.monotonic(), answer))
         return out
 
     admin_thread = threading.Thread(target=admin)
@@ -364,12 +365,13 @@ def attack_concurrency(work: Path, users: int, rng: random.Random) -> dict[str, 
         stop_admin.set()
         admin_thread.join(timeout=120)
         stop(proc)
-    for asked, answer in results:
+    for asked, answered, answer in results:
         if answer.get("error"):
             lost.append(f"error: {answer['error'][:100]}")
             continue
         cited = {c["doc_id"] for c in answer.get("citations", [])}
-        gone = any(done <= asked < back for done, back in removed_at)
+        # asked after a removal returned, and answered before the article was uploaded again
+        gone = any(done <= asked and answered < back for done, back in removed_at)
         if gone and "exeter-leg-ulcers" in cited:
             lost.append("a removed article was cited after its removal returned")
     return {
@@ -409,6 +411,7 @@ def main() -> int:
     parser.add_argument("--server-kills", type=int, default=10, help="SIGKILLs of askcases serve")
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--only", default="", help="Run only these steps (comma-separated).")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     rng = random.Random(args.seed)
@@ -423,7 +426,10 @@ def main() -> int:
             "concurrent users": lambda: attack_concurrency(work, args.users, rng),
             "shared-prefix names": attack_names,
         }
+        only = {n.strip() for n in args.only.split(",") if n.strip()}
         for name, step in steps.items():
+            if only and name not in only:
+                continue
             print(f"attack: {name} ...", file=sys.stderr, flush=True)
             table[name] = step()
     finally:
@@ -436,7 +442,10 @@ def main() -> int:
         )
         for line in row["lost"][:5]:
             print(f"    lost: {line}")
-    (REPO / "eval" / "attack.json").write_text(json.dumps(table, indent=1) + "\n", encoding="utf-8")
+    if not args.only:
+        (REPO / "eval" / "attack.json").write_text(
+            json.dumps(table, indent=1) + "\n", encoding="utf-8"
+        )
     return 1 if any(row["lost"] for row in table.values()) else 0
 
 
