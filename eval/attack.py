@@ -216,27 +216,23 @@ def attack_files(work: Path, embeddings: MiniLMEmbeddings, rng: random.Random) -
 # -- 2. properties ------------------------------------------------------------------------
 
 
-def attack_properties() -> dict[str, Any]:
-    started = time.monotonic()
+def _pytest(target: str, env: dict[str, str] | None = None) -> tuple[int, list[str]]:
+    """Run one test file or folder: (tests run, what failed)."""
     run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            str(REPO / "tests/properties"),
-        ],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(REPO / target)],
         capture_output=True,
         text=True,
-        env={**os.environ, "HYPOTHESIS_PROFILE": "attack"},
+        env={**os.environ, **(env or {})},
         timeout=1800,
     )
-    found = re.search(r"(\d+) passed", run.stdout)
-    failed = re.search(r"(\d+) failed", run.stdout)
-    tests = int(found.group(1) if found else 0) + int(failed.group(1) if failed else 0)
-    lost = [] if run.returncode == 0 else [run.stdout[-800:]]
+    counts = [re.search(rf"(\d+) {word}", run.stdout) for word in ("passed", "failed")]
+    tests = sum(int(found.group(1)) for found in counts if found)
+    return tests, ([] if run.returncode == 0 else [run.stdout[-800:]])
+
+
+def attack_properties() -> dict[str, Any]:
+    started = time.monotonic()
+    tests, lost = _pytest("tests/properties", {"HYPOTHESIS_PROFILE": "attack"})
     return {"tried": tests * 2000, "lost": lost, "seconds": round(time.monotonic() - started, 1)}
 
 
@@ -387,21 +383,7 @@ def attack_concurrency(work: Path, users: int, rng: random.Random) -> dict[str, 
 
 def attack_names() -> dict[str, Any]:
     started = time.monotonic()
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            str(REPO / "tests/qa/test_shared_prefix_names.py"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
-    lost = [] if run.returncode == 0 else [run.stdout[-800:]]
+    _, lost = _pytest("tests/qa/test_shared_prefix_names.py")
     return {"tried": 300, "lost": lost, "seconds": round(time.monotonic() - started, 1)}
 
 

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from askcases.app.audit import COLUMNS as AUDIT_COLUMNS
 from askcases.app.audit import AuditLog
 from askcases.app.audit import write_csv as write_audit_csv
 from askcases.app.export_docx import business_case_docx
@@ -49,17 +50,7 @@ from askcases.qa.assistant import Assistant, clean_question
 from askcases.text.privacy import mask_identifiers
 from askcases.types import Answer, Outcome, age_in_years
 
-AUDIT_SHOWN = [
-    "at",
-    "event",
-    "user",
-    "client",
-    "doc_id",
-    "hash_before",
-    "hash_after",
-    "ok",
-    "detail",
-]
+AUDIT_SHOWN = [c for c in AUDIT_COLUMNS if c != "id"]
 EXPORTS_KEPT = 200  # answers whose business-case files stay downloadable
 OUTCOME_COLUMNS = [
     "place",
