@@ -3,6 +3,7 @@ line, and atomic replacement (write a temporary file beside the target, then ren
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import sqlite3
@@ -67,6 +68,16 @@ def spreadsheet_safe(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def write_safe_csv(rows: list[dict[str, Any]], columns: list[str], out: Path) -> int:
+    """The rows, in the order given, as CSV in which no cell is a formula; returns how many."""
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
+    return len(rows)
 
 
 def open_sqlite(path: Path, schema: str) -> sqlite3.Connection:

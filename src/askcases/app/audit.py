@@ -9,7 +9,6 @@ Leaves out: signing rows, and shipping them to another system.
 
 from __future__ import annotations
 
-import csv
 import getpass
 import sqlite3
 import threading
@@ -17,7 +16,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from askcases.files import open_sqlite, spreadsheet_safe
+from askcases.files import open_sqlite, write_safe_csv
 
 FILENAME = "audit.sqlite3"
 _SCHEMA = """
@@ -122,9 +121,4 @@ class AuditLog:
 
 def write_csv(rows: list[dict[str, Any]], out: Path) -> int:
     """The rows, oldest first, as CSV in which no cell is a formula; returns how many."""
-    with out.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
-        writer.writeheader()
-        for row in reversed(rows):
-            writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
-    return len(rows)
+    return write_safe_csv(list(reversed(rows)), COLUMNS, out)

@@ -8,7 +8,6 @@ identifiers in the question and the comment are masked before they are kept
 
 from __future__ import annotations
 
-import csv
 import json
 import sqlite3
 import threading
@@ -17,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from askcases.errors import UsageError
-from askcases.files import open_sqlite, spreadsheet_safe
+from askcases.files import open_sqlite, write_safe_csv
 from askcases.text.privacy import mask_identifiers
 
 FILENAME = "feedback.sqlite3"
@@ -93,10 +92,4 @@ class FeedbackStore:
 
     def export_csv(self, out: Path) -> int:
         """Write every row to a CSV file; returns how many."""
-        rows = self.recent(limit=-1)
-        with out.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=COLUMNS)
-            writer.writeheader()
-            for row in reversed(rows):
-                writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
-        return len(rows)
+        return write_safe_csv(list(reversed(self.recent(limit=-1))), COLUMNS, out)
