@@ -7,10 +7,11 @@
    survives when it is indexed or reported by name and skipped, the run ends without a
    traceback, the index agrees document by document, and the real articles still answer.
 2. properties: the hypothesis tests of tests/properties, 2,000 examples each.
-3. kills: SIGKILLs of `askcases index` at random moments while articles are added, replaced
-   and removed, and of `askcases serve` during an upload; after each, the next run repairs and
-   vectors, keyword index and manifest must agree document by document, and (every tenth kill
-   and at the end) every article must still be found by its title.
+3. kills: SIGKILLs of `askcases index` at random moments after it has begun changing the index
+   (its run mark is written) while articles are added, replaced and removed, until 190 have
+   landed before the run finished, and of `askcases serve` during an upload; after each, the
+   next run repairs and vectors, keyword index and manifest must agree document by document,
+   and (every tenth kill and at the end) every article must still be found by its title.
 4. concurrency: 50 API users ask while an admin uploads and removes an article through the
    API: no request may fail, and no answer asked after a removal returned may cite the removed
    article.
@@ -253,36 +254,73 @@ def _variant(corpus: Path, n: int, rng: random.Random) -> None:
         real.write_text(real.read_text("utf-8") + f"\nRevision {n}.\n", encoding="utf-8")
 
 
+def _run_started(index_dir: Path, pid: int) -> bool:
+    """True once the run with this pid has written its run mark: it is changing the index."""
+    try:
+        mark = json.loads((index_dir / RUN_MARK).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(mark, dict) and mark.get("pid") == pid
+
+
+def _kill_while_changing(root: Path, rng: random.Random, working: float) -> tuple[bool, float]:
+    """Start `askcases index`, wait until it is changing the index, kill it at a random moment.
+
+    Returns whether the SIGKILL landed while the run was changing the index, and how long the
+    run had been changing it (the whole run when it finished first)."""
+    command = [sys.executable, "-m", "askcases", "index", "--quiet"]
+    command += ["--corpus", str(root / "corpus"), "--index", str(root / "index")]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and not _run_started(root / "index", proc.pid):
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.005)
+    began = time.monotonic()
+    if proc.poll() is None:
+        time.sleep(rng.uniform(0.0, 0.9) * working)
+    alive = proc.poll() is None
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    return alive, time.monotonic() - began
+
+
 def attack_kills(
     work: Path, embeddings: MiniLMEmbeddings, rng: random.Random, kills: int, server_kills: int
 ) -> dict[str, Any]:
+    """`kills` SIGKILLs that land while `askcases index` is changing the index, then
+    `server_kills` of `askcases serve` during an upload. A kill that comes after its run had
+    already finished is sent again on a new run (at most twice as many runs in all)."""
     root = work / "kills"
     shutil.copytree(REPO / "corpus", root / "corpus")
     settings = _settings(root)
     started = time.monotonic()
     first = _index(root)
-    full = time.monotonic() - started
     lost = [] if first.returncode == 0 else [f"first index run failed: {first.stderr[-300:]}"]
-    landed = 0
-    for n in range(kills):
+    working = 2.0  # seconds a run spends changing the index; learnt from runs that finish
+    landed = sent = 0
+    while landed < kills and sent < 2 * kills:
+        n = sent
+        sent += 1
         _variant(root / "corpus", n, rng)
-        command = [sys.executable, "-m", "askcases", "index", "--quiet"]
-        command += ["--corpus", str(root / "corpus"), "--index", str(root / "index")]
-        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.05, 1.0) * full)
-        proc.send_signal(signal.SIGKILL)
-        landed += proc.wait(timeout=60) == -signal.SIGKILL
-        if n % 4 == 3:
+        hit, seconds = _kill_while_changing(root, rng, working)
+        if not hit:
+            working = max(0.2, 0.8 * seconds)
+            continue
+        landed += 1
+        working *= 1.05  # reach later moments too, until a run finishes before its kill
+        if landed % 4 == 0:
             continue  # the next run is killed too before anything repairs it
         sync_index(settings, embeddings, quiet=True)
         why = consistent(settings, embeddings)
-        if not why and n % 10 == 9:
+        if not why and landed % 10 == 9:
             why = every_article_found(settings, embeddings)
         if why:
             lost.append(f"kill {n}: {why}")
     from gradio_client import Client, handle_file
 
     upload = work / "exeter-leg-ulcers.txt"
+    server_landed = 0
     for n in range(server_kills):
         upload.write_text(NEW_ARTICLE.replace("350", str(1000 + n)), encoding="utf-8")
         proc, url = serve_askcases(root / "corpus", root / "index", seconds=300)
@@ -290,7 +328,7 @@ def attack_kills(
         job = client.submit([handle_file(str(upload))], api_name="/add_articles")
         time.sleep(rng.uniform(0.2, 3.0))
         proc.send_signal(signal.SIGKILL)
-        landed += proc.wait(timeout=60) == -signal.SIGKILL
+        server_landed += proc.wait(timeout=60) == -signal.SIGKILL
         del job
         sync_index(settings, embeddings, quiet=True)
         why = consistent(settings, embeddings) or every_article_found(settings, embeddings)
@@ -301,9 +339,11 @@ def attack_kills(
     if why:
         lost.append(f"at the end: {why}")
     return {
-        "tried": kills + server_kills,
+        "tried": landed + server_landed,
         "lost": lost,
-        "kills_mid_run": landed,
+        "index_kills_sent": sent,
+        "index_kills_mid_run": landed,
+        "server_kills_mid_upload": server_landed,
         "seconds": round(time.monotonic() - started, 1),
     }
 
@@ -389,7 +429,9 @@ def attack_names() -> dict[str, Any]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--kills", type=int, default=190, help="SIGKILLs of askcases index")
+    parser.add_argument(
+        "--kills", type=int, default=190, help="SIGKILLs of askcases index that land mid-run"
+    )
     parser.add_argument("--server-kills", type=int, default=10, help="SIGKILLs of askcases serve")
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seed", type=int, default=2026)
@@ -422,6 +464,9 @@ def main() -> int:
         print(
             f"{name:<22} {row['tried']:>7} {row['tried'] - lost:>9} {lost:>5} {row['seconds']:>8}"
         )
+        details = [f"{k}={v}" for k, v in row.items() if k not in ("tried", "lost", "seconds")]
+        if details:
+            print(f"    {', '.join(details)}")
         for line in row["lost"][:5]:
             print(f"    lost: {line}")
     if not args.only:
