@@ -232,3 +232,31 @@ def test_encrypted_pdf_is_rejected_with_what_to_do(tmp_path: Path) -> None:
     path = _pdf(tmp_path / "locked.pdf", ["Secret title", "Secret text."], password="s3cret")
     with pytest.raises(ArticleError, match="locked.pdf: is an encrypted PDF; save it without"):
         load_article(path)
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "For immediate release",
+        "PRESS RELEASE",
+        "PRESS RELEASE - FOR IMMEDIATE RELEASE",
+        "News release: for immediate release",
+        "Embargoed until 00:01 Tuesday 3 May 2022",
+    ],
+)
+def test_a_press_release_label_is_not_the_title(tmp_path: Path, label: str) -> None:
+    path = tmp_path / "leeds-pharmacy.txt"
+    path.write_text(
+        f"{label}\n\nLeeds pharmacies treat minor ailments\n\n"
+        "Only 6% of patients needed to be sent on to their GP.\n",
+        encoding="utf-8",
+    )
+    article = load_article(path)
+    assert article.title == "Leeds pharmacies treat minor ailments"
+    assert "release" not in article.text.lower() and "embargo" not in article.text.lower()
+
+
+def test_a_title_about_press_releases_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "release.txt"
+    path.write_text("Press release writers meet in Leeds\n\nThey met.\n", encoding="utf-8")
+    assert load_article(path).title == "Press release writers meet in Leeds"

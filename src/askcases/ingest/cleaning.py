@@ -1,5 +1,5 @@
 """Cleaning an article's lines: site chrome (log-in bars, share links, comment forms, footers,
-repeated lines) left out, the title and the publication date found.
+repeated lines) and press-release labels left out, the title and the publication date found.
 
 A date straight after a navigation bar, before any article text, is the site's "today", not the
 article's publication date. Leaves out: any rule that needs the network or a model.
@@ -44,6 +44,12 @@ _FOOTER_MARKERS = re.compile(
     re.I,
 )
 _FOOTER_LINES = re.compile(r"^(?:©|copyright\b|\(c\)\s|all rights reserved)", re.I)
+# A press release's label ("For immediate release", "PRESS RELEASE - FOR IMMEDIATE RELEASE",
+# "Embargoed until 00:01, 3 May"): it says what kind of text follows, not what it is about.
+_LABEL = r"(?:(?:press|news|media)\s+(?:release|notice|statement)|for\s+immediate\s+release)"
+_RELEASE_LABEL = re.compile(
+    rf"^(?:{_LABEL}(?:\s*[-–—:|/]\s*{_LABEL})*|embargoed\b[^.]{{0,60}})[.:]?$", re.I
+)
 
 
 def parse_date(line: str) -> date | None:
@@ -110,6 +116,8 @@ def clean_article_text(lines: list[str]) -> CleanedText:
             continue
         if _CHROME_LINES.match(line) or _FOOTER_LINES.match(line):
             after_chrome = True
+            continue
+        if _RELEASE_LABEL.match(line):
             continue
         stated = parse_date(line)
         if stated is not None:
