@@ -182,6 +182,7 @@ def test_eval_compare_ablation_turns_each_way_of_matching_off(
         "no measures",
         "no forms",
         "no standing",
+        "no places",
         "all off",
     }
     fact = {name: float(values[0]) for name, values in rows.items()}

@@ -1,8 +1,14 @@
 """Questions in staff's own words find the passage the articles' words hold (tuning examples)."""
 
+from pathlib import Path
+
+from conftest import make_settings
+
+from askcases.embedding.minilm import MiniLMEmbeddings
 from askcases.qa.assistant import Assistant
 from askcases.qa.questions import focus_noun
 from askcases.qa.spelling import correct_spelling, edit_distance
+from askcases.store.sync import sync_index
 
 
 def test_a_count_of_sites_is_answered_by_the_count_of_centres(assistant: Assistant) -> None:
@@ -50,3 +56,33 @@ def test_a_fee_is_asked_for_in_money() -> None:
 
 def test_a_singular_word_ending_in_s_is_not_the_counted_thing() -> None:
     assert focus_noun("how many diabetes consultants work at the hub") == "consult"
+
+
+def test_an_answer_about_another_place_is_refused_and_says_so(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "fernleigh-hearing.txt").write_text(
+        "High street hearing clinic cuts waits for hearing aids\n\n12 May 2018\n\n"
+        "Since October 2017 adult hearing tests have been offered at a high street clinic in "
+        "Fernleigh.\n\nThe wait from referral to a hearing test fell from 14 weeks to 2 weeks.\n",
+        encoding="utf-8",
+    )
+    (corpus / "tennick-oxygen.txt").write_text(
+        "Home oxygen reviews in Tennick\n\n3 June 2019\n\n"
+        "The Tennick respiratory team reviews every patient on home oxygen.\n\n"
+        "The average wait for an oxygen assessment fell from 11 weeks to 3 weeks.\n",
+        encoding="utf-8",
+    )
+    settings = make_settings(tmp_path)
+    sync_index(settings, embeddings, quiet=True)
+    assistant = Assistant(settings, embeddings)
+
+    elsewhere = assistant.ask("How long is the wait for a hearing test in Tennick?")
+    assert elsewhere.refused
+    assert "does not mention Tennick" in elsewhere.answer
+    assert elsewhere.passages  # the closest passages are still offered, marked as no answer
+
+    here = assistant.ask("How long is the wait for a hearing test in Fernleigh?")
+    assert not here.refused and "2 weeks" in here.answer

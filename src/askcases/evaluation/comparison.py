@@ -77,7 +77,16 @@ def format_comparison(table: dict[str, dict[str, float]]) -> str:
     return "\n".join(lines)
 
 
-MATCHING = ("synonyms", "definitions", "spelling", "names", "measures", "forms", "standing")
+MATCHING = (
+    "synonyms",
+    "definitions",
+    "spelling",
+    "names",
+    "measures",
+    "forms",
+    "standing",
+    "places",
+)
 ABLATION_FIGURES = (
     "evidence_recall_at_5",
     "mrr",

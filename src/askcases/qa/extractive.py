@@ -226,6 +226,17 @@ NEAREST = 3  # closest passages a refusal offers
 FIGURES = frozenset({"money", "percent", "rate", "duration", "number"})  # kinds that are figures
 
 
+def places_not_named(question: Question, best: Candidate, passages: list[Passage]) -> list[str]:
+    """The places and bodies the question names (not acronyms or years) that the best
+    sentence's article never mentions in its title or retrieved passages: "hearing test waits
+    in Tennick" is not answered from the Fernleigh hearing clinic's article."""
+    names = [n for n in question.names if not n.isupper() and not any(c.isdigit() for c in n)]
+    if not names:
+        return []
+    article = " ".join(f"{p.title} {p.text}" for p in passages if p.doc_id == best.passage.doc_id)
+    return [n for n in names if not mentions(n, article)]
+
+
 def _citations(sentences: list[Candidate]) -> list[Citation]:
     """The sentences as citations [1], [2], ... in the order given."""
     citations = []
@@ -505,10 +516,11 @@ class ExtractiveAnswerer:
             p_answerable = None
             weak = evidence_score < w.min_evidence
         evidence = Evidence(*scores, p_answerable=p_answerable)
+        elsewhere = [] if weak or not w.other_place else places_not_named(question, best, passages)
         if question.achieved and question.kind in FIGURES and typed and not weak:
             # the refusal model judged the best sentence; an achieved one close to it answers
             best = self._achieved_first(typed, best)
-        chosen = self._select(question, best, typed) if typed and not weak else []
+        chosen = self._select(question, best, typed) if typed and not weak and not elsewhere else []
         self._record(recorder, question, ranked, chosen, best_by_chunk, top)
         recorder.refusal = {
             "p_answerable": None if p_answerable is None else round(p_answerable, 4),
@@ -518,11 +530,15 @@ class ExtractiveAnswerer:
             "model": self.refusal.fitted_on if self.refusal is not None else "score cut-off",
             "typed_sentences": len(typed),
             "kind": question.kind,
-            "refused": weak or not typed,
+            "refused": weak or bool(elsewhere) or not typed,
             "reason": (
                 "evidence too weak"
                 if weak
-                else ("no sentence gives the kind of value asked for" if not typed else "")
+                else (
+                    f"its article does not mention {', '.join(elsewhere)}"
+                    if elsewhere
+                    else ("no sentence gives the kind of value asked for" if not typed else "")
+                )
             ),
         }
         if weak:
@@ -531,6 +547,16 @@ class ExtractiveAnswerer:
                 top,
                 "No passage answers this question closely enough.",
                 f"weak evidence {best.score:.2f}",
+                evidence,
+                question.kind,
+            )
+        if elsewhere:
+            return refusal(
+                asked,
+                top,
+                f"The closest answer is from an article that does not mention "
+                f"{', '.join(elsewhere)}.",
+                f"about another place than {', '.join(elsewhere)}",
                 evidence,
                 question.kind,
             )
