@@ -39,7 +39,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from askcases.app.servers import serve_askcases, stop
+from askcases.app.servers import kill_while_indexing, serve_askcases, stop
 from askcases.config import Settings, load_settings, project_root
 from askcases.embedding.minilm import MiniLMEmbeddings
 from askcases.qa.assistant import Assistant
@@ -254,37 +254,6 @@ def _variant(corpus: Path, n: int, rng: random.Random) -> None:
         real.write_text(real.read_text("utf-8") + f"\nRevision {n}.\n", encoding="utf-8")
 
 
-def _run_started(index_dir: Path, pid: int) -> bool:
-    """True once the run with this pid has written its run mark: it is changing the index."""
-    try:
-        mark = json.loads((index_dir / RUN_MARK).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(mark, dict) and mark.get("pid") == pid
-
-
-def _kill_while_changing(root: Path, rng: random.Random, working: float) -> tuple[bool, float]:
-    """Start `askcases index`, wait until it is changing the index, kill it at a random moment.
-
-    Returns whether the SIGKILL landed while the run was changing the index, and how long the
-    run had been changing it (the whole run when it finished first)."""
-    command = [sys.executable, "-m", "askcases", "index", "--quiet"]
-    command += ["--corpus", str(root / "corpus"), "--index", str(root / "index")]
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while proc.poll() is None and not _run_started(root / "index", proc.pid):
-        if time.monotonic() > deadline:
-            break
-        time.sleep(0.005)
-    began = time.monotonic()
-    if proc.poll() is None:
-        time.sleep(rng.uniform(0.0, 0.9) * working)
-    alive = proc.poll() is None
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=60)
-    return alive, time.monotonic() - began
-
-
 def attack_kills(
     work: Path, embeddings: MiniLMEmbeddings, rng: random.Random, kills: int, server_kills: int
 ) -> dict[str, Any]:
@@ -303,7 +272,9 @@ def attack_kills(
         n = sent
         sent += 1
         _variant(root / "corpus", n, rng)
-        hit, seconds = _kill_while_changing(root, rng, working)
+        command = [sys.executable, "-m", "askcases", "index", "--quiet"]
+        command += ["--corpus", str(root / "corpus"), "--index", str(root / "index")]
+        hit, seconds = kill_while_indexing(command, root / "index", rng, working)
         if not hit:
             working = max(0.2, 0.8 * seconds)
             continue

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, make_settings
 
+from askcases.app.servers import kill_while_indexing
 from askcases.config import Settings
 from askcases.embedding.minilm import MiniLMEmbeddings
 from askcases.evaluation.questions import default_questions_file, load_questions, run_eval
@@ -135,24 +136,26 @@ def test_fifty_random_kills_leave_an_index_the_next_run_repairs(
 ) -> None:
     settings = crash_settings
     rng = random.Random(2026)
-    started = time.monotonic()
     subprocess.run(_index_command(settings), check=True, capture_output=True, timeout=300)
-    full_run = time.monotonic() - started
-    killed_mid_run = 0
-    for n in range(RANDOM_KILLS):
-        _set_variant(settings.corpus_dir, 1 + n % 2)
-        proc = subprocess.Popen(
-            _index_command(settings), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    working = 2.0  # seconds a run spends changing the index; learnt from runs that finish
+    landed = sent = 0
+    while landed < RANDOM_KILLS and sent < 2 * RANDOM_KILLS:
+        _set_variant(settings.corpus_dir, 1 + sent % 2)
+        sent += 1
+        hit, seconds = kill_while_indexing(
+            _index_command(settings), settings.index_dir, rng, working
         )
-        time.sleep(rng.uniform(0.1, 0.9) * full_run)
-        proc.send_signal(signal.SIGKILL)
-        killed_mid_run += proc.wait(timeout=60) == -signal.SIGKILL
-        if n % 5 == 4:
+        if not hit:
+            working = max(0.2, 0.8 * seconds)  # the run finished first: kill sooner
+            continue
+        landed += 1
+        working *= 1.05
+        if landed % 5 == 0:
             continue  # sometimes the next run is killed too before anything repairs it
         sync_index(settings, embeddings, quiet=True)
         assert_consistent(settings, embeddings)
-    print(f"{killed_mid_run} of {RANDOM_KILLS} kills landed while askcases index ran")
-    assert killed_mid_run >= RANDOM_KILLS * 2 // 3
+    print(f"{landed} kills landed while askcases index changed the index ({sent} sent)")
+    assert landed == RANDOM_KILLS
     _set_variant(settings.corpus_dir, 0)
     sync_index(settings, embeddings, quiet=True)
     assert_consistent(settings, embeddings)

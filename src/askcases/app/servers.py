@@ -1,12 +1,16 @@
 """Starting a server process on loopback and waiting until it accepts connections: the one way
-the tests, `make bench` and `make load` start `askcases serve`, `chroma run` and llama.cpp.
+the tests, `make bench` and `make load` start `askcases serve`, `chroma run` and llama.cpp; and
+killing an index run while it changes the index (the crash tests and `make attack`).
 
 Leaves out: anything but 127.0.0.1; every server started here listens on loopback only.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import random
+import signal
 import socket
 import subprocess
 import sys
@@ -14,6 +18,7 @@ import time
 from pathlib import Path
 
 from askcases.errors import AskcasesError
+from askcases.store.manifest import RUN_MARK
 
 
 class ServerStartError(AskcasesError):
@@ -84,3 +89,35 @@ def stop(proc: subprocess.Popen[str]) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(timeout=30)
+
+
+def _run_started(index_dir: Path, pid: int) -> bool:
+    """True once the run with this pid has written its run mark: it is changing the index."""
+    try:
+        mark = json.loads((index_dir / RUN_MARK).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(mark, dict) and mark.get("pid") == pid
+
+
+def kill_while_indexing(
+    command: list[str], index_dir: Path, rng: random.Random, working: float
+) -> tuple[bool, float]:
+    """Start an index run, wait until it is changing the index (its run mark is written), and
+    SIGKILL it after a random part of `working` seconds.
+
+    Returns whether the kill landed while the run was still changing the index, and how long it
+    had been changing it then (its whole run when it finished first)."""
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and not _run_started(index_dir, proc.pid):
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.005)
+    began = time.monotonic()
+    if proc.poll() is None:
+        time.sleep(rng.uniform(0.0, 0.9) * working)
+    alive = proc.poll() is None
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    return alive, time.monotonic() - began
