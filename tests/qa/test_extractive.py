@@ -5,7 +5,7 @@ from askcases.errors import UsageError
 from askcases.ingest.articles import load_article
 from askcases.qa.assistant import Assistant
 from askcases.qa.questions import counts_focus, focus_noun
-from askcases.text.lexicon import content_terms, named_terms, stem
+from askcases.text.lexicon import clause_openers, content_terms, named_terms, stem
 from askcases.text.markers import marker_numbers
 from askcases.types import REFUSAL
 
@@ -14,6 +14,11 @@ def test_named_terms_are_places_bodies_and_years_not_question_words() -> None:
     assert named_terms("What did Leeds CCG do in 2015 for the NHS?") == ["Leeds", "2015"]
     assert named_terms("How many DVT centres are there?") == ["DVT"]
     assert named_terms("how much did wigan save") == []
+    # a word opening a clause is capitalised for its place, not as a name
+    assert named_terms("Wigan stroke redesign: Savings per year?") == []
+    assert named_terms("Plymouth diabetes - Newly diagnosed each year?") == []
+    assert named_terms("clinics around Bristol - what did Leeds do?") == ["Bristol", "Leeds"]
+    assert clause_openers("stroke: Wigan savings - Days in hospital?") == ["Wigan", "Days"]
 
 
 def test_stems_match_word_forms() -> None:

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pytest
 from conftest import make_settings
 
 from askcases.embedding.minilm import MiniLMEmbeddings
@@ -86,3 +87,28 @@ def test_an_answer_about_another_place_is_refused_and_says_so(
 
     here = assistant.ask("How long is the wait for a hearing test in Fernleigh?")
     assert not here.refused and "2 weeks" in here.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        # "read" is a word, not the town of Reading, though both stem to "read"
+        ("I read that Wigan cut stroke stays - how many days do patients stay now?", "12 days"),
+        # "Savings" opens a clause: it is no name the library lacks
+        ("Wigan stroke redesign: Savings per year?", "£700,000"),
+        # "Wigan" opens a clause and the library writes it as a name: still a name
+        ("stroke: Wigan savings a year", "£700,000"),
+    ],
+)
+def test_a_capitalised_or_common_word_is_not_taken_for_a_place(
+    assistant: Assistant, question: str, fact: str
+) -> None:
+    answer = assistant.ask(question)
+    assert not answer.refused and fact in answer.answer
+
+
+def test_a_clause_opening_name_the_library_writes_capitalised_is_kept(
+    assistant: Assistant,
+) -> None:
+    assert "Wigan" in assistant.read("stroke: Wigan savings a year").names
+    assert "Savings" not in assistant.read("Wigan stroke redesign: Savings per year?").names

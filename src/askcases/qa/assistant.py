@@ -28,6 +28,7 @@ from askcases.qa.spelling import correct_spelling, names_in_lower_case
 from askcases.qa.tracing import NO_RECORDER, Recorder
 from askcases.qa.weights import ABLATED, extractive_weights
 from askcases.store.index_store import IndexStore
+from askcases.text.lexicon import clause_openers, stem
 from askcases.text.markers import marker_numbers
 from askcases.text.privacy import mask_identifiers, privacy_note
 from askcases.types import (
@@ -335,6 +336,11 @@ class Assistant:
             if s.matching("names")
             else []
         )
+        # A capitalised word opening a clause is a name where the library writes it as one.
+        for word in clause_openers(resolved):
+            term = stem(word.lower())
+            if term in vocabulary and keywords.written_capitalised(term, word.lower()):
+                lower_names.append(word)
         return read_question(
             resolved,
             self.store.glossary(),

@@ -92,7 +92,9 @@ _PLACE_LEAD = {"in", "at", "around", "across", "near", "from", "for", "of"}
 
 
 def names_in_lower_case(
-    question: str, vocabulary: Mapping[str, int], written_capitalised: Callable[[str], bool]
+    question: str,
+    vocabulary: Mapping[str, int],
+    written_capitalised: Callable[[str, str], bool],
 ) -> list[str]:
     """Names a question writes in lower case: words the library writes with a capital ("wigan"),
     and unknown words after a place word ("clinics in leeds"), which no article names."""
@@ -105,7 +107,7 @@ def names_in_lower_case(
             continue
         term = stem(low)
         if term in vocabulary:
-            if written_capitalised(term):
+            if written_capitalised(term, low):
                 names.append(word)
         elif i > 0 and words[i - 1].lower() in _PLACE_LEAD and not group_of(term):
             names.append(word)

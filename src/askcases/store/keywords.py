@@ -218,9 +218,11 @@ class KeywordIndex:
                 return str(word)
         return None
 
-    def written_capitalised(self, term: str) -> bool:
+    def written_capitalised(self, term: str, word: str | None = None) -> bool:
         """Whether the indexed text writes words of this stem with a capital inside a sentence,
-        as it writes names ("Wigan", "BNSSG"), in the chunks that hold it (a sample of five)."""
+        as it writes names ("Wigan", "BNSSG"), in the chunks that hold it (a sample of five).
+        With `word`, only that very word counts ("read" is not "Reading", though both stem to
+        "read")."""
         db = self._db()
         rows = db.execute(
             "SELECT text FROM chunk_text WHERE chunk_text MATCH ? LIMIT 5", (f'"{term}"',)
@@ -228,7 +230,10 @@ class KeywordIndex:
         seen = capitalised = 0
         for (text,) in rows:
             for found in re.finditer(r"(?<=[a-z,] )([A-Za-z][A-Za-z'’-]*)", text):
-                if stem(found.group(1).lower()) == term:
+                written = found.group(1).lower()
+                if word is not None and written != word.lower():
+                    continue
+                if stem(written) == term:
                     seen += 1
                     capitalised += found.group(1)[:1].isupper()
         return seen > 0 and capitalised == seen

@@ -140,6 +140,9 @@ def _content_terms(text: str) -> tuple[str, ...]:
     return tuple(terms)
 
 
+_CLAUSE_END = re.compile(r"(?:[:;?!]|\s[-–—])\s*$")
+
+
 def named_terms(question: str) -> list[str]:
     """Places, bodies, acronyms and years the question names (capitalised or numeric words)."""
     names = []
@@ -149,10 +152,29 @@ def named_terms(question: str) -> list[str]:
         if low in GENERIC_NAMES or low in STOPWORDS:
             continue
         is_year = re.fullmatch(r"(?:19|20)\d{2}", word) is not None
-        is_name = word[:1].isupper() and (i > 0 or word.isupper())
+        # A word that opens the question or a clause of it ("Wigan stroke: Savings per year?")
+        # is capitalised for its place, not as a name, unless it is all capitals (see
+        # clause_openers for those the library writes as names).
+        opens = i == 0 or _CLAUSE_END.search(question[: match.start()]) is not None
+        is_name = word[:1].isupper() and (not opens or word.isupper())
         if is_year or is_name:
             names.append(word)
     return names
+
+
+def clause_openers(question: str) -> list[str]:
+    """Capitalised words that open a clause after the first ("Stroke: Wigan savings"): names
+    only where the library writes them so."""
+    out = []
+    for i, match in enumerate(WORD.finditer(question)):
+        word = match.group(0).strip(".,").removesuffix("'s").removesuffix("’s")
+        if i == 0 or not word[:1].isupper() or word.isupper():
+            continue
+        if word.lower() in STOPWORDS or word.lower() in GENERIC_NAMES:
+            continue
+        if _CLAUSE_END.search(question[: match.start()]) is not None:
+            out.append(word)
+    return out
 
 
 def mentions(name: str, text: str) -> bool:
