@@ -98,6 +98,10 @@ def test_an_answer_about_another_place_is_refused_and_says_so(
         ("Wigan stroke redesign: Savings per year?", "£700,000"),
         # "Wigan" opens a clause and the library writes it as a name: still a name
         ("stroke: Wigan savings a year", "£700,000"),
+        # the library writes "County" and "Integrated" only in names, but "counties" and
+        # "integration" in lower case: no names
+        ("how many diabetics are there across the county in nottinghamshire", "4,000"),
+        ("how much did wigan's integrated stroke redesign save a year", "£700,000"),
     ],
 )
 def test_a_capitalised_or_common_word_is_not_taken_for_a_place(

@@ -221,21 +221,26 @@ class KeywordIndex:
     def written_capitalised(self, term: str, word: str | None = None) -> bool:
         """Whether the indexed text writes words of this stem with a capital inside a sentence,
         as it writes names ("Wigan", "BNSSG"), in the chunks that hold it (a sample of five).
-        With `word`, only that very word counts ("read" is not "Reading", though both stem to
-        "read")."""
+        With `word`, that very word must also be written there, always with a capital: "read"
+        is not "Reading", though both stem to "read"; "planned" is no name for "Planned Care"
+        when "plan" and "plans" are written in lower case."""
         db = self._db()
         rows = db.execute(
             "SELECT text FROM chunk_text WHERE chunk_text MATCH ? LIMIT 5", (f'"{term}"',)
         ).fetchall()
-        seen = capitalised = 0
+        seen = capitalised = seen_word = capitalised_word = 0
         for (text,) in rows:
             for found in re.finditer(r"(?<=[a-z,] )([A-Za-z][A-Za-z'’-]*)", text):
-                written = found.group(1).lower()
-                if word is not None and written != word.lower():
+                written = found.group(1)
+                if stem(written.lower()) != term:
                     continue
-                if stem(written) == term:
-                    seen += 1
-                    capitalised += found.group(1)[:1].isupper()
+                seen += 1
+                capitalised += written[:1].isupper()
+                if word is not None and written.lower() == word.lower():
+                    seen_word += 1
+                    capitalised_word += written[:1].isupper()
+        if word is not None and not (seen_word > 0 and capitalised_word == seen_word):
+            return False
         return seen > 0 and capitalised == seen
 
     def clear(self) -> None:
