@@ -75,6 +75,15 @@ def test_who_makes_a_claim_is_named_where_the_sentence_says() -> None:
         ("Patients asked to rate the service gave it 9.2 out of 10.", "achieved"),
         ("Dr Ann Lee, Lead for Planned Care, said 40 patients were seen.", "achieved"),
         ("In a survey 97% said they would recommend it, and nine in ten said so.", "achieved"),
+        # "May" beside a day or a year is the month, not "may"
+        (
+            "The CCG moved DVT services to eight centres across the area in May 2019, "
+            "reducing the need to travel.",
+            "achieved",
+        ),
+        ("The service opened on 1 May and saw 300 patients.", "achieved"),
+        ("Savings may reach £2m a year.", "projected"),
+        ("It May save 40 beds.", "projected"),
     ],
 )
 def test_what_governs_a_figure_decides_its_status(sentence: str, status: str) -> None:

@@ -44,6 +44,8 @@ _EXPECTED_AFTER = re.compile(
 # A relative clause or a second verb between the figure and "will" is another clause's future.
 _RELATIVE = re.compile(r"\b(?:which|that|who|when|where|and|but|or|then|so)\b", re.I)
 _NAME_WORD = re.compile(r"\s+[A-Z]")
+_MONTH_AFTER = re.compile(r"\s+(?:\d|$)")  # a day or year next, or the figure itself
+_MONTH_BEFORE = re.compile(r"\d(?:st|nd|rd|th)?\s+$")
 # Reported speech in a survey ("97% said they would recommend it") is no expectation.
 _REPORTED_SPEECH = re.compile(r"\b(?:said|say|says|reported)\s+(?:\w+\s+){0,2}$", re.I)
 _QUALIFIER = re.compile(
@@ -95,11 +97,22 @@ def reported_by(sentence: str) -> str:
     return ""
 
 
+def _is_month(text: str, found: re.Match[str]) -> bool:
+    """Whether a "May" is the month: written with a capital beside a day or a year ("in May
+    2019", "1 May")."""
+    return found.group(0) == "May" and (
+        _MONTH_AFTER.match(text, found.end()) is not None
+        or _MONTH_BEFORE.search(text[: found.start()]) is not None
+    )
+
+
 def _expects(text: str) -> bool:
     """Whether a word of expectation is in the text; a capitalised one followed by another
-    capitalised word is part of a name ("Clinical Lead for Planned Care")."""
+    capitalised word is part of a name ("Clinical Lead for Planned Care"), and "May" beside a
+    day or a year is the month."""
     return any(
         not (found.group(0)[0].isupper() and _NAME_WORD.match(text, found.end()))
+        and not _is_month(text, found)
         and not (
             found.group(0).lower() in ("would", "could")
             and _REPORTED_SPEECH.search(text[: found.start()])
