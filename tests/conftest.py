@@ -105,4 +105,15 @@ def fresh_corpus(tmp_path: Path) -> Settings:
     return make_settings(tmp_path)
 
 
+@pytest.fixture
+def admin_library(fresh_corpus: Settings, tmp_path: Path) -> Settings:
+    """fresh_corpus with a users file that holds one admin, ada (password "admin-password");
+    not yet indexed, so that a test may add articles first."""
+    from askcases.app.users import add_user
+
+    users = tmp_path / "users.txt"
+    add_user(users, "ada", "admin", "admin-password")
+    return fresh_corpus.replace(users_file=users)
+
+
 __all__ = ["free_port", "serve_askcases", "start_server", "stop"]

@@ -74,14 +74,11 @@ def test_the_log_refuses_to_be_changed_or_emptied(tmp_path: Path) -> None:
 
 
 def test_uploads_removals_sign_ins_role_changes_and_exports_say_who(
-    fresh_corpus: Settings, embeddings: Any, tmp_path: Path
+    admin_library: Settings, embeddings: Any, tmp_path: Path
 ) -> None:
-    from askcases.app.users import add_user
     from askcases.app.web import WebApp
 
-    users = tmp_path / "users.txt"
-    add_user(users, "ada", "admin", "admin-password")
-    settings = fresh_corpus.replace(users_file=users)
+    settings = admin_library
     sync_index(settings, embeddings, quiet=True)
     web = WebApp(Assistant(settings, embeddings))
     upload = tmp_path / "exeter-leg-ulcers.txt"
@@ -103,7 +100,16 @@ def test_uploads_removals_sign_ins_role_changes_and_exports_say_who(
 
     result = CliRunner().invoke(
         main,
-        ["adduser", "ada", "--role", "editor", "--password", "long-enough", "--users", str(users)],
+        [
+            "adduser",
+            "ada",
+            "--role",
+            "editor",
+            "--password",
+            "long-enough",
+            "--users",
+            str(settings.users_file),
+        ],
         env={"ASKCASES_INDEX": str(settings.index_dir)},
     )
     assert result.exit_code == 0, result.output

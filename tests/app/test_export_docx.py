@@ -27,16 +27,18 @@ def _paragraphs(path: Path) -> list[str]:
     return [p.text for p in Document(str(path)).paragraphs]
 
 
+def _exported(settings: Settings, question: str, out: Path) -> list[str]:
+    """The paragraphs of the Word document `askcases ask --docx` writes for the question."""
+    result = CliRunner().invoke(main, ["ask", question, "--docx", str(out), *_where(settings)])
+    assert result.exit_code == 0, result.output
+    return _paragraphs(out)
+
+
 def test_the_word_export_holds_the_answer_its_status_and_its_references(
     built_settings: Settings, tmp_path: Path
 ) -> None:
-    out = tmp_path / "bath.docx"
     question = "How much did the Bath heart failure blood test save?"
-    result = CliRunner().invoke(
-        main, ["ask", question, "--docx", str(out), *_where(built_settings)]
-    )
-    assert result.exit_code == 0, result.output
-    text = _paragraphs(out)
+    text = _exported(built_settings, question, tmp_path / "bath.docx")
     assert any(p == f"Question: {question}" for p in text)
     answer = [p for p in text if p.startswith("The article gives only a projection:")]
     assert answer and answer[0].endswith("[1]  [projected, up to]")
@@ -49,13 +51,8 @@ def test_the_word_export_holds_the_answer_its_status_and_its_references(
 def test_an_old_answers_word_export_carries_the_stale_and_currency_notes(
     built_settings: Settings, tmp_path: Path
 ) -> None:
-    out = tmp_path / "old.docx"
     question = "How many people will the GP pathfinders cover?"
-    result = CliRunner().invoke(
-        main, ["ask", question, "--docx", str(out), *_where(built_settings)]
-    )
-    assert result.exit_code == 0, result.output
-    text = "\n".join(_paragraphs(out))
+    text = "\n".join(_exported(built_settings, question, tmp_path / "old.docx"))
     assert "⚠ Every source of this answer is over 5 years old" in text
     assert "4 April 2011, 15 years ago" in text or "4 April 2011, 16 years ago" in text
     unwritable = tmp_path / "missing" / "dir"

@@ -71,16 +71,12 @@ def test_a_raw_formula_would_run_so_the_check_can_fail(tmp_path: Path) -> None:
 
 
 def test_no_export_holds_a_formula_and_numbers_stay_numbers(
-    fresh_corpus: Settings, embeddings: Any, tmp_path: Path
+    admin_library: Settings, embeddings: Any, tmp_path: Path
 ) -> None:
-    from askcases.app.users import add_user
     from askcases.app.web import WebApp
 
-    settings = fresh_corpus
+    settings = admin_library
     (settings.corpus_dir / "exeter-leg-ulcers.txt").write_text(ARTICLE, encoding="utf-8")
-    users = tmp_path / "users.txt"
-    add_user(users, "ada", "admin", "admin-password")
-    settings = settings.replace(users_file=users)
     sync_index(settings, embeddings, quiet=True)
     web = WebApp(Assistant(settings, embeddings))
     for text in HOSTILE:

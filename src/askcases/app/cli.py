@@ -308,10 +308,15 @@ def _audit(settings: Any) -> Any:
         return None
 
 
-def _audit_export(settings: Any, what: str, out: Path, count: int) -> None:
+def _audited(settings: Any, event: str, detail: str) -> None:
+    """Record what the person at this terminal did in the audit log (when it can be opened)."""
     audit = _audit(settings)
     if audit is not None:
-        audit.record("export", os_user(), detail=f"{what}: {count} rows to {out}")
+        audit.record(event, os_user(), detail=detail)
+
+
+def _audit_export(settings: Any, what: str, out: Path, count: int) -> None:
+    _audited(settings, "export", f"{what}: {count} rows to {out}")
 
 
 def _indexed_documents(settings: Any) -> dict[str, Any]:
@@ -336,9 +341,7 @@ def backup_command(out: Path, **flags: Any) -> None:
 
     settings = settings_from(**flags)
     manifest = backup(settings, out, progress=lambda m: click.echo(m, err=True))
-    audit = _audit(settings)
-    if audit is not None:
-        audit.record("backup", os_user(), detail=f"{len(manifest['files'])} files to {out}")
+    _audited(settings, "backup", f"{len(manifest['files'])} files to {out}")
     click.echo(f"backed up {len(manifest['files'])} files to {out}")
 
 
@@ -352,9 +355,7 @@ def restore_command(source: Path, **flags: Any) -> None:
 
     settings = settings_from(**flags)
     count = restore(settings, source, progress=lambda m: click.echo(m, err=True))
-    audit = _audit(settings)
-    if audit is not None:
-        audit.record("restore", os_user(), detail=f"{count} files from {source}")
+    _audited(settings, "restore", f"{count} files from {source}")
     click.echo(f"restored {count} files into {settings.index_dir} and {settings.corpus_dir}")
 
 
@@ -434,10 +435,8 @@ def adduser_command(name: str, role: str, password: str | None, users_file: Path
         raise UsageError("say where the users file is: --users FILE or ASKCASES_USERS")
     was = read_users(settings.users_file).get(name) if settings.users_file.exists() else None
     add_user(settings.users_file, name, role, password)
-    audit = _audit(settings)
-    if audit is not None:
-        change = f"{name}: {was[0] if was else 'new user'} -> {role}"
-        audit.record("user", os_user(), detail=f"{change} ({settings.users_file})")
+    change = f"{name}: {was[0] if was else 'new user'} -> {role}"
+    _audited(settings, "user", f"{change} ({settings.users_file})")
     click.echo(f"{name} ({role}) can now sign in; users file: {settings.users_file}")
 
 

@@ -58,6 +58,21 @@ def _table(rows: list[list[Any]], headers: list[str], elem_id: str) -> Any:
     return gr.Dataframe(value=rows, headers=headers, interactive=False, elem_id=elem_id)
 
 
+def _report_tab(title: str, name: str, intro: str, shown: list[str]) -> tuple[Any, ...]:
+    """An admin tab that shows a report on Refresh and offers it as CSV: (refresh button,
+    download button, status line, table); their element ids start with `name`."""
+    import gradio as gr
+
+    with gr.Tab(title, id=f"{name}-tab"):
+        gr.Markdown(intro)
+        with gr.Row():
+            refresh = gr.Button("Refresh", variant="primary", elem_id=f"{name}-refresh")
+            csv = gr.DownloadButton("Download .csv", elem_id=f"{name}-csv")
+        status = gr.Markdown(elem_id=f"{name}-status")
+        table = _table([], shown, name)
+    return refresh, csv, status, table
+
+
 def _frame(bars: list[dict[str, Any]]) -> Any:
     import pandas as pd
 
@@ -298,28 +313,22 @@ def build_app(web: WebApp) -> Any:
                 status = gr.Markdown(elem_id="library-status")
                 gr.Markdown("### Recent feedback")
                 feedback_table = _table(web.feedback_rows(), FEEDBACK_COLUMNS, "feedback")
-            with gr.Tab("Gaps", id="gaps-tab"):
-                gr.Markdown(
-                    "What the library is missing: questions it refused and answers marked wrong, "
-                    "grouped by meaning, with the nearest article. A group is resolved once "
-                    "questions like it get answers. Admins only."
-                )
-                with gr.Row():
-                    gaps_refresh = gr.Button("Refresh", variant="primary", elem_id="gaps-refresh")
-                    gaps_csv = gr.DownloadButton("Download .csv", elem_id="gaps-csv")
-                gaps_status = gr.Markdown(elem_id="gaps-status")
-                gaps_table = _table([], GAPS_SHOWN, "gaps")
-            with gr.Tab("Audit", id="audit-tab"):
-                gr.Markdown(
-                    "Who signed in or failed to, who added, replaced or removed which article "
-                    "(with its content hash before and after), re-indexing, role changes and "
-                    "exports. The log can only grow. Admins only."
-                )
-                with gr.Row():
-                    audit_refresh = gr.Button("Refresh", variant="primary", elem_id="audit-refresh")
-                    audit_csv = gr.DownloadButton("Download .csv", elem_id="audit-csv")
-                audit_status = gr.Markdown(elem_id="audit-status")
-                audit_table = _table([], AUDIT_SHOWN, "audit")
+            gaps_refresh, gaps_csv, gaps_status, gaps_table = _report_tab(
+                "Gaps",
+                "gaps",
+                "What the library is missing: questions it refused and answers marked wrong, "
+                "grouped by meaning, with the nearest article. A group is resolved once "
+                "questions like it get answers. Admins only.",
+                GAPS_SHOWN,
+            )
+            audit_refresh, audit_csv, audit_status, audit_table = _report_tab(
+                "Audit",
+                "audit",
+                "Who signed in or failed to, who added, replaced or removed which article "
+                "(with its content hash before and after), re-indexing, role changes and "
+                "exports. The log can only grow. Admins only.",
+                AUDIT_SHOWN,
+            )
 
         inputs = [box, chat, asked, since, until, docs, backend, as_of]
         outputs = [box, chat, asked, last]
