@@ -144,7 +144,8 @@ class Settings(BaseSettings):
     # measures (a sentence's figures named by meaning, askcases.outcomes.extract), forms (a
     # sentence's figures read by form: results, and counts of what a "how many" asks for),
     # standing (achieved results before projections, newer articles before those they
-    # supersede, recency for questions about the latest state).
+    # supersede, recency for questions about the latest state), places (an answer's article must
+    # name the places asked about), topics (... and mention a topic of the library asked about).
     matching_off: str = Field(
         default="", validation_alias=_env("matching_off", "ASKCASES_MATCHING_OFF")
     )

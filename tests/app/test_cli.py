@@ -183,6 +183,7 @@ def test_eval_compare_ablation_turns_each_way_of_matching_off(
         "no forms",
         "no standing",
         "no places",
+        "no topics",
         "all off",
     }
     fact = {name: float(values[0]) for name, values in rows.items()}

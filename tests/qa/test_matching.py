@@ -89,6 +89,45 @@ def test_an_answer_about_another_place_is_refused_and_says_so(
     assert not here.refused and "2 weeks" in here.answer
 
 
+def test_an_answer_from_an_article_about_another_service_is_refused_and_says_so(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "dementia-nurses.txt").write_text(
+        "Dementia nurses bring support to Brackenhurst homes\n\n4 March 2019\n\n"
+        "A team of dementia nurses now visits care homes in Brackenhurst every week.\n\n"
+        "The nurses advise care home staff on how to calm and reassure patients.\n",
+        encoding="utf-8",
+    )
+    (corpus / "stroke-rehab.txt").write_text(
+        "Stroke patients recover at home in Hollinbrook\n\n7 February 2022\n\n"
+        "In its first year the team supported 412 patients at home after a stroke.\n\n"
+        "Therapists visit each person at home for up to six weeks.\n",
+        encoding="utf-8",
+    )
+    (corpus / "falls-team.txt").write_text(
+        "Rapid response falls team in Ottersby\n\n1 May 2021\n\n"
+        "The falls team reaches patients who have fallen at home within two hours.\n\n"
+        "In its first year the falls team was called out 1,900 times.\n",
+        encoding="utf-8",
+    )
+    settings = make_settings(tmp_path)
+    sync_index(settings, embeddings, quiet=True)
+
+    question = "how many patients did the dementia nurses support in their first year"
+    without = Assistant(settings.replace(matching_off="topics"), embeddings).ask(question)
+    assert not without.refused and "412" in without.answer  # the stroke team's patients
+
+    answer = Assistant(settings, embeddings).ask(question)
+    assert answer.refused
+    assert "does not mention dementia" in answer.answer
+    assert answer.nearest  # the closest passages are still offered, marked as no answer
+
+    falls = Assistant(settings, embeddings).ask("how quickly does the falls team reach patients")
+    assert not falls.refused and "within two hours" in falls.answer
+
+
 @pytest.mark.parametrize(
     ("question", "fact"),
     [

@@ -86,6 +86,7 @@ MATCHING = (
     "forms",
     "standing",
     "places",
+    "topics",
 )
 ABLATION_FIGURES = (
     "evidence_recall_at_5",

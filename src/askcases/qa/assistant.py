@@ -9,6 +9,7 @@ them. Safe to share between the threads of a server.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import time
 from collections.abc import Callable, Iterator
 from typing import Any, Literal
@@ -28,7 +29,7 @@ from askcases.qa.spelling import correct_spelling, names_in_lower_case
 from askcases.qa.tracing import NO_RECORDER, Recorder
 from askcases.qa.weights import ABLATED, extractive_weights
 from askcases.store.index_store import IndexStore
-from askcases.text.lexicon import clause_openers, stem
+from askcases.text.lexicon import clause_openers, content_terms, content_words, stem
 from askcases.text.markers import marker_numbers
 from askcases.text.privacy import mask_identifiers, privacy_note
 from askcases.types import (
@@ -45,6 +46,15 @@ from askcases.types import (
 )
 
 MAX_QUESTION_CHARS = 2000
+TOPIC_SHARE = 3  # a title's word that at most one article in this many mentions names a topic
+
+
+@functools.lru_cache(maxsize=8)
+def title_terms(titles: tuple[str, ...]) -> frozenset[str]:
+    """The content terms of the articles' titles."""
+    return frozenset(t for title in titles for t in content_terms(title))
+
+
 Lap = Callable[[str, float], float]  # (stage, when it began) -> now; records the stage's time
 GUARD_NOTE = (
     "The generated answer failed verification against its citations; "
@@ -398,7 +408,8 @@ class Assistant:
                 for passage in passages:
                     if passage.doc_id in boost:
                         recorder.candidate(passage.chunk_id, boost=round(boost[passage.doc_id], 4))
-                answer = self.answerer.answer(question, passages, k, recorder, boost)
+                topics = self.topics(question)
+                answer = self.answerer.answer(question, passages, k, recorder, boost, topics)
             if answer.refused:
                 answer = with_nearest(answer, self.answerer.nearest(question, answer.passages))
         lap("sentence scoring", mark)
@@ -406,6 +417,30 @@ class Assistant:
             scope = f" (Only articles {filters.describe()} were searched.)"
             answer = dataclasses.replace(answer, answer=answer.answer + scope)
         return answer
+
+    def topics(self, question: Question) -> dict[str, frozenset[str]]:
+        """The question's words that name a topic of the library, each with the articles that
+        mention it or another word for it: a word of some article's title that at most a third
+        of the articles mention ("dementia" in "Dementia nurses bring support to Brackenhurst
+        homes"). An answer from an article that mentions none of them is about another
+        service."""
+        if not self.settings.matching("topics"):
+            return {}
+        articles = self.store.articles()
+        limit = len(articles) // TOPIC_SHARE
+        if limit < 1:
+            return {}
+        titled = title_terms(tuple(a.title for a in articles))
+        named = {t for name in question.names for t in content_terms(name)}
+        found: dict[str, frozenset[str]] = {}
+        for word, term in content_words(question.text.partition(" (")[0]):
+            if term in named or term not in titled or word in found:
+                continue
+            others = sorted(question.related.get(term, frozenset()))
+            docs = self.store.keywords.documents_with([word, *others], limit)
+            if docs:
+                found[word] = frozenset(docs)
+        return found
 
     def _grounding(self, answer: Answer) -> Grounding:
         if answer.refused:

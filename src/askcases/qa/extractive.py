@@ -457,10 +457,13 @@ class ExtractiveAnswerer:
         k: int,
         recorder: Recorder = NO_RECORDER,
         boost: dict[str, float] | None = None,
+        topics: dict[str, frozenset[str]] | None = None,
     ) -> Answer:
         """Rank `passages` by their best sentence, keep k, and answer from them or refuse.
         `boost` (document id -> score) is added to the sentences of those articles: it ranks,
-        but is no evidence to the refusal model."""
+        but is no evidence to the refusal model. `topics` (a word of the question -> the
+        articles that mention it) are the library's topics the question asks about: an answer
+        from an article that mentions one of them not at all is refused."""
         w = self.weights
         asked = question.text
         boost = boost or {}
@@ -481,11 +484,17 @@ class ExtractiveAnswerer:
                 question.focus, set(content_terms(c.text)), question.focus_related
             )
 
-        # A passage ranks by its best sentence; one that gives no value of the kind asked for
-        # ranks below those that do.
+        asked_topics = list((topics or {}).values()) if w.other_topic else []
+
+        def on_topic(c: Candidate) -> bool:
+            return not asked_topics or any(c.passage.doc_id in docs for docs in asked_topics)
+
+        # A passage ranks by its best sentence; one that gives no value of the kind asked for,
+        # or is from an article about none of the topics asked about, ranks below those that do.
         best_by_chunk: dict[str, float] = {}
         for cand in ranked:
-            value = cand.score if answers(cand) else cand.score - w.untyped_passage
+            fits = answers(cand) and on_topic(cand)
+            value = cand.score if fits else cand.score - w.untyped_passage
             if value > best_by_chunk.get(cand.passage.chunk_id, -1.0):
                 best_by_chunk[cand.passage.chunk_id] = value
         order = sorted(
@@ -505,8 +514,9 @@ class ExtractiveAnswerer:
         if not ranked:
             recorder.refusal = {"refused": True, "reason": "no sentences"}
             return refusal(asked, top, "No passage answers this question.", "no sentences")
-        typed = [c for c in ranked if answers(c)]
-        best = typed[0] if typed else ranked[0]
+        typed = [c for c in ranked if answers(c) and on_topic(c)]
+        off_topic = not typed and any(answers(c) for c in ranked)
+        best = typed[0] if typed else next((c for c in ranked if on_topic(c)), ranked[0])
         evidence_score = best.score - best.form_bonus
         scores = (round(evidence_score, 4), round(best.semantic, 4), round(best.lexical, 4))
         if self.refusal is not None:
@@ -516,7 +526,11 @@ class ExtractiveAnswerer:
             p_answerable = None
             weak = evidence_score < w.min_evidence
         evidence = Evidence(*scores, p_answerable=p_answerable)
-        elsewhere = [] if weak or not w.other_place else places_not_named(question, best, passages)
+        elsewhere: list[str] = []
+        if off_topic:  # only articles about none of the topics asked about give such a value
+            weak, elsewhere = False, list(topics or {})
+        elif not weak and w.other_place:
+            elsewhere = places_not_named(question, best, passages)
         if question.achieved and question.kind in FIGURES and typed and not weak:
             # the refusal model judged the best sentence; an achieved one close to it answers
             best = self._achieved_first(typed, best)
@@ -556,7 +570,7 @@ class ExtractiveAnswerer:
                 top,
                 f"The closest answer is from an article that does not mention "
                 f"{', '.join(elsewhere)}.",
-                f"about another place than {', '.join(elsewhere)}",
+                f"its article does not mention {', '.join(elsewhere)}",
                 evidence,
                 question.kind,
             )

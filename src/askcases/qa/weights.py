@@ -34,6 +34,7 @@ class ExtractiveWeights:
     lead_in: float = 0.05  # - for a lead-in ("X said:"), unless a person or body is asked for
     untyped_passage: float = 0.2  # a passage ranks this much lower when it gives no such value
     other_place: float = 1.0  # 1: refuse when the answer's article never names a place asked about
+    other_topic: float = 1.0  # 1: ... or never mentions a topic of the library asked about
     # Word weights: inverse sentence frequency, times these.
     named_term: float = 2.0  # a name the question uses weighs double
     carried_term: float = 0.5  # a follow-up's carried-over subject weighs half
@@ -70,6 +71,7 @@ ABLATED: dict[str, tuple[str, ...]] = {
     "forms": ("result_form", "result_for_change", "direct_count", "agent", "speaker"),
     "standing": ("achieved_margin", "newer_edge", "recency", "newer_edge_latest"),
     "places": ("other_place",),
+    "topics": ("other_topic",),
 }
 
 

@@ -243,6 +243,23 @@ class KeywordIndex:
             return False
         return seen > 0 and capitalised == seen
 
+    def documents_with(self, words: list[str], limit: int) -> set[str] | None:
+        """The documents whose chunks or titles hold any of `words` (stemmed as the text is);
+        None when more than `limit` documents do."""
+        words = [w for w in dict.fromkeys(words) if _TOKEN.fullmatch(w)]
+        if not words or not self.path.exists():
+            return set()
+        rows = (
+            self._db()
+            .execute(
+                "SELECT DISTINCT c.doc_id FROM chunk_text JOIN chunks c "
+                "ON c.chunk_id = chunk_text.chunk_id WHERE chunk_text MATCH ? LIMIT ?",
+                (fts_query(words), limit + 1),
+            )
+            .fetchall()
+        )
+        return None if len(rows) > limit else {str(r[0]) for r in rows}
+
     def clear(self) -> None:
         db = self._db()
         with db:

@@ -129,15 +129,20 @@ def content_terms(text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=65536)
 def _content_terms(text: str) -> tuple[str, ...]:
-    terms = []
+    return tuple(term for _, term in content_words(text))
+
+
+def content_words(text: str) -> list[tuple[str, str]]:
+    """(word lower-cased, its stem) for each word that carries meaning, in order."""
+    found = []
     for match in WORD.finditer(text):
         word = match.group(0).strip(".,")
         low = word.lower().removesuffix("'s").removesuffix("’s")
         # A hyphenated compound counts as its parts ("community-based"), as FTS5 reads it.
         for part in low.split("-") if "-" in low.strip("-") else [low]:
             if part and part not in STOPWORDS:
-                terms.append(stem(part))
-    return tuple(terms)
+                found.append((part, stem(part)))
+    return found
 
 
 _CLAUSE_END = re.compile(r"(?:[:;?!]|\s[-–—])\s*$")
