@@ -13,6 +13,19 @@ def test_staff_words_and_clinical_words_are_one_group() -> None:
 
 def test_a_cost_is_not_a_saving() -> None:
     assert stem("saving") not in group_of(stem("cost"))
+    assert stem("increase") not in group_of(stem("reduced"))
+
+
+def test_everyday_words_for_services_reach_the_clinical_words() -> None:
+    assert stem("dementia") in group_of(stem("memory"))
+    assert stem("continence") in group_of(stem("bladder"))
+    assert stem("musculoskeletal") in group_of(stem("physio"))
+
+
+def test_a_word_for_a_person_is_not_the_word_for_their_field() -> None:
+    # "how many audiologists" counts staff, not hearing tests
+    assert stem("hearing") not in group_of(stem("audiologists"))
+    assert stem("dental") not in group_of(stem("dentist"))
 
 
 def test_a_definition_in_an_article_ties_a_lay_word_to_its_term() -> None:

@@ -434,9 +434,9 @@ class Assistant:
         named = {t for name in question.names for t in content_terms(name)}
         found: dict[str, frozenset[str]] = {}
         for word, term in content_words(question.text.partition(" (")[0]):
-            if term in named or term not in titled or word in found:
-                continue
             others = sorted(question.related.get(term, frozenset()))
+            if term in named or not titled.intersection([term, *others]) or word in found:
+                continue
             docs = self.store.keywords.documents_with([word, *others], limit)
             if docs:
                 found[word] = frozenset(docs)

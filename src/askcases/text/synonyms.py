@@ -4,8 +4,9 @@ definitions an article states ("DVT is a blood clot ..." ties "clot" to DVT).
 
 A sentence that uses another word of a question word's group counts as using that word, in
 sentence scoring and in what a "how many" question counts.
-Groups are general usage, written from the tuning questions' failures and common NHS terms, not
-from any article under test. Leaves out: a thesaurus; a word belongs to the groups listed here.
+Groups are general usage: some written from the tuning questions' failures, the rest general NHS
+and care vocabulary written without sight of any article or question; never from an article under
+test. Leaves out: a general thesaurus; a word belongs to the groups listed here.
 """
 
 from __future__ import annotations
