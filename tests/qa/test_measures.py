@@ -120,3 +120,13 @@ def test_a_results_row_with_its_unit_in_the_label_gives_a_length_of_time() -> No
     row = "| Average response time to falls calls (minutes) | 164 | 71 |"
     assert holds_type("duration", row, "how quickly does the team get there")
     assert not holds_type("duration", "| Falls calls conveyed | 1,870 | 1,120 |", "how quickly")
+
+
+def test_a_date_is_no_answer_to_how_many() -> None:
+    from askcases.qa.questions import holds_type
+
+    asked = "how many chemists are doing the minor ailments scheme"
+    assert not holds_type("number", "The scheme was launched on 1 March 2021 by the CCG.", asked)
+    assert not holds_type("number", "The scheme was set up in 2019/20.", asked)
+    assert holds_type("number", "It now runs in 34 community pharmacies.", asked)
+    assert holds_type("number", "In 2019/20 the team saw 3,000 patients.", asked)

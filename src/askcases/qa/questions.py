@@ -136,11 +136,16 @@ def expected_type(question: str) -> str | None:
     return None
 
 
+_YEAR_SPAN = re.compile(r"\b(?:19|20)\d{2}\s?[/–-]\s?(?:19|20)?\d{2}\b")  # "2019/20", "2020-21"
+
+
 def new_values(kind: str | None, sentence: str, question: str) -> list[str]:
     """Values of that kind in the sentence that the question does not already contain."""
     if kind is None:
         return []
     asked = set(content_terms(question)) | {w.lower() for w in WORD.findall(question)}
+    if kind == "number":  # a date's day and year count nothing ("launched on 1 March 2021")
+        sentence = ANSWER_TYPES["date"][1].sub(" ", _YEAR_SPAN.sub(" ", sentence))
     values = []
     for found in ANSWER_TYPES[kind][1].finditer(sentence):
         words = [w.lower() for w in WORD.findall(found.group(0))]
