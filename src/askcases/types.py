@@ -236,11 +236,12 @@ class Evidence:
     score: float
     semantic: float
     lexical: float
+    margin: float = 0.0  # how far it scores above the best sentence that would not be quoted
     p_answerable: float | None = None
 
     @property
     def features(self) -> list[float]:
-        return [self.score, self.semantic, self.lexical]
+        return [self.score, self.semantic, self.lexical, self.margin]
 
 
 @dataclass(frozen=True)

@@ -163,7 +163,7 @@ def test_eval_compare_ablation_turns_each_way_of_matching_off(
     built_settings: Settings, tmp_path: Path
 ) -> None:
     questions = tmp_path / "q.jsonl"
-    row = {**WIGAN_QUESTION, "question": "how much did wigna save a year"}
+    row = {**WIGAN_QUESTION, "question": "how much did wigna save"}
     questions.write_text(json.dumps(row) + "\n", "utf-8")
     where = ["--index", str(built_settings.index_dir), "--corpus", str(built_settings.corpus_dir)]
     result = CliRunner().invoke(

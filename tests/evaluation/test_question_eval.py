@@ -115,20 +115,12 @@ def test_calibration_saves_the_fitted_model_in_the_index_never_in_the_package(
     before = packaged.read_bytes()
     index = tmp_path / "index"
     shutil.copytree(built_settings.index_dir, index)
-    rows = [
-        {**WIGAN_QUESTION, "id": "w"},
-        {
-            "id": "u",
-            "question": "How many helicopters did the DVT service buy?",
-            "answerable": False,
-        },
-    ]
-    questions = tmp_path / "q.jsonl"
-    questions.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
     where = ["--index", str(index), "--corpus", str(built_settings.corpus_dir)]
-    result = CliRunner().invoke(main, ["eval", "calibrate", "--questions", str(questions), *where])
+    result = CliRunner().invoke(main, ["eval", "calibrate", *where])  # eval/questions.jsonl
     assert result.exit_code == 0, result.output
     fitted = json.loads((index / REFUSAL_MODEL_FILE).read_text(encoding="utf-8"))
-    assert fitted["format"] == "askcases-refusal/1" and "2 tuning questions" in fitted["fitted_on"]
+    assert fitted["format"] == "askcases-refusal/2"
+    assert "tuning questions of 77" in fitted["fitted_on"]
+    assert 0.2 <= fitted["threshold"] <= 0.7  # the least costly, each third held out in turn
     assert packaged.read_bytes() == before
     assert built_settings.replace(index_dir=index).refusal_model_file == index / REFUSAL_MODEL_FILE

@@ -3,29 +3,30 @@ from pathlib import Path
 import pytest
 
 from askcases.errors import UsageError
+from askcases.evaluation.calibrate import Sample, fit_with_threshold
 from askcases.qa.calibration import fit_refusal_model, load_refusal_model
 
 
 def test_fitted_model_separates_strong_from_weak_evidence(tmp_path: Path) -> None:
     samples = [
-        ([0.8, 0.7, 0.8], 1),
-        ([0.75, 0.6, 0.7], 1),
-        ([0.7, 0.65, 0.6], 1),
-        ([0.3, 0.4, 0.1], 0),
-        ([0.35, 0.3, 0.2], 0),
+        ([0.8, 0.7, 0.8, 0.2], 1),
+        ([0.75, 0.6, 0.7, 0.15], 1),
+        ([0.7, 0.65, 0.6, 0.1], 1),
+        ([0.3, 0.4, 0.1, 0.0], 0),
+        ([0.35, 0.3, 0.2, -0.05], 0),
     ]
     model = fit_refusal_model(samples, steps=3000)
-    assert model.probability([0.8, 0.7, 0.8]) > 0.5 > model.probability([0.3, 0.35, 0.1])
+    assert model.probability([0.8, 0.7, 0.8, 0.2]) > 0.5 > model.probability([0.3, 0.35, 0.1, 0])
     path = tmp_path / "model.json"
     model.save(path)
-    assert path.read_text().lstrip().startswith('{\n "format": "askcases-refusal/1"')
+    assert path.read_text().lstrip().startswith('{\n "format": "askcases-refusal/2"')
     assert load_refusal_model(path) == model
     assert fit_refusal_model(samples, steps=3000) == model  # deterministic
 
 
 def test_calibration_needs_both_kinds_of_question() -> None:
     with pytest.raises(UsageError, match="both answerable and unanswerable"):
-        fit_refusal_model([([0.5, 0.5, 0.5], 1)])
+        fit_refusal_model([([0.5, 0.5, 0.5, 0.1], 1)])
 
 
 def test_an_unusable_model_file_says_how_to_remake_it(tmp_path: Path) -> None:
@@ -34,3 +35,39 @@ def test_an_unusable_model_file_says_how_to_remake_it(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="askcases eval calibrate"):
         load_refusal_model(path)
     assert load_refusal_model(tmp_path / "absent.json") is None
+
+
+def test_a_model_of_the_earlier_format_still_loads_and_reads_its_three_features(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "model.json"
+    path.write_text(
+        '{"format": "askcases-refusal/1", "features": ["score", "semantic", "lexical"], '
+        '"weights": [2.0, 1.0, 3.0], "bias": -3.0, "threshold": 0.5}'
+    )
+    model = load_refusal_model(path)
+    assert model is not None
+    assert model.probability([1.0, 0.0, 0.0, 9.0]) == pytest.approx(0.2689, abs=1e-4)
+
+
+def _samples(group: str, shift: float) -> list[Sample]:
+    right = [Sample([0.7 + shift, 0.6, 0.6, 0.15], True, True, group) for _ in range(6)]
+    wrong = [Sample([0.5 + shift, 0.5, 0.4, 0.02], False, True, group) for _ in range(2)]
+    unanswerable = [Sample([0.45 + shift, 0.45, 0.3, 0.0], False, False, group) for _ in range(3)]
+    return right + wrong + unanswerable
+
+
+def test_the_threshold_is_the_least_costly_with_each_group_held_out() -> None:
+    samples = _samples("a", 0.0) + _samples("b", 0.02) + _samples("c", -0.02)
+    model, table = fit_with_threshold(samples, steps=3000)
+    chosen = next(row for row in table if row["threshold"] == model.threshold)
+    assert chosen["cost"] == min(row["cost"] for row in table)
+    # the weak sentences are refused and the strong ones answered
+    assert chosen["right"] == 18 and chosen["unanswerable_answered"] == 0
+    assert model.probability([0.7, 0.6, 0.6, 0.15]) >= model.threshold
+    assert model.probability([0.45, 0.45, 0.3, 0.0]) < model.threshold
+
+
+def test_a_threshold_needs_a_group_to_hold_out() -> None:
+    with pytest.raises(UsageError, match="two groups"):
+        fit_with_threshold(_samples("a", 0.0), steps=300)

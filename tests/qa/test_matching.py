@@ -6,7 +6,7 @@ import pytest
 from conftest import make_settings
 
 from askcases.embedding.minilm import MiniLMEmbeddings
-from askcases.qa.assistant import Assistant
+from askcases.qa.assistant import Assistant, asked_noun
 from askcases.qa.questions import focus_noun
 from askcases.qa.spelling import correct_spelling, edit_distance
 from askcases.store.sync import sync_index
@@ -127,6 +127,10 @@ def test_an_answer_from_an_article_about_another_service_is_refused_and_says_so(
     falls = Assistant(settings, embeddings).ask("how quickly does the falls team reach patients")
     assert not falls.refused and "within two hours" in falls.answer
 
+    # the thing a "which" question asks for must be in the article; a kind of service need not
+    app = Assistant(settings, embeddings).ask("which app do the falls team use to log call-outs")
+    assert app.refused and "does not mention app" in app.answer
+
 
 @pytest.mark.parametrize(
     ("question", "fact"),
@@ -155,3 +159,11 @@ def test_a_clause_opening_name_the_library_writes_capitalised_is_kept(
 ) -> None:
     assert "Wigan" in assistant.read("stroke: Wigan savings a year").names
     assert "Savings" not in assistant.read("Wigan stroke redesign: Savings per year?").names
+
+
+def test_the_thing_a_which_question_asks_for_is_read_unless_it_is_a_kind_of_service() -> None:
+    assert asked_noun("which app do patients use to book a blood test") == "app"
+    assert asked_noun("What software do the clinics run on") == "software"
+    assert asked_noun("which schemes move diabetes care into practices") is None
+    assert asked_noun("what happened to waiting times") is None
+    assert asked_noun("what did Wigan save") is None

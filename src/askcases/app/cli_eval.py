@@ -78,7 +78,10 @@ def _calibrate(assistant: Any, questions: list[dict[str, Any]]) -> None:
 
     target = assistant.settings.refusal_model or assistant.settings.index_dir / REFUSAL_MODEL_FILE
     fitted = calibrate(assistant, questions, target)
-    click.echo(f"refusal model fitted on {fitted.fitted_on}; saved to {target}")
+    click.echo(
+        f"refusal model fitted on {fitted.fitted_on}, threshold {fitted.threshold}; "
+        f"saved to {target}"
+    )
 
 
 def run_outcomes(

@@ -1,4 +1,12 @@
-"""Fitting the refusal model on the tuning part of an evaluation set (`askcases eval calibrate`).
+"""Fitting the refusal model on tuning questions (`askcases eval calibrate`, `eval/fit_refusal.py`).
+
+Each tuning question is answered with a model that never refuses; those that reach the evidence
+step (not refused for a missing name, place, topic or value) give a sample: the best sentence's
+features -> whether the answer holds the question's facts (an unanswerable question's answer
+never does). The model is fitted with the two classes weighed equally, and its threshold is the
+one that costs least when each group of questions (a tuning set, or a third of one set) is
+held out in turn, a wrong answer costing twice a false refusal: staff who quote a wrong figure
+are worse off than staff told "the case studies don't say".
 
 Leaves out: the model itself (askcases.qa.calibration).
 """
@@ -6,41 +14,134 @@ Leaves out: the model itself (askcases.qa.calibration).
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from askcases.errors import UsageError
 from askcases.evaluation.questions import run_eval
 from askcases.evaluation.splits import split_of
 from askcases.qa.assistant import Assistant
-from askcases.qa.calibration import RefusalModel, fit_refusal_model
+from askcases.qa.calibration import FEATURES, RefusalModel, fit_refusal_model
+
+COST_WRONG = 2.0  # a wrong answer, or an answer to an unanswerable question, per false refusal
+THRESHOLDS = tuple(round(0.2 + 0.05 * i, 2) for i in range(11))  # 0.2 to 0.7
+NEVER_REFUSES = RefusalModel(tuple(0.0 for _ in FEATURES), 0.0, threshold=0.0)
+
+
+@dataclass(frozen=True)
+class Sample:
+    features: list[float]
+    right: bool  # the answer holds the question's facts
+    answerable: bool
+    group: str  # the questions held out together
+
+
+def samples_of(
+    assistant: Assistant, questions: list[dict[str, Any]], group: str, progress: bool = True
+) -> list[Sample]:
+    """The questions answered with no refusal model, as samples of `group` (a question's own
+    "group" key, where it has one, wins)."""
+    saved = assistant.answerer.refusal
+    assistant.answerer.refusal = NEVER_REFUSES
+    try:
+        report = run_eval(assistant, questions, progress=progress)
+    finally:
+        assistant.answerer.refusal = saved
+    groups = {q["id"]: q.get("group", group) for q in questions}
+    return [
+        Sample(
+            list(row["features"]),
+            bool(row["answerable"] and row["facts_ok"]),
+            bool(row["answerable"]),
+            groups[row["id"]],
+        )
+        for row in report["questions"]
+        if row.get("features") and not row["refused"]
+    ]
+
+
+def costs(samples: list[Sample], probabilities: list[float], threshold: float) -> dict[str, Any]:
+    """What answering at this threshold gives: right and wrong answers, false refusals, answered
+    unanswerable questions, and their cost."""
+    answered = [p >= threshold for p in probabilities]
+    right = sum(1 for s, a in zip(samples, answered, strict=True) if a and s.right)
+    wrong = sum(
+        1 for s, a in zip(samples, answered, strict=True) if a and s.answerable and not s.right
+    )
+    refused = sum(1 for s, a in zip(samples, answered, strict=True) if not a and s.answerable)
+    unanswerable = sum(1 for s, a in zip(samples, answered, strict=True) if a and not s.answerable)
+    return {
+        "threshold": threshold,
+        "right": right,
+        "wrong": wrong,
+        "false_refusals": refused,
+        "unanswerable_answered": unanswerable,
+        "cost": COST_WRONG * (wrong + unanswerable) + refused,
+    }
+
+
+def fit_with_threshold(
+    samples: list[Sample], steps: int = 20000
+) -> tuple[RefusalModel, list[dict[str, Any]]]:
+    """The model fitted on every sample, with the threshold of least held-out cost; and the
+    held-out cost of each threshold tried."""
+    if len({s.right for s in samples}) < 2:
+        raise UsageError("calibration needs both answerable and unanswerable questions")
+    groups = sorted({s.group for s in samples})
+    if len(groups) < 2:
+        raise UsageError("calibration needs at least two groups of questions to hold out in turn")
+    held_out: dict[int, float] = {}
+    for group in groups:
+        train = [(s.features, int(s.right)) for s in samples if s.group != group]
+        if len({y for _, y in train}) < 2:
+            raise UsageError(f"without {group}, the questions left are all of one kind")
+        model = fit_refusal_model(train, steps=steps)
+        for i, s in enumerate(samples):
+            if s.group == group:
+                held_out[i] = model.probability(s.features)
+    probabilities = [held_out[i] for i in range(len(samples))]
+    table = [costs(samples, probabilities, t) for t in THRESHOLDS]
+    # the least cost; between equal costs, the higher threshold (fewer wrong answers)
+    best = min(table, key=lambda row: (row["cost"], -row["threshold"]))
+    model = fit_refusal_model([(s.features, int(s.right)) for s in samples], steps=steps)
+    return dataclasses.replace(model, threshold=best["threshold"]), table
+
+
+def third_of(question_id: str) -> str:
+    """One of three groups, fixed by a hash of the id (not the hash that splits tuning from
+    held-out questions)."""
+    return f"third {hashlib.sha256(('group:' + question_id).encode()).digest()[0] % 3 + 1}"
 
 
 def calibrate(
     assistant: Assistant, questions: list[dict[str, Any]], path: Path, progress: bool = True
 ) -> RefusalModel:
-    """Fit the refusal model on the tuning part of `questions` and save it to `path`.
-
-    Each tuning question is answered with no refusal model; those that reach the evidence step
-    (not refused for a missing name or value) give a sample: features -> answerable.
-    """
-    tuning = [q for q in questions if split_of(q["id"]) == "tuning"]
-    saved = assistant.answerer.refusal
-    assistant.answerer.refusal = None
-    try:
-        report = run_eval(assistant, tuning, progress=progress)
-    finally:
-        assistant.answerer.refusal = saved
-    samples = [
-        (row["features"], 1 if row["answerable"] else 0)
-        for row in report["questions"]
-        if row.get("features")
-    ]
-    model = fit_refusal_model(samples)
-    model = dataclasses.replace(
-        model,
-        fitted_on=f"{len(samples)} tuning questions of {len(questions)} "
-        f"({sum(y for _, y in samples)} answerable)",
-    )
+    """Fit the refusal model on the tuning part of `questions`, each third held out in turn for
+    the threshold, and save it to `path`."""
+    tuning = [{**q, "group": third_of(q["id"])} for q in questions if split_of(q["id"]) == "tuning"]
+    samples = samples_of(assistant, tuning, "tuning", progress)
+    model, _ = fit_with_threshold(samples)
+    model = dataclasses.replace(model, fitted_on=describe(samples, len(questions)))
     model.save(path)
     assistant.answerer.refusal = model
     return model
+
+
+def describe(samples: list[Sample], of: int) -> str:
+    right = sum(1 for s in samples if s.right)
+    return f"{len(samples)} tuning questions of {of} ({right} answered rightly)"
+
+
+def format_costs(table: list[dict[str, Any]], chosen: float) -> str:
+    """The held-out cost of each threshold tried, the chosen one marked."""
+    lines = ["threshold  right  wrong  false refusals  unanswerable answered  cost"]
+    for row in table:
+        mark = "  <- chosen" if row["threshold"] == chosen else ""
+        lines.append(
+            f"{row['threshold']:>9.2f}  {row['right']:>5}  {row['wrong']:>5}  "
+            f"{row['false_refusals']:>14}  {row['unanswerable_answered']:>21}  "
+            f"{row['cost']:>4.0f}{mark}"
+        )
+    return "\n".join(lines)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 import time
 from collections.abc import Callable, Iterator
 from typing import Any, Literal
@@ -29,7 +30,7 @@ from askcases.qa.spelling import correct_spelling, names_in_lower_case
 from askcases.qa.tracing import NO_RECORDER, Recorder
 from askcases.qa.weights import ABLATED, extractive_weights
 from askcases.store.index_store import IndexStore
-from askcases.text.lexicon import clause_openers, content_terms, content_words, stem
+from askcases.text.lexicon import STOPWORDS, clause_openers, content_terms, content_words, stem
 from askcases.text.markers import marker_numbers
 from askcases.text.privacy import mask_identifiers, privacy_note
 from askcases.types import (
@@ -47,6 +48,36 @@ from askcases.types import (
 
 MAX_QUESTION_CHARS = 2000
 TOPIC_SHARE = 3  # a title's word that at most one article in this many mentions names a topic
+
+
+_ASKED_NOUN = re.compile(
+    r"\b(?:which|what)\s+(?:(?:kind|type|sort|name)s?\s+of\s+)?([a-z][a-z-]*[a-z])\b", re.I
+)
+_NOT_ASKED = {"happen", "happens", "about", "else", "other", "way", "ways", "sort", "kind", "type"}
+# Words for kinds of thing whose instances an article names rather than the word itself: a
+# scheme or a specialty ("ophthalmology"), a place ("a church hall"), a body, a time ("on
+# Tuesdays"). "Which schemes move diabetes care" needs no article that says "scheme".
+CATEGORY_NOUNS = {
+    stem(w)
+    for w in "scheme service programme program project initiative pilot model approach "
+    "specialty speciality condition illness disease treatment therapy result outcome change "
+    "improvement benefit difference impact area region place venue location site building "
+    "premises setting room hall town city county country group team organisation body "
+    "provider trust ccg company firm day week month year date time period hour".split()
+}
+
+
+def asked_noun(text: str) -> str | None:
+    """The noun after "which" or "what" ("app" in "which app do patients use"), or None when a
+    verb, a stop word or a word for a kind of service, place or body follows ("what did",
+    "what happened", "which schemes")."""
+    found = _ASKED_NOUN.search(text)
+    if found is None:
+        return None
+    word = found.group(1).lower()
+    if word in STOPWORDS or word in _NOT_ASKED or word.endswith("ed"):
+        return None
+    return None if stem(word) in CATEGORY_NOUNS else word
 
 
 @functools.lru_cache(maxsize=8)
@@ -408,8 +439,8 @@ class Assistant:
                 for passage in passages:
                     if passage.doc_id in boost:
                         recorder.candidate(passage.chunk_id, boost=round(boost[passage.doc_id], 4))
-                topics = self.topics(question)
-                answer = self.answerer.answer(question, passages, k, recorder, boost, topics)
+                required = self.required(question)
+                answer = self.answerer.answer(question, passages, k, recorder, boost, required)
             if answer.refused:
                 answer = with_nearest(answer, self.answerer.nearest(question, answer.passages))
         lap("sentence scoring", mark)
@@ -441,6 +472,25 @@ class Assistant:
             if docs:
                 found[word] = frozenset(docs)
         return found
+
+    def asked_thing(self, question: Question) -> dict[str, frozenset[str]]:
+        """The thing a "which ..." or "what ..." question asks for, when it asks for no kind of
+        value ("which app do patients use"), with the articles that mention it or another word
+        for it: an article that never does cannot say which one."""
+        if not self.settings.matching("topics") or question.kind is not None:
+            return {}
+        word = asked_noun(question.text.partition(" (")[0])
+        if word is None:
+            return {}
+        term = stem(word)
+        others = sorted(question.related.get(term, frozenset()))
+        docs = self.store.keywords.documents_with([word, *others], len(self.store.articles()))
+        return {word: frozenset(docs or ())}
+
+    def required(self, question: Question) -> list[dict[str, frozenset[str]]]:
+        """What an answer's article must mention, as groups of which it must mention a word of
+        each: the library's topics the question asks about, and the thing it asks for."""
+        return [group for group in (self.topics(question), self.asked_thing(question)) if group]
 
     def _grounding(self, answer: Answer) -> Grounding:
         if answer.refused:

@@ -1,9 +1,12 @@
-"""The refusal model: how likely the best sentence found answers the question at all.
+"""The refusal model: how likely the best sentence found answers the question rightly.
 
-A logistic regression over three evidence features of the best candidate sentence (its score,
-its meaning similarity to the question, its weighted word overlap), fitted on the tuning part of
-the evaluation questions (answerable = 1, unanswerable = 0) by `askcases eval calibrate`, and
-saved as JSON that starts with a format version. Leaves out: any other learner.
+A logistic regression over four evidence features of the best candidate sentence (its score,
+its meaning similarity to the question, its weighted word overlap, and its margin over the best
+sentence that would not be quoted), fitted on tuning questions (answered rightly = 1; answered
+wrongly or unanswerable = 0) by `askcases eval calibrate` or `eval/fit_refusal.py`, with the
+threshold that costs least when each group of tuning questions is held out in turn; saved as
+JSON that starts with a format version. A model of the earlier format (the first three features)
+still loads. Leaves out: any other learner.
 """
 
 from __future__ import annotations
@@ -16,8 +19,9 @@ from pathlib import Path
 from askcases.errors import UsageError
 from askcases.files import write_json
 
-FORMAT = "askcases-refusal/1"
-FEATURES = ["score", "semantic", "lexical"]
+FORMAT = "askcases-refusal/2"
+FEATURES = ["score", "semantic", "lexical", "margin"]
+EARLIER = {"askcases-refusal/1": FEATURES[:3]}  # earlier formats that still load
 
 
 @dataclass(frozen=True)
@@ -28,7 +32,10 @@ class RefusalModel:
     fitted_on: str = ""
 
     def probability(self, features: list[float]) -> float:
-        z = self.bias + sum(w * x for w, x in zip(self.weights, features, strict=True))
+        """The chance of a right answer from the features in FEATURES' order (a model of an
+        earlier format reads the first of them)."""
+        used = features[: len(self.weights)]
+        z = self.bias + sum(w * x for w, x in zip(self.weights, used, strict=True))
         return 1.0 / (1.0 + math.exp(-z))
 
     def save(self, path: Path) -> None:
@@ -49,8 +56,11 @@ def load_refusal_model(path: Path) -> RefusalModel | None:
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("format") != FORMAT or data.get("features") != FEATURES:
+        known = {FORMAT: FEATURES, **EARLIER}
+        if known.get(data.get("format")) != data.get("features"):
             raise ValueError(f"expected format {FORMAT} with features {FEATURES}")
+        if len(data["weights"]) != len(data["features"]):
+            raise ValueError("expected one weight per feature")
         return RefusalModel(
             tuple(float(w) for w in data["weights"]),
             float(data["bias"]),

@@ -24,7 +24,7 @@ from langchain_core.embeddings import Embeddings
 
 from askcases.outcomes.extract import named_figures
 from askcases.outcomes.forms import find_figures, is_time, table_row
-from askcases.qa.calibration import RefusalModel
+from askcases.qa.calibration import FEATURES, RefusalModel
 from askcases.qa.questions import PEOPLE, Question, counts_focus, holds_type
 from askcases.qa.tracing import NO_RECORDER, RUNNERS_UP, Recorder
 from askcases.qa.weights import EXTRACTIVE, ExtractiveWeights
@@ -457,13 +457,14 @@ class ExtractiveAnswerer:
         k: int,
         recorder: Recorder = NO_RECORDER,
         boost: dict[str, float] | None = None,
-        topics: dict[str, frozenset[str]] | None = None,
+        required: list[dict[str, frozenset[str]]] | None = None,
     ) -> Answer:
         """Rank `passages` by their best sentence, keep k, and answer from them or refuse.
         `boost` (document id -> score) is added to the sentences of those articles: it ranks,
-        but is no evidence to the refusal model. `topics` (a word of the question -> the
-        articles that mention it) are the library's topics the question asks about: an answer
-        from an article that mentions one of them not at all is refused."""
+        but is no evidence to the refusal model. `required` holds groups of words of the
+        question, each word with the articles that mention it (the library's topics it asks
+        about, the thing it asks for): an answer's article must mention a word of each group, and
+        when only other articles give the kind of value asked for, the question is refused."""
         w = self.weights
         asked = question.text
         boost = boost or {}
@@ -484,13 +485,22 @@ class ExtractiveAnswerer:
                 question.focus, set(content_terms(c.text)), question.focus_related
             )
 
-        asked_topics = list((topics or {}).values()) if w.other_topic else []
+        groups = (required or []) if w.other_topic else []
+
+        def unmentioned(c: Candidate) -> list[str]:
+            doc = c.passage.doc_id
+            return [
+                word
+                for group in groups
+                if not any(doc in docs for docs in group.values())
+                for word in group
+            ]
 
         def on_topic(c: Candidate) -> bool:
-            return not asked_topics or any(c.passage.doc_id in docs for docs in asked_topics)
+            return not groups or not unmentioned(c)
 
         # A passage ranks by its best sentence; one that gives no value of the kind asked for,
-        # or is from an article about none of the topics asked about, ranks below those that do.
+        # or is from an article that does not mention what is asked about, ranks below the rest.
         best_by_chunk: dict[str, float] = {}
         for cand in ranked:
             fits = answers(cand) and on_topic(cand)
@@ -518,7 +528,26 @@ class ExtractiveAnswerer:
         off_topic = not typed and any(answers(c) for c in ranked)
         best = typed[0] if typed else next((c for c in ranked if on_topic(c)), ranked[0])
         evidence_score = best.score - best.form_bonus
-        scores = (round(evidence_score, 4), round(best.semantic, 4), round(best.lexical, 4))
+        # The sentences that would be quoted, and how far the best stands above the rest (not
+        # counting those that say the same as a quoted one, as an older article may): an answer
+        # stands out; a question the library does not answer finds several near misses.
+        first = best
+        if question.achieved and question.kind in FIGURES and typed:
+            first = self._achieved_first(typed, best)
+        quoted = self._select(question, first, typed) if typed else [best]
+        rest = [
+            c.score
+            for c in ranked
+            if c not in quoted
+            and not any(_overlap(c.text, q.text) > w.duplicate_overlap for q in quoted)
+        ]
+        margin = first.score - (max(rest) if rest else 0.0)
+        scores = (
+            round(evidence_score, 4),
+            round(best.semantic, 4),
+            round(best.lexical, 4),
+            round(margin, 4),
+        )
         if self.refusal is not None:
             p_answerable: float | None = self.refusal.probability(list(scores))
             weak = p_answerable is not None and p_answerable < self.refusal.threshold
@@ -527,20 +556,19 @@ class ExtractiveAnswerer:
             weak = evidence_score < w.min_evidence
         evidence = Evidence(*scores, p_answerable=p_answerable)
         elsewhere: list[str] = []
-        if off_topic:  # only articles about none of the topics asked about give such a value
-            weak, elsewhere = False, list(topics or {})
+        if off_topic:  # only articles that do not mention what is asked about give such a value
+            weak = False
+            elsewhere = unmentioned(next(c for c in ranked if answers(c)))
         elif not weak and w.other_place:
             elsewhere = places_not_named(question, best, passages)
-        if question.achieved and question.kind in FIGURES and typed and not weak:
-            # the refusal model judged the best sentence; an achieved one close to it answers
-            best = self._achieved_first(typed, best)
-        chosen = self._select(question, best, typed) if typed and not weak and not elsewhere else []
+        # the refusal model judged the best sentence; an achieved one close to it answers first
+        chosen = quoted if typed and not weak and not elsewhere else []
         self._record(recorder, question, ranked, chosen, best_by_chunk, top)
         recorder.refusal = {
             "p_answerable": None if p_answerable is None else round(p_answerable, 4),
             "threshold": self.refusal.threshold if self.refusal is not None else None,
             "min_evidence": None if self.refusal is not None else w.min_evidence,
-            "features": dict(zip(("score", "semantic", "lexical"), scores, strict=True)),
+            "features": dict(zip(FEATURES, scores, strict=True)),
             "model": self.refusal.fitted_on if self.refusal is not None else "score cut-off",
             "typed_sentences": len(typed),
             "kind": question.kind,

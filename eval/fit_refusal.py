@@ -1,0 +1,108 @@
+"""Fit the packaged refusal model (src/askcases/qa/refusal_model.json) on the tuning sets only:
+the tuning part of eval/questions.jsonl, eval/tuning-paraphrases.jsonl, the three tuning article
+sets and the tuning part of eval/tuning-date-conflicts (each indexed under build/eval/ as `make
+eval` indexes them). Each set is held out in turn to choose the threshold
+(askcases.evaluation.calibrate). The test sets (eval/paraphrases.jsonl, eval/new-articles/,
+eval/date-conflicts/) are never read. Run with `make fit-refusal`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from askcases.config import load_settings, project_root
+from askcases.embedding.minilm import MiniLMEmbeddings
+from askcases.evaluation.calibrate import (
+    Sample,
+    costs,
+    fit_with_threshold,
+    format_costs,
+    samples_of,
+)
+from askcases.evaluation.questions import load_questions
+from askcases.evaluation.splits import split_of
+from askcases.qa.assistant import Assistant
+from askcases.qa.calibration import FEATURES, load_refusal_model
+from askcases.store.sync import sync_index
+
+ROOT = project_root()
+TUNING_ARTICLE_SETS = ("tuning-articles", "tuning-articles-2", "tuning-articles-3")
+
+
+def tuning_sets() -> list[tuple[str, Path, Path, Path, bool]]:
+    """(name, questions file, corpus, index, only its tuning part) of each tuning set."""
+    sets = [
+        ("questions.jsonl", ROOT / "eval/questions.jsonl", ROOT / "corpus", ROOT / "index", True),
+        (
+            "tuning-paraphrases",
+            ROOT / "eval/tuning-paraphrases.jsonl",
+            ROOT / "corpus",
+            ROOT / "index",
+            False,
+        ),
+    ]
+    for name in TUNING_ARTICLE_SETS:
+        folder = ROOT / "eval" / name
+        sets.append((name, folder / "questions.jsonl", folder, ROOT / "build/eval" / name, False))
+    folder = ROOT / "eval/tuning-date-conflicts"  # its tuning part; its held-out part is gated
+    sets.append(
+        (folder.name, folder / "questions.jsonl", folder, ROOT / "build/eval" / folder.name, True)
+    )
+    return sets
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT / "src/askcases/qa/refusal_model.json",
+        help="where to save the model (default: the packaged one)",
+    )
+    args = parser.parse_args()
+    embeddings: MiniLMEmbeddings | None = None
+    samples: list[Sample] = []
+    for name, questions_file, corpus, index, tuning_part in tuning_sets():
+        settings = load_settings(corpus_dir=corpus, index_dir=index)
+        embeddings = embeddings or MiniLMEmbeddings.from_settings(settings)
+        sync_index(settings, embeddings, quiet=True)
+        questions = load_questions(questions_file)
+        if tuning_part:
+            questions = [q for q in questions if split_of(q["id"]) == "tuning"]
+        found = samples_of(Assistant(settings, embeddings), questions, name)
+        print(f"{name}: {len(found)} samples of {len(questions)} questions")
+        samples += found
+    before = load_refusal_model(args.out) if args.out.exists() else None
+    model, table = fit_with_threshold(samples)
+    right = sum(1 for s in samples if s.right)
+    model = dataclasses.replace(
+        model,
+        fitted_on=f"{len(samples)} samples of {len(tuning_sets())} tuning sets "
+        f"({right} answered rightly); threshold held out by set",
+    )
+    print("held-out cost of each threshold (each tuning set held out in turn):")
+    print(format_costs(table, model.threshold))
+    print(
+        "weights: "
+        + ", ".join(f"{f} {w:+.3f}" for f, w in zip(FEATURES, model.weights, strict=True))
+        + f", bias {model.bias:+.3f}; threshold {model.threshold}"
+    )
+    if before is not None:
+        was = costs(samples, [before.probability(s.features) for s in samples], before.threshold)
+        print(
+            f"the model it replaces ({before.fitted_on}; threshold {before.threshold}) on the "
+            f"same samples: right {was['right']}, wrong {was['wrong']}, false refusals "
+            f"{was['false_refusals']}, unanswerable answered {was['unanswerable_answered']}, "
+            f"cost {was['cost']:.0f}"
+        )
+    model.save(args.out)
+    print(f"saved to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
