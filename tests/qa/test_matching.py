@@ -167,3 +167,28 @@ def test_the_thing_a_which_question_asks_for_is_read_unless_it_is_a_kind_of_serv
     assert asked_noun("which schemes move diabetes care into practices") is None
     assert asked_noun("what happened to waiting times") is None
     assert asked_noun("what did Wigan save") is None
+
+
+def test_the_question_words_an_articles_title_holds_count_for_its_sentences(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "heart-failure-nurses.txt").write_text(
+        "Specialist nurses help heart failure patients stay out of hospital\n\n12 March 2024\n\n"
+        "The community team visits patients at home after they leave hospital.\n\n"
+        "The trust estimates that avoided admissions saved around £1.3 million over two years.\n",
+        encoding="utf-8",
+    )
+    (corpus / "school-asthma.txt").write_text(
+        "School asthma pilot: evaluation summary\n\n1 May 2023\n\n"
+        "The pilot trained school staff to use reliever inhalers.\n\n"
+        "The school nurses saved the local NHS an estimated £118,000 over two years.\n",
+        encoding="utf-8",
+    )
+    settings = make_settings(tmp_path)
+    sync_index(settings, embeddings, quiet=True)
+    answer = Assistant(settings, embeddings).ask("how much did the heart failure nurses save")
+    assert not answer.refused
+    assert answer.citations[0].doc_id == "heart-failure-nurses"
+    assert "£1.3 million" in answer.answer

@@ -38,6 +38,7 @@ class ExtractiveWeights:
     # Word weights: inverse sentence frequency, times these.
     named_term: float = 2.0  # a name the question uses weighs double
     carried_term: float = 0.5  # a follow-up's carried-over subject weighs half
+    title_term: float = 0.5  # a question word only in the sentence's article title counts half
     # Which sentences are scored in full (embedding them is the dear part).
     max_embedded: int = 24  # the best by words and passage rank
     min_terms: int = 3  # a fragment with fewer content words is no candidate
