@@ -60,3 +60,13 @@ def test_list_questions_are_recognised() -> None:
     assert is_list_question("Which areas cut hospital visits from care homes?")
     assert is_list_question("List the savings reported")
     assert not is_list_question("Which GP lead spoke for the CCG?")
+
+
+def test_a_body_is_no_person() -> None:
+    from askcases.qa.questions import holds_type
+
+    asked = "who is the lead podiatrist for the foot service"
+    body = "In May 2020 Eastwold Primary Care Partnership, with podiatrists, opened foot clinics."
+    assert not holds_type("person", body, asked)
+    assert holds_type("person", "Lorna Beech, lead podiatrist, said the clinics work.", asked)
+    assert holds_type("person", "Dr David Peel, Clinical Lead for Planned Care, said:", asked)

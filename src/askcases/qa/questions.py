@@ -28,7 +28,9 @@ _PRONOUN_FOCUS = {"one", "ones", "them", "they", "it", "those", "these", "there"
 
 _ORG_WORDS = (
     "Group|Groups|Trust|Care|Council|Network|Service|Services|Company|Board|Hospital|Hospitals|"
-    "Health|Forum|Centre|Commissioning|Clinical|Department|Journal|Consortium|Practice|Award"
+    "Health|Forum|Centre|Commissioning|Clinical|Department|Journal|Consortium|Practice|Award|"
+    "Partnership|Partners|Alliance|Enterprise|Federation|Foundation|Committee|Team|Unit|Clinic|"
+    "Primary|Community|Integrated|General|Royal|County|Borough|City|District|University"
 )
 # kind: (what in a question asks for it, what in a sentence gives one)
 _VALUE = r"(?:\d[\d,.]*|" + NUMBER_WORD_PATTERN + r")"
@@ -105,7 +107,9 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         ),
         re.compile(
             r"\b(?:Dr|Mr|Mrs|Ms|Prof|Sir|Dame)\.? [A-Z][a-z]+(?: [A-Z][a-z]+)?"
-            r"|\b[A-Z][a-z]+ (?!(?:"
+            r"|\b(?!(?:"
+            + _ORG_WORDS
+            + r")\b)[A-Z][a-z]+ (?!(?:"
             + _ORG_WORDS
             + r")\b)[A-Z][a-zA-Z]+(?=,| said| \(| has| announced)"
         ),
