@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from conftest import make_settings
 
+from askcases.config import Settings
 from askcases.embedding.minilm import MiniLMEmbeddings
 from askcases.qa.assistant import Assistant, asked_noun
 from askcases.qa.questions import focus_noun
@@ -59,25 +60,37 @@ def test_a_singular_word_ending_in_s_is_not_the_counted_thing() -> None:
     assert focus_noun("how many diabetes consultants work at the hub") == "consult"
 
 
+def _library(tmp_path: Path, embeddings: MiniLMEmbeddings, articles: dict[str, str]) -> Settings:
+    """Settings of an index built from these articles (file name -> text)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in articles.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    settings = make_settings(tmp_path)
+    sync_index(settings, embeddings, quiet=True)
+    return settings
+
+
 def test_an_answer_about_another_place_is_refused_and_says_so(
     tmp_path: Path, embeddings: MiniLMEmbeddings
 ) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "fernleigh-hearing.txt").write_text(
-        "High street hearing clinic cuts waits for hearing aids\n\n12 May 2018\n\n"
-        "Since October 2017 adult hearing tests have been offered at a high street clinic in "
-        "Fernleigh.\n\nThe wait from referral to a hearing test fell from 14 weeks to 2 weeks.\n",
-        encoding="utf-8",
+    settings = _library(
+        tmp_path,
+        embeddings,
+        {
+            "fernleigh-hearing.txt": (
+                "High street hearing clinic cuts waits for hearing aids\n\n12 May 2018\n\n"
+                "Since October 2017 adult hearing tests have been offered at a high street "
+                "clinic in Fernleigh.\n\n"
+                "The wait from referral to a hearing test fell from 14 weeks to 2 weeks.\n"
+            ),
+            "tennick-oxygen.txt": (
+                "Home oxygen reviews in Tennick\n\n3 June 2019\n\n"
+                "The Tennick respiratory team reviews every patient on home oxygen.\n\n"
+                "The average wait for an oxygen assessment fell from 11 weeks to 3 weeks.\n"
+            ),
+        },
     )
-    (corpus / "tennick-oxygen.txt").write_text(
-        "Home oxygen reviews in Tennick\n\n3 June 2019\n\n"
-        "The Tennick respiratory team reviews every patient on home oxygen.\n\n"
-        "The average wait for an oxygen assessment fell from 11 weeks to 3 weeks.\n",
-        encoding="utf-8",
-    )
-    settings = make_settings(tmp_path)
-    sync_index(settings, embeddings, quiet=True)
     assistant = Assistant(settings, embeddings)
 
     elsewhere = assistant.ask("How long is the wait for a hearing test in Tennick?")
@@ -92,28 +105,27 @@ def test_an_answer_about_another_place_is_refused_and_says_so(
 def test_an_answer_from_an_article_about_another_service_is_refused_and_says_so(
     tmp_path: Path, embeddings: MiniLMEmbeddings
 ) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "dementia-nurses.txt").write_text(
-        "Dementia nurses bring support to Brackenhurst homes\n\n4 March 2019\n\n"
-        "A team of dementia nurses now visits care homes in Brackenhurst every week.\n\n"
-        "The nurses advise care home staff on how to calm and reassure patients.\n",
-        encoding="utf-8",
+    settings = _library(
+        tmp_path,
+        embeddings,
+        {
+            "dementia-nurses.txt": (
+                "Dementia nurses bring support to Brackenhurst homes\n\n4 March 2019\n\n"
+                "A team of dementia nurses now visits care homes in Brackenhurst every week.\n\n"
+                "The nurses advise care home staff on how to calm and reassure patients.\n"
+            ),
+            "stroke-rehab.txt": (
+                "Stroke patients recover at home in Hollinbrook\n\n7 February 2022\n\n"
+                "In its first year the team supported 412 patients at home after a stroke.\n\n"
+                "Therapists visit each person at home for up to six weeks.\n"
+            ),
+            "falls-team.txt": (
+                "Rapid response falls team in Ottersby\n\n1 May 2021\n\n"
+                "The falls team reaches patients who have fallen at home within two hours.\n\n"
+                "In its first year the falls team was called out 1,900 times.\n"
+            ),
+        },
     )
-    (corpus / "stroke-rehab.txt").write_text(
-        "Stroke patients recover at home in Hollinbrook\n\n7 February 2022\n\n"
-        "In its first year the team supported 412 patients at home after a stroke.\n\n"
-        "Therapists visit each person at home for up to six weeks.\n",
-        encoding="utf-8",
-    )
-    (corpus / "falls-team.txt").write_text(
-        "Rapid response falls team in Ottersby\n\n1 May 2021\n\n"
-        "The falls team reaches patients who have fallen at home within two hours.\n\n"
-        "In its first year the falls team was called out 1,900 times.\n",
-        encoding="utf-8",
-    )
-    settings = make_settings(tmp_path)
-    sync_index(settings, embeddings, quiet=True)
 
     question = "how many patients did the dementia nurses support in their first year"
     without = Assistant(settings.replace(matching_off="topics"), embeddings).ask(question)
@@ -172,22 +184,24 @@ def test_the_thing_a_which_question_asks_for_is_read_unless_it_is_a_kind_of_serv
 def test_the_question_words_an_articles_title_holds_count_for_its_sentences(
     tmp_path: Path, embeddings: MiniLMEmbeddings
 ) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "heart-failure-nurses.txt").write_text(
-        "Specialist nurses help heart failure patients stay out of hospital\n\n12 March 2024\n\n"
-        "The community team visits patients at home after they leave hospital.\n\n"
-        "The trust estimates that avoided admissions saved around £1.3 million over two years.\n",
-        encoding="utf-8",
+    settings = _library(
+        tmp_path,
+        embeddings,
+        {
+            "heart-failure-nurses.txt": (
+                "Specialist nurses help heart failure patients stay out of hospital\n\n"
+                "12 March 2024\n\n"
+                "The community team visits patients at home after they leave hospital.\n\n"
+                "The trust estimates that avoided admissions saved around £1.3 million "
+                "over two years.\n"
+            ),
+            "school-asthma.txt": (
+                "School asthma pilot: evaluation summary\n\n1 May 2023\n\n"
+                "The pilot trained school staff to use reliever inhalers.\n\n"
+                "The school nurses saved the local NHS an estimated £118,000 over two years.\n"
+            ),
+        },
     )
-    (corpus / "school-asthma.txt").write_text(
-        "School asthma pilot: evaluation summary\n\n1 May 2023\n\n"
-        "The pilot trained school staff to use reliever inhalers.\n\n"
-        "The school nurses saved the local NHS an estimated £118,000 over two years.\n",
-        encoding="utf-8",
-    )
-    settings = make_settings(tmp_path)
-    sync_index(settings, embeddings, quiet=True)
     answer = Assistant(settings, embeddings).ask("how much did the heart failure nurses save")
     assert not answer.refused
     assert answer.citations[0].doc_id == "heart-failure-nurses"
