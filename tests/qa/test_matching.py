@@ -7,8 +7,8 @@ from conftest import make_settings
 
 from askcases.config import Settings
 from askcases.embedding.minilm import MiniLMEmbeddings
-from askcases.qa.assistant import Assistant, asked_noun
-from askcases.qa.questions import focus_noun
+from askcases.qa.assistant import Assistant
+from askcases.qa.questions import asked_noun, focus_noun
 from askcases.qa.spelling import correct_spelling, edit_distance
 from askcases.store.sync import sync_index
 

@@ -9,8 +9,6 @@ them. Safe to share between the threads of a server.
 from __future__ import annotations
 
 import dataclasses
-import functools
-import re
 import time
 from collections.abc import Callable, Iterator
 from typing import Any, Literal
@@ -24,13 +22,14 @@ from askcases.qa.followups import resolve_followup
 from askcases.qa.generation import stream_answer
 from askcases.qa.grounding import GroundingVerifier, load_threshold
 from askcases.qa.outcome_answers import asks_for_outcomes, outcomes_answer
-from askcases.qa.questions import Question, read_question
+from askcases.qa.questions import Question, asked_noun, read_question
 from askcases.qa.retrieval import HybridRetriever, Mode
 from askcases.qa.spelling import correct_spelling, names_in_lower_case
 from askcases.qa.tracing import NO_RECORDER, Recorder
 from askcases.qa.weights import ABLATED, extractive_weights
 from askcases.store.index_store import IndexStore
-from askcases.text.lexicon import STOPWORDS, clause_openers, content_terms, content_words, stem
+from askcases.store.manifest import Manifest
+from askcases.text.lexicon import clause_openers, content_terms, content_words, stem
 from askcases.text.markers import marker_numbers
 from askcases.text.privacy import mask_identifiers, privacy_note
 from askcases.types import (
@@ -48,42 +47,6 @@ from askcases.types import (
 
 MAX_QUESTION_CHARS = 2000
 TOPIC_SHARE = 3  # a title's word that at most one article in this many mentions names a topic
-
-
-_ASKED_NOUN = re.compile(
-    r"\b(?:which|what)\s+(?:(?:kind|type|sort|name)s?\s+of\s+)?([a-z][a-z-]*[a-z])\b", re.I
-)
-_NOT_ASKED = {"happen", "happens", "about", "else", "other", "way", "ways", "sort", "kind", "type"}
-# Words for kinds of thing whose instances an article names rather than the word itself: a
-# scheme or a specialty ("ophthalmology"), a place ("a church hall"), a body, a time ("on
-# Tuesdays"). "Which schemes move diabetes care" needs no article that says "scheme".
-CATEGORY_NOUNS = {
-    stem(w)
-    for w in "scheme service programme program project initiative pilot model approach "
-    "specialty speciality condition illness disease treatment therapy result outcome change "
-    "improvement benefit difference impact area region place venue location site building "
-    "premises setting room hall town city county country group team organisation body "
-    "provider trust ccg company firm day week month year date time period hour".split()
-}
-
-
-def asked_noun(text: str) -> str | None:
-    """The noun after "which" or "what" ("app" in "which app do patients use"), or None when a
-    verb, a stop word or a word for a kind of service, place or body follows ("what did",
-    "what happened", "which schemes")."""
-    found = _ASKED_NOUN.search(text)
-    if found is None:
-        return None
-    word = found.group(1).lower()
-    if word in STOPWORDS or word in _NOT_ASKED or word.endswith("ed"):
-        return None
-    return None if stem(word) in CATEGORY_NOUNS else word
-
-
-@functools.lru_cache(maxsize=8)
-def title_terms(titles: tuple[str, ...]) -> frozenset[str]:
-    """The content terms of the articles' titles."""
-    return frozenset(t for title in titles for t in content_terms(title))
 
 
 Lap = Callable[[str, float], float]  # (stage, when it began) -> now; records the stage's time
@@ -113,6 +76,7 @@ class Assistant:
         self.verifier = GroundingVerifier(
             self.embeddings, load_threshold(settings.fitted_file(GROUNDING_THRESHOLD_FILE))
         )
+        self._title_cache: tuple[Manifest, int, frozenset[str]] | None = None
         self.answerer = ExtractiveAnswerer(
             self.embeddings,
             load_refusal_model(settings.refusal_model_file),
@@ -457,11 +421,10 @@ class Assistant:
         service."""
         if not self.settings.matching("topics"):
             return {}
-        articles = self.store.articles()
-        limit = len(articles) // TOPIC_SHARE
+        count, titled = self._titles()
+        limit = count // TOPIC_SHARE
         if limit < 1:
             return {}
-        titled = title_terms(tuple(a.title for a in articles))
         named = {t for name in question.names for t in content_terms(name)}
         found: dict[str, frozenset[str]] = {}
         for word, term in content_words(question.text.partition(" (")[0]):
@@ -472,6 +435,18 @@ class Assistant:
             if docs:
                 found[word] = frozenset(docs)
         return found
+
+    def _titles(self) -> tuple[int, frozenset[str]]:
+        """How many articles the index holds, and the content terms of their titles (kept
+        until the manifest changes)."""
+        manifest = self.store.manifest()
+        cached = self._title_cache
+        if cached is None or cached[0] is not manifest:
+            documents = manifest["documents"]
+            terms = frozenset(t for e in documents.values() for t in content_terms(str(e["title"])))
+            cached = (manifest, len(documents), terms)
+            self._title_cache = cached
+        return cached[1], cached[2]
 
     def asked_thing(self, question: Question) -> dict[str, frozenset[str]]:
         """The thing a "which ..." or "what ..." question asks for, when it asks for no kind of
@@ -484,7 +459,7 @@ class Assistant:
             return {}
         term = stem(word)
         others = sorted(question.related.get(term, frozenset()))
-        docs = self.store.keywords.documents_with([word, *others], len(self.store.articles()))
+        docs = self.store.keywords.documents_with([word, *others], self._titles()[0])
         return {word: frozenset(docs or ())}
 
     def required(self, question: Question) -> list[dict[str, frozenset[str]]]:

@@ -233,6 +233,36 @@ _CHANGE_QUESTION = re.compile(
 )
 
 
+_ASKED_NOUN = re.compile(
+    r"\b(?:which|what)\s+(?:(?:kind|type|sort|name)s?\s+of\s+)?([a-z][a-z-]*[a-z])\b", re.I
+)
+_NOT_ASKED = {"happen", "happens", "about", "else", "other", "way", "ways", "sort", "kind", "type"}
+# Words for kinds of thing whose instances an article names rather than the word itself: a
+# scheme or a specialty ("ophthalmology"), a place ("a church hall"), a body, a time ("on
+# Tuesdays"). "Which schemes move diabetes care" needs no article that says "scheme".
+CATEGORY_NOUNS = {
+    stem(w)
+    for w in "scheme service programme program project initiative pilot model approach "
+    "specialty speciality condition illness disease treatment therapy result outcome change "
+    "improvement benefit difference impact area region place venue location site building "
+    "premises setting room hall town city county country group team organisation body "
+    "provider trust ccg company firm day week month year date time period hour".split()
+}
+
+
+def asked_noun(text: str) -> str | None:
+    """The noun after "which" or "what" ("app" in "which app do patients use"), or None when a
+    verb, a stop word or a word for a kind of service, place or body follows ("what did",
+    "what happened", "which schemes")."""
+    found = _ASKED_NOUN.search(text)
+    if found is None:
+        return None
+    word = found.group(1).lower()
+    if word in STOPWORDS or word in _NOT_ASKED or word.endswith("ed"):
+        return None
+    return None if stem(word) in CATEGORY_NOUNS else word
+
+
 def asks_for_change(question: str) -> bool:
     """A question about whether, or how much, something changed."""
     return _CHANGE_QUESTION.search(question) is not None
