@@ -132,3 +132,12 @@ def test_a_question_spanning_two_articles_cites_both(assistant: Assistant) -> No
         "gp-pathfinders-fourth-wave-2011",
     }
     assert "400 women a month" in answer.answer and "400 patients every month" in answer.answer
+
+
+def test_two_articles_reporting_other_figures_for_one_measure_do_not_say_the_same() -> None:
+    from askcases.qa.extractive import _says_the_same
+
+    one = "Readmissions within 30 days dropped by 41%."
+    other = "Emergency readmissions within 30 days dropped by 22% compared with the year before."
+    assert not _says_the_same(one, other, 0.6)
+    assert _says_the_same(one, "Readmissions within 30 days have dropped by 41%.", 0.6)

@@ -191,6 +191,15 @@ def _overlap(a: str, b: str) -> float:
     return len(ta & tb) / min(len(ta), len(tb))
 
 
+_FIGURE = re.compile(r"\d[\d,.]*%?")
+
+
+def _says_the_same(a: str, b: str, limit: float) -> bool:
+    """Whether two sentences of different articles say the same: most words shared and the same
+    figures ("readmissions within 30 days dropped by 41%" and "... from 24% to 15%" do not)."""
+    return _overlap(a, b) > limit and set(_FIGURE.findall(a)) == set(_FIGURE.findall(b))
+
+
 def _as_sentence(quote: str) -> str:
     """A quote ready to stand in an answer: unmatched quotation marks dropped."""
     text = quote.strip()
@@ -658,7 +667,7 @@ class ExtractiveAnswerer:
         docs = {best.passage.doc_id}
         for cand in close:  # one from each other article first
             if len(chosen) < limit and cand.passage.doc_id not in docs:
-                if not any(_overlap(cand.text, c.text) > w.duplicate_overlap for c in chosen):
+                if not any(_says_the_same(cand.text, c.text, w.duplicate_overlap) for c in chosen):
                     chosen.append(cand)
                     docs.add(cand.passage.doc_id)
         for cand in close:  # then the nearest seconds, half the margin away at most
