@@ -1,7 +1,7 @@
 """Fit the packaged refusal model (src/askcases/qa/refusal_model.json) on the tuning sets only:
-the tuning part of eval/questions.jsonl, eval/tuning-paraphrases.jsonl, the three tuning article
-sets and the tuning part of eval/tuning-date-conflicts (each indexed under build/eval/ as `make
-eval` indexes them). Each set is held out in turn to choose the threshold
+the tuning part of eval/questions.jsonl, eval/tuning-paraphrases.jsonl and -2, the four tuning
+article sets and the tuning part of eval/tuning-date-conflicts (each indexed under build/eval/
+as `make eval` indexes them). Each set is held out in turn to choose the threshold
 (askcases.evaluation.calibrate). The test sets (eval/paraphrases.jsonl, eval/new-articles/,
 eval/date-conflicts/) are never read. Run with `make fit-refusal`.
 """
@@ -31,19 +31,21 @@ from askcases.qa.calibration import FEATURES, load_refusal_model
 from askcases.store.sync import sync_index
 
 ROOT = project_root()
-TUNING_ARTICLE_SETS = ("tuning-articles", "tuning-articles-2", "tuning-articles-3")
+TUNING_ARTICLE_SETS = (
+    "tuning-articles",
+    "tuning-articles-2",
+    "tuning-articles-3",
+    "tuning-articles-4",
+)
 
 
 def tuning_sets() -> list[tuple[str, Path, Path, Path, bool]]:
     """(name, questions file, corpus, index, only its tuning part) of each tuning set."""
     sets = [
         ("questions.jsonl", ROOT / "eval/questions.jsonl", ROOT / "corpus", ROOT / "index", True),
-        (
-            "tuning-paraphrases",
-            ROOT / "eval/tuning-paraphrases.jsonl",
-            ROOT / "corpus",
-            ROOT / "index",
-            False,
+        *(
+            (name, ROOT / f"eval/{name}.jsonl", ROOT / "corpus", ROOT / "index", False)
+            for name in ("tuning-paraphrases", "tuning-paraphrases-2")
         ),
     ]
     for name in TUNING_ARTICLE_SETS:

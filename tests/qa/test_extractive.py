@@ -141,3 +141,18 @@ def test_two_articles_reporting_other_figures_for_one_measure_do_not_say_the_sam
     other = "Emergency readmissions within 30 days dropped by 22% compared with the year before."
     assert not _says_the_same(one, other, 0.6)
     assert _says_the_same(one, "Readmissions within 30 days have dropped by 41%.", 0.6)
+
+
+def test_a_paragraph_number_is_no_figure_of_the_sentence() -> None:
+    from askcases.qa.extractive import candidate_sentences
+    from askcases.types import Passage
+
+    text = (
+        "Board paper\n\n1.1 In October 2023 the Partnership commissioned a team for the "
+        "borough's care homes. It now visits 31 homes every week.\n"
+    )
+    passage = Passage(1, "d#0", "d", "Board paper", None, text, 0, len(text), 0.5)
+    sentences = [c.text for c in candidate_sentences([passage], 3)]
+    assert sentences[0].startswith("In October 2023")
+    later = candidate_sentences([passage], 3)[1]
+    assert later.context.startswith("In October 2023")  # "It" goes on from the sentence before

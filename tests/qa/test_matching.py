@@ -8,6 +8,7 @@ from conftest import make_settings
 from askcases.config import Settings
 from askcases.embedding.minilm import MiniLMEmbeddings
 from askcases.qa.assistant import Assistant
+from askcases.qa.extractive import candidate_sentences
 from askcases.qa.questions import asked_noun, focus_noun
 from askcases.qa.spelling import correct_spelling, edit_distance
 from askcases.store.sync import sync_index
@@ -206,3 +207,125 @@ def test_the_question_words_an_articles_title_holds_count_for_its_sentences(
     assert not answer.refused
     assert answer.citations[0].doc_id == "heart-failure-nurses"
     assert "£1.3 million" in answer.answer
+
+
+def test_the_thing_asked_for_is_the_head_of_its_noun_phrase() -> None:
+    assert asked_noun("which GP clinical system did they write guides for") == "system"
+    assert asked_noun("What serious complication does finding diabetes early prevent") == (
+        "complication"
+    )
+    assert asked_noun("what type of scan can GPs now do") is None  # an article names the type
+    assert asked_noun("which organisation runs the clinics") is None
+    assert asked_noun("which newly set up group led the work") is None
+
+
+def test_a_count_of_other_things_does_not_answer_how_many(assistant: Assistant) -> None:
+    from askcases.qa.extractive import counts_other
+    from askcases.qa.questions import read_question
+
+    asked = read_question("how many patients have the clinics treated", {})
+    assert counts_other(asked, "The service moved to eight specialist treatment centres.")
+    assert not counts_other(asked, "The clinics treated 1,140 patients in two years.")
+    assert not counts_other(asked, "Around 1,200 new diabetics enter the system each year.")
+    assert not counts_other(asked, "Waits fell from 14 days to 6.")  # no count: cannot tell
+    answer = assistant.ask("how many patients have the bristol clot clinics treated")
+    assert answer.refused  # the article counts its centres, never its patients
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "focus"),
+    [
+        ("what's the wait now to get ear wax removed", "duration", None),
+        ("how many people are on the waiting list", "number", "peopl"),
+        ("how much did the ICB give the practices for the kit", "money", None),
+        ("pelbury wound hubs patient numbers", "number", "patient"),
+        ("how many older people's care homes does the team visit", "number", "home"),
+    ],
+)
+def test_the_kind_of_value_and_the_counted_thing_as_staff_ask(
+    question: str, kind: str, focus: str | None
+) -> None:
+    from askcases.qa.questions import expected_type
+
+    assert expected_type(question) == kind
+    assert focus_noun(question) == focus
+
+
+def test_a_misspelt_common_word_is_no_name_and_a_close_word_is_no_misspelling() -> None:
+    vocabulary = {"bexley": 2, "complex": 4, "scan": 3}
+    same = lambda t: t  # noqa: E731
+    assert correct_spelling("where do bexley patients go for thier scans", vocabulary, same) == (
+        "where do bexley patients go for their scans"
+    )
+    assert correct_spelling("how many chemsits took part", vocabulary, same) == (
+        "how many chemist took part"
+    )
+    assert correct_spelling("which complication", vocabulary, same) == "which complication"
+
+
+def test_words_after_in_or_of_that_name_no_place() -> None:
+    from askcases.qa.spelling import names_in_lower_case
+
+    vocabulary = {"team": 3, "rang": 1}
+
+    def names(question: str) -> list[str]:
+        return names_in_lower_case(question, vocabulary, lambda term, word=None: False)
+
+    assert names("how quickly does the team get back once people are in touch") == []
+    assert names("we are thinking of copying the model") == []
+    assert names("did the pilot improve time in therapeutic range") == []
+    assert names("who runs the clinics in leeds") == ["leeds"]
+
+
+def test_a_sentence_that_goes_on_from_the_one_before_is_read_with_it(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    settings = _library(
+        tmp_path,
+        embeddings,
+        {
+            "heart-scans.txt": (
+                "GPs bring heart scans closer to home\n\n4 April 2011\n\n"
+                "In Bexley, GPs have put in place a new service which cuts the wait for a "
+                "diagnosis of heart disease from nine months to three weeks. The service uses "
+                "a clinic in Harley Street to provide the scans, which are cheaper than "
+                "hospital tests.\n\n"
+                "In Croydon, GPs have organised ultrasound in their own practices.\n"
+            ),
+            "stroke.txt": (
+                "Stroke care at home in Wigan\n\n1 May 2012\n\n"
+                "Wigan cut stroke stays from 56 to 12 days, saving £700,000 a year.\n"
+            ),
+        },
+    )
+    assistant = Assistant(settings, embeddings)
+    question = assistant.read("where do bexley patients go for heart scans")
+    passages, _ = assistant.passages(question, 5)
+    scored = assistant.answerer.score(question, candidate_sentences(passages, 3))
+    harley = next(c for c in scored if "Harley Street" in c.text)
+    assert harley.context.startswith("In Bexley")
+    assert not any("does not name" in why for why in harley.why)
+    assert "gives a place value" in harley.why
+
+
+def test_an_acronym_the_library_says_in_other_words_is_not_missing(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    settings = _library(
+        tmp_path,
+        embeddings,
+        {
+            "eczema.txt": (
+                "Children's eczema nurses in Lenwick\n\n3 March 2024\n\n"
+                "Missed appointments fell from 18% to 9% once clinics moved to children's "
+                "centres.\n"
+            ),
+            "stroke.txt": (
+                "Stroke care at home in Wigan\n\n1 May 2012\n\n"
+                "Wigan cut stroke stays from 56 to 12 days, saving £700,000 a year.\n"
+            ),
+        },
+    )
+    answer = Assistant(settings, embeddings).ask("which services reduced DNAs")
+    assert "None of the case studies mentions" not in answer.answer
+    assert not answer.refused and "18%" in answer.answer

@@ -32,6 +32,7 @@ from askcases.store.manifest import Manifest
 from askcases.text.lexicon import clause_openers, content_terms, content_words, stem
 from askcases.text.markers import marker_numbers
 from askcases.text.privacy import mask_identifiers, privacy_note
+from askcases.text.synonyms import group_of
 from askcases.types import (
     NO_CLAIMS,
     REFUSAL,
@@ -335,7 +336,14 @@ class Assistant:
         keywords = self.store.keywords
         vocabulary = keywords.vocabulary()
         if s.matching("spelling"):
-            resolved = correct_spelling(resolved, vocabulary, keywords.surface_word)
+
+            def surface(term: str) -> str | None:  # as written, in lower case unless a name
+                written = keywords.surface_word(term)
+                if written is None or written.islower() or keywords.written_capitalised(term):
+                    return written
+                return written.lower()
+
+            resolved = correct_spelling(resolved, vocabulary, surface)
         lower_names = (
             names_in_lower_case(resolved, vocabulary, keywords.written_capitalised)
             if s.matching("names")
@@ -381,6 +389,7 @@ class Assistant:
     ) -> Answer:
         started = time.perf_counter()
         passages, missing = self.passages(question, k, filters, recorder)
+        missing = [name for name in missing if not self._said_otherwise(name)]
         if not passages and filters is not None and filters.active:
             return refusal(
                 question.text,
@@ -412,6 +421,14 @@ class Assistant:
             scope = f" (Only articles {filters.describe()} were searched.)"
             answer = dataclasses.replace(answer, answer=answer.answer + scope)
         return answer
+
+    def _said_otherwise(self, name: str) -> bool:
+        """Whether the library uses another word for a name it never uses ("missed" for
+        "DNAs"): the name is then no place or body the library lacks."""
+        if not self.settings.matching("synonyms"):
+            return False
+        others = sorted(group_of(stem(name.lower())))
+        return bool(others) and bool(self.store.keywords.documents_with(others, 1_000_000))
 
     def topics(self, question: Question) -> dict[str, frozenset[str]]:
         """The question's words that name a topic of the library, each with the articles that

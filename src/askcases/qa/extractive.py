@@ -35,6 +35,12 @@ from askcases.text.sentences import sentence_spans
 from askcases.types import REFUSAL, Answer, Citation, Evidence, Passage
 
 # Words of a question that ask for a value rather than name a measure ("how many ... are there").
+# Words for the people a service sees: a count of any of them may answer "how many" of another.
+PATIENTS = PEOPLE | {
+    stem(w)
+    for w in "users clients carers adults children pupils mothers babies callers attendees "
+    "participants members families diabetics smokers survivors cases".split()
+}
 QUESTION_WORDS = frozenset(
     stem(w) for w in "many much long number quick quickly soon often".split()
 )
@@ -43,6 +49,7 @@ MEASURE_CACHE = 20_000  # sentences whose figures' measures are kept
 _MEASURE_CACHE: LRUCache[str, tuple[tuple[str, str], ...]] = LRUCache(maxsize=MEASURE_CACHE)
 _MEASURE_LOCK = threading.Lock()
 _FORM_CACHE: LRUCache[str, tuple[bool, frozenset[str]]] = LRUCache(maxsize=MEASURE_CACHE)
+_NOUN_CACHE: LRUCache[str, tuple[frozenset[str] | None, ...]] = LRUCache(maxsize=MEASURE_CACHE)
 
 
 # The kinds of value a question asks for that a figure of the sentence can give.
@@ -113,6 +120,35 @@ def counts_asked(question: Question, sentence: str) -> bool:
     return question.focus in counted or bool(question.focus_related & counted)
 
 
+def counts_other(question: Question, sentence: str) -> bool:
+    """Whether every number of the sentence counts something other than what a "how many"
+    question asks for ("how many patients" -> "eight specialist treatment centres")."""
+    if question.focus is None or question.kind != "number":
+        return False
+    nouns = counted_nouns(sentence)
+    if not nouns or None in nouns:
+        return False
+    wanted = {question.focus, *question.focus_related}
+    if wanted & PATIENTS:
+        wanted |= PATIENTS
+    return not any(wanted & noun for noun in nouns if noun is not None)
+
+
+def counted_nouns(sentence: str) -> tuple[frozenset[str] | None, ...]:
+    """The stemmed words of what each figure of a sentence counts ("eight specialist treatment
+    centres": specialist, treatment, centr), None for a figure of another form."""
+    with _MEASURE_LOCK:
+        known = _NOUN_CACHE.get(sentence)
+    if known is None:
+        known = tuple(
+            frozenset(content_terms(f.noun)) if f.kind == "count" else None
+            for f in find_figures(sentence)
+        )
+        with _MEASURE_LOCK:
+            _NOUN_CACHE[sentence] = known
+    return known
+
+
 def measure_words(question: Question) -> list[str]:
     """The question's own words that may name a measure (not "how many"); a follow-up that
     names none ("and how many are there") takes its carried-over subject's."""
@@ -153,6 +189,18 @@ class Candidate:
     # it) that the refusal model does not read as evidence: all of it when the sentence names
     # none of the places the question asks about.
     form_bonus: float = 0.0
+    # The sentence before, when this one goes on about its subject ("In Bexley, GPs have put in
+    # place a new service ... The service uses a clinic in Harley Street ...").
+    context: str = ""
+
+
+# A sentence that opens by referring back to the one before ("The service", "It", "They").
+_REFERS_BACK = re.compile(
+    r"^\W*(?:the|this|these|that|those|it|its|they|their|such|both|each|he|she|his|her)\b", re.I
+)
+
+
+_PARAGRAPH_NUMBER = re.compile(r"\s*\d{1,2}(?:\.\d{1,2})+\.?\s+(?=[A-Z])")
 
 
 def candidate_sentences(passages: list[Passage], min_terms: int) -> list[Candidate]:
@@ -160,8 +208,13 @@ def candidate_sentences(passages: list[Passage], min_terms: int) -> list[Candida
     seen: set[tuple[str, int]] = set()
     out = []
     for passage in passages:
+        previous: tuple[int, int] | None = None
         for s, e in sentence_spans(passage.text):
+            numbered = _PARAGRAPH_NUMBER.match(passage.text, s, e)
+            if numbered:  # "6.1 The Board is asked to ...": the number is no figure
+                s = numbered.end()
             text = passage.text[s:e]
+            before, previous = previous, (s, e)
             key = (passage.doc_id, passage.start + s)
             # The headline (offset 0) summarises, and a heading or caption names a part; the
             # evidence is in the body.
@@ -170,8 +223,30 @@ def candidate_sentences(passages: list[Passage], min_terms: int) -> list[Candida
             if is_heading(text):
                 continue
             seen.add(key)
-            out.append(Candidate(passage, passage.start + s, passage.start + e, text))
+            context = ""
+            if _REFERS_BACK.match(text):
+                if before is not None:
+                    if "\n\n" not in passage.text[before[1] : s]:  # the same paragraph
+                        context = passage.text[before[0] : before[1]]
+                else:  # the first sentence of a passage: the last of the passage before it
+                    context = _last_sentence_before(passages, passage)
+            out.append(
+                Candidate(passage, passage.start + s, passage.start + e, text, context=context)
+            )
     return out
+
+
+def _last_sentence_before(passages: list[Passage], passage: Passage) -> str:
+    """The last sentence of the same paragraph that a retrieved passage of the same article
+    holds just before `passage` starts, else ""."""
+    for other in passages:
+        if other.doc_id != passage.doc_id or not other.start < passage.start <= other.end + 2:
+            continue
+        upto = passage.start - other.start
+        spans = [(s, e) for s, e in sentence_spans(other.text) if e <= upto]
+        if spans and "\n\n" not in other.text[spans[-1][1] : upto]:
+            return other.text[spans[-1][0] : spans[-1][1]]
+    return ""
 
 
 _CAPTION = re.compile(r"^(?:table|figure|chart|box)\s+\d+[.:]", re.I)
@@ -239,11 +314,22 @@ def places_not_named(question: Question, best: Candidate, passages: list[Passage
     """The places and bodies the question names (not acronyms or years) that the best
     sentence's article never mentions in its title or retrieved passages: "hearing test waits
     in Tennick" is not answered from the Fernleigh hearing clinic's article."""
-    names = [n for n in question.names if not n.isupper() and not any(c.isdigit() for c in n)]
+    names = [
+        n
+        for n in question.names
+        if not n.removesuffix("s").isupper()  # an acronym ("DNAs")
+        and not any(c.isdigit() for c in n)
+    ]
     if not names:
         return []
     article = " ".join(f"{p.title} {p.text}" for p in passages if p.doc_id == best.passage.doc_id)
-    return [n for n in names if not mentions(n, article)]
+    terms = set(content_terms(article))
+    return [
+        n
+        for n in names
+        if not mentions(n, article)
+        and not question.related.get(stem(n.lower()), frozenset()) & terms  # in other words
+    ]
 
 
 def _citations(sentences: list[Candidate]) -> list[Citation]:
@@ -346,10 +432,17 @@ class ExtractiveAnswerer:
             title_terms = set(content_terms(cand.passage.title))
             matched = s_terms | (title_terms & named)
             titled = question.matched(q_terms, title_terms) - matched
+            # Words of the sentence it goes on from count in part, as title words do.
+            carried = (
+                question.matched(q_terms, set(content_terms(cand.context))) - matched - titled
+                if cand.context
+                else set()
+            )
             lexicals.append(
                 (
                     sum(v for t, v in weights.items() if t in matched)
                     + w.title_term * sum(v for t, v in weights.items() if t in titled)
+                    + w.context_term * sum(v for t, v in weights.items() if t in carried)
                 )
                 / total
             )
@@ -397,7 +490,11 @@ class ExtractiveAnswerer:
                 if agent or speaker:
                     why.append("names who does it")
             value += bonus
-            absent = [n for n in local if not mentions(n, cand.text)]
+            absent = [
+                n
+                for n in local
+                if not mentions(n, cand.text) and not (w.context_term and mentions(n, cand.context))
+            ]
             elsewhere = bool(local) and len(absent) == len(local)
             if elsewhere:
                 value -= w.missing_name
@@ -499,8 +596,10 @@ class ExtractiveAnswerer:
             )
 
         def answers(c: Candidate) -> bool:
-            return holds_type(question.kind, c.text, question.expanded) and counts_focus(
-                question.focus, set(content_terms(c.text)), question.focus_related
+            return (
+                holds_type(question.kind, c.text, question.expanded)
+                and counts_focus(question.focus, set(content_terms(c.text)), question.focus_related)
+                and not (w.other_count and counts_other(question, c.text))
             )
 
         groups = (required or []) if w.other_topic else []

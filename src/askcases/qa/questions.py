@@ -38,7 +38,8 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "money": (
         re.compile(
             r"\b(?:cost|costs|save|saved|saves|saving|savings|spend|spent|budget|funding|"
-            r"money|pounds|price|worth|fee|fees|charge|charges|tariff|paid|pay|payment)\b|£",
+            r"money|pounds|price|worth|fee|fees|charge|charges|tariff|paid|pay|payment|grants?|"
+            r"invest\w*|(?:how much|what) did (?:\w+ ){1,3}(?:give|get|receive|award))\b|£",
             re.I,
         ),
         re.compile(r"£\s?\d[\d,.]*(?:\s?(?:million|billion|m|bn|k)\b)?|\d[\d,.]*\s?pounds\b", re.I),
@@ -82,7 +83,11 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         ),
     ),
     "duration": (
-        re.compile(r"\bhow (?:long|quickly|fast|soon)\b|\bwithin how\b", re.I),
+        re.compile(
+            r"\bhow (?:long|quickly|fast|soon)\b|\bwithin how\b|\bturnaround\b|\bresponse times?\b"
+            r"|^(?!.*\b(?:how many|number|numbers|list)\b).*\bwait(?:s|ing)?\b",
+            re.I,
+        ),
         re.compile(
             r"\b(?:"
             + _VALUE
@@ -93,7 +98,7 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "number": (
         re.compile(
             r"\bhow (?:many|much|far|big|large)\b|\bwhat (?:number|amount|figure)\b|"
-            r"\bnumber of\b",
+            r"\bnumbers? of\b|\bnumbers\b",
             re.I,
         ),
         re.compile(r"\b" + _VALUE + r"\b|£\d", re.I),
@@ -177,6 +182,7 @@ _HOW_MANY = re.compile(
 )
 # Endings of words that end in s but count one thing ("diabetes", "thrombosis", "status").
 _NOT_PLURAL = ("ss", "etes", "osis", "esis", "itis", "us", "news", "ries", "eans", "ics")
+_NUMBER_OF = re.compile(r"\bnumbers? of (?:[a-z-]+ ){0,2}?([a-z-]+s)\b|\b([a-z-]+) numbers\b", re.I)
 _AFTER_HOW_MANY = re.compile(r"\bhow many ((?:[a-z&'-]+\s*){1,4})", re.I)
 # Words a count of people may use for the same people.
 PEOPLE = {stem(w) for w in "people patients population residents individuals persons".split()}
@@ -195,8 +201,13 @@ def _counted_words(question: str) -> list[str]:
     words = found.group(1).split() if found else after.group(1).split()[:4] if after else []
     for i, word in enumerate(words):
         low = word.lower()
+        if low.endswith(("'s", "’s", "s'")):
+            continue  # "older people's care homes": the homes are counted
         if len(low) > 3 and low.endswith("s") and not low.endswith(_NOT_PLURAL):
             return words[: i + 1]
+    if not found and not after:  # "the number of referrals", "patient numbers"
+        number = _NUMBER_OF.search(question)
+        return [number.group(1) or number.group(2)] if number else []
     return words if found else []
 
 
@@ -233,9 +244,8 @@ _CHANGE_QUESTION = re.compile(
 )
 
 
-_ASKED_NOUN = re.compile(
-    r"\b(?:which|what)\s+(?:(?:kind|type|sort|name)s?\s+of\s+)?([a-z][a-z-]*[a-z])\b", re.I
-)
+_ASKED_NOUN = re.compile(r"\b(?:which|what)((?:\s+[a-z][a-z-]*[a-z]){1,4})", re.I)
+_KIND_OF = re.compile(r"\b(?:which|what)\s+(?:kinds?|types?|sorts?|forms?)\s+of\b", re.I)
 _NOT_ASKED = {"happen", "happens", "about", "else", "other", "way", "ways", "sort", "kind", "type"}
 # Words for kinds of thing whose instances an article names rather than the word itself: a
 # scheme or a specialty ("ophthalmology"), a place ("a church hall"), a body, a time ("on
@@ -250,16 +260,35 @@ CATEGORY_NOUNS = {
 }
 
 
+# Verbs that end the noun phrase after "which" or "what" ("which organisation runs ...").
+_VERBS = set(
+    """run runs ran use uses used move moves cut cuts help helps get gets got offer offers
+    provide provides work works make makes made see sees saw take takes took lead leads led go
+    goes went come comes came bring brings brought deliver delivers set sets put puts give gives
+    gave keep keeps kept pay pays paid fund funds build builds built say says said show shows
+    mean means cover covers serve serves treat treats need needs want wants let lets allow allows
+    support supports start starts begin begins began look looks sit sits hold holds held""".split()
+)
+
+
 def asked_noun(text: str) -> str | None:
     """The noun after "which" or "what" ("app" in "which app do patients use"), or None when a
     verb, a stop word or a word for a kind of service, place or body follows ("what did",
     "what happened", "which schemes")."""
     found = _ASKED_NOUN.search(text)
-    if found is None:
+    if found is None or _KIND_OF.search(text):  # "what type of scan": an article names the type
         return None
-    word = found.group(1).lower()
-    if word in STOPWORDS or word in _NOT_ASKED or word.endswith("ed"):
+    words: list[str] = []
+    for word in found.group(1).lower().split():  # the head of "which GP clinical system did"
+        if word in STOPWORDS or word in _NOT_ASKED or word.endswith("ed") or word in _VERBS:
+            break
+        words.append(word)
+        if len(word) > 3 and word.endswith("s") and not word.endswith(_NOT_PLURAL):
+            break  # "which schemes move ...": a plural noun ends the phrase
+    heads = [w for w in words if not w.endswith("ly")]
+    if not heads:
         return None
+    word = heads[-1]
     return None if stem(word) in CATEGORY_NOUNS else word
 
 

@@ -48,8 +48,9 @@ def edit_distance(a: str, b: str, limit: int) -> int:
 
 
 def closest_term(term: str, vocabulary: Mapping[str, int]) -> str | None:
-    """The library's stem nearest a stem it lacks (the commonest among the nearest)."""
-    limit = 1 if len(term) < 7 else 2
+    """The library's stem nearest a stem it lacks (the commonest among the nearest): one letter
+    away, or two for a stem of nine letters or more ("complication" is not "complex")."""
+    limit = 1 if len(term) < 9 else 2
     best: tuple[int, int, str] | None = None
     for known, chunks in vocabulary.items():
         if known[:1] != term[:1] or abs(len(known) - len(term)) > limit or known.isdigit():
@@ -58,6 +59,30 @@ def closest_term(term: str, vocabulary: Mapping[str, int]) -> str | None:
         if distance <= limit and (best is None or (distance, -chunks, known) < best):
             best = (distance, -chunks, known)
     return best[2] if best else None
+
+
+@functools.cache
+def _english_stems() -> dict[str, str]:
+    """The stems of the common and English words, each with a word of that stem."""
+    stems: dict[str, str] = {}
+    for known in sorted(english_words()) + sorted(STOPWORDS):
+        stems.setdefault(stem(known), known)
+    return stems
+
+
+def _english_word(word: str) -> str | None:
+    """The common or English word one letter away from a word of five letters or more, by its
+    stem ("thier" -> "their", "chemsits" -> "chemist")."""
+    if len(word) < MIN_LENGTH + 1:
+        return None
+    term = stem(word)
+    if term in _english_stems():  # a form of an English word ("complication")
+        return None
+    for known, written in _english_stems().items():
+        if known[:1] == term[:1] and abs(len(known) - len(term)) <= 1:
+            if edit_distance(term, known, 1) <= 1:
+                return written
+    return None
 
 
 def correct_spelling(
@@ -78,9 +103,12 @@ def correct_spelling(
         if term in vocabulary or group_of(term):
             return word
         near = closest_term(term, vocabulary)
-        if near is None or near in STOPWORDS:
-            return word
-        written = surface(near) if near else None
+        if near is None:
+            # "thier", "chemsits": a common or English word the library does not use
+            return (_english_word(low) if word.islower() else None) or word
+        if near in STOPWORDS:
+            return near if word.islower() else word
+        written = surface(near)
         if not written:
             return word
         return written[:1].upper() + written[1:] if word[:1].isupper() else written
@@ -89,6 +117,18 @@ def correct_spelling(
 
 
 _PLACE_LEAD = {"in", "at", "around", "across", "near", "from", "for", "of"}
+# Words that follow "in", "of" or "for" in common phrases ("in touch", "in total"), never a place.
+_NOT_PLACES = set(
+    """touch total place time general particular practice person future addition turn return
+    charge line hand fact short part order need use mind favour response detail advance full
+    work common public private principle theory reality terms view case cases average hospital
+    community""".split()
+)
+
+
+# Endings of describing words ("therapeutic", "clinical", "intensive"), which no place name has
+# when another word follows.
+_DESCRIBING = ("ic", "al", "ive", "ous", "ary", "ful", "less", "able", "ible")
 
 
 def names_in_lower_case(
@@ -110,5 +150,11 @@ def names_in_lower_case(
             if written_capitalised(term, low):
                 names.append(word)
         elif i > 0 and words[i - 1].lower() in _PLACE_LEAD and not group_of(term):
-            names.append(word)
+            following = words[i + 1].lower() if i + 1 < len(words) else ""
+            describes = (
+                low.endswith(_DESCRIBING) and following.isalpha() and (following not in STOPWORDS)
+            )  # "time in therapeutic range"
+            if low not in _NOT_PLACES and not (len(low) > 5 and low.endswith("ing")):
+                if not describes:
+                    names.append(word)  # "for copying", "in touch": no place
     return names

@@ -28,6 +28,7 @@ class ExtractiveWeights:
     result_form: float = 0.06  # + when a figure is a result (a before and after, a change, a share)
     result_for_change: float = 0.04  # + again when the question asks whether something changed
     direct_count: float = 0.3  # + when a number counts the very thing a "how many" asks for
+    other_count: float = 1.0  # 1: a sentence whose numbers all count other things gives no count
     agent: float = 0.15  # + for "who" when it names who does something ("run by GP Care")
     speaker: float = 0.1  # + for "who" when it names a person speaking ("Dr ..., said:")
     missing_name: float = 0.08  # - when a name the question uses (not in the title) is absent
@@ -39,6 +40,7 @@ class ExtractiveWeights:
     named_term: float = 2.0  # a name the question uses weighs double
     carried_term: float = 0.5  # a follow-up's carried-over subject weighs half
     title_term: float = 0.5  # a question word only in the sentence's article title counts half
+    context_term: float = 0.5  # ... or only in the sentence before, which it goes on from
     # Which sentences are scored in full (embedding them is the dear part).
     max_embedded: int = 24  # the best by words and passage rank
     min_terms: int = 3  # a fragment with fewer content words is no candidate
@@ -69,7 +71,14 @@ EXTRACTIVE = ExtractiveWeights()
 # The weights each way of matching by meaning adds, set to nothing when it is off (ablation).
 ABLATED: dict[str, tuple[str, ...]] = {
     "measures": ("measure_match",),
-    "forms": ("result_form", "result_for_change", "direct_count", "agent", "speaker"),
+    "forms": (
+        "result_form",
+        "result_for_change",
+        "direct_count",
+        "other_count",
+        "agent",
+        "speaker",
+    ),
     "standing": ("achieved_margin", "newer_edge", "recency", "newer_edge_latest"),
     "places": ("other_place",),
     "topics": ("other_topic",),

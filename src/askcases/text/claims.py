@@ -41,6 +41,17 @@ _PURPOSE = re.compile(
 _EXPECTED_AFTER = re.compile(
     r"^[^,;:.()]{0,40}?\b(?:will|shall|(?:is|are)\s+(?:expected|set|due|likely)\s+to)\b", re.I
 )
+# A figure named as a target after it ("the 30% reduction the Partnership set as its target").
+_TARGET_AFTER = re.compile(
+    r"^[^,;:.()]{0,40}?\b(?:set\s+as\s+(?:its|a|the|their)\s+)?(?:target|goal|ambition)\b", re.I
+)
+# Money a decision commits ("approved ... its extension to four further pharmacies from October
+# 2024, at a cost of £132,000"): a cost to come, not a result.
+_COMMITTED = re.compile(
+    r"\b(?:approv\w*|agreed|extend\w*|extension|continu\w*|expan\w*|recurrent)\b[^.;]*"
+    r"\bat\s+an?\s+(?:additional\s+|extra\s+|further\s+|total\s+)?cost\s+of\s+$",
+    re.I,
+)
 # A relative clause or a second verb between the figure and "will" is another clause's future.
 _RELATIVE = re.compile(r"\b(?:which|that|who|when|where|and|but|or|then|so)\b", re.I)
 _NAME_WORD = re.compile(r"\s+[A-Z]")
@@ -141,6 +152,8 @@ def claim_of(sentence: str, start: int | None = None) -> Claim:
         or _PURPOSE.search(before) is not None
         or _ESTIMATE_CLAUSE.search(sentence[:start]) is not None
         or (verb_after is not None and not _RELATIVE.search(verb_after.group(0)))
+        or _TARGET_AFTER.search(after) is not None
+        or _COMMITTED.search(sentence[:start]) is not None
     )
     status = "projected" if projected else "achieved"
     hedge = _QUALIFIER.search(before)

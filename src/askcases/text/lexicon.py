@@ -31,6 +31,8 @@ GENERIC_NAMES = {
     "gps",
     "uk",
     "england",
+    "britain",
+    "british",
     "a&e",
     "ccg",
     "ccgs",
