@@ -211,9 +211,9 @@ def test_the_question_words_an_articles_title_holds_count_for_its_sentences(
 
 def test_the_thing_asked_for_is_the_head_of_its_noun_phrase() -> None:
     assert asked_noun("which GP clinical system did they write guides for") == "system"
-    assert asked_noun("What serious complication does finding diabetes early prevent") == (
-        "complication"
-    )
+    assert asked_noun("What handheld device does the nurse carry") == "device"
+    # a complication, a risk: an article names which one
+    assert asked_noun("What serious complication does finding diabetes early prevent") is None
     assert asked_noun("what type of scan can GPs now do") is None  # an article names the type
     assert asked_noun("which organisation runs the clinics") is None
     assert asked_noun("which newly set up group led the work") is None
@@ -329,3 +329,30 @@ def test_an_acronym_the_library_says_in_other_words_is_not_missing(
     answer = Assistant(settings, embeddings).ask("which services reduced DNAs")
     assert "None of the case studies mentions" not in answer.answer
     assert not answer.refused and "18%" in answer.answer
+
+
+def test_staff_shorthand_and_first_words_are_read_as_meant() -> None:
+    from askcases.qa.questions import expected_type, holds_type
+    from askcases.qa.spelling import names_in_lower_case
+
+    # "how many moved their checks" counts people
+    assert focus_noun("how many moved their INR checks to the chemist") == "peopl"
+    # a contraction is no typo
+    assert correct_spelling("so we're thinking", {"wear": 2}, lambda t: t) == "so we're thinking"
+    # "type of" names a kind, even where the library writes "Type 2"
+    assert names_in_lower_case("what type of scan", {"type": 2}, lambda t, w=None: True) == []
+    # "a months-long wait" gives no length of time
+    assert expected_type("what's the wait now") == "duration"
+    assert not holds_type("duration", "They no longer face a months-long wait.", "the wait")
+
+
+def test_a_library_name_opening_the_question_is_a_place(assistant: Assistant) -> None:
+    assert "Wigan" in assistant.read("Wigan stroke savings?").names
+    assert assistant.read("What did Wigan save?").names == ("Wigan",)
+
+
+def test_an_acronym_beside_a_place_the_library_has_is_shorthand(assistant: Assistant) -> None:
+    answer = assistant.ask("how many PBs do the community clot clinics in Bristol have")
+    assert "None of the case studies mentions" not in answer.answer
+    alone = assistant.ask("who runs the PBX clinics")
+    assert alone.refused and "mentions PBX" in alone.answer

@@ -9,6 +9,7 @@ them. Safe to share between the threads of a server.
 from __future__ import annotations
 
 import dataclasses
+import re
 import time
 from collections.abc import Callable, Iterator
 from typing import Any, Literal
@@ -22,14 +23,21 @@ from askcases.qa.followups import resolve_followup
 from askcases.qa.generation import stream_answer
 from askcases.qa.grounding import GroundingVerifier, load_threshold
 from askcases.qa.outcome_answers import asks_for_outcomes, outcomes_answer
-from askcases.qa.questions import Question, asked_noun, read_question
+from askcases.qa.questions import VERB_STEMS, Question, asked_noun, read_question
 from askcases.qa.retrieval import HybridRetriever, Mode
 from askcases.qa.spelling import correct_spelling, names_in_lower_case
 from askcases.qa.tracing import NO_RECORDER, Recorder
 from askcases.qa.weights import ABLATED, extractive_weights
 from askcases.store.index_store import IndexStore
 from askcases.store.manifest import Manifest
-from askcases.text.lexicon import clause_openers, content_terms, content_words, stem
+from askcases.text.lexicon import (
+    GENERIC_NAMES,
+    STOPWORDS,
+    clause_openers,
+    content_terms,
+    content_words,
+    stem,
+)
 from askcases.text.markers import marker_numbers
 from askcases.text.privacy import mask_identifiers, privacy_note
 from askcases.text.synonyms import group_of
@@ -349,8 +357,15 @@ class Assistant:
             if s.matching("names")
             else []
         )
-        # A capitalised word opening a clause is a name where the library writes it as one.
-        for word in clause_openers(resolved):
+        # A capitalised word opening the question or a clause is a name where the library writes
+        # it as one ("Ravensholt ear wax waits?").
+        first = re.match(r"\s*([A-Z][a-z]+)\b(?!')", resolved)
+        openers = (
+            [first.group(1)]
+            if first and first.group(1).lower() not in STOPWORDS | GENERIC_NAMES
+            else []
+        )
+        for word in [*openers, *clause_openers(resolved)]:
             term = stem(word.lower())
             if term in vocabulary and keywords.written_capitalised(term, word.lower()):
                 lower_names.append(word)
@@ -390,6 +405,10 @@ class Assistant:
         started = time.perf_counter()
         passages, missing = self.passages(question, k, filters, recorder)
         missing = [name for name in missing if not self._said_otherwise(name)]
+        if any(not n.isupper() and n not in missing for n in question.names):
+            # staff shorthand ("DN visits in Pelbury"): an acronym is no place the library lacks
+            # when the question names a place it has
+            missing = [name for name in missing if not name.removesuffix("s").isupper()]
         if not passages and filters is not None and filters.active:
             return refusal(
                 question.text,
@@ -448,6 +467,8 @@ class Assistant:
             others = sorted(question.related.get(term, frozenset()))
             if term in named or not titled.intersection([term, *others]) or word in found:
                 continue
+            if term in VERB_STEMS or word.lower().endswith(("ed", "ing")):
+                continue  # "moved", "cuts": a verb of a title names no topic
             docs = self.store.keywords.documents_with([word, *others], limit)
             if docs:
                 found[word] = frozenset(docs)

@@ -91,7 +91,7 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(
             r"\b(?:"
             + _VALUE
-            + r"|a few|several|a)\s+(?:hours?|days?|weeks?|months?|years?|minutes?)\b",
+            + r"|a few|several|a)\s+(?:hours?|days?|weeks?|months?|years?|minutes?)\b(?!-)",
             re.I,
         ),
     ),
@@ -182,6 +182,9 @@ _HOW_MANY = re.compile(
 )
 # Endings of words that end in s but count one thing ("diabetes", "thrombosis", "status").
 _NOT_PLURAL = ("ss", "etes", "osis", "esis", "itis", "us", "news", "ries", "eans", "ics")
+_HOW_MANY_DID = re.compile(
+    r"\bhow many [a-z]+ed (?:their|the|to|in|at|on|up|out|from|a|an|it|them)\b", re.I
+)
 _NUMBER_OF = re.compile(r"\bnumbers? of (?:[a-z-]+ ){0,2}?([a-z-]+s)\b|\b([a-z-]+) numbers\b", re.I)
 _AFTER_HOW_MANY = re.compile(r"\bhow many ((?:[a-z&'-]+\s*){1,4})", re.I)
 # Words a count of people may use for the same people.
@@ -196,6 +199,8 @@ _LIST_QUESTION = re.compile(
 def _counted_words(question: str) -> list[str]:
     """The words naming what a "how many" question counts: up to the auxiliary verb or
     preposition that follows them, else up to the first plural noun ("how many nurses work")."""
+    if _HOW_MANY_DID.search(question):  # "how many moved their checks": people
+        return ["people"]
     found = _HOW_MANY.search(question)
     after = _AFTER_HOW_MANY.search(question)
     words = found.group(1).split() if found else after.group(1).split()[:4] if after else []
@@ -256,19 +261,28 @@ CATEGORY_NOUNS = {
     "specialty speciality condition illness disease treatment therapy result outcome change "
     "improvement benefit difference impact area region place venue location site building "
     "premises setting room hall town city county country group team organisation body "
-    "provider trust ccg company firm day week month year date time period hour".split()
+    "provider trust ccg company firm day week month year date time period hour "
+    "complication problem risk issue symptom event factor reason cause barrier challenge lesson "
+    "feature aspect element component step role task thing measure target goal aim option "
+    "tool resource".split()
 }
 
 
-# Verbs that end the noun phrase after "which" or "what" ("which organisation runs ...").
-_VERBS = set(
+# Common verbs: they end the noun phrase after "which" or "what" ("which organisation runs ..."),
+# and name no topic ("rehab classes move into leisure centres").
+VERBS = set(
     """run runs ran use uses used move moves cut cuts help helps get gets got offer offers
     provide provides work works make makes made see sees saw take takes took lead leads led go
     goes went come comes came bring brings brought deliver delivers set sets put puts give gives
     gave keep keeps kept pay pays paid fund funds build builds built say says said show shows
     mean means cover covers serve serves treat treats need needs want wants let lets allow allows
-    support supports start starts begin begins began look looks sit sits hold holds held""".split()
+    support supports start starts begin begins began look looks sit sits hold holds held
+    save saves cut cuts help helps return returns breathe breathes stay stays reduce reduces
+    improve improves open opens launch launches win wins rise rises fall falls drop drops halve
+    halves double doubles boost boosts ease eases speed speeds tackle tackles transform
+    transforms expand expands roll rolls free frees bring brings""".split()
 )
+VERB_STEMS = frozenset(stem(v) for v in VERBS)
 
 
 def asked_noun(text: str) -> str | None:
@@ -280,7 +294,7 @@ def asked_noun(text: str) -> str | None:
         return None
     words: list[str] = []
     for word in found.group(1).lower().split():  # the head of "which GP clinical system did"
-        if word in STOPWORDS or word in _NOT_ASKED or word.endswith("ed") or word in _VERBS:
+        if word in STOPWORDS or word in _NOT_ASKED or word.endswith("ed") or word in VERBS:
             break
         words.append(word)
         if len(word) > 3 and word.endswith("s") and not word.endswith(_NOT_PLURAL):

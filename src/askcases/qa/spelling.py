@@ -99,6 +99,8 @@ def correct_spelling(
             return word
         if any(ch.isdigit() for ch in low):  # a code or numbered name ("Ward4B"), never a typo
             return word
+        if "'" in low or "’" in low:  # "we're", "they've": a contraction, never a typo
+            return word
         term = stem(low)
         if term in vocabulary or group_of(term):
             return word
@@ -145,6 +147,8 @@ def names_in_lower_case(
         low = word.lower()
         if word[:1].isupper() or len(low) < 3 or low in STOPWORDS or low in GENERIC_NAMES:
             continue
+        if i + 1 < len(words) and words[i + 1].lower() == "of":
+            continue  # "type of scan": a kind, not a place
         term = stem(low)
         if term in vocabulary:
             if written_capitalised(term, low):
