@@ -132,3 +132,26 @@ def test_the_tuning_articles_figures_are_found(folder: str, least: float) -> Non
     ]
     scores = score_outcomes(predicted, load_gold(EVAL / folder / "outcomes.jsonl"))
     assert scores["figures"]["precision"] >= least and scores["figures"]["recall"] >= least
+
+
+def test_a_results_tables_change_column_and_a_first_figures_time_are_read() -> None:
+    from askcases.outcomes.forms import table_figure, table_row
+
+    line = "| Emergency admissions | 1,136 | 874 | -23% |"
+    cells = table_row(line)
+    assert cells is not None
+    figure = table_figure(line, cells)
+    assert figure is not None and (figure.value, figure.before, figure.after) == (
+        "23%",
+        "1,136",
+        "874",
+    )
+    pair = find_figures("Missed appointments fell from 18% in our first three months to 7%.")
+    assert [(f.kind, f.before, f.after) for f in pair] == [("pair", "18%", "7%")]
+    monthly = find_figures("Referrals fell by more than two thirds, from 88 a month to 26.")
+    assert [(f.kind, f.before, f.after) for f in monthly] == [("pair", "88", "26")]
+
+
+def test_a_table_number_and_the_ten_of_nine_in_ten_count_nothing() -> None:
+    assert find_figures("As Table 1 shows, admissions fell.") == []
+    assert all(f.value != "10" for f in find_figures("Nine in ten parents (92%) felt confident."))

@@ -356,3 +356,59 @@ def test_an_acronym_beside_a_place_the_library_has_is_shorthand(assistant: Assis
     assert "None of the case studies mentions" not in answer.answer
     alone = assistant.ask("who runs the PBX clinics")
     assert alone.refused and "mentions PBX" in alone.answer
+
+
+def test_a_national_comparison_is_marked_as_one(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    settings = _library(
+        tmp_path,
+        embeddings,
+        {
+            "ear-wax.txt": (
+                "Ear wax removal returns to Stallbridge surgeries\n\n"
+                "Five GP surgeries in Stallbridge started offering ear wax removal again.\n\n"
+                "In its first nine months the service treated 1,150 patients.\n\n"
+                "Referrals to hospital for wax removal have fallen by more than two thirds, "
+                "from 88 a month to 26.\n\n"
+                "Nationally, around 40% of wax referrals are avoidable.\n"
+            ),
+            "stroke.txt": (
+                "Stroke care at home in Wigan\n\n1 May 2012\n\n"
+                "Wigan cut stroke stays from 56 to 12 days, saving £700,000 a year.\n"
+            ),
+        },
+    )
+    assistant = Assistant(settings, embeddings)
+    question = assistant.read("what share of wax referrals in Stallbridge were avoidable")
+    passages, _ = assistant.passages(question, 5)
+    scored = assistant.answerer.score(question, candidate_sentences(passages, 3))
+    national = next(c for c in scored if c.text.startswith("Nationally"))
+    assert "a national comparison" in national.why
+
+
+def test_a_place_in_an_articles_dateline_holds_for_its_sentences(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    settings = _library(
+        tmp_path,
+        embeddings,
+        {
+            "lung-rehab.txt": (
+                "Lung patients breathe easier as rehab classes move into leisure centres\n\n"
+                "RAVENSHOLT, 4 June 2024 - Far more people with lung disease are finishing "
+                "their rehabilitation courses since classes moved into leisure centres.\n\n"
+                "The average wait from referral to first class fell from 19 weeks to 7 weeks.\n"
+            ),
+            "stroke.txt": (
+                "Stroke care at home in Wigan\n\n1 May 2012\n\n"
+                "Wigan cut stroke stays from 56 to 12 days, saving £700,000 a year.\n"
+            ),
+        },
+    )
+    assistant = Assistant(settings, embeddings)
+    question = assistant.read("Ravensholt lung rehab - how long is the wait now")
+    passages, _ = assistant.passages(question, 5)
+    scored = assistant.answerer.score(question, candidate_sentences(passages, 3))
+    wait = next(c for c in scored if "19 weeks to 7 weeks" in c.text)
+    assert not any("does not name" in why for why in wait.why)

@@ -34,8 +34,12 @@ _HEDGE = r"(?:(?:up to|around|about|nearly|almost|over|more than|less than|under
 _HEDGE += r"as little as|an estimated|an average of|on average) )*"
 _YEAR = r"(?:\s(?:in|during) (?:19|20)\d\d(?:-\d\d)?)?"
 
+_RATE = r"(?:\s(?:a|an|per|each) (?:day|week|month|year|quarter))?"  # "from 88 a month to 26"
+# When the first figure held ("from 18% in our first three months to 7%").
+_WHEN = r"(?:\s(?:in|during|over|at) (?:the |our |its |their )?(?:[a-z]+ ){0,2}[a-z]+)?"
 PAIR = re.compile(
-    rf"\bfrom {_HEDGE}(?P<before>{_AMOUNT}){_YEAR} to {_HEDGE}(?P<after>{_AMOUNT})(?:{_YEAR})",
+    rf"\bfrom {_HEDGE}(?P<before>{_AMOUNT}){_RATE}{_YEAR}{_WHEN} to {_HEDGE}(?P<after>{_AMOUNT})"
+    rf"(?:{_YEAR})",
     re.I,
 )
 COMPARED = re.compile(
@@ -79,13 +83,16 @@ TOTAL = re.compile(
 )
 
 _NOT_A_COUNT = re.compile(
-    rf"^\s?(?:{_UNIT}|{_DISTANCE}|times?|metres?|am|pm|o'clock|per|in|of|out|or|and|to|years? old|"
+    rf"^\s?(?:{_UNIT}|{_DISTANCE}|times?|metres?|thirds|quarters|fifths|tenths|halves|am|pm|"
+    rf"o'clock|per|in|of|out|or|and|to|years? old|"
     rf"{MONTH_NAMES}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b",
     re.I,
 )
 _BEFORE_NOT_A_COUNT = re.compile(
     r"(?:\baged?|\bages|\bNHS|\bnumber|\bno\.|\bstage|\bstep|\bphase|\bband|\bround|\bpage|"
-    r"\bversion|\bpriority|\btype|\bitem|\bsection|\bward|\bsince|\bevery|"
+    r"\bversion|\bpriority|\btype|\bitem|\bsection|\bward|\bsince|\bevery|\btable|\bfigure|"
+    r"\bchart|\bappendix|\bparagraph|\bannex|\bbox|\b(?:\d+|one|two|three|four|five|six|seven|"
+    r"eight|nine|ten) in|"
     r"\bout of|\bsurvey of|\bsample of|\bthe new|\bthe|\bunder)\s$",
     re.I,
 )
@@ -312,6 +319,9 @@ def table_row(line: str) -> list[str] | None:
     return cells if len(cells) >= 2 else None
 
 
+_SIGNED_PERCENT = re.compile(r"[-+−–]\s?(\d[\d.]*)\s?%")
+
+
 def table_figure(line: str, cells: list[str]) -> Figure | None:
     """A table row "label | before | after" as a pair, or "label | value" as a level; its span
     is the whole line."""
@@ -324,7 +334,11 @@ def table_figure(line: str, cells: list[str]) -> Figure | None:
     ]
     if len(values) >= 2:
         before, after = with_unit(*_pair_values(values[-2], values[-1]), cells[0])
-        return Figure("pair", after, before, after, 0, len(line), _direction(before, after))
+        direction = _direction(before, after)
+        change = _SIGNED_PERCENT.fullmatch(cells[-1])
+        if change and "%" not in before:  # "| Admissions | 1,136 | 874 | -23% |": the change
+            return Figure("change", f"{change.group(1)}%", before, after, 0, len(line), direction)
+        return Figure("pair", after, before, after, 0, len(line), direction)
     if len(values) == 1 and len(cells) == 2:
         value = normalise_value(values[0])
         kind: Kind = "money" if value.startswith("£") else "share" if "%" in value else "count"

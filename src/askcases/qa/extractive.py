@@ -25,7 +25,7 @@ from langchain_core.embeddings import Embeddings
 from askcases.outcomes.extract import named_figures
 from askcases.outcomes.forms import find_figures, is_time, table_row
 from askcases.qa.calibration import FEATURES, RefusalModel
-from askcases.qa.questions import PEOPLE, Question, counts_focus, holds_type
+from askcases.qa.questions import PATIENTS, PEOPLE, Question, counts_focus, holds_type
 from askcases.qa.tracing import NO_RECORDER, RUNNERS_UP, Recorder
 from askcases.qa.weights import EXTRACTIVE, ExtractiveWeights
 from askcases.text.claims import PROJECTION_LEADS, claim_of
@@ -35,21 +35,22 @@ from askcases.text.sentences import sentence_spans
 from askcases.types import REFUSAL, Answer, Citation, Evidence, Passage
 
 # Words of a question that ask for a value rather than name a measure ("how many ... are there").
-# Words for the people a service sees: a count of any of them may answer "how many" of another.
-PATIENTS = PEOPLE | {
+# What a service does for people, counted instead of the people themselves.
+PATIENT_EVENTS = frozenset(
     stem(w)
-    for w in "users clients carers adults children pupils mothers babies callers attendees "
-    "participants members families diabetics smokers survivors cases".split()
-}
+    for w in "referrals appointments attendances admissions consultations visits contacts "
+    "assessments episodes treatments tests checks".split()
+)
 QUESTION_WORDS = frozenset(
     stem(w) for w in "many much long number quick quickly soon often".split()
 )
+LEAD_CHARS = 400  # an article's lead: its headline, dateline and first lines
 SENTENCE_CACHE = 20_000  # sentence vectors kept (1.5 kB each)
 MEASURE_CACHE = 20_000  # sentences whose figures' measures are kept
 _MEASURE_CACHE: LRUCache[str, tuple[tuple[str, str], ...]] = LRUCache(maxsize=MEASURE_CACHE)
 _MEASURE_LOCK = threading.Lock()
 _FORM_CACHE: LRUCache[str, tuple[bool, frozenset[str]]] = LRUCache(maxsize=MEASURE_CACHE)
-_NOUN_CACHE: LRUCache[str, tuple[frozenset[str] | None, ...]] = LRUCache(maxsize=MEASURE_CACHE)
+_NOUN_CACHE: LRUCache[str, tuple[tuple[str, ...] | None, ...]] = LRUCache(maxsize=MEASURE_CACHE)
 
 
 # The kinds of value a question asks for that a figure of the sentence can give.
@@ -129,19 +130,25 @@ def counts_other(question: Question, sentence: str) -> bool:
     if not nouns or None in nouns:
         return False
     wanted = {question.focus, *question.focus_related}
-    if wanted & PATIENTS:
+    events: frozenset[str] = frozenset()
+    if wanted & PATIENTS:  # people, or what happens to them ("66 new referrals")
         wanted |= PATIENTS
-    return not any(wanted & noun for noun in nouns if noun is not None)
+        events = PATIENT_EVENTS
+    return not any(
+        wanted.intersection(noun) or (noun and noun[-1] in events)  # the head: "referrals"
+        for noun in nouns
+        if noun is not None
+    )
 
 
-def counted_nouns(sentence: str) -> tuple[frozenset[str] | None, ...]:
+def counted_nouns(sentence: str) -> tuple[tuple[str, ...] | None, ...]:
     """The stemmed words of what each figure of a sentence counts ("eight specialist treatment
     centres": specialist, treatment, centr), None for a figure of another form."""
     with _MEASURE_LOCK:
         known = _NOUN_CACHE.get(sentence)
     if known is None:
         known = tuple(
-            frozenset(content_terms(f.noun)) if f.kind == "count" else None
+            tuple(content_terms(f.noun)) if f.kind == "count" else None
             for f in find_figures(sentence)
         )
         with _MEASURE_LOCK:
@@ -249,6 +256,14 @@ def _last_sentence_before(passages: list[Passage], passage: Passage) -> str:
     return ""
 
 
+# A national figure beside the local one ("Nationally, around 59% of patients ... finish it").
+_NATIONAL = re.compile(
+    r"\b(?:nationally|national (?:average|figure|rate|data)|(?:england|uk|national) average)\b",
+    re.I,
+)
+_NATIONAL_ASKED = re.compile(r"\b(?:national\w*|england|uk|country|britain)\b", re.I)
+
+
 _CAPTION = re.compile(r"^(?:table|figure|chart|box)\s+\d+[.:]", re.I)
 
 
@@ -330,6 +345,10 @@ def places_not_named(question: Question, best: Candidate, passages: list[Passage
         if not mentions(n, article)
         and not question.related.get(stem(n.lower()), frozenset()) & terms  # in other words
     ]
+
+
+def _names_elsewhere(c: Candidate) -> bool:
+    return any(why.startswith("does not name") for why in c.why)
 
 
 def _citations(sentences: list[Candidate]) -> list[Citation]:
@@ -456,12 +475,24 @@ class ExtractiveAnswerer:
         )
         keep = sorted(order[: w.max_embedded])
         q_arr = np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
+        national_words = _NATIONAL_ASKED.search(text)
+        # A name in an article's lead (its headline, dateline and first lines) is the article's
+        # own, as a name in its title is ("RAVENSHOLT, 4 June 2024 - ...").
+        leads: dict[str, set[str]] = {}
+        for c in candidates:
+            if c.passage.start == 0 and c.passage.doc_id not in leads:
+                lead = c.passage.text[:LEAD_CHARS]
+                leads[c.passage.doc_id] = {n for n in question.names if mentions(n, lead)}
         vectors = self._vectors([candidates[i].text for i in keep])
         scored = []
         for i, vec in zip(keep, vectors, strict=True):
             cand, lexical = candidates[i], lexicals[i]
             title_terms = set(content_terms(cand.passage.title))
-            local = [n for n in question.names if stem(n) not in title_terms]
+            local = [
+                n
+                for n in question.names
+                if stem(n) not in title_terms and n not in leads.get(cand.passage.doc_id, ())
+            ]
             semantic = max(0.0, float(q_arr @ vec))
             value = (
                 w.semantic * semantic
@@ -490,6 +521,9 @@ class ExtractiveAnswerer:
                 if agent or speaker:
                     why.append("names who does it")
             value += bonus
+            if national_words is None and _NATIONAL.search(cand.text):
+                value -= w.national
+                why.append("a national comparison")
             absent = [
                 n
                 for n in local
@@ -764,6 +798,9 @@ class ExtractiveAnswerer:
         close = [c for c in typed if c is not best and c.score >= best.score - margin]
         chosen = [best]
         docs = {best.passage.doc_id}
+        # a sentence that names none of the places asked about does not join one that does
+        if not _names_elsewhere(best):
+            close = [c for c in close if not _names_elsewhere(c)]
         for cand in close:  # one from each other article first
             if len(chosen) < limit and cand.passage.doc_id not in docs:
                 if not any(_says_the_same(cand.text, c.text, w.duplicate_overlap) for c in chosen):

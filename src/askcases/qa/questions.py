@@ -91,7 +91,8 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(
             r"\b(?:"
             + _VALUE
-            + r"|a few|several|a)\s+(?:hours?|days?|weeks?|months?|years?|minutes?)\b(?!-)",
+            + r"|a few|several|(?<!\d\s)a)\s+"  # "88 a month" is a rate
+            + r"(?:hours?|days?|weeks?|months?|years?|minutes?)\b(?!-)",
             re.I,
         ),
     ),
@@ -189,6 +190,12 @@ _NUMBER_OF = re.compile(r"\bnumbers? of (?:[a-z-]+ ){0,2}?([a-z-]+s)\b|\b([a-z-]
 _AFTER_HOW_MANY = re.compile(r"\bhow many ((?:[a-z&'-]+\s*){1,4})", re.I)
 # Words a count of people may use for the same people.
 PEOPLE = {stem(w) for w in "people patients population residents individuals persons".split()}
+# Words for the people a service sees: a count of any of them may answer "how many" of another.
+PATIENTS = PEOPLE | {
+    stem(w)
+    for w in "users clients carers adults children pupils mothers babies callers attendees "
+    "participants members families diabetics smokers survivors cases".split()
+}
 _LIST_QUESTION = re.compile(
     r"^(?:which|what) (?:[a-z]+ )?[a-z]+s\b(?! (?:is|was|does|did|has)\b)|\blist\b|\bexamples\b|"
     r"\bwhere else\b|\bwhich (?:areas|initiatives|schemes|services|places|groups|ccgs)\b",
@@ -234,7 +241,7 @@ def counts_focus(focus: str | None, terms: set[str], related: frozenset[str] = f
     `related`: other words for it, such as "centres" for "sites")."""
     if focus is None or focus in terms or related & terms:
         return True
-    return focus in PEOPLE and bool(PEOPLE & terms)
+    return focus in PATIENTS and bool(PATIENTS & terms)
 
 
 # Words of a question that ask whether something changed ("are fewer people taken to A&E", "did

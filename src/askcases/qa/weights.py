@@ -31,6 +31,9 @@ class ExtractiveWeights:
     other_count: float = 1.0  # 1: a sentence whose numbers all count other things gives no count
     agent: float = 0.15  # + for "who" when it names who does something ("run by GP Care")
     speaker: float = 0.1  # + for "who" when it names a person speaking ("Dr ..., said:")
+    national: float = (
+        0.08  # - for a national comparison ("Nationally, around 59% ...") unless asked
+    )
     missing_name: float = 0.08  # - when a name the question uses (not in the title) is absent
     lead_in: float = 0.05  # - for a lead-in ("X said:"), unless a person or body is asked for
     untyped_passage: float = 0.2  # a passage ranks this much lower when it gives no such value
@@ -71,6 +74,7 @@ EXTRACTIVE = ExtractiveWeights()
 # The weights each way of matching by meaning adds, set to nothing when it is off (ablation).
 ABLATED: dict[str, tuple[str, ...]] = {
     "measures": ("measure_match",),
+    "comparators": ("national",),
     "forms": (
         "result_form",
         "result_for_change",
