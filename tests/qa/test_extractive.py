@@ -156,3 +156,21 @@ def test_a_paragraph_number_is_no_figure_of_the_sentence() -> None:
     assert sentences[0].startswith("In October 2023")
     later = candidate_sentences([passage], 3)[1]
     assert later.context.startswith("In October 2023")  # "It" goes on from the sentence before
+
+
+def test_a_sentence_that_names_nothing_and_says_they_goes_on_from_the_one_before() -> None:
+    from askcases.qa.extractive import candidate_sentences
+    from askcases.types import Passage
+
+    text = (
+        "GP commissioning\n\nIn Richmond, GPs have identified a need for more responsive "
+        "community services. Working with their local provider they have designed a team to "
+        "get back to patients within two hours. In Croydon, GPs have organised ultrasound in "
+        "their own practices.\n"
+    )
+    passage = Passage(1, "d#0", "d", "GP commissioning", None, text, 0, len(text), 0.5)
+    sentences = candidate_sentences([passage], 3)
+    working = next(c for c in sentences if c.text.startswith("Working"))
+    croydon = next(c for c in sentences if c.text.startswith("In Croydon"))
+    assert working.context.startswith("In Richmond")
+    assert croydon.context == ""  # it names its own place

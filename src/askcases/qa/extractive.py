@@ -210,6 +210,18 @@ _REFERS_BACK = re.compile(
 _PARAGRAPH_NUMBER = re.compile(r"\s*\d{1,2}(?:\.\d{1,2})+\.?\s+(?=[A-Z])")
 
 
+# A pronoun inside a sentence that names nothing itself ("Working with their local provider
+# they are providing ..."): it goes on about the subject of the sentence before.
+_PRONOUN = re.compile(r"\b(?:they|their|it|its|this|these)\b", re.I)
+_NAME_INSIDE = re.compile(r"(?<=\s)[A-Z]")
+
+
+def _refers_back(text: str) -> bool:
+    if _REFERS_BACK.match(text):
+        return True
+    return _PRONOUN.search(text) is not None and _NAME_INSIDE.search(text.strip()) is None
+
+
 def candidate_sentences(passages: list[Passage], min_terms: int) -> list[Candidate]:
     """Every sentence of the passages once, except the headline and fragments."""
     seen: set[tuple[str, int]] = set()
@@ -231,7 +243,7 @@ def candidate_sentences(passages: list[Passage], min_terms: int) -> list[Candida
                 continue
             seen.add(key)
             context = ""
-            if _REFERS_BACK.match(text):
+            if _refers_back(text):
                 if before is not None:
                     if "\n\n" not in passage.text[before[1] : s]:  # the same paragraph
                         context = passage.text[before[0] : before[1]]
