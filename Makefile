@@ -70,7 +70,8 @@ lint: venv
 	$(BIN)/mypy src
 
 # The labelled sets beside the corpus, each indexed under build/eval/.
-LABELLED_SETS = tuning-articles tuning-articles-2 tuning-articles-3 tuning-articles-4
+LABELLED_SETS = tuning-articles tuning-articles-2 tuning-articles-3 tuning-articles-4 \
+	tuning-articles-5
 DATE_CONFLICTS = tuning-date-conflicts date-conflicts
 
 eval: venv

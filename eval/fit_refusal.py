@@ -1,7 +1,7 @@
 """Fit the packaged refusal model (src/askcases/qa/refusal_model.json) on the tuning sets only:
-the tuning part of eval/questions.jsonl, eval/tuning-paraphrases.jsonl and -2, the four tuning
-article sets and the tuning part of eval/tuning-date-conflicts (each indexed under build/eval/
-as `make eval` indexes them). Each set is held out in turn to choose the threshold
+the tuning part of eval/questions.jsonl, eval/tuning-paraphrases.jsonl, -2 and -3, the five
+tuning article sets and the tuning part of eval/tuning-date-conflicts (each indexed under
+build/eval/ as `make eval` indexes them). Each set is held out in turn to choose the threshold
 (askcases.evaluation.calibrate). The test sets (eval/paraphrases.jsonl, eval/new-articles/,
 eval/date-conflicts/) are never read. Run with `make fit-refusal`.
 """
@@ -36,6 +36,7 @@ TUNING_ARTICLE_SETS = (
     "tuning-articles-2",
     "tuning-articles-3",
     "tuning-articles-4",
+    "tuning-articles-5",
 )
 
 
@@ -45,7 +46,7 @@ def tuning_sets() -> list[tuple[str, Path, Path, Path, bool]]:
         ("questions.jsonl", ROOT / "eval/questions.jsonl", ROOT / "corpus", ROOT / "index", True),
         *(
             (name, ROOT / f"eval/{name}.jsonl", ROOT / "corpus", ROOT / "index", False)
-            for name in ("tuning-paraphrases", "tuning-paraphrases-2")
+            for name in ("tuning-paraphrases", "tuning-paraphrases-2", "tuning-paraphrases-3")
         ),
     ]
     for name in TUNING_ARTICLE_SETS:

@@ -412,3 +412,39 @@ def test_a_place_in_an_articles_dateline_holds_for_its_sentences(
     scored = assistant.answerer.score(question, candidate_sentences(passages, 3))
     wait = next(c for c in scored if "19 weeks to 7 weeks" in c.text)
     assert not any("does not name" in why for why in wait.why)
+
+
+def test_how_many_asks_for_a_count_that_no_share_or_length_of_time_gives() -> None:
+    from askcases.qa.questions import expected_type, holds_type
+
+    asked = "how many people got new hearing aids"
+    assert expected_type("How many GP appointments is the pilot estimated to have saved?") == (
+        "number"
+    )
+    assert not holds_type("number", "Six months after fitting, 88% still wore them.", asked)
+    assert holds_type("number", "2,710 people were fitted with new hearing aids.", asked)
+    assert holds_type("percent", "It fell from about one in six to one in ten.", "what % smoke")
+
+
+def test_a_month_range_is_a_period_and_a_short_form_names_the_librarys_place(
+    assistant: Assistant,
+) -> None:
+    from askcases.qa.spelling import names_in_lower_case
+    from askcases.text.lexicon import named_terms
+
+    assert named_terms("what did the heart service cost Jul-Sep?") == []
+    assert "Nottinghamshire" in assistant.read("how many diabetics are the notts GPs seeing").names
+    assert (
+        names_in_lower_case("the drop in residents going to hospital", {}, lambda t, w=None: False)
+        == []
+    )
+
+
+def test_another_place_in_a_sentence_keeps_the_lead_from_naming_it() -> None:
+    from askcases.qa.extractive import _names_another_place
+    from askcases.qa.questions import read_question
+
+    asked = read_question("By how much did Bedfordshire cut emergency admissions?", {})
+    assert _names_another_place("In Newcastle admissions fell by 70 per cent.", asked)
+    assert not _names_another_place("Admissions fell by 40 per cent.", asked)
+    assert not _names_another_place("In Bedfordshire visits fell by 40 per cent.", asked)

@@ -4,9 +4,9 @@ Each tuning question is answered with a model that never refuses; those that rea
 step (not refused for a missing name, place, topic or value) give a sample: the best sentence's
 features -> whether the answer holds the question's facts (an unanswerable question's answer
 never does). The model is fitted with the two classes weighed equally, and its threshold is the
-one that costs least when each group of questions (a tuning set, or a third of one set) is
-held out in turn, a wrong answer costing twice a false refusal: staff who quote a wrong figure
-are worse off than staff told "the case studies don't say".
+one that costs least, read with its two neighbours, when each group of questions (a tuning set,
+or a third of one set) is held out in turn, a wrong answer costing twice a false refusal: staff
+who quote a wrong figure are worse off than staff told "the case studies don't say".
 
 Leaves out: the model itself (askcases.qa.calibration).
 """
@@ -103,8 +103,12 @@ def fit_with_threshold(
                 held_out[i] = model.probability(s.features)
     probabilities = [held_out[i] for i in range(len(samples))]
     table = [costs(samples, probabilities, t) for t in THRESHOLDS]
-    # the least cost; between equal costs, the higher threshold (fewer wrong answers)
-    best = min(table, key=lambda row: (row["cost"], -row["threshold"]))
+    for i, row in enumerate(table):  # a flat stretch of costs is noise: read each with its
+        near = table[max(0, i - 1) : i + 2]  # neighbours
+        row["smoothed_cost"] = sum(r["cost"] for r in near) / len(near)
+    # the least cost with its neighbours; between equal costs, the higher threshold (fewer
+    # wrong answers)
+    best = min(table, key=lambda row: (row["smoothed_cost"], row["cost"], -row["threshold"]))
     model = fit_refusal_model([(s.features, int(s.right)) for s in samples], steps=steps)
     return dataclasses.replace(model, threshold=best["threshold"]), table
 
@@ -136,12 +140,14 @@ def describe(samples: list[Sample], of: int) -> str:
 
 def format_costs(table: list[dict[str, Any]], chosen: float) -> str:
     """The held-out cost of each threshold tried, the chosen one marked."""
-    lines = ["threshold  right  wrong  false refusals  unanswerable answered  cost"]
+    lines = [
+        "threshold  right  wrong  false refusals  unanswerable answered  cost  with neighbours"
+    ]
     for row in table:
         mark = "  <- chosen" if row["threshold"] == chosen else ""
         lines.append(
             f"{row['threshold']:>9.2f}  {row['right']:>5}  {row['wrong']:>5}  "
             f"{row['false_refusals']:>14}  {row['unanswerable_answered']:>21}  "
-            f"{row['cost']:>4.0f}{mark}"
+            f"{row['cost']:>4.0f}  {row.get('smoothed_cost', row['cost']):>15.1f}{mark}"
         )
     return "\n".join(lines)

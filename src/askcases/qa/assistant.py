@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Literal
 
 from askcases.config import GROUNDING_THRESHOLD_FILE, Settings
@@ -25,7 +25,7 @@ from askcases.qa.grounding import GroundingVerifier, load_threshold
 from askcases.qa.outcome_answers import asks_for_outcomes, outcomes_answer
 from askcases.qa.questions import VERB_STEMS, Question, asked_noun, read_question
 from askcases.qa.retrieval import HybridRetriever, Mode
-from askcases.qa.spelling import correct_spelling, names_in_lower_case
+from askcases.qa.spelling import correct_spelling, english_words, names_in_lower_case
 from askcases.qa.tracing import NO_RECORDER, Recorder
 from askcases.qa.weights import ABLATED, extractive_weights
 from askcases.store.index_store import IndexStore
@@ -369,6 +369,8 @@ class Assistant:
             term = stem(word.lower())
             if term in vocabulary and keywords.written_capitalised(term, word.lower()):
                 lower_names.append(word)
+        if s.matching("synonyms"):  # "notts": the library's "Nottinghamshire"
+            lower_names += self._names_for_short_forms(resolved, vocabulary)
         return read_question(
             resolved,
             self.store.glossary(),
@@ -440,6 +442,25 @@ class Assistant:
             scope = f" (Only articles {filters.describe()} were searched.)"
             answer = dataclasses.replace(answer, answer=answer.answer + scope)
         return answer
+
+    def _names_for_short_forms(self, question: str, vocabulary: Mapping[str, int]) -> list[str]:
+        """The library's names for the question's lower-case short forms of them: a word that is
+        no English word and whose other word the library writes as a name ("notts")."""
+        keywords = self.store.keywords
+        english = english_words()
+        names = []
+        for word, term in content_words(question):
+            if not word.islower() or word in english or term in vocabulary:
+                continue
+            for other in sorted(group_of(term)):
+                if len(other) <= len(term) or other[:1] != term[:1] or other not in vocabulary:
+                    continue  # a short form is shorter and starts as its name does
+                if keywords.written_capitalised(other):
+                    written = keywords.surface_word(other)
+                    if written:
+                        names.append(written)
+                        break
+        return names
 
     def _said_otherwise(self, name: str) -> bool:
         """Whether the library uses another word for a name it never uses ("missed" for

@@ -44,7 +44,7 @@ PATIENT_EVENTS = frozenset(
 QUESTION_WORDS = frozenset(
     stem(w) for w in "many much long number quick quickly soon often".split()
 )
-LEAD_CHARS = 400  # an article's lead: its headline, dateline and first lines
+LEAD_CHARS = 700  # an article's lead: its headline, dateline and first lines
 SENTENCE_CACHE = 20_000  # sentence vectors kept (1.5 kB each)
 MEASURE_CACHE = 20_000  # sentences whose figures' measures are kept
 _MEASURE_CACHE: LRUCache[str, tuple[tuple[str, str], ...]] = LRUCache(maxsize=MEASURE_CACHE)
@@ -118,7 +118,12 @@ def counts_asked(question: Question, sentence: str) -> bool:
     if question.focus is None:
         return False
     counted = read_forms(sentence)[1]
-    return question.focus in counted or bool(question.focus_related & counted)
+    if question.focus in counted or question.focus_related & counted:
+        return True
+    # "how many diabetic patients" -> "the 4,000 diabetics": a word of what is counted, for people
+    return question.focus in PATIENTS and bool(
+        PATIENTS & counted & set(content_terms(question.counted))
+    )
 
 
 def counts_other(question: Question, sentence: str) -> bool:
@@ -270,7 +275,14 @@ def _last_sentence_before(passages: list[Passage], passage: Passage) -> str:
 
 # A national figure beside the local one ("Nationally, around 59% of patients ... finish it").
 _NATIONAL = re.compile(
-    r"\b(?:nationally|national (?:average|figure|rate|data)|(?:england|uk|national) average)\b",
+    r"\b(?:nationally|national (?:average|figure|rate|data)|(?:england|uk|national) average"
+    r"|(?:for|by|in) comparison|across england)\b",
+    re.I,
+)
+# The state before a service began ("Before the service opened, patients waited 17 weeks").
+_BASELINE = re.compile(
+    r"\b(?:before the (?:\w+ )?(?:service|scheme|pilot|clinics?|team|hubs?|centres?|programme)s? "
+    r"(?:opened|started|began|launched|was set up)|previously|used to|in the year before)\b",
     re.I,
 )
 _NATIONAL_ASKED = re.compile(r"\b(?:national\w*|england|uk|country|britain)\b", re.I)
@@ -357,6 +369,15 @@ def places_not_named(question: Question, best: Candidate, passages: list[Passage
         if not mentions(n, article)
         and not question.related.get(stem(n.lower()), frozenset()) & terms  # in other words
     ]
+
+
+_IN_PLACE = re.compile(r"\b(?:[Ii]n|[Aa]cross|[Aa]round)\s+(?:the\s+)?([A-Z][a-z]+)")
+
+
+def _names_another_place(sentence: str, question: Question) -> bool:
+    """Whether the sentence names a place ("in Newcastle") the question does not."""
+    asked = {n.lower() for n in question.names}
+    return any(m.group(1).lower() not in asked for m in _IN_PLACE.finditer(sentence))
 
 
 def _names_elsewhere(c: Candidate) -> bool:
@@ -493,17 +514,21 @@ class ExtractiveAnswerer:
         leads: dict[str, set[str]] = {}
         for c in candidates:
             if c.passage.start == 0 and c.passage.doc_id not in leads:
-                lead = c.passage.text[:LEAD_CHARS]
-                leads[c.passage.doc_id] = {n for n in question.names if mentions(n, lead)}
+                opening = c.passage.text[:LEAD_CHARS]
+                leads[c.passage.doc_id] = {n for n in question.names if mentions(n, opening)}
         vectors = self._vectors([candidates[i].text for i in keep])
         scored = []
         for i, vec in zip(keep, vectors, strict=True):
             cand, lexical = candidates[i], lexicals[i]
             title_terms = set(content_terms(cand.passage.title))
+            # the lead's places hold for a sentence that names no other place ("in Newcastle")
+            lead_names: set[str] = (
+                set()
+                if _names_another_place(cand.text, question)
+                else leads.get(cand.passage.doc_id, set())
+            )
             local = [
-                n
-                for n in question.names
-                if stem(n) not in title_terms and n not in leads.get(cand.passage.doc_id, ())
+                n for n in question.names if stem(n) not in title_terms and n not in lead_names
             ]
             semantic = max(0.0, float(q_arr @ vec))
             value = (
@@ -533,6 +558,9 @@ class ExtractiveAnswerer:
                 if agent or speaker:
                     why.append("names who does it")
             value += bonus
+            if question.latest and w.baseline and _BASELINE.search(cand.text):
+                value -= w.baseline
+                why.append("the state before the service")
             if national_words is None and _NATIONAL.search(cand.text):
                 value -= w.national
                 why.append("a national comparison")

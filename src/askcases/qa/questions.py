@@ -49,7 +49,8 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             r"\bper ?cent|\bpercentage\b|%|\bproportion\b|\bshare of\b|\bwhat share\b", re.I
         ),
         re.compile(
-            r"\d[\d,.]*\s?(?:%|per ?cent\b)|\b" + _VALUE + r" (?:out of|in) (?:every )?\d[\d,]*\b"
+            r"\d[\d,.]*\s?(?:%|per ?cent\b)|\b" + _VALUE + r" (?:out of|in) (?:every )?"
+            r"(?:\d[\d,]*|" + NUMBER_WORD_PATTERN + r")\b"
             r"|\b(?:half|a quarter|a third)\b",
             re.I,
         ),
@@ -138,14 +139,21 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 }
 
 
+_HOW_MANY_COUNT = re.compile(r"\bhow many\b(?! (?:pounds|per ?cent|percent))", re.I)
+
+
 def expected_type(question: str) -> str | None:
-    """The kind of value the question asks for, or None for an open question."""
+    """The kind of value the question asks for, or None for an open question ("how many GP
+    appointments were saved" asks for a count, not money)."""
+    if _HOW_MANY_COUNT.search(question):
+        return "number"
     for name, (asks, _) in ANSWER_TYPES.items():
         if asks.search(question):
             return name
     return None
 
 
+_PERCENTAGE = re.compile(r"\d[\d,.]*\s?(?:%|per ?cent\b|percentage points?\b)", re.I)
 _YEAR_SPAN = re.compile(r"\b(?:19|20)\d{2}\s?[/–-]\s?(?:19|20)?\d{2}\b")  # "2019/20", "2020-21"
 
 
@@ -156,6 +164,9 @@ def new_values(kind: str | None, sentence: str, question: str) -> list[str]:
     asked = set(content_terms(question)) | {w.lower() for w in WORD.findall(question)}
     if kind == "number":  # a date's day and year count nothing ("launched on 1 March 2021")
         sentence = ANSWER_TYPES["date"][1].sub(" ", _YEAR_SPAN.sub(" ", sentence))
+        if _HOW_MANY_COUNT.search(question):  # "88% of people", "six months" count no one
+            sentence = _PERCENTAGE.sub(" ", sentence)
+            sentence = ANSWER_TYPES["duration"][1].sub(" ", sentence)
     values = []
     for found in ANSWER_TYPES[kind][1].finditer(sentence):
         words = [w.lower() for w in WORD.findall(found.group(0))]

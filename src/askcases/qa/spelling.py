@@ -128,6 +128,8 @@ _NOT_PLACES = set(
 )
 
 
+# Endings of common nouns and verbs, never of a place ("in residents", "for copying").
+_COMMON_NOUN_ENDINGS = ("ing", "ents", "ions", "ness", "ment", "ments", "ities", "ers")
 # Endings of describing words ("therapeutic", "clinical", "intensive"), which no place name has
 # when another word follows.
 _DESCRIBING = ("ic", "al", "ive", "ous", "ary", "ful", "less", "able", "ible")
@@ -158,7 +160,7 @@ def names_in_lower_case(
             describes = (
                 low.endswith(_DESCRIBING) and following.isalpha() and (following not in STOPWORDS)
             )  # "time in therapeutic range"
-            if low not in _NOT_PLACES and not (len(low) > 5 and low.endswith("ing")):
+            if low not in _NOT_PLACES and not low.endswith(_COMMON_NOUN_ENDINGS):
                 if not describes:
                     names.append(word)  # "for copying", "in touch": no place
     return names

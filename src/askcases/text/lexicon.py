@@ -150,6 +150,10 @@ def content_words(text: str) -> list[tuple[str, str]]:
 _CLAUSE_END = re.compile(r"(?:[:;?!]|\s[-–—])\s*$")
 
 
+_MONTH_WORD = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
+_MONTHS_ONLY = re.compile(rf"{_MONTH_WORD}(?:[-–/]{_MONTH_WORD})*")
+
+
 def named_terms(question: str) -> list[str]:
     """Places, bodies, acronyms and years the question names (capitalised or numeric words)."""
     names = []
@@ -157,6 +161,8 @@ def named_terms(question: str) -> list[str]:
         word = match.group(0).strip(".,").removesuffix("'s").removesuffix("’s")
         low = word.lower()
         if low in GENERIC_NAMES or low in STOPWORDS:
+            continue
+        if _MONTHS_ONLY.fullmatch(low):  # "Jul-Sep": a period, no name
             continue
         is_year = re.fullmatch(r"(?:19|20)\d{2}", word) is not None
         # A word that opens the question or a clause of it ("Wigan stroke: Savings per year?")
