@@ -184,6 +184,8 @@ def test_eval_compare_ablation_turns_each_way_of_matching_off(
         "no standing",
         "no places",
         "no topics",
+        "no comparators",
+        "no context",
         "all off",
     }
     fact = {name: float(values[0]) for name, values in rows.items()}

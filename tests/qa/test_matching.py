@@ -8,7 +8,7 @@ from conftest import make_settings
 from askcases.config import Settings
 from askcases.embedding.minilm import MiniLMEmbeddings
 from askcases.qa.assistant import Assistant
-from askcases.qa.extractive import candidate_sentences
+from askcases.qa.extractive import Candidate, candidate_sentences
 from askcases.qa.questions import asked_noun, focus_noun
 from askcases.qa.spelling import correct_spelling, edit_distance
 from askcases.store.sync import sync_index
@@ -70,6 +70,23 @@ def _library(tmp_path: Path, embeddings: MiniLMEmbeddings, articles: dict[str, s
     settings = make_settings(tmp_path)
     sync_index(settings, embeddings, quiet=True)
     return settings
+
+
+_WIGAN = (
+    "Stroke care at home in Wigan\n\n1 May 2012\n\n"
+    "Wigan cut stroke stays from 56 to 12 days, saving £700,000 a year.\n"
+)
+
+
+def _scored(
+    tmp_path: Path, embeddings: MiniLMEmbeddings, article: str, question: str
+) -> list[Candidate]:
+    """The sentences of a library of this article and Wigan's, scored for the question."""
+    settings = _library(tmp_path, embeddings, {"article.txt": article, "stroke.txt": _WIGAN})
+    assistant = Assistant(settings, embeddings)
+    read = assistant.read(question)
+    passages, _ = assistant.passages(read, 5)
+    return assistant.answerer.score(read, candidate_sentences(passages, 3))
 
 
 def test_an_answer_about_another_place_is_refused_and_says_so(
@@ -280,28 +297,17 @@ def test_words_after_in_or_of_that_name_no_place() -> None:
 def test_a_sentence_that_goes_on_from_the_one_before_is_read_with_it(
     tmp_path: Path, embeddings: MiniLMEmbeddings
 ) -> None:
-    settings = _library(
+    scored = _scored(
         tmp_path,
         embeddings,
-        {
-            "heart-scans.txt": (
-                "GPs bring heart scans closer to home\n\n4 April 2011\n\n"
-                "In Bexley, GPs have put in place a new service which cuts the wait for a "
-                "diagnosis of heart disease from nine months to three weeks. The service uses "
-                "a clinic in Harley Street to provide the scans, which are cheaper than "
-                "hospital tests.\n\n"
-                "In Croydon, GPs have organised ultrasound in their own practices.\n"
-            ),
-            "stroke.txt": (
-                "Stroke care at home in Wigan\n\n1 May 2012\n\n"
-                "Wigan cut stroke stays from 56 to 12 days, saving £700,000 a year.\n"
-            ),
-        },
+        "GPs bring heart scans closer to home\n\n4 April 2011\n\n"
+        "In Bexley, GPs have put in place a new service which cuts the wait for a "
+        "diagnosis of heart disease from nine months to three weeks. The service uses "
+        "a clinic in Harley Street to provide the scans, which are cheaper than "
+        "hospital tests.\n\n"
+        "In Croydon, GPs have organised ultrasound in their own practices.\n",
+        "where do bexley patients go for heart scans",
     )
-    assistant = Assistant(settings, embeddings)
-    question = assistant.read("where do bexley patients go for heart scans")
-    passages, _ = assistant.passages(question, 5)
-    scored = assistant.answerer.score(question, candidate_sentences(passages, 3))
     harley = next(c for c in scored if "Harley Street" in c.text)
     assert harley.context.startswith("In Bexley")
     assert not any("does not name" in why for why in harley.why)
@@ -361,28 +367,17 @@ def test_an_acronym_beside_a_place_the_library_has_is_shorthand(assistant: Assis
 def test_a_national_comparison_is_marked_as_one(
     tmp_path: Path, embeddings: MiniLMEmbeddings
 ) -> None:
-    settings = _library(
+    scored = _scored(
         tmp_path,
         embeddings,
-        {
-            "ear-wax.txt": (
-                "Ear wax removal returns to Stallbridge surgeries\n\n"
-                "Five GP surgeries in Stallbridge started offering ear wax removal again.\n\n"
-                "In its first nine months the service treated 1,150 patients.\n\n"
-                "Referrals to hospital for wax removal have fallen by more than two thirds, "
-                "from 88 a month to 26.\n\n"
-                "Nationally, around 40% of wax referrals are avoidable.\n"
-            ),
-            "stroke.txt": (
-                "Stroke care at home in Wigan\n\n1 May 2012\n\n"
-                "Wigan cut stroke stays from 56 to 12 days, saving £700,000 a year.\n"
-            ),
-        },
+        "Ear wax removal returns to Stallbridge surgeries\n\n"
+        "Five GP surgeries in Stallbridge started offering ear wax removal again.\n\n"
+        "In its first nine months the service treated 1,150 patients.\n\n"
+        "Referrals to hospital for wax removal have fallen by more than two thirds, "
+        "from 88 a month to 26.\n\n"
+        "Nationally, around 40% of wax referrals are avoidable.\n",
+        "what share of wax referrals in Stallbridge were avoidable",
     )
-    assistant = Assistant(settings, embeddings)
-    question = assistant.read("what share of wax referrals in Stallbridge were avoidable")
-    passages, _ = assistant.passages(question, 5)
-    scored = assistant.answerer.score(question, candidate_sentences(passages, 3))
     national = next(c for c in scored if c.text.startswith("Nationally"))
     assert "a national comparison" in national.why
 
@@ -390,26 +385,15 @@ def test_a_national_comparison_is_marked_as_one(
 def test_a_place_in_an_articles_dateline_holds_for_its_sentences(
     tmp_path: Path, embeddings: MiniLMEmbeddings
 ) -> None:
-    settings = _library(
+    scored = _scored(
         tmp_path,
         embeddings,
-        {
-            "lung-rehab.txt": (
-                "Lung patients breathe easier as rehab classes move into leisure centres\n\n"
-                "RAVENSHOLT, 4 June 2024 - Far more people with lung disease are finishing "
-                "their rehabilitation courses since classes moved into leisure centres.\n\n"
-                "The average wait from referral to first class fell from 19 weeks to 7 weeks.\n"
-            ),
-            "stroke.txt": (
-                "Stroke care at home in Wigan\n\n1 May 2012\n\n"
-                "Wigan cut stroke stays from 56 to 12 days, saving £700,000 a year.\n"
-            ),
-        },
+        "Lung patients breathe easier as rehab classes move into leisure centres\n\n"
+        "RAVENSHOLT, 4 June 2024 - Far more people with lung disease are finishing "
+        "their rehabilitation courses since classes moved into leisure centres.\n\n"
+        "The average wait from referral to first class fell from 19 weeks to 7 weeks.\n",
+        "Ravensholt lung rehab - how long is the wait now",
     )
-    assistant = Assistant(settings, embeddings)
-    question = assistant.read("Ravensholt lung rehab - how long is the wait now")
-    passages, _ = assistant.passages(question, 5)
-    scored = assistant.answerer.score(question, candidate_sentences(passages, 3))
     wait = next(c for c in scored if "19 weeks to 7 weeks" in c.text)
     assert not any("does not name" in why for why in wait.why)
 

@@ -87,6 +87,8 @@ MATCHING = (
     "standing",
     "places",
     "topics",
+    "comparators",
+    "context",
 )
 ABLATION_FIGURES = (
     "evidence_recall_at_5",

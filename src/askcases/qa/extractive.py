@@ -561,7 +561,7 @@ class ExtractiveAnswerer:
             if question.latest and w.baseline and _BASELINE.search(cand.text):
                 value -= w.baseline
                 why.append("the state before the service")
-            if national_words is None and _NATIONAL.search(cand.text):
+            if w.national and national_words is None and _NATIONAL.search(cand.text):
                 value -= w.national
                 why.append("a national comparison")
             absent = [

@@ -76,6 +76,7 @@ EXTRACTIVE = ExtractiveWeights()
 ABLATED: dict[str, tuple[str, ...]] = {
     "measures": ("measure_match",),
     "comparators": ("national",),
+    "context": ("context_term",),
     "forms": (
         "result_form",
         "result_for_change",
