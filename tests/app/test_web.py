@@ -126,8 +126,12 @@ def test_hostile_questions_get_an_answer_or_a_clear_limit_never_a_stack_trace(
     assert "£700,000" in noisy["answer"]  # control characters are dropped, the question answered
     long = client.predict("Wigan " * 20_000, api_name="/ask")
     assert "keep it under 2,000" in long["error"]
+    # SQL is words searched for, never run: beside a place the library covers, capitals are
+    # staff shorthand and the question is answered; alone, a word no article has is refused
     sql = client.predict("'; DROP TABLE chunks; -- How much did Wigan save?", api_name="/ask")
-    assert sql["refused"] and "DROP, TABLE" in sql["answer"]  # words searched for, never run
+    assert "£700,000" in sql["answer"]
+    bare = client.predict("'; DROP TABLE chunks; -- who runs it", api_name="/ask")
+    assert bare["refused"] and "mentions TABLE" in bare["answer"]
     # Every question above left the server answering, from an intact index.
     wigan = client.predict("How much did Wigan save a year?", api_name="/ask")
     assert "£700,000" in wigan["answer"]
