@@ -294,26 +294,6 @@ def test_words_after_in_or_of_that_name_no_place() -> None:
     assert names("who runs the clinics in leeds") == ["leeds"]
 
 
-def test_a_sentence_that_goes_on_from_the_one_before_is_read_with_it(
-    tmp_path: Path, embeddings: MiniLMEmbeddings
-) -> None:
-    scored = _scored(
-        tmp_path,
-        embeddings,
-        "GPs bring heart scans closer to home\n\n4 April 2011\n\n"
-        "In Bexley, GPs have put in place a new service which cuts the wait for a "
-        "diagnosis of heart disease from nine months to three weeks. The service uses "
-        "a clinic in Harley Street to provide the scans, which are cheaper than "
-        "hospital tests.\n\n"
-        "In Croydon, GPs have organised ultrasound in their own practices.\n",
-        "where do bexley patients go for heart scans",
-    )
-    harley = next(c for c in scored if "Harley Street" in c.text)
-    assert harley.context.startswith("In Bexley")
-    assert not any("does not name" in why for why in harley.why)
-    assert "gives a place value" in harley.why
-
-
 def test_an_acronym_the_library_says_in_other_words_is_not_missing(
     tmp_path: Path, embeddings: MiniLMEmbeddings
 ) -> None:
@@ -364,40 +344,6 @@ def test_an_acronym_beside_a_place_the_library_has_is_shorthand(assistant: Assis
     assert alone.refused and "mentions PBX" in alone.answer
 
 
-def test_a_national_comparison_is_marked_as_one(
-    tmp_path: Path, embeddings: MiniLMEmbeddings
-) -> None:
-    scored = _scored(
-        tmp_path,
-        embeddings,
-        "Ear wax removal returns to Stallbridge surgeries\n\n"
-        "Five GP surgeries in Stallbridge started offering ear wax removal again.\n\n"
-        "In its first nine months the service treated 1,150 patients.\n\n"
-        "Referrals to hospital for wax removal have fallen by more than two thirds, "
-        "from 88 a month to 26.\n\n"
-        "Nationally, around 40% of wax referrals are avoidable.\n",
-        "what share of wax referrals in Stallbridge were avoidable",
-    )
-    national = next(c for c in scored if c.text.startswith("Nationally"))
-    assert "a national comparison" in national.why
-
-
-def test_a_place_in_an_articles_dateline_holds_for_its_sentences(
-    tmp_path: Path, embeddings: MiniLMEmbeddings
-) -> None:
-    scored = _scored(
-        tmp_path,
-        embeddings,
-        "Lung patients breathe easier as rehab classes move into leisure centres\n\n"
-        "RAVENSHOLT, 4 June 2024 - Far more people with lung disease are finishing "
-        "their rehabilitation courses since classes moved into leisure centres.\n\n"
-        "The average wait from referral to first class fell from 19 weeks to 7 weeks.\n",
-        "Ravensholt lung rehab - how long is the wait now",
-    )
-    wait = next(c for c in scored if "19 weeks to 7 weeks" in c.text)
-    assert not any("does not name" in why for why in wait.why)
-
-
 def test_how_many_asks_for_a_count_that_no_share_or_length_of_time_gives() -> None:
     from askcases.qa.questions import expected_type, holds_type
 
@@ -432,3 +378,58 @@ def test_another_place_in_a_sentence_keeps_the_lead_from_naming_it() -> None:
     assert _names_another_place("In Newcastle admissions fell by 70 per cent.", asked)
     assert not _names_another_place("Admissions fell by 40 per cent.", asked)
     assert not _names_another_place("In Bedfordshire visits fell by 40 per cent.", asked)
+
+
+@pytest.mark.parametrize(
+    ("article", "question", "sentence", "marked", "unmarked"),
+    [
+        pytest.param(
+            "GPs bring heart scans closer to home\n\n4 April 2011\n\n"
+            "In Bexley, GPs have put in place a new service which cuts the wait for a "
+            "diagnosis of heart disease from nine months to three weeks. The service uses "
+            "a clinic in Harley Street to provide the scans, which are cheaper than "
+            "hospital tests.\n\n"
+            "In Croydon, GPs have organised ultrasound in their own practices.\n",
+            "where do bexley patients go for heart scans",
+            "Harley Street",
+            "gives a place value",
+            "does not name",
+            id="a sentence goes on from the one before",
+        ),
+        pytest.param(
+            "Lung patients breathe easier as rehab classes move into leisure centres\n\n"
+            "RAVENSHOLT, 4 June 2024 - Far more people with lung disease are finishing "
+            "their rehabilitation courses since classes moved into leisure centres.\n\n"
+            "The average wait from referral to first class fell from 19 weeks to 7 weeks.\n",
+            "Ravensholt lung rehab - how long is the wait now",
+            "19 weeks to 7 weeks",
+            "gives a duration value",
+            "does not name",
+            id="a dateline's place holds for the article's sentences",
+        ),
+        pytest.param(
+            "Ear wax removal returns to Stallbridge surgeries\n\n"
+            "Five GP surgeries in Stallbridge started offering ear wax removal again.\n\n"
+            "Referrals to hospital for wax removal have fallen from 88 a month to 26.\n\n"
+            "Nationally, around 40% of wax referrals are avoidable.\n",
+            "what share of wax referrals in Stallbridge were avoidable",
+            "Nationally",
+            "a national comparison",
+            "counts what is asked",
+            id="a national comparison is marked as one",
+        ),
+    ],
+)
+def test_a_sentence_is_read_with_what_surrounds_it(
+    tmp_path: Path,
+    embeddings: MiniLMEmbeddings,
+    article: str,
+    question: str,
+    sentence: str,
+    marked: str,
+    unmarked: str,
+) -> None:
+    scored = _scored(tmp_path, embeddings, article, question)
+    found = next(c for c in scored if sentence in c.text)
+    assert marked in found.why
+    assert not any(unmarked in why for why in found.why)
