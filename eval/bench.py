@@ -515,7 +515,7 @@ def main() -> None:
         "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "machine": f"{_cpu_model()} ({platform.machine()}), {os.cpu_count()} cores, "
         f"Python {platform.python_version()}",
-        "precision": resolve_precision("auto", cache_dir()),
+        "precision": resolve_precision("auto"),
         "sizes": [],
     }
     for n, size in enumerate(sizes):
