@@ -86,7 +86,8 @@ def _scored(
     assistant = Assistant(settings, embeddings)
     read = assistant.read(question)
     passages, _ = assistant.passages(read, 5)
-    return assistant.answerer.score(read, candidate_sentences(passages, 3))
+    sections = assistant.sections(read, passages)
+    return assistant.answerer.score(read, candidate_sentences(passages, 3), sections)
 
 
 def test_an_answer_about_another_place_is_refused_and_says_so(
@@ -433,3 +434,34 @@ def test_a_sentence_is_read_with_what_surrounds_it(
     found = next(c for c in scored if sentence in c.text)
     assert marked in found.why
     assert not any(unmarked in why for why in found.why)
+
+
+_TWO_TOWNS = (
+    "Urgent community response in Ravelstoke and Fennimoor, 2023/24\n\nJuly 2024\n\n"
+    "The ICB commissions urgent community response from two providers and sets their results "
+    "side by side.\n\n"
+    "RAVELSTOKE\n\n"
+    "The Ravelstoke team is run by Ravelstoke Community NHS Trust.\n\n"
+    "- The team received 3,120 referrals in 2023/24.\n"
+    "- Only 14% of people seen were conveyed to hospital.\n\n"
+    "FENNIMOOR\n\n"
+    "Fennimoor's service is provided by Fennimoor Health Alliance, a GP federation.\n\n"
+    "- The team received 1,870 referrals in 2023/24.\n"
+    "- Just 9% of people seen were conveyed to hospital.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("town", "ours", "theirs"),
+    [("Fennimoor", "9%", "14%"), ("Ravelstoke", "14%", "9%")],
+)
+def test_a_section_heading_names_the_place_of_the_lines_below_it(
+    tmp_path: Path, embeddings: MiniLMEmbeddings, town: str, ours: str, theirs: str
+) -> None:
+    question = f"what share of people seen by the {town} team were conveyed to hospital"
+    scored = _scored(tmp_path, embeddings, _TWO_TOWNS, question)
+    mine = next(c for c in scored if f" {ours} of people" in f" {c.text}")
+    other = next(c for c in scored if f" {theirs} of people" in f" {c.text}")
+    assert mine.score > other.score
+    assert any("does not name" in why for why in other.why)
+    assert not any("does not name" in why for why in mine.why)

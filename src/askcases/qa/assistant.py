@@ -18,7 +18,7 @@ from askcases.config import GROUNDING_THRESHOLD_FILE, Settings
 from askcases.embedding.minilm import MiniLMEmbeddings
 from askcases.errors import AskcasesError, UsageError
 from askcases.qa.calibration import load_refusal_model
-from askcases.qa.extractive import ExtractiveAnswerer, refusal, with_nearest
+from askcases.qa.extractive import ExtractiveAnswerer, Section, refusal, with_nearest
 from askcases.qa.followups import resolve_followup
 from askcases.qa.generation import stream_answer
 from askcases.qa.grounding import GroundingVerifier, load_threshold
@@ -32,10 +32,12 @@ from askcases.store.index_store import IndexStore
 from askcases.store.manifest import Manifest
 from askcases.text.lexicon import (
     GENERIC_NAMES,
+    MONTHS,
     STOPWORDS,
     clause_openers,
     content_terms,
     content_words,
+    mentions,
     stem,
 )
 from askcases.text.markers import marker_numbers
@@ -55,6 +57,7 @@ from askcases.types import (
 )
 
 MAX_QUESTION_CHARS = 2000
+SECTION_NAME_WORDS = 4  # a heading of at most this many words may be another place's name
 TOPIC_SHARE = 3  # a title's word that at most one article in this many mentions names a topic
 
 
@@ -434,7 +437,10 @@ class Assistant:
                     if passage.doc_id in boost:
                         recorder.candidate(passage.chunk_id, boost=round(boost[passage.doc_id], 4))
                 required = self.required(question)
-                answer = self.answerer.answer(question, passages, k, recorder, boost, required)
+                sections = self.sections(question, passages)
+                answer = self.answerer.answer(
+                    question, passages, k, recorder, boost, required, sections
+                )
             if answer.refused:
                 answer = with_nearest(answer, self.answerer.nearest(question, answer.passages))
         lap("sentence scoring", mark)
@@ -442,6 +448,52 @@ class Assistant:
             scope = f" (Only articles {filters.describe()} were searched.)"
             answer = dataclasses.replace(answer, answer=answer.answer + scope)
         return answer
+
+    def sections(self, question: Question, passages: list[Passage]) -> dict[str, list[Section]]:
+        """For each article among `passages` with a section heading that names a name the
+        question uses ("RAVELSTOKE" then "FENNIMOOR" in a review of two towns' services): its
+        sections, each with the names asked about that its heading names, and whether its
+        heading is another name's (so that "9% were conveyed to hospital" under "FENNIMOOR" does
+        not answer for Ravelstoke, though both names are in the title)."""
+        if not question.names:
+            return {}
+        keywords = self.store.keywords
+        asked_words = {w.lower() for n in question.names for w in re.findall(r"[\w'’-]+", n)}
+        found: dict[str, list[Section]] = {}
+        for doc_id in dict.fromkeys(p.doc_id for p in passages):
+            headings = keywords.headings(doc_id)
+            named = [frozenset(n for n in question.names if mentions(n, h)) for _, h in headings]
+            if not any(named):
+                continue
+            found[doc_id] = [
+                Section(
+                    offset,
+                    names,
+                    not names
+                    and len(heading.split()) <= SECTION_NAME_WORDS
+                    and any(
+                        self._names_a_place(word)
+                        for word in re.findall(r"[A-Za-z][\w'’-]+", heading)
+                        if word.lower() not in asked_words
+                    ),
+                )
+                for (offset, heading), names in zip(headings, named, strict=True)
+            ]
+        return found
+
+    def _names_a_place(self, word: str) -> bool:
+        """Whether the library writes this word as a name ("Fennimoor"), not as an acronym
+        ("DNA"), a month or a common word."""
+        term = stem(word.lower())
+        if word.lower() in MONTHS or term in STOPWORDS:
+            return False
+        surface = self.store.keywords.surface_word(term)
+        return (
+            surface is not None
+            and surface[:1].isupper()
+            and not surface.isupper()
+            and self.store.keywords.written_capitalised(term, word.title())
+        )
 
     def _names_for_short_forms(self, question: str, vocabulary: Mapping[str, int]) -> list[str]:
         """The library's names for the question's lower-case short forms of them: a word that is

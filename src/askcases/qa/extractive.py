@@ -204,6 +204,50 @@ class Candidate:
     # The sentence before, when this one goes on about its subject ("In Bexley, GPs have put in
     # place a new service ... The service uses a clinic in Harley Street ...").
     context: str = ""
+    # The ranking features, in RANK_FEATURES' order; the score is their weighted sum.
+    features: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of an article from its heading on: the names asked about that the heading names,
+    and whether the heading is another name's ("FENNIMOOR" when Ravelstoke is asked about)."""
+
+    start: int  # offset of the heading in the article's text
+    names: frozenset[str]
+    other: bool
+
+
+def section_at(sections: list[Section], offset: int) -> Section | None:
+    """The section an offset of the article falls in (None before the first heading)."""
+    found = None
+    for section in sections:
+        if section.start > offset:
+            break
+        found = section
+    return found
+
+
+# What a candidate sentence's score is made of: each feature times the weight of that name in
+# ExtractiveWeights. Penalties are -1 when they apply, so every weight is positive.
+RANK_FEATURES = (
+    "semantic",  # cosine of the sentence to the question
+    "lexical",  # weighted share of the question's words in the sentence
+    "passage",  # cosine of its passage to the question
+    "type_match",  # +1 when it gives the kind of value asked for, -1 when it does not
+    "measure_match",
+    "result_form",
+    "result_for_change",
+    "direct_count",
+    "agent",
+    "speaker",
+    "baseline",
+    "national",
+    "missing_name",
+    "lead_in",
+)
+# The features of a sentence's form, which the refusal model does not read as evidence.
+FORM_FEATURES = ("result_form", "result_for_change", "direct_count", "agent", "speaker")
 
 
 # A sentence that opens by referring back to the one before ("The service", "It", "They").
@@ -450,8 +494,14 @@ class ExtractiveAnswerer:
             self._sentence_vectors.update(fresh)
         return [known.get(t, fresh.get(t)) for t in texts]
 
-    def score(self, question: Question, candidates: list[Candidate]) -> list[Candidate]:
-        """Candidates with an evidence score (about 0 to 1), best first."""
+    def score(
+        self,
+        question: Question,
+        candidates: list[Candidate],
+        sections: dict[str, list[Section]] | None = None,
+    ) -> list[Candidate]:
+        """Candidates with an evidence score (about 0 to 1), best first. `sections` holds the
+        sections of articles whose headings name names the question uses (Assistant.sections)."""
         if not candidates:
             return []
         import numpy as np
@@ -482,7 +532,14 @@ class ExtractiveAnswerer:
             # Other question words in the title count in part ("saved around £1.3 million" in
             # "Specialist nurses help heart failure patients ...").
             title_terms = set(content_terms(cand.passage.title))
-            matched = s_terms | (title_terms & named)
+            # a section's heading names the place of the sentences below it (Section)
+            parts = (sections or {}).get(cand.passage.doc_id, [])
+            section = section_at(parts, cand.start)
+            if section is not None and section.other:
+                matched = set(s_terms)
+            else:
+                headed = {stem(n) for n in section.names} if section is not None else set()
+                matched = s_terms | (title_terms & named) | (headed & named)
             titled = question.matched(q_terms, title_terms) - matched
             # Words of the sentence it goes on from count in part, as title words do.
             carried = (
@@ -530,39 +587,45 @@ class ExtractiveAnswerer:
             local = [
                 n for n in question.names if stem(n) not in title_terms and n not in lead_names
             ]
+            # a section's heading names its place: "RAVELSTOKE" for the bullets below it; under
+            # another place's heading, the names of the article's title hold no more
+            parts = (sections or {}).get(cand.passage.doc_id, [])
+            section = section_at(parts, cand.start)
+            if section is not None and section.other:
+                headed = {n for part in parts for n in part.names}
+                local = [n for n in question.names if n in local or n in headed]
+            elif section is not None:
+                local = [n for n in local if n not in section.names]
             semantic = max(0.0, float(q_arr @ vec))
-            value = (
-                w.semantic * semantic
-                + w.lexical * lexical
-                + w.passage * max(0.0, cand.passage.score)
-            )
+            f = dict.fromkeys(RANK_FEATURES, 0.0)
+            f["semantic"], f["lexical"] = semantic, lexical
+            f["passage"] = max(0.0, cand.passage.score)
             why: list[str] = []
             if question.kind is not None:
                 typed = holds_type(question.kind, cand.text, question.expanded)
-                value += w.type_match if typed else -w.type_match
+                f["type_match"] = 1.0 if typed else -1.0
                 why.append(f"gives {'a' if typed else 'no'} {question.kind} value")
                 if typed and gives_measure(question, own_terms, cand.text):
-                    value += w.measure_match
+                    f["measure_match"] = 1.0
                     why.append("names the measure asked about")
-            bonus = 0.0
             result, _ = read_forms(cand.text)
             if result:
-                bonus += w.result_form + (w.result_for_change if question.change else 0.0)
+                f["result_form"] = 1.0
+                f["result_for_change"] = 1.0 if question.change else 0.0
                 why.append("reports a result")
             if counts_asked(question, cand.text):
-                bonus += w.direct_count
+                f["direct_count"] = 1.0
                 why.append("counts what is asked")
             if question.kind in ("who", "person"):
                 agent, speaker = names_agent(cand.text)
-                bonus += (w.agent if agent else 0.0) + (w.speaker if speaker else 0.0)
+                f["agent"], f["speaker"] = float(agent), float(speaker)
                 if agent or speaker:
                     why.append("names who does it")
-            value += bonus
-            if question.latest and w.baseline and _BASELINE.search(cand.text):
-                value -= w.baseline
+            if question.latest and _BASELINE.search(cand.text):
+                f["baseline"] = -1.0
                 why.append("the state before the service")
-            if w.national and national_words is None and _NATIONAL.search(cand.text):
-                value -= w.national
+            if national_words is None and _NATIONAL.search(cand.text):
+                f["national"] = -1.0
                 why.append("a national comparison")
             absent = [
                 n
@@ -571,11 +634,14 @@ class ExtractiveAnswerer:
             ]
             elsewhere = bool(local) and len(absent) == len(local)
             if elsewhere:
-                value -= w.missing_name
+                f["missing_name"] = -1.0
                 why.append(f"does not name {', '.join(absent)}")
             if cand.text.rstrip().endswith(":") and question.kind not in ("who", "person"):
-                value -= w.lead_in  # a lead-in ("X said:") names a speaker and says nothing else
+                f["lead_in"] = -1.0  # a lead-in ("X said:") names a speaker and says nothing else
                 why.append("a lead-in")
+            features = tuple(f[name] for name in RANK_FEATURES)
+            value = sum(getattr(w, name) * f[name] for name in RANK_FEATURES)
+            bonus = sum(getattr(w, name) * f[name] for name in FORM_FEATURES)
             scored.append(
                 dataclasses.replace(
                     cand,
@@ -586,6 +652,7 @@ class ExtractiveAnswerer:
                     # a sentence that names none of the places asked about may be the right
                     # form about the wrong place: its form is no evidence of an answer
                     form_bonus=bonus if elsewhere else 0.0,
+                    features=features,
                 )
             )
         scored.sort(key=lambda c: (-c.score, c.passage.rank, c.start))
@@ -647,6 +714,7 @@ class ExtractiveAnswerer:
         recorder: Recorder = NO_RECORDER,
         boost: dict[str, float] | None = None,
         required: list[dict[str, frozenset[str]]] | None = None,
+        sections: dict[str, list[Section]] | None = None,
     ) -> Answer:
         """Rank `passages` by their best sentence, keep k, and answer from them or refuse.
         `boost` (document id -> score) is added to the sentences of those articles: it ranks,
@@ -657,7 +725,7 @@ class ExtractiveAnswerer:
         w = self.weights
         asked = question.text
         boost = boost or {}
-        ranked = self.score(question, candidate_sentences(passages, w.min_terms))
+        ranked = self.score(question, candidate_sentences(passages, w.min_terms), sections)
         if boost:
             ranked = sorted(
                 (

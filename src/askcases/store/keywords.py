@@ -36,6 +36,21 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunk_terms USING fts5vocab(chunk_text, 'row'
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 
+HEADINGS_CACHE = 4096  # articles whose headings are kept, per thread
+_BULLET = re.compile(r"^\s*(?:[-*•>|+]|\d+\))")
+
+
+def is_section_heading(line: str) -> bool:
+    """A line that heads a section: short, no sentence ("RAVELSTOKE", "2. Results", "Slide 3:
+    The model"), not a bullet, table row or sentence tail."""
+    text = line.strip()
+    if not text or _BULLET.match(text) or "|" in text:
+        return False
+    if not (text[0].isupper() or text[0].isdigit()):
+        return False
+    return len(text.split()) <= 8 and len(text) <= 80 and text[-1] not in ".!?:;,\"”)'’"
+
+
 def query_words(text: str) -> list[str]:
     """The words of `text` to search for: stop words left out, unless nothing else is left."""
     words = dict.fromkeys(w.lower() for w in _TOKEN.findall(text) if len(w) > 1 or w.isdigit())
@@ -242,6 +257,32 @@ class KeywordIndex:
         if word is not None and not (seen_word > 0 and capitalised_word == seen_word):
             return False
         return seen > 0 and capitalised == seen
+
+    def headings(self, doc_id: str) -> tuple[tuple[int, str], ...]:
+        """The section headings of an indexed article ("RAVELSTOKE", "2. Results", "Slide 3:
+        The model"), each with its offset in the article's text, first to last."""
+        db = self._db()
+        version = db.execute("PRAGMA data_version").fetchone()[0]
+        cache: LRUCache[tuple[str, int], tuple[tuple[int, str], ...]] | None = getattr(
+            self._local, "headings", None
+        )
+        if cache is None:
+            cache = self._local.headings = LRUCache(maxsize=HEADINGS_CACHE)
+        found = cache.get((doc_id, version))
+        if found is None:
+            rows = db.execute(
+                "SELECT start, text FROM chunks WHERE doc_id = ? ORDER BY start", (doc_id,)
+            ).fetchall()
+            lines: dict[int, str] = {}
+            for start, text in rows:
+                offset = int(start)
+                for line in text.split("\n"):
+                    if offset not in lines and is_section_heading(line):
+                        lines[offset] = line.strip()
+                    offset += len(line) + 1
+            found = tuple(sorted(lines.items()))
+            cache[(doc_id, version)] = found
+        return found
 
     def documents_with(self, words: list[str], limit: int) -> set[str] | None:
         """The documents whose chunks or titles hold any of `words` (stemmed as the text is);
