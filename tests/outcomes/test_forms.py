@@ -122,6 +122,7 @@ def test_dates_ages_times_and_phone_numbers_are_no_result() -> None:
         ("tuning-articles-3", 0.8),
         ("tuning-articles-4", 0.75),
         ("tuning-articles-5", 0.65),
+        ("tuning-articles-6", 0.45),
     ],
 )
 def test_the_tuning_articles_figures_are_found(folder: str, least: float) -> None:

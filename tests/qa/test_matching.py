@@ -465,3 +465,35 @@ def test_a_section_heading_names_the_place_of_the_lines_below_it(
     assert mine.score > other.score
     assert any("does not name" in why for why in other.why)
     assert not any("does not name" in why for why in mine.why)
+
+
+def test_a_role_or_a_location_asked_in_short_is_read_as_meant() -> None:
+    from askcases.qa.questions import expected_type, holds_type
+
+    assert expected_type("ellerscombe iv abx clinical lead who") == "person"
+    assert expected_type("virtual ward clinical hub location") == "place"
+    assert holds_type("place", "It is based at the fire station on Canal Street.", "where")
+    # a month is no place: "approved by the ICB in January 2023"
+    assert not holds_type("place", "The case was approved by the ICB in January 2023.", "where")
+
+
+def test_a_short_line_with_a_figure_is_read_with_the_heading_above_it(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    slides = (
+        "Tarrowby first contact physiotherapy: year one review\n\nMarch 2025\n\n"
+        "Slide 3: The model\n"
+        "Four physiotherapists rotate across all practices in the network.\n"
+        "Slide 4: Activity - Year 1\n"
+        "6,840 appointments\n"
+        "5,210 individual patients\n"
+        "Slide 9: Next steps - Year 2\n"
+        "Target: 8,000 appointments\n"
+    )
+    settings = _library(tmp_path, embeddings, {"slides.txt": slides, "stroke.txt": _WIGAN})
+    answer = Assistant(settings, embeddings).ask(
+        "How many physio appointments did Tarrowby deliver in the first year?"
+    )
+    assert not answer.refused and answer.answer.startswith("6,840 appointments")
+    # the target may follow, marked as a projection
+    assert all(c.status == "projected" for c in answer.citations if "8,000" in c.quote)

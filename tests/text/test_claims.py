@@ -39,6 +39,16 @@ BANES = (
             "achieved",
             "",
         ),
+        ("Target: 8,000 appointments", "8,000", "projected", ""),
+        ("1. Achieve a 12-week healing rate of 65% in 2024/25.", "65%", "projected", ""),
+        ("Recruit 6.4 WTE permanent staff.", "6.4", "projected", ""),
+        (
+            "The business case assumed that 14 acute beds would close by October 2023.",
+            "14",
+            "projected",
+            "",
+        ),
+        ("Reduced waits from 9 weeks to 3 weeks.", "9 weeks", "achieved", ""),
     ],
 )
 def test_a_figure_is_achieved_or_projected_and_its_hedge_is_kept(

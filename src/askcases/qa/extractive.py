@@ -31,7 +31,7 @@ from askcases.qa.weights import EXTRACTIVE, ExtractiveWeights
 from askcases.text.claims import PROJECTION_LEADS, claim_of
 from askcases.text.lexicon import content_terms, mentions, stem
 from askcases.text.markers import defuse_markers
-from askcases.text.sentences import sentence_spans
+from askcases.text.sentences import is_section_heading, sentence_spans
 from askcases.types import REFUSAL, Answer, Citation, Evidence, Passage
 
 # Words of a question that ask for a value rather than name a measure ("how many ... are there").
@@ -286,13 +286,20 @@ def candidate_sentences(passages: list[Passage], min_terms: int) -> list[Candida
             key = (passage.doc_id, passage.start + s)
             # The headline (offset 0) summarises, and a heading or caption names a part; the
             # evidence is in the body.
-            if key in seen or passage.start + s == 0 or len(content_terms(text)) < min_terms:
+            if key in seen or passage.start + s == 0:
                 continue
+            heading = ""
+            if len(content_terms(text)) < min_terms:
+                # a short line with a figure ("6,840 appointments" on a slide) is read with the
+                # heading above it ("Slide 4: Activity - Year 1")
+                heading = _heading_above(passage.text, s) if _SHORT_RESULT.match(text) else ""
+                if not heading:
+                    continue
             if is_heading(text):
                 continue
             seen.add(key)
-            context = ""
-            if _refers_back(text):
+            context = heading
+            if not heading and _refers_back(text):
                 if before is not None:
                     if "\n\n" not in passage.text[before[1] : s]:  # the same paragraph
                         context = passage.text[before[0] : before[1]]
@@ -302,6 +309,20 @@ def candidate_sentences(passages: list[Passage], min_terms: int) -> list[Candida
                 Candidate(passage, passage.start + s, passage.start + e, text, context=context)
             )
     return out
+
+
+# A line of its own that gives a figure and what it counts ("6,840 appointments", "DNA rate 4.8%").
+_SHORT_RESULT = re.compile(r"^(?=.*\d)(?=.*[A-Za-z]{3})[^.!?]{3,60}$")
+
+
+def _heading_above(text: str, offset: int) -> str:
+    """The nearest section heading above a line of the passage, if the passage holds one."""
+    if offset > 0 and text[offset - 1] != "\n":
+        return ""
+    for line in reversed(text[:offset].split("\n")):
+        if is_section_heading(line):
+            return line.strip()
+    return ""
 
 
 def _last_sentence_before(passages: list[Passage], passage: Passage) -> str:

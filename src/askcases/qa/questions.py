@@ -109,7 +109,9 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(
             r"\bwhich (?:\w+ )?(?:lead|leader|manager|director|officer|clinician|doctor|minister|"
             r"secretary|coordinator|chair|person)s?\b|\bwho (?:said|announced|spoke|leads|is the)\b"
-            r"|\bwhat (?:is the name|was the name)\b",
+            r"|\bwhat (?:is the name|was the name)\b"
+            # staff's short form: "clinical lead who", "service manager - who"
+            r"|\b(?:lead|leader|manager|director|coordinator|chair|consultant)\W{0,3}who\b",
             re.I,
         ),
         re.compile(
@@ -133,8 +135,16 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         ),
     ),
     "place": (
-        re.compile(r"\bwhere\b(?! else)|\bwhich (?:area|region|town|city|place|county)\b", re.I),
-        re.compile(r"\b(?:in|at|across|based at|near|within|from)\s+(?:the\s+)?[A-Z][a-zA-Z&]+"),
+        re.compile(
+            r"\bwhere\b(?! else)|\bwhich (?:area|region|town|city|place|county)\b|\blocation\b",
+            re.I,
+        ),
+        re.compile(
+            r"\b(?:in|at|across|based at|near|within|from)\s+(?:the\s+)?"
+            r"(?!(?:January|February|March|April|May|June|July|August|September|October|"
+            r"November|December|Q[1-4])\b)[A-Z][a-zA-Z&]+"
+            r"|\b[A-Z][a-z]+ (?:Street|Road|Lane|Avenue|Square|Wing|House|Centre|Hospital)\b"
+        ),
     ),
 }
 

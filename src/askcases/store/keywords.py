@@ -19,6 +19,7 @@ from typing import Any
 from cachetools import LRUCache
 
 from askcases.text.lexicon import STOPWORDS, stem
+from askcases.text.sentences import is_section_heading
 from askcases.types import Chunk, Filters, ScoredChunk, date_number
 
 FILENAME = "keywords.sqlite3"
@@ -37,18 +38,6 @@ _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 HEADINGS_CACHE = 4096  # articles whose headings are kept, per thread
-_BULLET = re.compile(r"^\s*(?:[-*•>|+]|\d+\))")
-
-
-def is_section_heading(line: str) -> bool:
-    """A line that heads a section: short, no sentence ("RAVELSTOKE", "2. Results", "Slide 3:
-    The model"), not a bullet, table row or sentence tail."""
-    text = line.strip()
-    if not text or _BULLET.match(text) or "|" in text:
-        return False
-    if not (text[0].isupper() or text[0].isdigit()):
-        return False
-    return len(text.split()) <= 8 and len(text) <= 80 and text[-1] not in ".!?:;,\"”)'’"
 
 
 def query_words(text: str) -> list[str]:

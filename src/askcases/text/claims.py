@@ -27,9 +27,21 @@ _PROJECTED = re.compile(
     r"begin|launch))\b",
     re.I,
 )
-# A whole sentence is an estimate when it opens as one ("The trust estimates that ...").
+# A whole sentence is an estimate when it opens as one ("The trust estimates that ...", "The
+# business case assumed that ...").
 _ESTIMATE_CLAUSE = re.compile(
-    r"\b(?:estimates?|estimated|forecasts?|predicts?|projects|calculates?)\s+that\b", re.I
+    r"\b(?:estimates?|estimated|forecasts?|predicts?|projects|calculates?|assumed?|assumes)"
+    r"\s+that\b",
+    re.I,
+)
+# A line labelled as a plan ("Target: 8,000 appointments"), or an objective that opens with its
+# verb ("Achieve a healing rate of 65% in 2024/25", "Recruit 6.4 WTE staff"): what is to come.
+_PLAN_LINE = re.compile(
+    r"^\W*(?:\d+[.)]\s*)?(?:(?:targets?|plans?|planned|forecasts?|aims?|goals?|ambitions?|"
+    r"objectives?|trajector(?:y|ies)|expected|projected)\s*:|(?:achieve|increase|reduce|recruit|deliver|"
+    r"expand|extend|double|halve|improve|reach|grow|hire|train|secure|establish|introduce|"
+    r"launch|roll\s+out|lower|raise|add|maintain|sustain)\s)",
+    re.I,
 )
 # What a team or service was made for ("designed a rapid response team to get back to patients
 # within two hours") is its purpose, not a result.
@@ -137,7 +149,8 @@ def claim_of(sentence: str, start: int | None = None) -> Claim:
     if start is None:
         first = _NUMBER.search(sentence)
         if first is None:
-            status = "projected" if _expects(sentence) else "achieved"
+            planned = _expects(sentence) or _PLAN_LINE.match(sentence) is not None
+            status = "projected" if planned else "achieved"
             return Claim(status, "", reported_by(sentence))
         start = first.start()
     before = sentence[max(0, start - WINDOW) : start]
@@ -154,6 +167,7 @@ def claim_of(sentence: str, start: int | None = None) -> Claim:
         or (verb_after is not None and not _RELATIVE.search(verb_after.group(0)))
         or _TARGET_AFTER.search(after) is not None
         or _COMMITTED.search(sentence[:start]) is not None
+        or _PLAN_LINE.match(sentence) is not None
     )
     status = "projected" if projected else "achieved"
     hedge = _QUALIFIER.search(before)

@@ -73,3 +73,22 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             spans.append((offset + start, offset + start + len(tail)))
         offset += len(line) + 1
     return spans
+
+
+_BULLET = re.compile(r"^\s*(?:[-*•>|+]|\d+\))")
+# A line that opens with a figure ("6,840 appointments") or holds a result's figure ("DNA rate
+# 4.8%") is a result, though short; a section number ("2. Results") or a year is not one.
+_OPENING_FIGURE = re.compile(
+    r"(?!\d+\.\s)£?\d[\d,]*(?:\.\d+)?%?\s|.*(?:\d\.\d|\d,\d{3}|\d\s?%|£\d)"
+)
+
+
+def is_section_heading(line: str) -> bool:
+    """A line that heads a section: short, no sentence ("RAVELSTOKE", "2. Results", "Slide 3:
+    The model"), not a bullet, table row or sentence tail."""
+    text = line.strip()
+    if not text or _BULLET.match(text) or "|" in text:
+        return False
+    if not (text[0].isupper() or text[0].isdigit()) or _OPENING_FIGURE.match(text):
+        return False
+    return len(text.split()) <= 8 and len(text) <= 80 and text[-1] not in ".!?:;,\"”)'’"
