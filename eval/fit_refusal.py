@@ -1,5 +1,5 @@
 """Fit the packaged refusal model (src/askcases/qa/refusal_model.json) on the tuning sets only:
-the tuning part of eval/questions.jsonl, eval/tuning-paraphrases.jsonl, -2 and -3, the five
+the tuning part of eval/questions.jsonl, eval/tuning-paraphrases.jsonl, -2, -3 and -4, the six
 tuning article sets and the tuning part of eval/tuning-date-conflicts (each indexed under
 build/eval/ as `make eval` indexes them). Each set is held out in turn to choose the threshold
 (askcases.evaluation.calibrate). The test sets (eval/paraphrases.jsonl, eval/new-articles/,
@@ -37,6 +37,7 @@ TUNING_ARTICLE_SETS = (
     "tuning-articles-3",
     "tuning-articles-4",
     "tuning-articles-5",
+    "tuning-articles-6",
 )
 
 
@@ -46,7 +47,12 @@ def tuning_sets() -> list[tuple[str, Path, Path, Path, bool]]:
         ("questions.jsonl", ROOT / "eval/questions.jsonl", ROOT / "corpus", ROOT / "index", True),
         *(
             (name, ROOT / f"eval/{name}.jsonl", ROOT / "corpus", ROOT / "index", False)
-            for name in ("tuning-paraphrases", "tuning-paraphrases-2", "tuning-paraphrases-3")
+            for name in (
+                "tuning-paraphrases",
+                "tuning-paraphrases-2",
+                "tuning-paraphrases-3",
+                "tuning-paraphrases-4",
+            )
         ),
     ]
     for name in TUNING_ARTICLE_SETS:
