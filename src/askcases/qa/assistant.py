@@ -37,7 +37,6 @@ from askcases.text.lexicon import (
     clause_openers,
     content_terms,
     content_words,
-    mentions,
     stem,
 )
 from askcases.text.markers import marker_numbers
@@ -57,6 +56,13 @@ from askcases.types import (
 )
 
 MAX_QUESTION_CHARS = 2000
+
+
+def _names(name: str, heading: str) -> bool:
+    """Whether a heading names this very name ("Bexton2" is not "Bexton27")."""
+    return re.search(rf"\b{re.escape(name)}(?!\w)", heading, re.I) is not None
+
+
 SECTION_NAME_WORDS = 4  # a heading of at most this many words may be another place's name
 TOPIC_SHARE = 3  # a title's word that at most one article in this many mentions names a topic
 
@@ -462,7 +468,7 @@ class Assistant:
         found: dict[str, list[Section]] = {}
         for doc_id in dict.fromkeys(p.doc_id for p in passages):
             headings = keywords.headings(doc_id)
-            named = [frozenset(n for n in question.names if mentions(n, h)) for _, h in headings]
+            named = [frozenset(n for n in question.names if _names(n, h)) for _, h in headings]
             if not any(named):
                 continue
             found[doc_id] = [
