@@ -140,7 +140,8 @@ class Settings(BaseSettings):
     )
 
     # Ways of matching a question by meaning to leave out, comma-separated, for ablation:
-    # synonyms, definitions, spelling, names (lower-case names found by the library's spelling),
+    # synonyms, definitions, spelling, acronyms (one the library never writes read as the words
+    # that spell it), names (lower-case names found by the library's spelling),
     # measures (a sentence's figures named by meaning, askcases.outcomes.extract), forms (a
     # sentence's figures read by form: results, and counts of what a "how many" asks for),
     # standing (achieved results before projections, newer articles before those they

@@ -293,6 +293,8 @@ def test_words_after_in_or_of_that_name_no_place() -> None:
     assert names("we are thinking of copying the model") == []
     assert names("did the pilot improve time in therapeutic range") == []
     assert names("who runs the clinics in leeds") == ["leeds"]
+    # after "of", a word of everyday English is no place the library lacks
+    assert names("trying to get a sense of scale for phlebotomy demand") == []
 
 
 def test_an_acronym_the_library_says_in_other_words_is_not_missing(
@@ -497,3 +499,70 @@ def test_a_short_line_with_a_figure_is_read_with_the_heading_above_it(
     assert not answer.refused and answer.answer.startswith("6,840 appointments")
     # the target may follow, marked as a projection
     assert all(c.status == "projected" for c in answer.citations if "8,000" in c.quote)
+
+
+def test_an_acronym_the_library_never_writes_is_read_as_the_words_that_spell_it(
+    assistant: Assistant,
+) -> None:
+    answer = assistant.ask("how much is the B&NES heart failure blood test expected to save")
+    assert "Bath and North East Somerset" in answer.resolved_question
+    assert not answer.refused and "£60,000" in answer.answer
+
+
+def test_a_describing_word_made_from_a_name_names_only_the_name(assistant: Assistant) -> None:
+    from askcases.text.lexicon import named_terms
+
+    assert named_terms("what did the GP-led scans in Bexley do to waits") == ["Bexley"]
+    assert named_terms("the Bexley-based scan clinic") == ["Bexley"]
+    answer = assistant.ask("What did the GP-led heart scans in Bexley do to diagnosis waits?")
+    assert not answer.refused and "three weeks" in answer.answer
+
+
+_DASHBOARD = (
+    "Dunwold Community Services: Quarterly Performance Dashboard\n\nOctober 2024\n\n"
+    "## Service 1: Community IV therapy service, Dunwold\n\n"
+    "Service started: 6 June 2022.\n\n"
+    "| Indicator | Target | Q2 actual |\n|---|---|---|\n"
+    "| Patients treated | 300 | 326 |\n\n"
+    "## Service 2: Community heart failure service, Dunwold\n\n"
+    "Service started: 1 November 2021.\n\n"
+    "| Indicator | Target | Q2 actual |\n|---|---|---|\n"
+    "| Patients treated | 200 | 214 |\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("service", "ours", "theirs"),
+    [("heart failure", "1 November 2021", "6 June 2022"), ("IV therapy", "6 June 2022", "1 N")],
+)
+def test_a_section_heading_counts_for_the_lines_below_it_as_a_title_does(
+    tmp_path: Path, embeddings: MiniLMEmbeddings, service: str, ours: str, theirs: str
+) -> None:
+    settings = _library(tmp_path, embeddings, {"dashboard.md": _DASHBOARD, "stroke.txt": _WIGAN})
+    assistant = Assistant(settings, embeddings)
+    read = assistant.read(f"when did the Dunwold community {service} service start")
+    passages, _ = assistant.passages(read, 5)
+    sections = assistant.sections(read, passages)
+    scored = assistant.answerer.score(read, candidate_sentences(passages, 3), sections)
+    mine = next(c for c in scored if ours in c.text)
+    other = next(c for c in scored if theirs in c.text)
+    assert mine.lexical > other.lexical and mine.score > other.score
+
+
+def test_a_word_for_the_form_of_a_paper_names_no_topic(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    settings = _library(
+        tmp_path,
+        embeddings,
+        {
+            "dashboard.md": _DASHBOARD,
+            "stroke.txt": _WIGAN,
+            "other.txt": _WIGAN.replace("Wigan", "Leigh"),
+        },
+    )
+    assistant = Assistant(settings, embeddings)
+    read = assistant.read("for my quarterly update: what did Wigan cut stroke stays to")
+    assert "quarterly" not in assistant.topics(read) and "update" not in assistant.topics(read)
+    answer = assistant.ask("for my quarterly update: what did Wigan cut stroke stays to")
+    assert not answer.refused and "12 days" in answer.answer

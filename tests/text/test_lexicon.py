@@ -44,3 +44,18 @@ def test_a_hyphenated_compound_counts_as_its_parts() -> None:
     assert stem("community") in terms and stem("based") in terms
     wanted = [stem("community"), stem("gynaecology")]
     assert matched_terms(wanted, set(content_terms("the community gynaecologist"))) == set(wanted)
+
+
+def test_an_acronym_is_spelled_out_by_the_initials_of_words_written_together() -> None:
+    from askcases.text.acronyms import spelled_out
+
+    texts = [
+        "Bath and North East Somerset Clinical Commissioning Group has developed a blood test.",
+        "The mean length of stay on the virtual ward was 6.4 days; the virtual ward has 40 beds.",
+    ]
+    assert spelled_out("B&NES", texts) == "Bath and North East Somerset"
+    assert spelled_out("VW", texts) == "virtual ward"
+    assert spelled_out("LOS", texts) == "length of stay"
+    assert spelled_out("XYZ", texts) is None
+    # two capitals stand for lower-case words only: "Blood Test" would be too loose a match
+    assert spelled_out("BT", ["a Blood Test"]) is None

@@ -81,6 +81,7 @@ MATCHING = (
     "synonyms",
     "definitions",
     "spelling",
+    "acronyms",
     "names",
     "measures",
     "forms",

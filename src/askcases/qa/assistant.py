@@ -30,6 +30,7 @@ from askcases.qa.tracing import NO_RECORDER, Recorder
 from askcases.qa.weights import ABLATED, extractive_weights
 from askcases.store.index_store import IndexStore
 from askcases.store.manifest import Manifest
+from askcases.text.acronyms import ASKED_ACRONYM, spelled_out
 from askcases.text.lexicon import (
     GENERIC_NAMES,
     MONTHS,
@@ -64,6 +65,14 @@ def _names(name: str, heading: str) -> bool:
 
 
 SECTION_NAME_WORDS = 4  # a heading of at most this many words may be another place's name
+# Words for the form or period of a paper ("Quarterly Performance Dashboard", "News update"): a
+# title's word of these names no topic of the library.
+DOCUMENT_TERMS = frozenset(
+    stem(w)
+    for w in """update news newsletter bulletin report review quarterly annual monthly weekly
+    dashboard notice correction post blog briefing summary extract response specification paper
+    case study evaluation minutes press release statement page performance""".split()
+)
 TOPIC_SHARE = 3  # a title's word that at most one article in this many mentions names a topic
 
 
@@ -352,6 +361,8 @@ class Assistant:
         self.store.manifest()  # a usable index first: the vocabulary is read from it
         keywords = self.store.keywords
         vocabulary = keywords.vocabulary()
+        if s.matching("acronyms"):
+            resolved = self._spell_out_acronyms(resolved, vocabulary)
         if s.matching("spelling"):
 
             def surface(term: str) -> str | None:  # as written, in lower case unless a name
@@ -456,32 +467,33 @@ class Assistant:
         return answer
 
     def sections(self, question: Question, passages: list[Passage]) -> dict[str, list[Section]]:
-        """For each article among `passages` with a section heading that names a name the
-        question uses ("RAVELSTOKE" then "FENNIMOOR" in a review of two towns' services): its
-        sections, each with the names asked about that its heading names, and whether its
-        heading is another name's (so that "9% were conveyed to hospital" under "FENNIMOOR" does
-        not answer for Ravelstoke, though both names are in the title)."""
-        if not question.names:
-            return {}
+        """For each article among `passages` with section headings: its sections, each with its
+        heading's words, the names asked about that its heading names, and, in an article where
+        some heading names a name the question uses ("RAVELSTOKE" then "FENNIMOOR" in a review
+        of two towns' services), whether its heading is another name's (so that "9% were
+        conveyed to hospital" under "FENNIMOOR" does not answer for Ravelstoke, though both
+        names are in the title)."""
         keywords = self.store.keywords
         asked_words = {w.lower() for n in question.names for w in re.findall(r"[\w'’-]+", n)}
         found: dict[str, list[Section]] = {}
         for doc_id in dict.fromkeys(p.doc_id for p in passages):
             headings = keywords.headings(doc_id)
-            named = [frozenset(n for n in question.names if _names(n, h)) for _, h in headings]
-            if not any(named):
+            if not headings:
                 continue
+            named = [frozenset(n for n in question.names if _names(n, h)) for _, h in headings]
             found[doc_id] = [
                 Section(
                     offset,
                     names,
-                    not names
+                    any(named)
+                    and not names
                     and len(heading.split()) <= SECTION_NAME_WORDS
                     and any(
                         self._names_a_place(word)
                         for word in re.findall(r"[A-Za-z][\w'’-]+", heading)
                         if word.lower() not in asked_words
                     ),
+                    frozenset(content_terms(heading)),
                 )
                 for (offset, heading), names in zip(headings, named, strict=True)
             ]
@@ -500,6 +512,27 @@ class Assistant:
             and not surface.isupper()
             and self.store.keywords.written_capitalised(term, word.title())
         )
+
+    def _spell_out_acronyms(self, question: str, vocabulary: Mapping[str, int]) -> str:
+        """The question with each acronym the library never writes ("B&NES", "VW") replaced by
+        the words whose initials spell it in the passages found for the question, where some
+        do ("Bath and North East Somerset", "virtual ward")."""
+        glossary = self.store.glossary()
+        unknown = [
+            m
+            for m in ASKED_ACRONYM.finditer(question)
+            if m.group(0).lower().rstrip(".") not in GENERIC_NAMES
+            and m.group(0) not in glossary
+            and stem("".join(ch for ch in m.group(0).lower() if ch.isalpha())) not in vocabulary
+        ]
+        if not unknown:
+            return question
+        texts = [p.text for p in self.retriever(self.settings.k).passages(question)]
+        for match in reversed(unknown):  # from the end, so that earlier offsets hold
+            words = spelled_out(match.group(0), texts)
+            if words is not None:
+                question = question[: match.start()] + words + question[match.end() :]
+        return question
 
     def _names_for_short_forms(self, question: str, vocabulary: Mapping[str, int]) -> list[str]:
         """The library's names for the question's lower-case short forms of them: a word that is
@@ -548,6 +581,8 @@ class Assistant:
                 continue
             if term in VERB_STEMS or word.lower().endswith(("ed", "ing")):
                 continue  # "moved", "cuts": a verb of a title names no topic
+            if term in DOCUMENT_TERMS:
+                continue  # "a quarterly update for our board": the form of a paper, no topic
             docs = self.store.keywords.documents_with([word, *others], limit)
             if docs:
                 found[word] = frozenset(docs)

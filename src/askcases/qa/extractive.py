@@ -216,6 +216,9 @@ class Section:
     start: int  # offset of the heading in the article's text
     names: frozenset[str]
     other: bool
+    # the heading's content terms, which count for the lines below it as a title's words do
+    # ("Service 2: Community Heart Failure Service" over "Service started: 1 November 2021.")
+    terms: frozenset[str] = frozenset()
 
 
 def section_at(sections: list[Section], offset: int) -> Section | None:
@@ -522,7 +525,7 @@ class ExtractiveAnswerer:
         sections: dict[str, list[Section]] | None = None,
     ) -> list[Candidate]:
         """Candidates with an evidence score (about 0 to 1), best first. `sections` holds the
-        sections of articles whose headings name names the question uses (Assistant.sections)."""
+        sections of the articles with headings (Assistant.sections)."""
         if not candidates:
             return []
         import numpy as np
@@ -561,6 +564,8 @@ class ExtractiveAnswerer:
             else:
                 headed = {stem(n) for n in section.names} if section is not None else set()
                 matched = s_terms | (title_terms & named) | (headed & named)
+            if section is not None:
+                title_terms = title_terms | section.terms
             titled = question.matched(q_terms, title_terms) - matched
             # Words of the sentence it goes on from count in part, as title words do.
             carried = (

@@ -21,7 +21,7 @@ from pydantic import ConfigDict
 from askcases.qa.tracing import NO_RECORDER, Recorder
 from askcases.store.index_store import IndexStore
 from askcases.text.acronyms import expand_query
-from askcases.text.lexicon import mentions
+from askcases.text.lexicon import mentions, name_forms
 from askcases.types import Filters, Passage, ScoredChunk
 
 Mode = Literal["hybrid", "dense", "keyword"]
@@ -170,13 +170,17 @@ class HybridRetriever(BaseRetriever):
         for name in names:
             if any(mentions(name, p.text + " " + p.title) for p in out):
                 continue
-            extra = self.passages(
-                query,
-                k,
-                first_rank=max(k, self.fetch_k) + 1,
-                containing=name,
-                recorder=recorder,
-            )
+            extra = []
+            for form in name_forms(name):
+                extra = self.passages(
+                    query,
+                    k,
+                    first_rank=max(k, self.fetch_k) + 1,
+                    containing=form,
+                    recorder=recorder,
+                )
+                if extra:
+                    break
             known = {p.chunk_id for p in out}
             out += [p for p in extra if p.chunk_id not in known]
             if not any(mentions(name, p.text + " " + p.title) for p in extra):

@@ -160,7 +160,9 @@ def names_in_lower_case(
             describes = (
                 low.endswith(_DESCRIBING) and following.isalpha() and (following not in STOPWORDS)
             )  # "time in therapeutic range"
-            if low not in _NOT_PLACES and not low.endswith(_COMMON_NOUN_ENDINGS):
+            # "a sense of scale": after "of", a word of everyday English is no place
+            common = words[i - 1].lower() == "of" and low in english_words()
+            if low not in _NOT_PLACES and not low.endswith(_COMMON_NOUN_ENDINGS) and not common:
                 if not describes:
                     names.append(word)  # "for copying", "in touch": no place
     return names

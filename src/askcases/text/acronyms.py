@@ -8,6 +8,8 @@ question using either form is expanded with the other. Leaves out: acronyms neve
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable
 
 _BRACKETED = re.compile(r"\(([A-Z][A-Za-z&]{1,9})\)")
 _JOINERS = {"and", "of", "the", "for", "in", "&", "on", "at", "to"}
@@ -60,3 +62,45 @@ def expand_query(question: str, glossary: dict[str, str]) -> str:
         elif has_expansion and not has_acronym:
             extra.append(acronym)
     return question if not extra else f"{question} ({'; '.join(extra)})"
+
+
+# An acronym as a question writes it: capitals, perhaps with "&" or dots ("B&NES", "VW", "U.C.R.").
+ASKED_ACRONYM = re.compile(r"(?<![\w&.])[A-Z](?:[&.]?[A-Z]){1,5}\.?(?![\w&])")
+_PLAIN_WORD = re.compile(r"[A-Za-z][a-z'’-]*|[A-Z]+|&")
+_FILLERS = {"a", "an", "with", "by", "from", "as", "or", "is", "are", "was", "be", "it", "this"}
+
+
+def spelled_out(acronym: str, texts: Iterable[str]) -> str | None:
+    """The words of `texts` whose initials spell the acronym, joiners allowed inside ("B&NES":
+    "Bath and North East Somerset"), the most used first; None where none do."""
+    letters = "".join(ch for ch in acronym.lower() if ch.isalpha())
+    if not 2 <= len(letters) <= 6:
+        return None
+    found: Counter[str] = Counter()
+    for text in texts:
+        words = [m.group(0) for m in _PLAIN_WORD.finditer(text)]
+        for i, first in enumerate(words):
+            if first[0].lower() != letters[0] or first.lower() in _JOINERS | _FILLERS:
+                continue
+            j, used = 1, [first]
+            for word in words[i + 1 : i + 1 + 2 * len(letters)]:
+                if j == len(letters):
+                    break
+                low = word.lower()
+                if low in _FILLERS:
+                    break
+                if low in _JOINERS and low[0] != letters[j]:
+                    used.append(word)
+                    continue
+                if low[0] != letters[j] or len(low) < 2:
+                    break
+                used.append(word)
+                j += 1
+            if j == len(letters) and used[-1].lower() not in _JOINERS:
+                phrase = " ".join(used)
+                if len(letters) > 2 or " " in phrase and all(w.islower() for w in used):
+                    found[phrase] += 1
+    if not found:
+        return None
+    # the same words in any case are one phrase; the form used most wins
+    return found.most_common(1)[0][0]

@@ -159,6 +159,12 @@ def named_terms(question: str) -> list[str]:
     names = []
     for i, match in enumerate(WORD.finditer(question)):
         word = match.group(0).strip(".,").removesuffix("'s").removesuffix("’s")
+        # "GP-led", "Bexley-based": a word made a describing word by a lower-case ending names
+        # only what is before it
+        parts = word.split("-")
+        while len(parts) > 1 and parts[-1].islower():
+            parts.pop()
+        word = "-".join(parts)
         low = word.lower()
         if low in GENERIC_NAMES or low in STOPWORDS:
             continue
@@ -190,8 +196,18 @@ def clause_openers(question: str) -> list[str]:
     return out
 
 
+def name_forms(name: str) -> list[str]:
+    """The ways an article may write a name: as asked, and a hyphenated one with a space or run
+    together ("GP-led": "GP led", "GPled")."""
+    if "-" not in name.strip("-"):
+        return [name]
+    return [name, name.replace("-", " "), name.replace("-", "")]
+
+
 def mentions(name: str, text: str) -> bool:
-    return re.search(r"\b" + re.escape(name), text, re.I) is not None
+    """Whether the text names this name, in any of its forms (name_forms), in any case."""
+    pattern = r"\b" + re.escape(name).replace(r"\-", r"[\s-]?")
+    return re.search(pattern, text, re.I) is not None
 
 
 MONTHS = {
