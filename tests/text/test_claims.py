@@ -94,6 +94,10 @@ def test_who_makes_a_claim_is_named_where_the_sentence_says() -> None:
         ("The service opened on 1 May and saw 300 patients.", "achieved"),
         ("Savings may reach £2m a year.", "projected"),
         ("It May save 40 beds.", "projected"),
+        ("It set an ambition of 10,000 checks a year once the service is running.", "projected"),
+        # a table row's label governs its figures as a sentence's opening words do
+        ("| Acute bed days saved (estimated) | 2,000 | 2,184 | Green |", "projected"),
+        ("| Patients treated at home | 300 | 326 | Green |", "achieved"),
     ],
 )
 def test_what_governs_a_figure_decides_its_status(sentence: str, status: str) -> None:
@@ -112,3 +116,20 @@ def test_an_article_qualifying_its_own_currency_is_quoted_whole() -> None:
         "Preliminary results show waits fell by 4.5 weeks.",
         "This case study may not reflect the current policy position.",
     ]
+
+
+def test_a_table_row_in_a_column_of_targets_is_a_projection() -> None:
+    from askcases.text.claims import in_plan_column, table_header
+
+    text = (
+        "## 4. Key performance indicators\n\n| KPI | Target |\n|---|---|\n"
+        "| Referrals seen within 2 hours | 95% |\n\n"
+        "| Indicator | Target | Q2 actual | RAG |\n|---|---|---|---|\n"
+        "| Patients treated | 300 | 326 | Green |\n"
+    )
+    target_row = "| Referrals seen within 2 hours | 95% |"
+    actual_row = "| Patients treated | 300 | 326 | Green |"
+    assert table_header(text, text.index(target_row)) == "| KPI | Target |"
+    assert in_plan_column(table_header(text, text.index(target_row)), target_row)
+    assert not in_plan_column(table_header(text, text.index(actual_row)), actual_row)
+    assert table_header(text, text.index("| KPI |")) == ""

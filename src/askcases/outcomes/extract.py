@@ -12,6 +12,7 @@ describe no service (dates, ages, clock times); figures in quoted speech are rea
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -30,7 +31,7 @@ from askcases.outcomes.forms import (
     with_unit,
 )
 from askcases.outcomes.rules import RULES, MeaningRule, MeasureRule
-from askcases.text.claims import claim_of
+from askcases.text.claims import claim_of, in_plan_column, table_header
 from askcases.text.lexicon import MONTHS, STOPWORDS
 from askcases.text.sentences import sentence_spans
 from askcases.types import Article, Outcome
@@ -314,6 +315,8 @@ def _row(
     period: re.Match[str] | None,
 ) -> Outcome:
     claim = claim_of(sentence, figure.start)
+    if claim.status == "achieved" and in_plan_column(table_header(article.text, start), sentence):
+        claim = dataclasses.replace(claim, status="projected")
     return Outcome(
         doc_id=article.doc_id,
         place=where[0],

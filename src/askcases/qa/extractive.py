@@ -28,7 +28,13 @@ from askcases.qa.calibration import FEATURES, RefusalModel
 from askcases.qa.questions import PATIENTS, PEOPLE, Question, counts_focus, holds_type
 from askcases.qa.tracing import NO_RECORDER, RUNNERS_UP, Recorder
 from askcases.qa.weights import EXTRACTIVE, ExtractiveWeights
-from askcases.text.claims import PROJECTION_LEADS, claim_of
+from askcases.text.claims import (
+    PROJECTION_LEADS,
+    Claim,
+    claim_of,
+    in_plan_column,
+    table_header,
+)
 from askcases.text.lexicon import content_terms, mentions, stem
 from askcases.text.markers import defuse_markers
 from askcases.text.sentences import is_section_heading, sentence_spans
@@ -452,11 +458,20 @@ def _names_elsewhere(c: Candidate) -> bool:
     return any(why.startswith("does not name") for why in c.why)
 
 
+def _claim(c: Candidate) -> Claim:
+    """The standing of a sentence's figure; a table row's in a column of targets is projected."""
+    claim = claim_of(c.text)
+    header = table_header(c.passage.text, c.start - c.passage.start)
+    if claim.status == "achieved" and in_plan_column(header, c.text):
+        return dataclasses.replace(claim, status="projected")
+    return claim
+
+
 def _citations(sentences: list[Candidate]) -> list[Citation]:
     """The sentences as citations [1], [2], ... in the order given."""
     citations = []
     for n, c in enumerate(sentences, start=1):
-        claim = claim_of(c.text)
+        claim = _claim(c)
         citations.append(
             Citation(
                 n,
@@ -913,12 +928,12 @@ class ExtractiveAnswerer:
     def _achieved_first(self, typed: list[Candidate], best: Candidate) -> Candidate:
         """For a question about what was achieved: an achieved result close to the best answers
         before a projection (which may still follow as a second sentence)."""
-        if self.weights.achieved_margin <= 0 or claim_of(best.text).status == "achieved":
+        if self.weights.achieved_margin <= 0 or _claim(best).status == "achieved":
             return best
         for cand in typed:
             if cand.score < best.score - self.weights.achieved_margin:
                 break
-            if claim_of(cand.text).status == "achieved":
+            if _claim(cand).status == "achieved":
                 return cand
         return best
 

@@ -23,7 +23,7 @@ _PROJECTED = re.compile(
     r"estimated|aims?|aiming|aimed|targets?|targeted|forecasts?|forecasted|projected|"
     r"projections?|plans?\s+to|planned|planning|set\s+to|intends?\s+to|hopes?\s+to|"
     r"potential(?:ly)?|anticipated?|predicted|likely\s+to|is\s+to|are\s+to|promise[sd]?|"
-    r"pledge[sd]?|approve|(?:is|are)\s+asked\s+to|proposed?|proposals?|agreed\s+to|due\s+to\s+(?:start|open|"
+    r"pledge[sd]?|ambitions?|approve|(?:is|are)\s+asked\s+to|proposed?|proposals?|agreed\s+to|due\s+to\s+(?:start|open|"
     r"begin|launch))\b",
     re.I,
 )
@@ -144,6 +144,44 @@ def _expects(text: str) -> bool:
     )
 
 
+# A table column of figures to come ("| KPI | Target |", "| Planned (business case) |").
+_PLAN_COLUMN = re.compile(
+    r"\b(?:targets?|planned|plan|forecasts?|expected|ambitions?|trajector(?:y|ies)|projected|"
+    r"business\s+case|budget(?:ed)?)\b",
+    re.I,
+)
+_CELL_FIGURE = re.compile(r"\d")
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+def table_header(text: str, offset: int) -> str:
+    """The first line of the table whose row starts at `offset` of the text, "" when the line
+    there is no table row or is the first itself."""
+    lines = text[:offset].split("\n")[:-1]
+    header = ""
+    for line in reversed(lines):
+        if not line.strip().startswith("|"):
+            break
+        header = line.strip()
+    return header
+
+
+def in_plan_column(header: str, row: str) -> bool:
+    """Whether a table row's last figure stands in a column of figures to come ("| KPI |
+    Target |" over "| Seen within 2 hours | 95% |"), not one of results ("Q2 actual")."""
+    if not header:
+        return False
+    names, cells = _cells(header), _cells(row)
+    last = max((i for i, c in enumerate(cells) if i > 0 and _CELL_FIGURE.search(c)), default=0)
+    if not last or last >= len(names):
+        return False
+    name = names[last]
+    return _PLAN_COLUMN.search(name) is not None and "actual" not in name.lower()
+
+
 def claim_of(sentence: str, start: int | None = None) -> Claim:
     """The standing of the figure at `start` in the sentence (its first figure when None)."""
     if start is None:
@@ -153,6 +191,9 @@ def claim_of(sentence: str, start: int | None = None) -> Claim:
             status = "projected" if planned else "achieved"
             return Claim(status, "", reported_by(sentence))
         start = first.start()
+    if start == 0 and sentence.lstrip().startswith("|"):  # a table row: its label, then figures
+        label_end = sentence.find("|", sentence.find("|") + 1)
+        start = label_end if label_end > 0 else 0
     before = sentence[max(0, start - WINDOW) : start]
     # only the words of the figure's own clause count ("... was launched in 2019, and it will
     # expand" does not make a figure before "will" projected)
