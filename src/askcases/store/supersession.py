@@ -32,20 +32,25 @@ LEAD_CHARS = 400  # the opening of an article whose names say where it is
 COMMON_NAME = 0.2  # a name in more than this share of articles (and more than two) says nothing
 
 
-def similar_documents(dense: Any, doc_id: str, vectors: list[list[float]]) -> dict[str, float]:
+def similar_documents(
+    dense: Any, doc_id: str, vectors: list[list[float]], own_chunks: int
+) -> dict[str, float]:
     """Other documents in the dense store whose closest passage to one of these has a cosine of
-    at least SAME_SERVICE: document id -> that cosine."""
-    if not vectors or dense.count() == 0:
+    at least SAME_SERVICE: document id -> that cosine. `own_chunks` is how many chunks the
+    document has in the store: the search asks for that many more than three and skips them,
+    since a search filtered by document scans the whole store and slows indexing as it grows."""
+    total = dense.count()
+    if not vectors or total == 0:
         return {}
     found = dense.collection.query(
         query_embeddings=vectors[:PASSAGES_COMPARED],
-        n_results=3,
-        where={"doc_id": {"$ne": doc_id}},
+        n_results=min(total, 3 + own_chunks),
         include=["metadatas", "distances"],
     )
     similar: dict[str, float] = {}
     for metas, distances in zip(found["metadatas"], found["distances"], strict=True):
-        for meta, distance in zip(metas, distances, strict=True):
+        others = [(m, d) for m, d in zip(metas, distances, strict=True) if m["doc_id"] != doc_id]
+        for meta, distance in others[:3]:
             cosine = round(1.0 - float(distance), 4)
             other = str(meta["doc_id"])
             if cosine >= SAME_SERVICE and cosine > similar.get(other, 0.0):

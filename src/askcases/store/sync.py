@@ -167,7 +167,10 @@ def _sync_locked(
                 entry["currency"] = currency_notes(article.text)
                 entry["names"] = lead_names(article.title, article.text)
                 entry["similar"] = similar_documents(
-                    store.dense, doc_id, store.dense.vectors_of(doc_id)[:PASSAGES_COMPARED]
+                    store.dense,
+                    doc_id,
+                    store.dense.vectors_of(doc_id)[:PASSAGES_COMPARED],
+                    int(entry["chunks"]),
                 )
                 refreshed.append(doc_id)  # read again under new rules: the server's copy too
             continue
@@ -214,7 +217,7 @@ def _sync_locked(
             store.replace_documents(batch, stored)
             fault_point("stored", settings.fault_point)
             for (article, chunks), (_, _, _, doc_vectors) in zip(group, batch, strict=True):
-                similar = similar_documents(store.dense, article.doc_id, doc_vectors)
+                similar = similar_documents(store.dense, article.doc_id, doc_vectors, len(chunks))
                 _record_document(
                     indexed, report, article, len(chunks), signatures[article.doc_id], similar
                 )
