@@ -1,5 +1,5 @@
 """Fit the packaged refusal model (src/askcases/qa/refusal_model.json) on the tuning sets only:
-the tuning part of eval/questions.jsonl, eval/tuning-paraphrases.jsonl, -2, -3 and -4, the six
+the tuning part of eval/questions.jsonl, eval/tuning-paraphrases.jsonl, -2, -3, -4 and -5, the seven
 tuning article sets and the tuning part of eval/tuning-date-conflicts (each indexed under
 build/eval/ as `make eval` indexes them). Each set is held out in turn to choose the threshold
 (askcases.evaluation.calibrate). The test sets (eval/paraphrases.jsonl, eval/new-articles/,
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import os
 from pathlib import Path
 
@@ -38,6 +39,7 @@ TUNING_ARTICLE_SETS = (
     "tuning-articles-4",
     "tuning-articles-5",
     "tuning-articles-6",
+    "tuning-articles-7",
 )
 
 
@@ -52,6 +54,7 @@ def tuning_sets() -> list[tuple[str, Path, Path, Path, bool]]:
                 "tuning-paraphrases-2",
                 "tuning-paraphrases-3",
                 "tuning-paraphrases-4",
+                "tuning-paraphrases-5",
             )
         ),
     ]
@@ -73,6 +76,12 @@ def main() -> None:
         default=ROOT / "src/askcases/qa/refusal_model.json",
         help="where to save the model (default: the packaged one)",
     )
+    parser.add_argument(
+        "--samples",
+        type=Path,
+        default=None,
+        help="also write the samples (features, right, answerable, set) to this JSON file",
+    )
     args = parser.parse_args()
     embeddings: MiniLMEmbeddings | None = None
     samples: list[Sample] = []
@@ -86,6 +95,10 @@ def main() -> None:
         found = samples_of(Assistant(settings, embeddings), questions, name)
         print(f"{name}: {len(found)} samples of {len(questions)} questions")
         samples += found
+    if args.samples is not None:
+        args.samples.write_text(
+            json.dumps([dataclasses.asdict(s) for s in samples]) + "\n", encoding="utf-8"
+        )
     before = load_refusal_model(args.out) if args.out.exists() else None
     model, table = fit_with_threshold(samples)
     right = sum(1 for s in samples if s.right)

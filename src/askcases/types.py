@@ -237,11 +237,12 @@ class Evidence:
     semantic: float
     lexical: float
     margin: float = 0.0  # how far it scores above the best sentence that would not be quoted
+    asked: float = 1.0  # the share of what is asked beyond names that it says (Candidate.asked)
     p_answerable: float | None = None
 
     @property
     def features(self) -> list[float]:
-        return [self.score, self.semantic, self.lexical, self.margin]
+        return [self.score, self.semantic, self.lexical, self.margin, self.asked]
 
 
 @dataclass(frozen=True)

@@ -9,17 +9,18 @@ from askcases.qa.calibration import fit_refusal_model, load_refusal_model
 
 def test_fitted_model_separates_strong_from_weak_evidence(tmp_path: Path) -> None:
     samples = [
-        ([0.8, 0.7, 0.8, 0.2], 1),
-        ([0.75, 0.6, 0.7, 0.15], 1),
-        ([0.7, 0.65, 0.6, 0.1], 1),
-        ([0.3, 0.4, 0.1, 0.0], 0),
-        ([0.35, 0.3, 0.2, -0.05], 0),
+        ([0.8, 0.7, 0.8, 0.2, 1.0], 1),
+        ([0.75, 0.6, 0.7, 0.15, 0.8], 1),
+        ([0.7, 0.65, 0.6, 0.1, 0.9], 1),
+        ([0.3, 0.4, 0.1, 0.0, 0.2], 0),
+        ([0.35, 0.3, 0.2, -0.05, 0.0], 0),
     ]
     model = fit_refusal_model(samples, steps=3000)
-    assert model.probability([0.8, 0.7, 0.8, 0.2]) > 0.5 > model.probability([0.3, 0.35, 0.1, 0])
+    strong, weak = [0.8, 0.7, 0.8, 0.2, 1.0], [0.3, 0.35, 0.1, 0, 0.1]
+    assert model.probability(strong) > 0.5 > model.probability(weak)
     path = tmp_path / "model.json"
     model.save(path)
-    assert path.read_text().lstrip().startswith('{\n "format": "askcases-refusal/2"')
+    assert path.read_text().lstrip().startswith('{\n "format": "askcases-refusal/3"')
     assert load_refusal_model(path) == model
     assert fit_refusal_model(samples, steps=3000) == model  # deterministic
 
@@ -48,6 +49,17 @@ def test_a_model_of_the_earlier_format_still_loads_and_reads_its_three_features(
     model = load_refusal_model(path)
     assert model is not None
     assert model.probability([1.0, 0.0, 0.0, 9.0]) == pytest.approx(0.2689, abs=1e-4)
+
+
+def test_a_model_of_four_features_still_loads_and_reads_its_four(tmp_path: Path) -> None:
+    path = tmp_path / "model.json"
+    path.write_text(
+        '{"format": "askcases-refusal/2", "features": ["score", "semantic", "lexical", "margin"], '
+        '"weights": [2.0, 1.0, 3.0, 1.0], "bias": -3.0, "threshold": 0.5}'
+    )
+    model = load_refusal_model(path)
+    assert model is not None
+    assert model.probability([1.0, 0.0, 0.0, 0.0, 9.0]) == pytest.approx(0.2689, abs=1e-4)
 
 
 def _samples(group: str, shift: float) -> list[Sample]:

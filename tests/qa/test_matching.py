@@ -64,7 +64,7 @@ def test_a_singular_word_ending_in_s_is_not_the_counted_thing() -> None:
 def _library(tmp_path: Path, embeddings: MiniLMEmbeddings, articles: dict[str, str]) -> Settings:
     """Settings of an index built from these articles (file name -> text)."""
     corpus = tmp_path / "corpus"
-    corpus.mkdir()
+    corpus.mkdir(parents=True)
     for name, text in articles.items():
         (corpus / name).write_text(text, encoding="utf-8")
     settings = make_settings(tmp_path)
@@ -566,3 +566,27 @@ def test_a_word_for_the_form_of_a_paper_names_no_topic(
     assert "quarterly" not in assistant.topics(read) and "update" not in assistant.topics(read)
     answer = assistant.ask("for my quarterly update: what did Wigan cut stroke stays to")
     assert not answer.refused and "12 days" in answer.answer
+
+
+_WARD = (
+    "Harwick virtual ward: a year of hospital care at home\n\nMay 2024\n\n"
+    "The Harwick virtual ward admitted 1,286 patients in 2023/24.\n\n"
+    "In 2023/24, 97 virtual ward patients were readmitted to hospital within 30 days.\n"
+)
+
+
+def test_what_a_sentence_says_of_the_asked_thing_beyond_names_is_measured(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    # the refusal model reads it: a sentence full of Harwick's names that says nothing of
+    # declined beds does not say what is asked
+    near_miss = _scored(
+        tmp_path / "a", embeddings, _WARD, "how many patients declined a bed on the Harwick ward"
+    )
+    asked = _scored(
+        tmp_path / "b", embeddings, _WARD, "how many Harwick ward patients were readmitted"
+    )
+    assert max(c.asked for c in near_miss) < 0.75  # "declined" and "bed" are said nowhere
+    said = next(c for c in asked if "readmitted" in c.text)
+    unsaid = next(c for c in asked if "admitted 1,286" in c.text)
+    assert said.asked == 1.0 > unsaid.asked

@@ -1,12 +1,13 @@
 """The refusal model: how likely the best sentence found answers the question rightly.
 
-A logistic regression over four evidence features of the best candidate sentence (its score,
-its meaning similarity to the question, its weighted word overlap, and its margin over the best
-sentence that would not be quoted), fitted on tuning questions (answered rightly = 1; answered
-wrongly or unanswerable = 0) by `askcases eval calibrate` or `eval/fit_refusal.py`, with the
-threshold that costs least when each group of tuning questions is held out in turn; saved as
-JSON that starts with a format version. A model of the earlier format (the first three features)
-still loads. Leaves out: any other learner.
+A logistic regression over five evidence features of the best candidate sentence (its score,
+its meaning similarity to the question, its weighted word overlap, its margin over the best
+sentence that would not be quoted, and the share of what the question asks beyond its names that
+it says), fitted on tuning questions (answered rightly = 1; answered wrongly or unanswerable = 0)
+by `askcases eval calibrate` or `eval/fit_refusal.py`, with the threshold that costs least when
+each group of tuning questions is held out in turn; saved as JSON that starts with a format
+version. A model of an earlier format (the first three or four features) still loads. Leaves
+out: any other learner.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from pathlib import Path
 from askcases.errors import UsageError
 from askcases.files import write_json
 
-FORMAT = "askcases-refusal/2"
-FEATURES = ["score", "semantic", "lexical", "margin"]
-EARLIER = {"askcases-refusal/1": FEATURES[:3]}  # earlier formats that still load
+FORMAT = "askcases-refusal/3"
+FEATURES = ["score", "semantic", "lexical", "margin", "asked"]
+# earlier formats that still load
+EARLIER = {"askcases-refusal/1": FEATURES[:3], "askcases-refusal/2": FEATURES[:4]}
 
 
 @dataclass(frozen=True)

@@ -212,6 +212,10 @@ class Candidate:
     context: str = ""
     # The ranking features, in RANK_FEATURES' order; the score is their weighted sum.
     features: tuple[float, ...] = ()
+    # The weighted share of what the question asks beyond its names that the sentence (or the
+    # one it goes on from) says: "declined a bed" is not said by a sentence about Harwick's
+    # readmissions, however much of Harwick it names.
+    asked: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -564,6 +568,9 @@ class ExtractiveAnswerer:
             for t in q_terms
         }
         total = sum(weights.values()) or 1.0
+        unnamed = {t: v for t, v in weights.items() if t not in named and t in own}
+        asked_total = sum(unnamed.values())
+        askeds = []
         lexicals = []
         for cand, s_terms in zip(candidates, sentence_terms, strict=True):
             # A name in the article's title holds for all of its sentences ("the Bristol DVT
@@ -587,6 +594,12 @@ class ExtractiveAnswerer:
                 question.matched(q_terms, set(content_terms(cand.context))) - matched - titled
                 if cand.context
                 else set()
+            )
+            said = s_terms | carried
+            askeds.append(
+                sum(v for t, v in unnamed.items() if t in said) / asked_total
+                if asked_total
+                else 1.0
             )
             lexicals.append(
                 (
@@ -689,6 +702,7 @@ class ExtractiveAnswerer:
                     score=value,
                     semantic=semantic,
                     lexical=lexical,
+                    asked=askeds[i],
                     why=tuple(why),
                     # a sentence that names none of the places asked about may be the right
                     # form about the wrong place: its form is no evidence of an answer
@@ -847,6 +861,7 @@ class ExtractiveAnswerer:
             round(best.semantic, 4),
             round(best.lexical, 4),
             round(margin, 4),
+            round(best.asked, 4),
         )
         if self.refusal is not None:
             p_answerable: float | None = self.refusal.probability(list(scores))
