@@ -133,3 +133,11 @@ def test_a_table_row_in_a_column_of_targets_is_a_projection() -> None:
     assert in_plan_column(table_header(text, text.index(target_row)), target_row)
     assert not in_plan_column(table_header(text, text.index(actual_row)), actual_row)
     assert table_header(text, text.index("| KPI |")) == ""
+    assert table_header(text, text.index("## 4.")) == ""  # no table row there
+    # a result beside its target is a result; a column named so only in passing is no plan
+    assert not in_plan_column("| Measure | Spend against budget |", "| Beds | 40 |")
+    # from outcome extraction a row's figure starts the line: its label still governs it
+    assert claim_of("| Acute bed days saved (estimated) | 2,000 | 2,184 |", 0).status == (
+        "projected"
+    )
+    assert claim_of("| Patients treated | 300 | 326 |", 0).status == "achieved"

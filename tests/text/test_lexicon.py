@@ -52,10 +52,18 @@ def test_an_acronym_is_spelled_out_by_the_initials_of_words_written_together() -
     texts = [
         "Bath and North East Somerset Clinical Commissioning Group has developed a blood test.",
         "The mean length of stay on the virtual ward was 6.4 days; the virtual ward has 40 beds.",
+        "Length of stay fell by a day. Reduced unplanned hospital admissions followed.",
     ]
     assert spelled_out("B&NES", texts) == "Bath and North East Somerset"
     assert spelled_out("VW", texts) == "virtual ward"
     assert spelled_out("LOS", texts) == "length of stay"
     assert spelled_out("XYZ", texts) is None
+    assert spelled_out("DNA", ["2% did not attend their appointment"]) == "did not attend"
+    # two words in lower case used once, or words run across a sentence's end, spell nothing
+    assert (
+        spelled_out("FD", texts) is None
+    )  # "fell by a day": "fell" and "day" are not side by side
+    assert spelled_out("UH", texts) is None  # "unplanned hospital", used once
+    assert spelled_out("DL", texts) is None  # "day. Length"
     # two capitals stand for lower-case words only: "Blood Test" would be too loose a match
-    assert spelled_out("BT", ["a Blood Test"]) is None
+    assert spelled_out("BT", ["a Blood Test", "a Blood Test"]) is None

@@ -6,7 +6,9 @@ features -> whether the answer holds the question's facts (an unanswerable quest
 never does). The model is fitted with the two classes weighed equally, and its threshold is the
 one that costs least, read with its two neighbours, when each group of questions (a tuning set,
 or a third of one set) is held out in turn, a wrong answer costing twice a false refusal: staff
-who quote a wrong figure are worse off than staff told "the case studies don't say".
+who quote a wrong figure are worse off than staff told "the case studies don't say". Costs
+within one wrong answer of the least are too close to tell apart, and among them the threshold
+that refuses fewest answerable questions wins.
 
 Leaves out: the model itself (askcases.qa.calibration).
 """
@@ -106,9 +108,12 @@ def fit_with_threshold(
     for i, row in enumerate(table):  # a flat stretch of costs is noise: read each with its
         near = table[max(0, i - 1) : i + 2]  # neighbours
         row["smoothed_cost"] = sum(r["cost"] for r in near) / len(near)
-    # the least cost with its neighbours; between equal costs, the higher threshold (fewer
-    # wrong answers)
-    best = min(table, key=lambda row: (row["smoothed_cost"], row["cost"], -row["threshold"]))
+    # the least cost with its neighbours; costs within one wrong answer of it cannot be told
+    # apart held out, and among those the threshold that refuses fewest answerable questions
+    # wins (staff stop asking when what the library says is refused)
+    least = min(row["smoothed_cost"] for row in table)
+    close = [row for row in table if row["smoothed_cost"] <= least + COST_WRONG]
+    best = min(close, key=lambda row: (row["false_refusals"], row["threshold"]))
     model = fit_refusal_model([(s.features, int(s.right)) for s in samples], steps=steps)
     return dataclasses.replace(model, threshold=best["threshold"]), table
 

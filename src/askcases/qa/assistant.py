@@ -69,9 +69,9 @@ SECTION_NAME_WORDS = 4  # a heading of at most this many words may be another pl
 # title's word of these names no topic of the library.
 DOCUMENT_TERMS = frozenset(
     stem(w)
-    for w in """update news newsletter bulletin report review quarterly annual monthly weekly
-    dashboard notice correction post blog briefing summary extract response specification paper
-    case study evaluation minutes press release statement page performance""".split()
+    for w in """update news newsletter bulletin report quarterly monthly weekly dashboard notice
+    correction post blog briefing summary extract specification paper case study evaluation
+    minutes press release statement page""".split()
 )
 TOPIC_SHARE = 3  # a title's word that at most one article in this many mentions names a topic
 
@@ -481,11 +481,12 @@ class Assistant:
             if not headings:
                 continue
             named = [frozenset(n for n in question.names if _names(n, h)) for _, h in headings]
+            names_a_heading = any(named)
             found[doc_id] = [
                 Section(
                     offset,
                     names,
-                    any(named)
+                    names_a_heading
                     and not names
                     and len(heading.split()) <= SECTION_NAME_WORDS
                     and any(

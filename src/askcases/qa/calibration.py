@@ -41,9 +41,12 @@ class RefusalModel:
         return 1.0 / (1.0 + math.exp(-z))
 
     def save(self, path: Path) -> None:
+        """The model as JSON, in the format of as many features as it has weights."""
+        used = FEATURES[: len(self.weights)]
+        fmt = next((f for f, names in EARLIER.items() if names == used), FORMAT)
         data = {
-            "format": FORMAT,
-            "features": FEATURES,
+            "format": fmt,
+            "features": used,
             "weights": list(self.weights),
             "bias": self.bias,
             "threshold": self.threshold,

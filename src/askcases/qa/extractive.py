@@ -212,9 +212,10 @@ class Candidate:
     context: str = ""
     # The ranking features, in RANK_FEATURES' order; the score is their weighted sum.
     features: tuple[float, ...] = ()
-    # The weighted share of what the question asks beyond its names that the sentence (or the
-    # one it goes on from) says: "declined a bed" is not said by a sentence about Harwick's
-    # readmissions, however much of Harwick it names.
+    # The weighted share of what the question asks beyond its names that the sentence says,
+    # read with the one it goes on from and its article's title and section heading: "declined
+    # a bed" is not said by a sentence about Harwick's readmissions, however much of Harwick's
+    # virtual ward it names.
     asked: float = 1.0
 
 
@@ -595,7 +596,7 @@ class ExtractiveAnswerer:
                 if cand.context
                 else set()
             )
-            said = s_terms | carried
+            said = s_terms | carried | titled
             askeds.append(
                 sum(v for t, v in unnamed.items() if t in said) / asked_total
                 if asked_total

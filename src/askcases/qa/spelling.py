@@ -129,6 +129,12 @@ _NOT_PLACES = set(
 
 
 # Endings of common nouns and verbs, never of a place ("in residents", "for copying").
+# Words for a place or its people that name the place after "of" ("the borough of bolton").
+_OF_PLACE = set(
+    """city cities county counties borough boroughs town towns village villages area areas
+    people residents patients population hospitals hospital practices surgeries gps trust trusts
+    council councils university isle part parts north south east west centre outskirts""".split()
+)
 _COMMON_NOUN_ENDINGS = ("ing", "ents", "ions", "ness", "ment", "ments", "ities", "ers")
 # Endings of describing words ("therapeutic", "clinical", "intensive"), which no place name has
 # when another word follows.
@@ -160,8 +166,13 @@ def names_in_lower_case(
             describes = (
                 low.endswith(_DESCRIBING) and following.isalpha() and (following not in STOPWORDS)
             )  # "time in therapeutic range"
-            # "a sense of scale": after "of", a word of everyday English is no place
-            common = words[i - 1].lower() == "of" and low in english_words()
+            # "a sense of scale": after "of", a word of everyday English is no place, unless a
+            # word for a place or its people comes first ("the hospitals of leicester")
+            common = (
+                words[i - 1].lower() == "of"
+                and low in english_words()
+                and not (i > 1 and words[i - 2].lower() in _OF_PLACE)
+            )
             if low not in _NOT_PLACES and not low.endswith(_COMMON_NOUN_ENDINGS) and not common:
                 if not describes:
                     names.append(word)  # "for copying", "in touch": no place

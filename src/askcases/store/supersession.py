@@ -28,6 +28,7 @@ from askcases.types import Outcome, date_number
 NEAR_DUPLICATE = 0.85  # cosine of two passages that say nearly the same thing
 SAME_SERVICE = 0.70  # cosine of the closest passages of two articles about the same service
 PASSAGES_COMPARED = 32  # an article's first passages that are compared with the others
+OWN_CHUNKS_SKIPPED = 200  # at most this many of an article's own chunks are asked for and skipped
 LEAD_CHARS = 400  # the opening of an article whose names say where it is
 COMMON_NAME = 0.2  # a name in more than this share of articles (and more than two) says nothing
 
@@ -44,7 +45,7 @@ def similar_documents(
         return {}
     found = dense.collection.query(
         query_embeddings=vectors[:PASSAGES_COMPARED],
-        n_results=min(total, 3 + own_chunks),
+        n_results=min(total, 3 + min(own_chunks, OWN_CHUNKS_SKIPPED)),
         include=["metadatas", "distances"],
     )
     similar: dict[str, float] = {}

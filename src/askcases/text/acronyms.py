@@ -66,41 +66,64 @@ def expand_query(question: str, glossary: dict[str, str]) -> str:
 
 # An acronym as a question writes it: capitals, perhaps with "&" or dots ("B&NES", "VW", "U.C.R.").
 ASKED_ACRONYM = re.compile(r"(?<![\w&.])[A-Z](?:[&.]?[A-Z]){1,5}\.?(?![\w&])")
-_PLAIN_WORD = re.compile(r"[A-Za-z][a-z'’-]*|[A-Z]+|&")
+# Words, "&", and the punctuation that ends a run of words ("virtual ward. The team": no "WT").
+_TOKEN = re.compile(r"[A-Z]{2,}(?![a-z])|[A-Za-z][a-z'’-]*|&|[.,;:!?()\[\]|/\"“”]")
 _FILLERS = {"a", "an", "with", "by", "from", "as", "or", "is", "are", "was", "be", "it", "this"}
+MIN_LOWER_USES = 2  # two words in lower case spell an acronym only where used this often
+
+
+def _runs(text: str, letters: str) -> list[list[str]]:
+    """The runs of words of the text whose initials spell `letters`, joiners allowed inside."""
+    words = [m.group(0) for m in _TOKEN.finditer(text)]
+    found = []
+    for i, first in enumerate(words):
+        low = first.lower()
+        if len(first) < 2 or low[0] != letters[0] or low in _JOINERS | _FILLERS:
+            continue
+        j, used = 1, [first]
+        for word in words[i + 1 : i + 1 + 2 * len(letters)]:
+            if j == len(letters):
+                break
+            low = word.lower()
+            if low in _FILLERS or not low[0].isalpha() and low != "&":
+                break  # a filler word or punctuation ends the run
+            if low in _JOINERS and low[0] != letters[j]:
+                used.append(word)
+                continue
+            if low[0] != letters[j] or len(low) < 2:
+                break
+            used.append(word)
+            j += 1
+        if j == len(letters) and used[-1].lower() not in _JOINERS:
+            found.append(used)
+    return found
 
 
 def spelled_out(acronym: str, texts: Iterable[str]) -> str | None:
     """The words of `texts` whose initials spell the acronym, joiners allowed inside ("B&NES":
-    "Bath and North East Somerset"), the most used first; None where none do."""
+    "Bath and North East Somerset"); None where none do. Words written as a name (each one
+    capitalised) spell an acronym of three letters or more; words in lower case spell one of
+    three letters or more ("did not attend"), and of two ("virtual ward") only where the
+    passages use them at least MIN_LOWER_USES times. The phrase used most wins, as it is most
+    often written."""
     letters = "".join(ch for ch in acronym.lower() if ch.isalpha())
     if not 2 <= len(letters) <= 6:
         return None
-    found: Counter[str] = Counter()
+    uses: Counter[str] = Counter()
+    written: dict[str, Counter[str]] = {}
     for text in texts:
-        words = [m.group(0) for m in _PLAIN_WORD.finditer(text)]
-        for i, first in enumerate(words):
-            if first[0].lower() != letters[0] or first.lower() in _JOINERS | _FILLERS:
-                continue
-            j, used = 1, [first]
-            for word in words[i + 1 : i + 1 + 2 * len(letters)]:
-                if j == len(letters):
-                    break
-                low = word.lower()
-                if low in _FILLERS:
-                    break
-                if low in _JOINERS and low[0] != letters[j]:
-                    used.append(word)
-                    continue
-                if low[0] != letters[j] or len(low) < 2:
-                    break
-                used.append(word)
-                j += 1
-            if j == len(letters) and used[-1].lower() not in _JOINERS:
-                phrase = " ".join(used)
-                if len(letters) > 2 or " " in phrase and all(w.islower() for w in used):
-                    found[phrase] += 1
-    if not found:
+        for run in _runs(text, letters):
+            phrase = " ".join(run)
+            key = phrase.lower()
+            uses[key] += 1
+            written.setdefault(key, Counter())[phrase] += 1
+    candidates = []
+    for key, count in uses.items():
+        form = written[key].most_common(1)[0][0]
+        words = [w for w in form.split() if w.lower() not in _JOINERS]
+        as_name = all(w[0].isupper() for w in words)
+        if len(letters) > 2 if as_name else len(letters) > 2 or count >= MIN_LOWER_USES:
+            candidates.append((count, form))
+    if not candidates:
         return None
-    # the same words in any case are one phrase; the form used most wins
-    return found.most_common(1)[0][0]
+    return max(candidates, key=lambda c: c[0])[1]

@@ -144,10 +144,11 @@ def _expects(text: str) -> bool:
     )
 
 
-# A table column of figures to come ("| KPI | Target |", "| Planned (business case) |").
+# A table column of figures to come, named so at its head ("| KPI | Target |", "| Planned
+# (business case) |", "| 2024/25 forecast |"), not "Spend against budget" or "Care plan reviews".
 _PLAN_COLUMN = re.compile(
-    r"\b(?:targets?|planned|plan|forecasts?|expected|ambitions?|trajector(?:y|ies)|projected|"
-    r"business\s+case|budget(?:ed)?)\b",
+    r"^(?:\W*\d{4}(?:/\d{2,4})?\W*)?(?:targets?|planned|plan|forecasts?|expected|ambitions?|"
+    r"trajector(?:y|ies)|projected|business\s+case|budget(?:ed)?)\b",
     re.I,
 )
 _CELL_FIGURE = re.compile(r"\d")
@@ -158,28 +159,33 @@ def _cells(line: str) -> list[str]:
 
 
 def table_header(text: str, offset: int) -> str:
-    """The first line of the table whose row starts at `offset` of the text, "" when the line
+    """The first line of the table whose row starts at `offset` of the text; "" when the line
     there is no table row or is the first itself."""
-    lines = text[:offset].split("\n")[:-1]
+    if not text[offset : offset + 8].lstrip(" ").startswith("|"):
+        return ""
     header = ""
-    for line in reversed(lines):
-        if not line.strip().startswith("|"):
+    end = offset - 1  # the newline before the row
+    while end > 0:
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end].strip()
+        if not line.startswith("|"):
             break
-        header = line.strip()
+        header = line
+        end = start - 1
     return header
 
 
 def in_plan_column(header: str, row: str) -> bool:
-    """Whether a table row's last figure stands in a column of figures to come ("| KPI |
-    Target |" over "| Seen within 2 hours | 95% |"), not one of results ("Q2 actual")."""
+    """Whether every figure of a table row stands in a column of figures to come ("| KPI |
+    Target |" over "| Seen within 2 hours | 95% |"); a row with a result beside its target
+    ("| Target | Q2 actual |") is a result."""
     if not header:
         return False
     names, cells = _cells(header), _cells(row)
-    last = max((i for i, c in enumerate(cells) if i > 0 and _CELL_FIGURE.search(c)), default=0)
-    if not last or last >= len(names):
+    columns = [i for i, c in enumerate(cells) if i > 0 and _CELL_FIGURE.search(c)]
+    if not columns or any(i >= len(names) for i in columns):
         return False
-    name = names[last]
-    return _PLAN_COLUMN.search(name) is not None and "actual" not in name.lower()
+    return all(_PLAN_COLUMN.search(names[i]) for i in columns)
 
 
 def claim_of(sentence: str, start: int | None = None) -> Claim:

@@ -164,7 +164,8 @@ def named_terms(question: str) -> list[str]:
         parts = word.split("-")
         while len(parts) > 1 and parts[-1].islower():
             parts.pop()
-        word = "-".join(parts)
+        if len(parts[0]) > 1:  # "X-ray" stays whole: one letter names nothing
+            word = "-".join(parts)
         low = word.lower()
         if low in GENERIC_NAMES or low in STOPWORDS:
             continue
