@@ -79,10 +79,15 @@ _WIGAN = (
 
 
 def _scored(
-    tmp_path: Path, embeddings: MiniLMEmbeddings, article: str, question: str
+    tmp_path: Path,
+    embeddings: MiniLMEmbeddings,
+    article: str,
+    question: str,
+    name: str = "article.txt",
 ) -> list[Candidate]:
-    """The sentences of a library of this article and Wigan's, scored for the question."""
-    settings = _library(tmp_path, embeddings, {"article.txt": article, "stroke.txt": _WIGAN})
+    """The sentences of a library of this article (in a file of this name) and Wigan's, scored
+    for the question."""
+    settings = _library(tmp_path, embeddings, {name: article, "stroke.txt": _WIGAN})
     assistant = Assistant(settings, embeddings)
     read = assistant.read(question)
     passages, _ = assistant.passages(read, 5)
@@ -539,12 +544,8 @@ _DASHBOARD = (
 def test_a_section_heading_counts_for_the_lines_below_it_as_a_title_does(
     tmp_path: Path, embeddings: MiniLMEmbeddings, service: str, ours: str, theirs: str
 ) -> None:
-    settings = _library(tmp_path, embeddings, {"dashboard.md": _DASHBOARD, "stroke.txt": _WIGAN})
-    assistant = Assistant(settings, embeddings)
-    read = assistant.read(f"when did the Dunwold community {service} service start")
-    passages, _ = assistant.passages(read, 5)
-    sections = assistant.sections(read, passages)
-    scored = assistant.answerer.score(read, candidate_sentences(passages, 3), sections)
+    question = f"when did the Dunwold community {service} service start"
+    scored = _scored(tmp_path, embeddings, _DASHBOARD, question, name="dashboard.md")
     mine = next(c for c in scored if ours in c.text)
     other = next(c for c in scored if theirs in c.text)
     assert mine.lexical > other.lexical and mine.score > other.score
