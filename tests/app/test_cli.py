@@ -178,6 +178,7 @@ def test_eval_compare_ablation_turns_each_way_of_matching_off(
         "no synonyms",
         "no definitions",
         "no spelling",
+        "no acronyms",
         "no names",
         "no measures",
         "no forms",
