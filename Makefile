@@ -9,13 +9,14 @@ export HF_HUB_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: help venv browser local-llm index serve test check lint eval baseline fit-refusal bench bench-large load attack clean
+.PHONY: help venv browser local-llm index serve test check lint eval baseline fit-ranker fit-refusal bench bench-large load attack clean
 
 help:
 	@echo "make serve   - install, index corpus/ if needed, start the web chat on http://127.0.0.1:7860"
 	@echo "make test    - install (with the local-llm extra), run lint, types, tests and eval gates"
 	@echo "make check   - the fast tier: lint, types and the tests that need no subprocess, server or browser"
 	@echo "make eval    - run the evaluation questions against index/ and print the figures"
+	@echo "make fit-ranker - compare ways of weighing the sentence ranker on the tuning sets (prints only)"
 	@echo "make fit-refusal - refit the packaged refusal model on the tuning sets (never the test sets)"
 	@echo "make bench   - benchmark at 1k and 10k chunks beside the tutorial pipeline (BENCHMARKS.md)"
 	@echo "make baseline - retrieval figures: tutorial pipeline, dense, BM25, hybrid and askcases"
@@ -105,6 +106,9 @@ check: lint
 baseline: venv
 	$(BIN)/askcases index --quiet
 	$(BIN)/askcases eval compare
+
+fit-ranker: venv
+	$(BIN)/python eval/fit_ranker.py --collect --rows build/ranker-rows.json --dry-run
 
 fit-refusal: venv
 	$(BIN)/python eval/fit_refusal.py

@@ -1,9 +1,10 @@
 """Fit the packaged refusal model (src/askcases/qa/refusal_model.json) on the tuning sets only:
-the tuning part of eval/questions.jsonl, eval/tuning-paraphrases.jsonl, -2, -3, -4 and -5, the seven
-tuning article sets and the tuning part of eval/tuning-date-conflicts (each indexed under
+the tuning part of eval/questions.jsonl, eval/tuning-paraphrases.jsonl, -2, -3, -4, -5 and -6, the
+eight tuning article sets and the tuning part of eval/tuning-date-conflicts (each indexed under
 build/eval/ as `make eval` indexes them). Each set is held out in turn to choose the threshold
-(askcases.evaluation.calibrate). The test sets (eval/paraphrases.jsonl, eval/new-articles/,
-eval/date-conflicts/) are never read. Run with `make fit-refusal`.
+(askcases.evaluation.calibrate). The last feature (what the quoted sentences say together) is
+kept only when it lowers the least held-out cost. The test sets (eval/paraphrases.jsonl,
+eval/new-articles/, eval/date-conflicts/) are never read. Run with `make fit-refusal`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import argparse
 import dataclasses
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -40,6 +43,7 @@ TUNING_ARTICLE_SETS = (
     "tuning-articles-5",
     "tuning-articles-6",
     "tuning-articles-7",
+    "tuning-articles-8",
 )
 
 
@@ -55,6 +59,7 @@ def tuning_sets() -> list[tuple[str, Path, Path, Path, bool]]:
                 "tuning-paraphrases-3",
                 "tuning-paraphrases-4",
                 "tuning-paraphrases-5",
+                "tuning-paraphrases-6",
             )
         ),
     ]
@@ -66,6 +71,20 @@ def tuning_sets() -> list[tuple[str, Path, Path, Path, bool]]:
         (folder.name, folder / "questions.jsonl", folder, ROOT / "build/eval" / folder.name, True)
     )
     return sets
+
+
+def tuning_assistants() -> Iterator[tuple[str, Assistant, list[dict[str, Any]]]]:
+    """(name, an assistant over its corpus and index, its tuning questions) of each tuning set,
+    its index brought up to date first."""
+    embeddings: MiniLMEmbeddings | None = None
+    for name, questions_file, corpus, index, tuning_part in tuning_sets():
+        settings = load_settings(corpus_dir=corpus, index_dir=index)
+        embeddings = embeddings or MiniLMEmbeddings.from_settings(settings)
+        sync_index(settings, embeddings, quiet=True)
+        questions = load_questions(questions_file)
+        if tuning_part:
+            questions = [q for q in questions if split_of(q["id"]) == "tuning"]
+        yield name, Assistant(settings, embeddings), questions
 
 
 def main() -> None:
@@ -82,17 +101,18 @@ def main() -> None:
         default=None,
         help="also write the samples (features, right, answerable, set) to this JSON file",
     )
+    parser.add_argument(
+        "--reuse",
+        type=Path,
+        default=None,
+        help="fit on the samples a run with --samples wrote, answering no question",
+    )
     args = parser.parse_args()
-    embeddings: MiniLMEmbeddings | None = None
     samples: list[Sample] = []
-    for name, questions_file, corpus, index, tuning_part in tuning_sets():
-        settings = load_settings(corpus_dir=corpus, index_dir=index)
-        embeddings = embeddings or MiniLMEmbeddings.from_settings(settings)
-        sync_index(settings, embeddings, quiet=True)
-        questions = load_questions(questions_file)
-        if tuning_part:
-            questions = [q for q in questions if split_of(q["id"]) == "tuning"]
-        found = samples_of(Assistant(settings, embeddings), questions, name)
+    if args.reuse is not None:
+        samples = [Sample(**s) for s in json.loads(args.reuse.read_text(encoding="utf-8"))]
+    for name, assistant, questions in [] if samples else tuning_assistants():
+        found = samples_of(assistant, questions, name)
         print(f"{name}: {len(found)} samples of {len(questions)} questions")
         samples += found
     if args.samples is not None:
@@ -100,7 +120,15 @@ def main() -> None:
             json.dumps([dataclasses.asdict(s) for s in samples]) + "\n", encoding="utf-8"
         )
     before = load_refusal_model(args.out) if args.out.exists() else None
-    model, table = fit_with_threshold(samples)
+    # the last feature is kept only when it lowers the least held-out cost (with neighbours)
+    fits = {}
+    for n in (len(FEATURES) - 1, len(FEATURES)):
+        fewer = [dataclasses.replace(s, features=s.features[:n]) for s in samples]
+        fits[n] = fit_with_threshold(fewer)
+        least = min(row["smoothed_cost"] for row in fits[n][1])
+        print(f"{n} features ({', '.join(FEATURES[:n])}): least held-out cost {least:.1f}")
+    n = min(fits, key=lambda n: (min(row["smoothed_cost"] for row in fits[n][1]), n))
+    model, table = fits[n]
     right = sum(1 for s in samples if s.right)
     model = dataclasses.replace(
         model,
@@ -111,7 +139,7 @@ def main() -> None:
     print(format_costs(table, model.threshold))
     print(
         "weights: "
-        + ", ".join(f"{f} {w:+.3f}" for f, w in zip(FEATURES, model.weights, strict=True))
+        + ", ".join(f"{f} {w:+.3f}" for f, w in zip(FEATURES, model.weights, strict=False))
         + f", bias {model.bias:+.3f}; threshold {model.threshold}"
     )
     if before is not None:

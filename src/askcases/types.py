@@ -238,11 +238,14 @@ class Evidence:
     lexical: float
     margin: float = 0.0  # how far it scores above the best sentence that would not be quoted
     asked: float = 1.0  # the share of what is asked beyond names that it says (Candidate.asked)
+    # ... that the sentences quoted say together ("who runs it and when did it start" answered
+    # by two sentences, each saying half)
+    asked_quoted: float = 1.0
     p_answerable: float | None = None
 
     @property
     def features(self) -> list[float]:
-        return [self.score, self.semantic, self.lexical, self.margin, self.asked]
+        return [self.score, self.semantic, self.lexical, self.margin, self.asked, self.asked_quoted]
 
 
 @dataclass(frozen=True)

@@ -96,3 +96,15 @@ def test_a_model_of_fewer_features_is_saved_in_its_own_format(tmp_path: Path) ->
     model.save(path)
     assert '"format": "askcases-refusal/2"' in path.read_text()
     assert load_refusal_model(path) == model
+
+
+def test_fitted_ranking_weights_round_trip_and_a_stray_one_is_refused(tmp_path: Path) -> None:
+    from askcases.qa.weights import load_ranker, save_ranker
+
+    path = tmp_path / "ranker.json"
+    assert load_ranker(path) == {}  # no file: the hand-set weights stand
+    save_ranker(path, {"semantic": 0.4, "asked": 0.2}, "test")
+    assert load_ranker(path) == {"semantic": 0.4, "asked": 0.2}
+    save_ranker(path, {"semantic": 0.4, "no_such_weight": 1.0}, "test")
+    with pytest.raises(UsageError, match="no_such_weight.*make fit-ranker"):
+        load_ranker(path)

@@ -301,6 +301,9 @@ def test_words_after_in_or_of_that_name_no_place() -> None:
     # after "of", a word of everyday English is no place the library lacks
     assert names("trying to get a sense of scale for phlebotomy demand") == []
     assert names("what did the hospitals of leicester do about waits") == ["leicester"]
+    # "for profit" is a phrase
+    assert names("dvt provider what type of organisation not for profit or social enterprise") == []
+    assert names("clinics for leeds patients") == ["leeds"]
 
 
 def test_an_acronym_the_library_says_in_other_words_is_not_missing(
@@ -593,3 +596,43 @@ def test_what_a_sentence_says_of_the_asked_thing_beyond_names_is_measured(
     said = next(c for c in asked if "readmitted" in c.text)
     unsaid = next(c for c in asked if "admitted 1,286" in c.text)
     assert said.asked == 1.0 > unsaid.asked
+
+
+def test_a_county_written_short_is_the_county_and_no_typo_of_a_shorter_word(
+    assistant: Assistant,
+) -> None:
+    question = assistant.read("When did Bristol, North Somerset and South Glos CCG move DVT care?")
+    assert "Glos" in question.text  # not "corrected" to the library's "go"
+    answer = assistant.ask("When did Bristol, North Somerset and South Glos CCG move DVT care?")
+    assert not answer.refused and "May 2019" in answer.answer
+    assert correct_spelling("South Glos", {"go": 4}, lambda t: t) == "South Glos"
+
+
+def test_an_office_of_state_is_no_place_and_a_sum_of_money_counts_nothing() -> None:
+    from askcases.qa.questions import read_question
+    from askcases.text.lexicon import named_terms
+
+    assert named_terms("Which Secretary of State announced the fourth wave?") == []
+    question = read_question(
+        "finance want hard numbers, so how much does Wigan save each year from its stroke changes",
+        {},
+    )
+    assert question.kind == "money" and question.focus is None
+
+
+def test_the_kind_of_thing_a_which_question_asks_for_is_not_asked_to_be_said(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    from askcases.qa.questions import asked_head
+
+    assert asked_head("which specialty did they move into the community") == "specialty"
+    clinic = (
+        "Pelbury community services\n\nMay 2024\n\n"
+        "The Pelbury consortium moved its ophthalmology clinics out of hospital into the "
+        "community.\n\nThe consortium also runs a weekly falls class at the leisure centre.\n"
+    )
+    ranked = _scored(
+        tmp_path, embeddings, clinic, "which specialty did pelbury move into the community"
+    )
+    # the answer names a specialty ("ophthalmology"), never the word "specialty"
+    assert "ophthalmology" in ranked[0].text and ranked[0].asked == 1.0

@@ -1,13 +1,13 @@
 """The refusal model: how likely the best sentence found answers the question rightly.
 
-A logistic regression over five evidence features of the best candidate sentence (its score,
-its meaning similarity to the question, its weighted word overlap, its margin over the best
-sentence that would not be quoted, and the share of what the question asks beyond its names that
-it says), fitted on tuning questions (answered rightly = 1; answered wrongly or unanswerable = 0)
-by `askcases eval calibrate` or `eval/fit_refusal.py`, with the threshold that costs least when
-each group of tuning questions is held out in turn; saved as JSON that starts with a format
-version. A model of an earlier format (the first three or four features) still loads. Leaves
-out: any other learner.
+A logistic regression over evidence features of the best candidate sentence (its score, its
+meaning similarity to the question, its weighted word overlap, its margin over the best sentence
+that would not be quoted, the share of what the question asks beyond its names that it says,
+and the share that the sentences quoted say together), fitted on tuning questions (answered
+rightly = 1; answered wrongly or unanswerable = 0) by `askcases eval calibrate` or
+`eval/fit_refusal.py`, with the threshold that costs least when each group of tuning questions
+is held out in turn; saved as JSON that starts with a format version. A model of an earlier
+format (the first three, four or five features) still loads. Leaves out: any other learner.
 """
 
 from __future__ import annotations
@@ -20,10 +20,14 @@ from pathlib import Path
 from askcases.errors import UsageError
 from askcases.files import write_json
 
-FORMAT = "askcases-refusal/3"
-FEATURES = ["score", "semantic", "lexical", "margin", "asked"]
-# earlier formats that still load
-EARLIER = {"askcases-refusal/1": FEATURES[:3], "askcases-refusal/2": FEATURES[:4]}
+FORMAT = "askcases-refusal/4"
+FEATURES = ["score", "semantic", "lexical", "margin", "asked", "asked_quoted"]
+# earlier formats that still load, and the format of a model of fewer features
+EARLIER = {
+    "askcases-refusal/1": FEATURES[:3],
+    "askcases-refusal/2": FEATURES[:4],
+    "askcases-refusal/3": FEATURES[:5],
+}
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,14 @@ from langchain_core.embeddings import Embeddings
 from askcases.outcomes.extract import named_figures
 from askcases.outcomes.forms import find_figures, is_time, table_row
 from askcases.qa.calibration import FEATURES, RefusalModel
-from askcases.qa.questions import PATIENTS, PEOPLE, Question, counts_focus, holds_type
+from askcases.qa.questions import (
+    PATIENTS,
+    PEOPLE,
+    Question,
+    asked_head,
+    counts_focus,
+    holds_type,
+)
 from askcases.qa.tracing import NO_RECORDER, RUNNERS_UP, Recorder
 from askcases.qa.weights import EXTRACTIVE, ExtractiveWeights
 from askcases.text.claims import (
@@ -217,6 +224,19 @@ class Candidate:
     # a bed" is not said by a sentence about Harwick's readmissions, however much of Harwick's
     # virtual ward it names.
     asked: float = 1.0
+    # Which of the question's words beyond its names it says so (`asked`), and the weight of each
+    # of those words (the same for every sentence of a question).
+    said: frozenset[str] = frozenset()
+    asked_weights: tuple[tuple[str, float], ...] = ()
+
+
+def asked_together(sentences: list[Candidate]) -> float:
+    """The weighted share of what is asked beyond names that the sentences say between them."""
+    if not sentences or not sentences[0].asked_weights:
+        return 1.0
+    weights = dict(sentences[0].asked_weights)
+    said = frozenset().union(*(c.said for c in sentences))
+    return sum(v for t, v in weights.items() if t in said) / sum(weights.values())
 
 
 @dataclass(frozen=True)
@@ -259,6 +279,7 @@ RANK_FEATURES = (
     "national",
     "missing_name",
     "lead_in",
+    "asked",  # share of what the question asks beyond its names that it says (Candidate.asked)
 )
 # The features of a sentence's form, which the refusal model does not read as evidence.
 FORM_FEATURES = ("result_form", "result_for_change", "direct_count", "agent", "speaker")
@@ -569,9 +590,17 @@ class ExtractiveAnswerer:
             for t in q_terms
         }
         total = sum(weights.values()) or 1.0
-        unnamed = {t: v for t, v in weights.items() if t not in named and t in own}
+        # what is asked beyond names, but for the head noun of "which specialty" or "what app":
+        # an answer names a specialty, not the word
+        head = asked_head(body)
+        category = stem(head) if head else None
+        unnamed = {
+            t: v for t, v in weights.items() if t not in named and t in own and t != category
+        }
         asked_total = sum(unnamed.values())
         askeds = []
+        saids: list[frozenset[str]] = []
+        shares = tuple(unnamed.items())
         lexicals = []
         for cand, s_terms in zip(candidates, sentence_terms, strict=True):
             # A name in the article's title holds for all of its sentences ("the Bristol DVT
@@ -597,6 +626,7 @@ class ExtractiveAnswerer:
                 else set()
             )
             said = s_terms | carried | titled
+            saids.append(frozenset(t for t in unnamed if t in said))
             askeds.append(
                 sum(v for t, v in unnamed.items() if t in said) / asked_total
                 if asked_total
@@ -653,7 +683,7 @@ class ExtractiveAnswerer:
                 local = [n for n in local if n not in section.names]
             semantic = max(0.0, float(q_arr @ vec))
             f = dict.fromkeys(RANK_FEATURES, 0.0)
-            f["semantic"], f["lexical"] = semantic, lexical
+            f["semantic"], f["lexical"], f["asked"] = semantic, lexical, askeds[i]
             f["passage"] = max(0.0, cand.passage.score)
             why: list[str] = []
             if question.kind is not None:
@@ -690,6 +720,8 @@ class ExtractiveAnswerer:
             elsewhere = bool(local) and len(absent) == len(local)
             if elsewhere:
                 f["missing_name"] = -1.0
+                # it may say all that is asked, of another place: that ranks it no higher
+                f["asked"] = 0.0
                 why.append(f"does not name {', '.join(absent)}")
             if cand.text.rstrip().endswith(":") and question.kind not in ("who", "person"):
                 f["lead_in"] = -1.0  # a lead-in ("X said:") names a speaker and says nothing else
@@ -704,6 +736,8 @@ class ExtractiveAnswerer:
                     semantic=semantic,
                     lexical=lexical,
                     asked=askeds[i],
+                    said=saids[i],
+                    asked_weights=shares,
                     why=tuple(why),
                     # a sentence that names none of the places asked about may be the right
                     # form about the wrong place: its form is no evidence of an answer
@@ -863,6 +897,7 @@ class ExtractiveAnswerer:
             round(best.lexical, 4),
             round(margin, 4),
             round(best.asked, 4),
+            round(asked_together(quoted), 4),
         )
         if self.refusal is not None:
             p_answerable: float | None = self.refusal.probability(list(scores))

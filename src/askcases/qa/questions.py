@@ -210,7 +210,7 @@ _HOW_MANY_DID = re.compile(
 _NUMBER_OF = re.compile(r"\bnumbers? of (?:[a-z-]+ ){0,2}?([a-z-]+s)\b|\b([a-z-]+) numbers\b", re.I)
 _AFTER_HOW_MANY = re.compile(r"\bhow many ((?:[a-z&'-]+\s*){1,4})", re.I)
 # Words a count of people may use for the same people.
-PEOPLE = {stem(w) for w in "people patients population residents individuals persons".split()}
+PEOPLE = {stem(w) for w in "people patients pts population residents individuals persons".split()}
 # Words for the people a service sees: a count of any of them may answer "how many" of another.
 PATIENTS = PEOPLE | {
     stem(w)
@@ -317,8 +317,17 @@ def asked_noun(text: str) -> str | None:
     """The noun after "which" or "what" ("app" in "which app do patients use"), or None when a
     verb, a stop word or a word for a kind of service, place or body follows ("what did",
     "what happened", "which schemes")."""
+    if _KIND_OF.search(text):  # "what type of scan": an article names the type
+        return None
+    word = asked_head(text)
+    return None if word is None or stem(word) in CATEGORY_NOUNS else word
+
+
+def asked_head(text: str) -> str | None:
+    """The head noun after "which" or "what", whatever kind of thing it names ("specialty" in
+    "which specialty are they moving"): an answer names one of them, not the word itself."""
     found = _ASKED_NOUN.search(text)
-    if found is None or _KIND_OF.search(text):  # "what type of scan": an article names the type
+    if found is None:
         return None
     words: list[str] = []
     for word in found.group(1).lower().split():  # the head of "which GP clinical system did"
@@ -328,10 +337,7 @@ def asked_noun(text: str) -> str | None:
         if len(word) > 3 and word.endswith("s") and not word.endswith(_NOT_PLURAL):
             break  # "which schemes move ...": a plural noun ends the phrase
     heads = [w for w in words if not w.endswith("ly")]
-    if not heads:
-        return None
-    word = heads[-1]
-    return None if stem(word) in CATEGORY_NOUNS else word
+    return heads[-1] if heads else None
 
 
 def asks_for_change(question: str) -> bool:
@@ -413,13 +419,16 @@ def read_question(
     expanded = expand_query(f"{text} ({' '.join(defined)})" if defined else text, glossary)
     terms = list(dict.fromkeys(content_terms(text)))
     related = {t: group_of(t) for t in terms} if synonyms else {}
-    focus = focus_noun(text)
+    kind = expected_type(text)
+    # a question for a sum of money, a share or a date counts nothing ("finance want hard
+    # numbers, so how much does Wigan save")
+    focus = focus_noun(text) if kind not in ("money", "percent", "date") else None
     if synonyms and focus is not None and focus not in related:
         related[focus] = group_of(focus)
     return Question(
         text=text,
         expanded=expanded,
-        kind=expected_type(text),
+        kind=kind,
         focus=focus,
         names=tuple(dict.fromkeys([*named_terms(text), *(names or [])])),
         listing=is_list_question(text),

@@ -111,7 +111,8 @@ def correct_spelling(
         if near in STOPWORDS:
             return near if word.islower() else word
         written = surface(near)
-        if not written:
+        # a word of four letters or more is no typo of a shorter one ("Glos" is not "go")
+        if not written or len(written) < min(len(low), MIN_LENGTH):
             return word
         return written[:1].upper() + written[1:] if word[:1].isupper() else written
 
@@ -124,7 +125,7 @@ _NOT_PLACES = set(
     """touch total place time general particular practice person future addition turn return
     charge line hand fact short part order need use mind favour response detail advance full
     work common public private principle theory reality terms view case cases average hospital
-    community""".split()
+    community profit example instance""".split()
 )
 
 

@@ -79,6 +79,11 @@ GENERIC_NAMES = {
     "pcns",
     "trust",
     "council",
+    # offices of state ("Which Secretary of State announced ..."): no place or body of a service
+    "secretary",
+    "state",
+    "minister",
+    "government",
 }
 NUMBER_VALUES = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
