@@ -224,8 +224,8 @@ class Candidate:
     # a bed" is not said by a sentence about Harwick's readmissions, however much of Harwick's
     # virtual ward it names.
     asked: float = 1.0
-    # Which of the question's words beyond its names it says so (`asked`), and the weight of each
-    # of those words (the same for every sentence of a question).
+    # The question's words beyond its names that it says (what `asked` weighs), and the weight
+    # of each word asked beyond names (the same for every sentence of a question).
     said: frozenset[str] = frozenset()
     asked_weights: tuple[tuple[str, float], ...] = ()
 
