@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import Any, Literal
 
 from askcases.config import GROUNDING_THRESHOLD_FILE, Settings
@@ -453,7 +453,7 @@ class Assistant:
                 for passage in passages:
                     if passage.doc_id in boost:
                         recorder.candidate(passage.chunk_id, boost=round(boost[passage.doc_id], 4))
-                required = self.required(question)
+                required = self.required(question, {p.doc_id for p in passages})
                 sections = self.sections(question, passages)
                 answer = self.answerer.answer(
                     question, passages, k, recorder, boost, required, sections
@@ -560,14 +560,16 @@ class Assistant:
         if not self.settings.matching("synonyms"):
             return False
         others = sorted(group_of(stem(name.lower())))
-        return bool(others) and bool(self.store.keywords.documents_with(others, 1_000_000))
+        return bool(others) and self.store.keywords.document_count(others, 1) > 0
 
-    def topics(self, question: Question) -> dict[str, frozenset[str]]:
-        """The question's words that name a topic of the library, each with the articles that
-        mention it or another word for it: a word of some article's title that at most a third
-        of the articles mention ("dementia" in "Dementia nurses bring support to Brackenhurst
-        homes"). An answer from an article that mentions none of them is about another
-        service."""
+    def topics(
+        self, question: Question, among: Collection[str] | None = None
+    ) -> dict[str, frozenset[str]]:
+        """The question's words that name a topic of the library, each with the articles (of
+        those `among` when given) that mention it or another word for it: a word of some
+        article's title that at most a third of the articles mention ("dementia" in "Dementia
+        nurses bring support to Brackenhurst homes"). An answer from an article that mentions
+        none of them is about another service."""
         if not self.settings.matching("topics"):
             return {}
         count, titled = self._titles()
@@ -584,9 +586,8 @@ class Assistant:
                 continue  # "moved", "cuts": a verb of a title names no topic
             if term in DOCUMENT_TERMS:
                 continue  # "a quarterly update for our board": the form of a paper, no topic
-            docs = self.store.keywords.documents_with([word, *others], limit)
-            if docs:
-                found[word] = frozenset(docs)
+            if 0 < self.store.keywords.document_count([word, *others], limit) <= limit:
+                found[word] = frozenset(self.store.keywords.documents_with([word, *others], among))
         return found
 
     def _titles(self) -> tuple[int, frozenset[str]]:
@@ -601,10 +602,12 @@ class Assistant:
             self._title_cache = cached
         return cached[1], cached[2]
 
-    def asked_thing(self, question: Question) -> dict[str, frozenset[str]]:
+    def asked_thing(
+        self, question: Question, among: Collection[str] | None = None
+    ) -> dict[str, frozenset[str]]:
         """The thing a "which ..." or "what ..." question asks for, when it asks for no kind of
-        value ("which app do patients use"), with the articles that mention it or another word
-        for it: an article that never does cannot say which one."""
+        value ("which app do patients use"), with the articles (of those `among` when given) that
+        mention it or another word for it: an article that never does cannot say which one."""
         if not self.settings.matching("topics") or question.kind is not None:
             return {}
         word = asked_noun(question.text.partition(" (")[0])
@@ -612,13 +615,16 @@ class Assistant:
             return {}
         term = stem(word)
         others = sorted(question.related.get(term, frozenset()))
-        docs = self.store.keywords.documents_with([word, *others], self._titles()[0])
-        return {word: frozenset(docs or ())}
+        return {word: frozenset(self.store.keywords.documents_with([word, *others], among))}
 
-    def required(self, question: Question) -> list[dict[str, frozenset[str]]]:
+    def required(
+        self, question: Question, among: Collection[str] | None = None
+    ) -> list[dict[str, frozenset[str]]]:
         """What an answer's article must mention, as groups of which it must mention a word of
-        each: the library's topics the question asks about, and the thing it asks for."""
-        return [group for group in (self.topics(question), self.asked_thing(question)) if group]
+        each: the library's topics the question asks about, and the thing it asks for; with
+        `among`, only those articles are looked up."""
+        groups = (self.topics(question, among), self.asked_thing(question, among))
+        return [group for group in groups if group]
 
     def _grounding(self, answer: Answer) -> Grounding:
         if answer.refused:

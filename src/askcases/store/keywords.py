@@ -3,7 +3,9 @@
 Rows are added and deleted per document by `askcases index`, in one transaction each, beside the
 Chroma collection (and, in server mode, by the refresh from the server); a question only
 queries it. FTS5's porter tokenizer stems English words, and
-its bm25() ranks. Leaves out: phrase and proximity queries.
+its bm25() ranks. Beside the chunks, each article's distinct words are one row of
+document_words, so that how many articles mention a word is counted without reading every
+chunk that does. Leaves out: phrase and proximity queries.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -33,7 +35,14 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunk_text USING fts5(
     chunk_id UNINDEXED, text, tokenize = 'porter unicode61 remove_diacritics 2'
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS chunk_terms USING fts5vocab(chunk_text, 'row');
+CREATE TABLE IF NOT EXISTS documents (id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL UNIQUE);
+CREATE VIRTUAL TABLE IF NOT EXISTS document_words USING fts5(
+    words, tokenize = 'porter unicode61 remove_diacritics 2', detail = none
+);
 """
+# PRAGMA user_version of a database whose document_words rows are filled: a database made before
+# that table existed is filled from its chunks when first opened.
+DOCUMENT_WORDS = 1
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -93,10 +102,39 @@ class KeywordIndex:
             db = sqlite3.connect(self.path, timeout=30)
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(_SCHEMA)
+            if db.execute("PRAGMA user_version").fetchone()[0] < DOCUMENT_WORDS:
+                self._fill_document_words(db)
             self._local.db = db
             self._local.version = None
             self._local.common = LRUCache(maxsize=COMMON_CACHE)
         return db
+
+    @staticmethod
+    def _fill_document_words(db: sqlite3.Connection) -> None:
+        """Every article's words, one row each, from its chunks (once, for a database made
+        before they were kept)."""
+        with db:
+            db.execute("BEGIN IMMEDIATE")
+            if db.execute("PRAGMA user_version").fetchone()[0] >= DOCUMENT_WORDS:
+                return  # another process filled them first
+            db.execute("DELETE FROM document_words")
+            db.execute("DELETE FROM documents")
+            doc_ids = [r[0] for r in db.execute("SELECT DISTINCT doc_id FROM chunks")]
+            for doc_id in doc_ids:
+                rows = db.execute(
+                    "SELECT title, text FROM chunks WHERE doc_id = ?", (doc_id,)
+                ).fetchall()
+                KeywordIndex._add_words(db, doc_id, rows[0][0], [r[1] for r in rows])
+            db.execute(f"PRAGMA user_version = {DOCUMENT_WORDS}")
+
+    @staticmethod
+    def _add_words(db: sqlite3.Connection, doc_id: str, title: str, texts: list[str]) -> None:
+        """One article's distinct words, as one row of document_words."""
+        words = dict.fromkeys(w.lower() for t in [title, *texts] for w in _TOKEN.findall(t))
+        row = db.execute("INSERT INTO documents (doc_id) VALUES (?)", (doc_id,)).lastrowid
+        db.execute(
+            "INSERT INTO document_words (rowid, words) VALUES (?, ?)", (row, " ".join(words))
+        )
 
     def _common_words(self, db: sqlite3.Connection, words: list[str]) -> set[str]:
         """Those of `words` found in more chunks than the common-word limit (cached until the
@@ -134,6 +172,12 @@ class KeywordIndex:
         ids = [r[0] for r in db.execute("SELECT chunk_id FROM chunks WHERE doc_id = ?", (doc_id,))]
         db.executemany("DELETE FROM chunk_text WHERE chunk_id = ?", [(i,) for i in ids])
         db.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
+        row = db.execute("SELECT id FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        if row is not None:
+            db.execute("DELETE FROM document_words WHERE rowid = ?", (row[0],))
+            db.execute("DELETE FROM documents WHERE id = ?", (row[0],))
+        if chunks:
+            KeywordIndex._add_words(db, doc_id, chunks[0].title, [c.text for c in chunks])
         db.executemany(
             "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
@@ -273,26 +317,51 @@ class KeywordIndex:
             cache[(doc_id, version)] = found
         return found
 
-    def documents_with(self, words: list[str], limit: int) -> set[str] | None:
-        """The documents whose chunks or titles hold any of `words` (stemmed as the text is);
-        None when more than `limit` documents do."""
+    def document_count(self, words: list[str], limit: int) -> int:
+        """How many documents' chunks or titles hold any of `words` (stemmed as the text is),
+        counted up to limit + 1."""
         words = [w for w in dict.fromkeys(words) if _TOKEN.fullmatch(w)]
         if not words or not self.path.exists():
-            return set()
-        rows = (
+            return 0
+        row = (
             self._db()
             .execute(
-                "SELECT DISTINCT c.doc_id FROM chunk_text JOIN chunks c "
-                "ON c.chunk_id = chunk_text.chunk_id WHERE chunk_text MATCH ? LIMIT ?",
+                "SELECT count(*) FROM (SELECT rowid FROM document_words "
+                "WHERE document_words MATCH ? LIMIT ?)",
                 (fts_query(words), limit + 1),
             )
-            .fetchall()
+            .fetchone()
         )
-        return None if len(rows) > limit else {str(r[0]) for r in rows}
+        return int(row[0])
+
+    def documents_with(self, words: list[str], among: Collection[str] | None = None) -> set[str]:
+        """The documents whose chunks or titles hold any of `words` (stemmed as the text is), of
+        those `among` when given."""
+        words = [w for w in dict.fromkeys(words) if _TOKEN.fullmatch(w)]
+        if not words or not self.path.exists() or (among is not None and not among):
+            return set()
+        db = self._db()
+        if among is None:
+            rows = db.execute(
+                "SELECT d.doc_id FROM document_words w JOIN documents d ON d.id = w.rowid "
+                "WHERE document_words MATCH ?",
+                (fts_query(words),),
+            ).fetchall()
+        else:
+            chosen = sorted(set(among))
+            rows = db.execute(
+                f"SELECT d.doc_id FROM documents d WHERE d.doc_id IN "
+                f"({', '.join('?' for _ in chosen)}) AND d.id IN "
+                "(SELECT rowid FROM document_words WHERE document_words MATCH ?)",
+                (*chosen, fts_query(words)),
+            ).fetchall()
+        return {str(r[0]) for r in rows}
 
     def clear(self) -> None:
         db = self._db()
         with db:
             db.execute("DELETE FROM chunk_text")
             db.execute("DELETE FROM chunks")
+            db.execute("DELETE FROM document_words")
+            db.execute("DELETE FROM documents")
         self._local.version = None
