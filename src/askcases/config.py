@@ -146,7 +146,11 @@ class Settings(BaseSettings):
     # sentence's figures read by form: results, and counts of what a "how many" asks for),
     # standing (achieved results before projections, newer articles before those they
     # supersede, recency for questions about the latest state), places (an answer's article must
-    # name the places asked about), topics (... and mention a topic of the library asked about).
+    # name the places asked about), topics (... and mention a topic of the library asked about),
+    # comparators (national figures rank below local ones unless asked for), context (words of
+    # the sentence an answer goes on from), situation (the asker's situation before a request
+    # weighs as carried-over words), asks (a question of two or three asks is answered ask by
+    # ask).
     matching_off: str = Field(
         default="", validation_alias=_env("matching_off", "ASKCASES_MATCHING_OFF")
     )

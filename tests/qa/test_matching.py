@@ -304,6 +304,8 @@ def test_words_after_in_or_of_that_name_no_place() -> None:
     # "for profit" is a phrase
     assert names("dvt provider what type of organisation not for profit or social enterprise") == []
     assert names("clinics for leeds patients") == ["leeds"]
+    # "for money" is a phrase
+    assert names("our practice may bid for money too") == []
 
 
 def test_an_acronym_the_library_says_in_other_words_is_not_missing(
@@ -636,3 +638,38 @@ def test_the_kind_of_thing_a_which_question_asks_for_is_not_asked_to_be_said(
     )
     # the answer names a specialty ("ophthalmology"), never the word "specialty"
     assert "ophthalmology" in ranked[0].text and ranked[0].asked == 1.0
+
+
+_SIGHT = (
+    "Optometrists take on glaucoma checks in Dunholme\n\nMarch 2024\n\n"
+    "Dunholme's glaucoma project moved stable patients' monitoring from the hospital eye "
+    "clinic to twelve high street opticians.\n\n"
+    "The project was paid for by the Harrowgate Vision Trust, a local eye charity.\n\n"
+    "The grant was £186,000 over two years.\n\n"
+    "Patients waited 9 weeks for a check, against 31 weeks at the hospital.\n"
+)
+
+
+def test_a_question_of_two_asks_gets_both_answers_each_cited_once(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    settings = _library(tmp_path, embeddings, {"sight.txt": _SIGHT, "stroke.txt": _WIGAN})
+    assistant = Assistant(settings, embeddings)
+    answer = assistant.ask(
+        "Our practice may bid for money too, so which charity paid for the Dunholme glaucoma "
+        "project and how much was the grant?"
+    )
+    assert not answer.refused
+    assert "Harrowgate Vision Trust" in answer.answer and "£186,000" in answer.answer
+    numbers = [c.n for c in answer.citations]
+    assert numbers == list(range(1, len(numbers) + 1))
+    assert len({(c.start, c.end) for c in answer.citations}) == len(numbers)
+    for c in answer.citations:  # each marker's quote is the sentence it follows
+        assert f"[{c.n}]" in answer.answer
+        assert answer.passages[c.passage - 1].doc_id == c.doc_id
+    off = Assistant(settings.model_copy(update={"matching_off": "asks"}), embeddings)
+    whole = off.ask(
+        "Our practice may bid for money too, so which charity paid for the Dunholme glaucoma "
+        "project and how much was the grant?"
+    )
+    assert not ("Harrowgate Vision Trust" in whole.answer and "£186,000" in whole.answer)

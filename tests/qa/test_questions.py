@@ -70,3 +70,94 @@ def test_a_body_is_no_person() -> None:
     assert not holds_type("person", body, asked)
     assert holds_type("person", "Lorna Beech, lead podiatrist, said the clinics work.", asked)
     assert holds_type("person", "Dr David Peel, Clinical Lead for Planned Care, said:", asked)
+
+
+@pytest.mark.parametrize(
+    ("question", "situation", "asked"),
+    [
+        (
+            "I'm drafting our falls strategy for the board - how many callouts did the team do?",
+            "I'm drafting our falls strategy for the board",
+            "how many callouts did the team do?",
+        ),
+        (
+            "We're short of clinic rooms at our practice, so could you tell me where the hub is",
+            "We're short of clinic rooms at our practice",
+            "where the hub is",
+        ),
+        (
+            "My manager keeps asking about this and I'd like to know when the wards opened",
+            "My manager keeps asking about this",
+            "when the wards opened",
+        ),
+    ],
+)
+def test_the_askers_situation_is_told_apart_from_the_request(
+    question: str, situation: str, asked: str
+) -> None:
+    from askcases.qa.questions import situation_and_request
+
+    assert situation_and_request(question) == (situation, asked)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did the board decide about the wards, and how much will they cost?",  # two asks
+        "Leeds falls team - how many callouts?",  # a subject, not a situation
+        "How many callouts did the falls team do in our area?",
+        "We asked, and what happened?",  # too short to tell a situation
+    ],
+)
+def test_a_question_that_tells_no_situation_is_all_request(question: str) -> None:
+    from askcases.qa.questions import situation_and_request
+
+    assert situation_and_request(question) == ("", question)
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        (
+            "Which charity paid for the eye project and how much was the grant?",
+            ["Which charity paid for the eye project?", "how much was the grant?"],
+        ),
+        (
+            "How long was the wait before the hub? What is it now?",
+            ["How long was the wait before the hub?", "What is it now?"],
+        ),
+        (
+            "I'm costing a falls service for our board - who runs the Leeds team, "
+            "and when did it start",
+            [
+                "I'm costing a falls service for our board - who runs the Leeds team?",
+                "when did it start?",
+            ],
+        ),
+        ("How many patients were seen and discharged home?", None),  # one ask
+        ("Wigan stroke - how many days and what saving", None),  # asks too short to stand
+        ("I would like to know, for the Leeds team, how long the wait is", None),
+    ],
+)
+def test_a_question_of_several_asks_is_read_as_each_ask(
+    question: str, parts: list[str] | None
+) -> None:
+    from askcases.qa.questions import asks
+
+    assert asks(question) == (parts or [question])
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Which charity paid for the eye project?", "who"),  # not money, though it "paid"
+        ("Who funds the asthma nurses?", "who"),
+        ("Who said the savings were worth it?", "person"),
+        ("I'm costing a falls service for our board - when did the Leeds team start?", "date"),
+        ("when did it open (Wigan stroke saving)", "date"),  # a follow-up's carried words
+    ],
+)
+def test_the_kind_of_value_is_read_from_the_request_alone(question: str, kind: str) -> None:
+    from askcases.qa.questions import read_question
+
+    assert read_question(question, {}).kind == kind

@@ -90,6 +90,8 @@ MATCHING = (
     "topics",
     "comparators",
     "context",
+    "situation",
+    "asks",
 )
 ABLATION_FIGURES = (
     "evidence_recall_at_5",

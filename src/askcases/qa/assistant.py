@@ -23,7 +23,14 @@ from askcases.qa.followups import resolve_followup
 from askcases.qa.generation import stream_answer
 from askcases.qa.grounding import GroundingVerifier, load_threshold
 from askcases.qa.outcome_answers import asks_for_outcomes, outcomes_answer
-from askcases.qa.questions import VERB_STEMS, Question, asked_noun, read_question
+from askcases.qa.questions import (
+    VERB_STEMS,
+    Question,
+    asked_noun,
+    asks,
+    read_question,
+    situation_and_request,
+)
 from askcases.qa.retrieval import HybridRetriever, Mode
 from askcases.qa.spelling import correct_spelling, english_words, names_in_lower_case
 from askcases.qa.tracing import NO_RECORDER, Recorder
@@ -217,7 +224,7 @@ class Assistant:
 
         answer = Answer(asked, "", True, [], [], reason="not answered")
         try:
-            answer = from_table or self._extractive(
+            answer = from_table or self._ask_by_ask(
                 read, k or self.settings.k, filters, lap, recorder
             )
             mark = time.perf_counter()
@@ -415,6 +422,37 @@ class Assistant:
         return retriever.passages_naming(
             question.expanded, question.names, candidates, k, recorder=recorder
         )
+
+    def _ask_by_ask(
+        self,
+        question: Question,
+        k: int,
+        filters: Filters | None,
+        lap: Lap,
+        recorder: Recorder = NO_RECORDER,
+    ) -> Answer:
+        """The extractive answer; for a question of several asks ("which charity paid for the
+        project and how much was the grant"), each ask answered on its own and the answers put
+        together when every one is answered (a later ask carries the first's subject, as a
+        follow-up does). Otherwise the question is answered whole."""
+        whole = self._extractive(question, k, filters, lap, recorder)
+        body, _, carried = question.text.partition(" (")
+        texts = asks(body) if self.settings.matching("asks") else [body]
+        if len(texts) < 2:
+            return whole
+        answers = []
+        for n, text in enumerate(texts):
+            if n == 0 and carried:
+                text = f"{text.rstrip('?')} ({carried.rstrip('?')}"
+            elif n > 0:  # the first ask's subject, not the asker's situation, carries on
+                text = resolve_followup(text, [situation_and_request(texts[0])[1]])
+            part = self._extractive(self.read(text), k, filters, _no_lap)
+            if part.refused:
+                recorder.note(asks=texts, answered_ask_by_ask=False)
+                return whole
+            answers.append(part)
+        recorder.note(asks=texts, answered_ask_by_ask=True)
+        return _together(whole, answers)
 
     def _extractive(
         self,
@@ -658,3 +696,51 @@ class Assistant:
         if self.settings.guard and grounding.failed and not refused:
             guard = Guard(GUARD_NOTE, extractive.answer, extractive.citations)
         return dataclasses.replace(answer, grounding=grounding, guard=guard)
+
+
+def _no_lap(stage: str, since: float) -> float:
+    return time.perf_counter()
+
+
+def _renumber(text: str, numbers: dict[int, int]) -> str:
+    """The text with its [n] markers renumbered."""
+    return re.sub(r"\[(\d+)\]", lambda m: f"[{numbers.get(int(m.group(1)), m.group(1))}]", text)
+
+
+def _together(whole: Answer, answers: list[Answer]) -> Answer:
+    """The answers to a question's asks as one answer: their sentences in order, each quoted
+    once and numbered anew, and the passages they come from."""
+    passages: list[Passage] = []
+    rank_of: dict[str, int] = {}
+    citations: list[Citation] = []
+    number_of: dict[tuple[str, int, int], int] = {}
+    texts: list[str] = []
+    for answer in answers:
+        for passage in answer.passages:
+            if passage.chunk_id not in rank_of:
+                rank_of[passage.chunk_id] = len(passages) + 1
+                passages.append(dataclasses.replace(passage, rank=len(passages) + 1))
+        renumbered: dict[int, int] = {}
+        for c in answer.citations:
+            key = (c.doc_id, c.start, c.end)
+            if key not in number_of:
+                chunk = next(p.chunk_id for p in answer.passages if p.rank == c.passage)
+                number_of[key] = len(citations) + 1
+                citations.append(dataclasses.replace(c, n=number_of[key], passage=rank_of[chunk]))
+            renumbered[c.n] = number_of[key]
+        text = _renumber(answer.answer, renumbered)
+        if text not in texts:
+            texts.append(text)
+    return dataclasses.replace(
+        answers[0],
+        question=whole.question,
+        answer=" ".join(texts),
+        citations=citations,
+        passages=passages,
+        answer_type=whole.answer_type,
+        evidence=min(
+            (a.evidence for a in answers if a.evidence is not None),
+            key=lambda e: e.p_answerable if e.p_answerable is not None else e.score,
+            default=whole.evidence,
+        ),
+    )

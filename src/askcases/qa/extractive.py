@@ -32,6 +32,7 @@ from askcases.qa.questions import (
     asked_head,
     counts_focus,
     holds_type,
+    situation_and_request,
 )
 from askcases.qa.tracing import NO_RECORDER, RUNNERS_UP, Recorder
 from askcases.qa.weights import EXTRACTIVE, ExtractiveWeights
@@ -575,18 +576,28 @@ class ExtractiveAnswerer:
         text = question.text
         # A follow-up's carried-over subject, "(...)" at the end, helps find the article but
         # says less about which sentence answers than the question's own words.
-        body, _, context = text.partition(" (")
-        own = set(content_terms(body))
+        body, _, carried_over = text.partition(" (")
+        # So does the asker's situation before the request ("I'm writing up the first year of
+        # the frailty unit for our locality meeting - how many patients ...").
+        situation, body = situation_and_request(body) if w.situation else ("", body)
+        context = f"{situation} {carried_over}".strip()
+        named = {stem(n) for n in question.names}
+        # a place or body named in the situation is still the one asked about
+        own = set(content_terms(body)) | (set(content_terms(situation)) & named)
+        carried_terms = set(content_terms(carried_over))
         own_terms = measure_words(question)
         q_terms = list(dict.fromkeys(content_terms(text)))
-        named = {stem(n) for n in question.names}
         sentence_terms = [question.matched(q_terms, set(content_terms(c.text))) for c in candidates]
         # A question word that few candidate sentences share says more about which one answers.
         n = len(candidates)
         weights = {
             t: math.log(1 + n / (1 + sum(t in terms for terms in sentence_terms)))
             * (w.named_term if t in named else 1.0)
-            * (1.0 if t in own or not context else w.carried_term)
+            * (
+                1.0
+                if t in own or not context
+                else (w.carried_term if t in carried_terms else w.situation_term)
+            )
             for t in q_terms
         }
         total = sum(weights.values()) or 1.0

@@ -152,9 +152,20 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 _HOW_MANY_COUNT = re.compile(r"\bhow many\b(?! (?:pounds|per ?cent|percent))", re.I)
 
 
+# A question that opens by asking who ("which charity paid for it") asks for a body or person
+# whatever else it speaks of.
+_OPENS_WHO = re.compile(
+    r"^\W*(?:who|whose|which (?:\w+ )?(?:organisation|company|body|trust|provider|enterprise|"
+    r"charity|group|charities|companies|bodies)s?)\b",
+    re.I,
+)
+
+
 def expected_type(question: str) -> str | None:
     """The kind of value the question asks for, or None for an open question ("how many GP
     appointments were saved" asks for a count, not money)."""
+    if _OPENS_WHO.search(question):
+        return next(n for n in ("person", "who") if ANSWER_TYPES[n][0].search(question))
     if _HOW_MANY_COUNT.search(question):
         return "number"
     for name, (asks, _) in ANSWER_TYPES.items():
@@ -340,6 +351,82 @@ def asked_head(text: str) -> str | None:
     return heads[-1] if heads else None
 
 
+_REQUEST_WORD = (
+    r"(?:whether|how|what|what's|which|who|whom|whose|when|where|why|is|are|was|were|did|does|do"
+    r"|has|have|had|can|could|should|would|will)"
+)
+# Where a request follows the asker's situation: "... - how many", "..., so can you tell me
+# what", "... and would like to know how many", ". In Pelbury, how big".
+_REQUEST = re.compile(
+    r"(?:\s[-–—]\s+|[,;:]\s+(?:so\s+|but\s+|and\s+)?|\.\s+|\s(?:so|and)\s+)"
+    r"(?:(?:can|could|would) you (?:please )?(?:tell|let) me (?:know )?"
+    r"|(?:please )?(?:tell me|let me know) "
+    r"|(?:(?:i'?d|i would|we'?d|we would|would) (?:like|love) to "
+    r"(?:know|understand|find out|check|see),? )"
+    r"|(?:(?:i|we) (?:need|want|just need|just want|am trying|'m trying) to "
+    r"(?:know|understand|find out|check|work out|see|get a sense of) )"
+    r"|(?:(?:i|we) (?:need|want) (?:to know )?))?"
+    rf"(?={_REQUEST_WORD}\b)",
+    re.I,
+)
+# how a first ask opens: "would like to know, for Ellerscombe, how long" asks once
+_FIRST_ASK = re.compile(
+    r"(?:whether|how|what|what's|which|who|whom|whose|when|where|why|is|are|was|were|did|does"
+    r"|do|has|have|had|can you|could you)\b",
+    re.I,
+)
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|i'd|we|we're|we've|we'd|our|my|me|us)\b", re.I)
+_SITUATION_WORDS = 5  # a situation is told in a clause of at least this many words
+
+
+def situation_and_request(text: str) -> tuple[str, str]:
+    """A question split into the asker's situation and the request that follows it ("I'm
+    writing up the frailty unit's first year for our locality meeting" and "how many patients
+    went through it"); the situation is "" when the question tells none. A situation is told
+    in the first person and is no question itself: "What did the committee decide, and how much
+    is it worth" asks two things."""
+    found = next((m for m in _REQUEST.finditer(text) if m.start() > 0), None)
+    if found is None:
+        return "", text
+    situation = text[: found.start()].strip()
+    if (
+        re.match(_REQUEST_WORD + r"\b", situation, re.I)
+        or not _FIRST_PERSON.search(situation)
+        or len(situation.split()) < _SITUATION_WORDS
+    ):
+        return "", text
+    return situation, text[found.end() :].strip()
+
+
+# Where a request asks a second thing: "..., and how much was the grant", "...? When did it
+# open?", "..., how many medicines were stopped".
+_NEXT_ASK = re.compile(
+    r"(?:,?\s+and\s+|\?\s+|,\s+)"
+    r"(?=(?:what|what's|how|when|who|which|where|why|whether|is|are|was|were|did|does|has)\b)",
+    re.I,
+)
+_ASK_WORDS = 3  # each ask of a question of several is at least this many words
+_MOST_ASKS = 3
+
+
+def asks(text: str) -> list[str]:
+    """The things a question asks, each as a question of its own: "which charity paid for the
+    glaucoma project and how much was the grant" asks two. The asker's situation goes with the
+    first; a question of one ask is returned whole."""
+    situation, request = situation_and_request(text)
+    parts = [p.strip(" ,;:?.-–—") for p in _NEXT_ASK.split(request)]
+    if (
+        len(parts) < 2
+        or len(parts) > _MOST_ASKS
+        or any(len(p.split()) < _ASK_WORDS for p in parts)
+        or _FIRST_ASK.match(parts[0]) is None
+    ):
+        return [text]
+    if situation:
+        parts[0] = f"{situation} - {parts[0]}"
+    return [f"{p}?" for p in parts]
+
+
 def asks_for_change(question: str) -> bool:
     """A question about whether, or how much, something changed."""
     return _CHANGE_QUESTION.search(question) is not None
@@ -419,7 +506,9 @@ def read_question(
     expanded = expand_query(f"{text} ({' '.join(defined)})" if defined else text, glossary)
     terms = list(dict.fromkeys(content_terms(text)))
     related = {t: group_of(t) for t in terms} if synonyms else {}
-    kind = expected_type(text)
+    # the kind of value is read from the request: not from the asker's situation ("I'm costing
+    # a falls service - who runs it") nor from a follow-up's carried-over subject
+    kind = expected_type(situation_and_request(text.partition(" (")[0])[1])
     # a question for a sum of money, a share or a date counts nothing ("finance want hard
     # numbers, so how much does Wigan save")
     focus = focus_noun(text) if kind not in ("money", "percent", "date") else None

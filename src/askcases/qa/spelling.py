@@ -125,7 +125,7 @@ _NOT_PLACES = set(
     """touch total place time general particular practice person future addition turn return
     charge line hand fact short part order need use mind favour response detail advance full
     work common public private principle theory reality terms view case cases average hospital
-    community profit example instance""".split()
+    community profit example instance money funding""".split()
 )
 
 

@@ -48,6 +48,10 @@ class ExtractiveWeights:
     # Word weights: inverse sentence frequency, times these.
     named_term: float = 2.0  # a name the question uses weighs double
     carried_term: float = 0.5  # a follow-up's carried-over subject weighs half
+    # 1: the asker's situation before the request is no part of what is asked ("I'm writing up
+    # the frailty unit's first year - how many patients"), and its words weigh situation_term
+    situation: float = 1.0
+    situation_term: float = 0.5
     title_term: float = 0.5  # a question word only in the sentence's article title counts half
     context_term: float = 0.5  # ... or only in the sentence before, which it goes on from
     # Which sentences are scored in full (embedding them is the dear part).
@@ -115,6 +119,7 @@ ABLATED: dict[str, tuple[str, ...]] = {
     "measures": ("measure_match",),
     "comparators": ("national",),
     "context": ("context_term",),
+    "situation": ("situation",),
     "forms": (
         "result_form",
         "result_for_change",
