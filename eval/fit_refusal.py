@@ -44,6 +44,7 @@ TUNING_ARTICLE_SETS = (
     "tuning-articles-6",
     "tuning-articles-7",
     "tuning-articles-8",
+    "tuning-articles-9",
 )
 
 
@@ -60,6 +61,7 @@ def tuning_sets() -> list[tuple[str, Path, Path, Path, bool]]:
                 "tuning-paraphrases-4",
                 "tuning-paraphrases-5",
                 "tuning-paraphrases-6",
+                "tuning-paraphrases-7",
             )
         ),
     ]

@@ -187,6 +187,8 @@ def test_eval_compare_ablation_turns_each_way_of_matching_off(
         "no topics",
         "no comparators",
         "no context",
+        "no situation",
+        "no asks",
         "all off",
     }
     fact = {name: float(values[0]) for name, values in rows.items()}

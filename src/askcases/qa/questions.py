@@ -152,8 +152,8 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 _HOW_MANY_COUNT = re.compile(r"\bhow many\b(?! (?:pounds|per ?cent|percent))", re.I)
 
 
-# A question that opens by asking who ("which charity paid for it") asks for a body or person
-# whatever else it speaks of.
+# A question of one ask that opens by asking who ("which charity paid for it") asks for a body
+# or person whatever else it speaks of.
 _OPENS_WHO = re.compile(
     r"^\W*(?:who|whose|which (?:\w+ )?(?:organisation|company|body|trust|provider|enterprise|"
     r"charity|group|charities|companies|bodies)s?)\b",
@@ -164,7 +164,7 @@ _OPENS_WHO = re.compile(
 def expected_type(question: str) -> str | None:
     """The kind of value the question asks for, or None for an open question ("how many GP
     appointments were saved" asks for a count, not money)."""
-    if _OPENS_WHO.search(question):
+    if _OPENS_WHO.search(question) and len(_NEXT_ASK.split(question)) == 1:
         return next(n for n in ("person", "who") if ANSWER_TYPES[n][0].search(question))
     if _HOW_MANY_COUNT.search(question):
         return "number"
@@ -293,7 +293,8 @@ _KIND_OF = re.compile(r"\b(?:which|what)\s+(?:kinds?|types?|sorts?|forms?)\s+of\
 _NOT_ASKED = {"happen", "happens", "about", "else", "other", "way", "ways", "sort", "kind", "type"}
 # Words for kinds of thing whose instances an article names rather than the word itself: a
 # scheme or a specialty ("ophthalmology"), a place ("a church hall"), a body, a time ("on
-# Tuesdays"). "Which schemes move diabetes care" needs no article that says "scheme".
+# Tuesdays"), a figure ("what level did it reach": the article gives the level). "Which schemes
+# move diabetes care" needs no article that says "scheme".
 CATEGORY_NOUNS = {
     stem(w)
     for w in "scheme service programme program project initiative pilot model approach "
@@ -303,7 +304,7 @@ CATEGORY_NOUNS = {
     "provider trust ccg company firm day week month year date time period hour "
     "complication problem risk issue symptom event factor reason cause barrier challenge lesson "
     "feature aspect element component step role task thing measure target goal aim option "
-    "tool resource".split()
+    "tool resource level value figure amount total sum proportion share".split()
 }
 
 

@@ -18,6 +18,7 @@ from askcases.text.lexicon import GENERIC_NAMES, STOPWORDS, stem
 from askcases.text.synonyms import group_of
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’]*")
+_WORDS_AND_NUMBERS = re.compile(r"[A-Za-z][A-Za-z0-9'’]*|\d[\d/.,:%]*")
 MIN_LENGTH = 4
 
 
@@ -150,8 +151,11 @@ def names_in_lower_case(
     """Names a question writes in lower case: words the library writes with a capital ("wigan"),
     and unknown words after a place word ("clinics in leeds"), which no article names."""
     names: list[str] = []
-    words = _WORD.findall(question)
+    # numbers stay in as words, so that "in 23/24 actually" puts no place word before "actually"
+    words = _WORDS_AND_NUMBERS.findall(question)
     for i, written in enumerate(words):
+        if not written[:1].isalpha():
+            continue
         word = written.removesuffix("'s").removesuffix("’s")
         low = word.lower()
         if word[:1].isupper() or len(low) < 3 or low in STOPWORDS or low in GENERIC_NAMES:

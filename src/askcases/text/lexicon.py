@@ -152,7 +152,8 @@ def content_words(text: str) -> list[tuple[str, str]]:
     return found
 
 
-_CLAUSE_END = re.compile(r"(?:[:;?!]|\s[-–—])\s*$")
+# the end of a clause or sentence ("... hospital. Roughly how many"); "Dr." and "St." end none
+_CLAUSE_END = re.compile(r"(?:[:;?!]|\s[-–—]|\b[a-z]{3,}\.|\d\.)\s*$")
 
 
 _MONTH_WORD = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
