@@ -2,8 +2,8 @@
 the tuning part of eval/questions.jsonl, eval/tuning-paraphrases.jsonl, -2, -3, -4, -5 and -6, the
 eight tuning article sets and the tuning part of eval/tuning-date-conflicts (each indexed under
 build/eval/ as `make eval` indexes them). Each set is held out in turn to choose the threshold
-(askcases.evaluation.calibrate). The last feature (what the quoted sentences say together) is
-kept only when it lowers the least held-out cost. The test sets (eval/paraphrases.jsonl,
+(askcases.evaluation.calibrate). Of the sets of features in CANDIDATES, the one of least held-out
+cost is kept (the fewer features where costs are equal). The test sets (eval/paraphrases.jsonl,
 eval/new-articles/, eval/date-conflicts/) are never read. Run with `make fit-refusal`.
 """
 
@@ -35,6 +35,9 @@ from askcases.qa.calibration import FEATURES, load_refusal_model
 from askcases.store.sync import sync_index
 
 ROOT = project_root()
+# the sets of features tried: the best sentence's evidence; with what the quoted sentences say
+# together
+CANDIDATES = (FEATURES[:5], FEATURES)
 TUNING_ARTICLE_SETS = (
     "tuning-articles",
     "tuning-articles-2",
@@ -122,15 +125,14 @@ def main() -> None:
             json.dumps([dataclasses.asdict(s) for s in samples]) + "\n", encoding="utf-8"
         )
     before = load_refusal_model(args.out) if args.out.exists() else None
-    # the last feature is kept only when it lowers the least held-out cost (with neighbours)
-    fits = {}
-    for n in (len(FEATURES) - 1, len(FEATURES)):
-        fewer = [dataclasses.replace(s, features=s.features[:n]) for s in samples]
-        fits[n] = fit_with_threshold(fewer)
-        least = min(row["smoothed_cost"] for row in fits[n][1])
-        print(f"{n} features ({', '.join(FEATURES[:n])}): least held-out cost {least:.1f}")
-    n = min(fits, key=lambda n: (min(row["smoothed_cost"] for row in fits[n][1]), n))
-    model, table = fits[n]
+    # the set of features of least held-out cost (with neighbours), the fewer where equal
+    fits = []
+    for names in CANDIDATES:
+        model, table = fit_with_threshold(samples, names=names)
+        least = min(row["smoothed_cost"] for row in table)
+        print(f"{len(names)} features ({', '.join(names)}): least held-out cost {least:.1f}")
+        fits.append((least, len(names), model, table))
+    _, _, model, table = min(fits, key=lambda fit: fit[:2])
     right = sum(1 for s in samples if s.right)
     model = dataclasses.replace(
         model,
@@ -141,7 +143,7 @@ def main() -> None:
     print(format_costs(table, model.threshold))
     print(
         "weights: "
-        + ", ".join(f"{f} {w:+.3f}" for f, w in zip(FEATURES, model.weights, strict=False))
+        + ", ".join(f"{f} {w:+.3f}" for f, w in zip(model.reads, model.weights, strict=True))
         + f", bias {model.bias:+.3f}; threshold {model.threshold}"
     )
     if before is not None:

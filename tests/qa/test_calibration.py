@@ -1,10 +1,11 @@
+import json
 from pathlib import Path
 
 import pytest
 
 from askcases.errors import UsageError
 from askcases.evaluation.calibrate import COST_WRONG, Sample, fit_with_threshold
-from askcases.qa.calibration import fit_refusal_model, load_refusal_model
+from askcases.qa.calibration import FEATURES, fit_refusal_model, load_refusal_model
 
 
 def test_fitted_model_separates_strong_from_weak_evidence(tmp_path: Path) -> None:
@@ -108,3 +109,48 @@ def test_fitted_ranking_weights_round_trip_and_a_stray_one_is_refused(tmp_path: 
     save_ranker(path, {"semantic": 0.4, "no_such_weight": 1.0}, "test")
     with pytest.raises(UsageError, match="no_such_weight.*make fit-ranker"):
         load_ranker(path)
+
+
+def test_a_model_of_chosen_features_reads_them_by_name(tmp_path: Path) -> None:
+    # vectors in FEATURES' order: the margin and the asked share are what tell answers apart
+    def vector(margin: float, asked: float) -> list[float]:
+        values = dict.fromkeys(FEATURES, 0.5)
+        values.update(margin=margin, asked=asked)
+        return [values[name] for name in FEATURES]
+
+    samples = [
+        (vector(0.2, 1.0), 1),
+        (vector(0.15, 0.8), 1),
+        (vector(0.0, 0.9), 0),
+        (vector(0.2, 0.1), 0),
+        (vector(0.25, 0.9), 1),
+    ]
+    model = fit_refusal_model(samples, steps=3000, names=["asked", "margin"])
+    assert model.reads == ("margin", "asked") and len(model.weights) == 2
+    assert model.probability(vector(0.2, 1.0)) > 0.5 > model.probability(vector(0.0, 0.1))
+    path = tmp_path / "model.json"
+    model.save(path)
+    saved = json.loads(path.read_text())
+    assert saved["format"] == "askcases-refusal/5" and saved["features"] == ["margin", "asked"]
+    assert load_refusal_model(path) == model
+
+
+def test_a_model_naming_an_unknown_feature_says_how_to_remake_it(tmp_path: Path) -> None:
+    path = tmp_path / "model.json"
+    path.write_text(
+        '{"format": "askcases-refusal/5", "features": ["score", "shoe_size"], '
+        '"weights": [2.0, 1.0], "bias": -3.0, "threshold": 0.5}'
+    )
+    with pytest.raises(UsageError, match="some of the features.*askcases eval calibrate"):
+        load_refusal_model(path)
+
+
+def test_a_model_of_six_features_still_loads_and_reads_its_six(tmp_path: Path) -> None:
+    path = tmp_path / "model.json"
+    path.write_text(
+        '{"format": "askcases-refusal/4", "features": ' + json.dumps(FEATURES) + ", "
+        '"weights": [2.0, 1.0, 3.0, 1.0, 0.0, 1.0], "bias": -3.0, "threshold": 0.5}'
+    )
+    model = load_refusal_model(path)
+    assert model is not None
+    assert model.probability([1.0, 0.0, 0.0, 0.0, 0.0, 0.0]) == pytest.approx(0.2689, abs=1e-4)

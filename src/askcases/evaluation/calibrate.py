@@ -85,10 +85,11 @@ def costs(samples: list[Sample], probabilities: list[float], threshold: float) -
 
 
 def fit_with_threshold(
-    samples: list[Sample], steps: int = 20000
+    samples: list[Sample], steps: int = 20000, names: list[str] | None = None
 ) -> tuple[RefusalModel, list[dict[str, Any]]]:
-    """The model fitted on every sample, with the threshold of least held-out cost; and the
-    held-out cost of each threshold tried."""
+    """The model fitted on every sample (on the features `names`, by default all a sample
+    has), with the threshold of least held-out cost; and the held-out cost of each threshold
+    tried."""
     if len({s.right for s in samples}) < 2:
         raise UsageError("calibration needs both answerable and unanswerable questions")
     groups = sorted({s.group for s in samples})
@@ -99,7 +100,7 @@ def fit_with_threshold(
         train = [(s.features, int(s.right)) for s in samples if s.group != group]
         if len({y for _, y in train}) < 2:
             raise UsageError(f"without {group}, the questions left are all of one kind")
-        model = fit_refusal_model(train, steps=steps)
+        model = fit_refusal_model(train, steps=steps, names=names)
         for i, s in enumerate(samples):
             if s.group == group:
                 held_out[i] = model.probability(s.features)
@@ -114,7 +115,9 @@ def fit_with_threshold(
     least = min(row["smoothed_cost"] for row in table)
     close = [row for row in table if row["smoothed_cost"] <= least + COST_WRONG]
     best = min(close, key=lambda row: (row["false_refusals"], row["threshold"]))
-    model = fit_refusal_model([(s.features, int(s.right)) for s in samples], steps=steps)
+    model = fit_refusal_model(
+        [(s.features, int(s.right)) for s in samples], steps=steps, names=names
+    )
     return dataclasses.replace(model, threshold=best["threshold"]), table
 
 

@@ -6,8 +6,9 @@ that would not be quoted, the share of what the question asks beyond its names t
 and the share that the sentences quoted say together), fitted on tuning questions (answered
 rightly = 1; answered wrongly or unanswerable = 0) by `askcases eval calibrate` or
 `eval/fit_refusal.py`, with the threshold that costs least when each group of tuning questions
-is held out in turn; saved as JSON that starts with a format version. A model of an earlier
-format (the first three, four or five features) still loads. Leaves out: any other learner.
+is held out in turn; saved as JSON that starts with a format version and names the features it
+reads. A model of an earlier format (the first three, four, five or six features) still loads.
+Leaves out: any other learner.
 """
 
 from __future__ import annotations
@@ -20,13 +21,14 @@ from pathlib import Path
 from askcases.errors import UsageError
 from askcases.files import write_json
 
-FORMAT = "askcases-refusal/4"
+FORMAT = "askcases-refusal/5"
 FEATURES = ["score", "semantic", "lexical", "margin", "asked", "asked_quoted"]
-# earlier formats that still load, and the format of a model of fewer features
+# earlier formats that still load, each with the features it reads
 EARLIER = {
     "askcases-refusal/1": FEATURES[:3],
     "askcases-refusal/2": FEATURES[:4],
     "askcases-refusal/3": FEATURES[:5],
+    "askcases-refusal/4": FEATURES,
 }
 
 
@@ -36,17 +38,23 @@ class RefusalModel:
     bias: float
     threshold: float = 0.5
     fitted_on: str = ""
+    # the features it reads, in FEATURES' order (none named: the first of them, one per weight)
+    features: tuple[str, ...] = ()
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        return self.features or tuple(FEATURES[: len(self.weights)])
 
     def probability(self, features: list[float]) -> float:
-        """The chance of a right answer from the features in FEATURES' order (a model of an
-        earlier format reads the first of them)."""
-        used = features[: len(self.weights)]
+        """The chance of a right answer from the features in FEATURES' order (the model reads
+        those it was fitted on)."""
+        used = [features[FEATURES.index(name)] for name in self.reads]
         z = self.bias + sum(w * x for w, x in zip(self.weights, used, strict=True))
         return 1.0 / (1.0 + math.exp(-z))
 
     def save(self, path: Path) -> None:
-        """The model as JSON, in the format of as many features as it has weights."""
-        used = FEATURES[: len(self.weights)]
+        """The model as JSON, in the earliest format that reads its features."""
+        used = list(self.reads)
         fmt = next((f for f, names in EARLIER.items() if names == used), FORMAT)
         data = {
             "format": fmt,
@@ -65,16 +73,20 @@ def load_refusal_model(path: Path) -> RefusalModel | None:
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        known = {FORMAT: FEATURES, **EARLIER}
-        if known.get(data.get("format")) != data.get("features"):
-            raise ValueError(f"expected format {FORMAT} with features {FEATURES}")
-        if len(data["weights"]) != len(data["features"]):
+        names = data.get("features")
+        if data.get("format") == FORMAT:
+            if not isinstance(names, list) or not names or names != _in_order(names):
+                raise ValueError(f"expected some of the features {FEATURES}, in that order")
+        elif EARLIER.get(data.get("format")) != names:
+            raise ValueError(f"expected format {FORMAT} with some of the features {FEATURES}")
+        if len(data["weights"]) != len(names):
             raise ValueError("expected one weight per feature")
         return RefusalModel(
             tuple(float(w) for w in data["weights"]),
             float(data["bias"]),
             float(data.get("threshold", 0.5)),
             str(data.get("fitted_on", "")),
+            tuple(names),
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise UsageError(
@@ -82,32 +94,39 @@ def load_refusal_model(path: Path) -> RefusalModel | None:
         ) from None
 
 
+def _in_order(names: list[str]) -> list[str]:
+    return [name for name in FEATURES if name in names]
+
+
 def fit_refusal_model(
-    samples: list[tuple[list[float], int]], l2: float = 0.01, steps: int = 20000, rate: float = 0.5
+    samples: list[tuple[list[float], int]],
+    l2: float = 0.01,
+    steps: int = 20000,
+    rate: float = 0.5,
+    names: list[str] | None = None,
 ) -> RefusalModel:
-    """Logistic regression by gradient descent (deterministic: zero start, fixed steps)."""
+    """Logistic regression by gradient descent (deterministic: zero start, fixed steps) on the
+    features `names` of the samples (each in FEATURES' order; by default as many of the first
+    features as a sample has)."""
+    import numpy as np
+
     if not samples or len({y for _, y in samples}) < 2:
         raise UsageError("calibration needs both answerable and unanswerable questions")
-    n_features = len(samples[0][0])
-    weights = [0.0] * n_features
-    bias = 0.0
+    used = _in_order(list(names)) if names else FEATURES[: len(samples[0][0])]
+    x = np.array([[v[FEATURES.index(n)] for n in used] for v, _ in samples], dtype=np.float64)
+    y = np.array([label for _, label in samples], dtype=np.float64)
+    n = len(samples)
     # Balance the classes, so that the few unanswerable questions weigh as much as the rest.
-    positives = sum(y for _, y in samples)
-    class_weight = {
-        1: len(samples) / (2 * positives),
-        0: len(samples) / (2 * (len(samples) - positives)),
-    }
+    positives = float(y.sum())
+    class_weight = np.where(y == 1, n / (2 * positives), n / (2 * (n - positives)))
+    weights = np.zeros(len(used))
+    bias = 0.0
     for _ in range(steps):
-        grad_w = [0.0] * n_features
-        grad_b = 0.0
-        for x, y in samples:
-            z = bias + sum(w * v for w, v in zip(weights, x, strict=True))
-            error = (1.0 / (1.0 + math.exp(-z)) - y) * class_weight[y]
-            grad_b += error
-            for i, v in enumerate(x):
-                grad_w[i] += error * v
-        weights = [
-            w - rate * (g / len(samples) + l2 * w) for w, g in zip(weights, grad_w, strict=True)
-        ]
-        bias -= rate * grad_b / len(samples)
-    return RefusalModel(tuple(round(w, 6) for w in weights), round(bias, 6))
+        error = (1.0 / (1.0 + np.exp(-(bias + x @ weights))) - y) * class_weight
+        weights = weights - rate * ((x.T @ error) / n + l2 * weights)
+        bias -= rate * float(error.sum()) / n
+    return RefusalModel(
+        tuple(round(float(w), 6) for w in weights),
+        round(bias, 6),
+        features=tuple(used),
+    )
