@@ -1,6 +1,12 @@
 import pytest
 
-from askcases.qa.questions import expected_type, holds_type, is_list_question, new_values
+from askcases.qa.questions import (
+    asks_published,
+    expected_type,
+    holds_type,
+    is_list_question,
+    new_values,
+)
 
 
 @pytest.mark.parametrize(
@@ -18,6 +24,11 @@ from askcases.qa.questions import expected_type, holds_type, is_list_question, n
         ("Who announced the fourth wave?", "person"),
         ("Where will the hub be based?", "place"),
         ("Why did referrals fall?", None),
+        # staff's shorthand for a date
+        ("community phlebotomy full go live date", "date"),
+        ("date fourth wave gp pathfinders announced", "date"),
+        ("fourth wave pathfinders when announced", "date"),
+        ("is the referral data up to date", None),
     ],
 )
 def test_expected_answer_type_is_read_from_the_question(question: str, kind: str | None) -> None:
@@ -161,3 +172,20 @@ def test_the_kind_of_value_is_read_from_the_request_alone(question: str, kind: s
     from askcases.qa.questions import read_question
 
     assert read_question(question, {}).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "published"),
+    [
+        ("When was the Fernleigh hearing clinic story published?", True),
+        ("sentinel plymouth diabetes case study date written", True),
+        ("publication date of the wigan piece", True),
+        ("When did the Fernleigh hearing clinic open?", False),
+        ("Which journal published the study?", False),
+        ("when were the audit results published", False),
+    ],
+)
+def test_a_question_for_the_date_of_the_article_itself_is_told_apart(
+    question: str, published: bool
+) -> None:
+    assert asks_published(question) is published

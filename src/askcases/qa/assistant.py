@@ -38,6 +38,7 @@ from askcases.qa.weights import ABLATED, extractive_weights
 from askcases.store.index_store import IndexStore
 from askcases.store.manifest import Manifest
 from askcases.text.acronyms import ASKED_ACRONYM, spelled_out
+from askcases.text.claims import article_date
 from askcases.text.lexicon import (
     GENERIC_NAMES,
     MONTHS,
@@ -667,7 +668,14 @@ class Assistant:
     def _grounding(self, answer: Answer) -> Grounding:
         if answer.refused:
             return NO_CLAIMS
-        return self.verifier.verify(answer.answer, {c.n: c.quote for c in answer.citations})
+        # a citation holds its article's date as well as its quote ("The article is dated ...")
+        return self.verifier.verify(
+            answer.answer,
+            {
+                c.n: f"{c.quote}\n\n{article_date(c.date)}." if c.date else c.quote
+                for c in answer.citations
+            },
+        )
 
     def _generated(self, question: str, text: str, extractive: Answer, llm: Backend) -> Answer:
         """The generated text as an Answer: its markers become citations of whole passages."""

@@ -40,6 +40,7 @@ from askcases.text.claims import (
     PROJECTION_LEADS,
     Claim,
     claim_of,
+    dated_lead,
     in_plan_column,
     table_header,
 )
@@ -481,6 +482,23 @@ def _names_another_place(sentence: str, question: Question) -> bool:
     return any(m.group(1).lower() not in asked for m in _IN_PLACE.finditer(sentence))
 
 
+_TODAY = re.compile(r"\btoday\b", re.I)
+
+
+def says_today(c: Candidate) -> bool:
+    """A sentence of a dated article that says "today" ("has today announced"): the article's
+    date is its day."""
+    return bool(c.passage.date) and _TODAY.search(c.text) is not None
+
+
+def gives_kind(question: Question, c: Candidate) -> bool:
+    """Whether the sentence gives a value of the kind asked for; a date in "today", where its
+    article is dated."""
+    return holds_type(question.kind, c.text, question.expanded) or (
+        question.kind == "date" and says_today(c)
+    )
+
+
 def _names_elsewhere(c: Candidate) -> bool:
     return any(why.startswith("does not name") for why in c.why)
 
@@ -698,7 +716,7 @@ class ExtractiveAnswerer:
             f["passage"] = max(0.0, cand.passage.score)
             why: list[str] = []
             if question.kind is not None:
-                typed = holds_type(question.kind, cand.text, question.expanded)
+                typed = gives_kind(question, cand)
                 f["type_match"] = 1.0 if typed else -1.0
                 why.append(f"gives {'a' if typed else 'no'} {question.kind} value")
                 if typed and gives_measure(question, own_terms, cand.text):
@@ -840,7 +858,7 @@ class ExtractiveAnswerer:
 
         def answers(c: Candidate) -> bool:
             return (
-                holds_type(question.kind, c.text, question.expanded)
+                gives_kind(question, c)
                 and counts_focus(question.focus, set(content_terms(c.text)), question.focus_related)
                 and not (w.other_count and counts_other(question, c.text))
             )
@@ -884,6 +902,9 @@ class ExtractiveAnswerer:
         if not ranked:
             recorder.refusal = {"refused": True, "reason": "no sentences"}
             return refusal(asked, top, "No passage answers this question.", "no sentences")
+        if question.published:
+            found = next((c for c in ranked if on_topic(c)), ranked[0])
+            return self._dated(question, found, top, passages, recorder)
         typed = [c for c in ranked if answers(c) and on_topic(c)]
         off_topic = not typed and any(answers(c) for c in ranked)
         best = typed[0] if typed else next((c for c in ranked if on_topic(c)), ranked[0])
@@ -983,9 +1004,52 @@ class ExtractiveAnswerer:
             docs = {c.doc_id for c in citations}
             lead = PROJECTION_LEADS[0] if len(docs) == 1 else PROJECTION_LEADS[1]
             text = f"{lead} {text}"
+        elif question.kind == "date" and not any(
+            holds_type("date", c.text, question.expanded) for c in chosen
+        ):  # the date is the day the article's "today" means
+            today = next(c for c in chosen if says_today(c))
+            text = f"{dated_lead(str(today.passage.date))} {text}"
         return Answer(
             asked, text, False, citations, top, evidence=evidence, answer_type=question.kind
         )
+
+    def _dated(
+        self,
+        question: Question,
+        best: Candidate,
+        top: list[Passage],
+        passages: list[Passage],
+        recorder: Recorder,
+    ) -> Answer:
+        """For a question about when the article itself was published: the date of the article
+        of the best sentence, before that sentence; a refusal where the article states no date
+        or does not mention a place or body asked about."""
+        elsewhere = places_not_named(question, best, passages)
+        reason = (
+            f"its article does not mention {', '.join(elsewhere)}"
+            if elsewhere
+            else ("its article states no date" if not best.passage.date else "")
+        )
+        self._record(recorder, question, [best], [] if reason else [best], {}, top)
+        recorder.refusal = {"refused": bool(reason), "reason": reason or "the article's date"}
+        if elsewhere:
+            return refusal(
+                question.text,
+                top,
+                f"The closest article does not mention {', '.join(elsewhere)}.",
+                reason,
+            )
+        if not best.passage.date:
+            return refusal(
+                question.text,
+                top,
+                f"The closest article ({best.passage.title}) states no date.",
+                reason,
+            )
+        citations = _citations([best])
+        quote = _as_sentence(defuse_markers(best.text))
+        text = f"{dated_lead(best.passage.date)} {quote} [1]"
+        return Answer(question.text, text, False, citations, top, answer_type="date")
 
     def _achieved_first(self, typed: list[Candidate], best: Candidate) -> Candidate:
         """For a question about what was achieved: an achieved result close to the best answers

@@ -21,7 +21,7 @@ from langchain_core.embeddings import Embeddings
 
 from askcases.errors import UsageError
 from askcases.qa.weights import GROUNDING, GroundingWeights
-from askcases.text.claims import PROJECTION_LEADS
+from askcases.text.claims import DATED_LEAD, PROJECTION_LEADS
 from askcases.text.lexicon import NUMBER_VALUES, content_terms
 from askcases.text.markers import split_answer
 from askcases.text.sentences import sentence_spans
@@ -118,8 +118,10 @@ class GroundingVerifier:
         return [known[t] for t in texts]
 
     def support(self, sentence: str, passage: str) -> float:
-        """How well one passage supports one sentence, about 0 to 1. The lead that says the
-        quotes are projections only is the answer's own words, not a claim."""
+        """How well one passage supports one sentence, about 0 to 1. The leads that say the
+        quotes are projections only, or give the article's date, are the answer's own words,
+        not claims (the date's numbers are checked against the citation's date)."""
+        sentence = DATED_LEAD.sub("", sentence)
         for lead in PROJECTION_LEADS:
             if sentence.startswith(lead):
                 sentence = sentence[len(lead) :].strip()

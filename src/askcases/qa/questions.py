@@ -61,7 +61,11 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(
             r"(?:^|[,;:(]\s*|\band |\bor )when\b|\bwhen (?:did|was|were|is|are|will|does|do|has|"
             r"had|could|can|would)\b|\bwhen\s*\?*$|\bwhat (?:date|year|month|day)\b"
-            r"|\bwhich (?:year|month)\b",
+            r"|\bwhich (?:year|month)\b"
+            # staff's shorthand: "go live date", "date fourth wave announced", "when announced"
+            r"|\b(?:start|launch|announcement|opening|go[- ]live|live|publication|results?|"
+            r"closing|completion)\s+dates?\b|^\W*dates?\b|\bwhen\s+(?:announced|launched|"
+            r"started|opened|published|introduced)\b",
             re.I,
         ),
         re.compile(
@@ -461,6 +465,23 @@ def is_list_question(question: str) -> bool:
     return _LIST_QUESTION.search(question) is not None
 
 
+# A question for the date of the article itself ("when was the Fernleigh hearing clinic story
+# published", "plymouth case study date written"): the article's own date answers it.
+_PUBLISHED = re.compile(
+    r"\b(?:article|story|stories|update|case study|write-?up|press release|news item|"
+    r"newsletter|bulletin|blog|post|piece|page)\b(?:[^?]{0,30}?\b(?:was|were|is)\b)?\s*"
+    r"(?:first\s+)?(?:published|written|dated|issued|posted|released)\b|"
+    r"\b(?:publication|published|written)\s+date\b|\bdate\s+(?:of\s+)?(?:publication|"
+    r"published|written|issued)\b",
+    re.I,
+)
+
+
+def asks_published(question: str) -> bool:
+    """Whether the question asks when the article itself was published or written."""
+    return _PUBLISHED.search(question) is not None
+
+
 @dataclass(frozen=True)
 class Question:
     """A question read once, for every stage of answering it."""
@@ -474,6 +495,7 @@ class Question:
     change: bool = False  # asks whether, or how much, something changed
     achieved: bool = False  # asks what was done, not what is expected
     latest: bool = False  # asks for the latest, current or present state
+    published: bool = False  # asks when the article itself was published
     # stem of a question word -> stems of other words for the same thing (askcases.text.synonyms)
     related: dict[str, frozenset[str]] = field(default_factory=dict)
 
@@ -525,5 +547,6 @@ def read_question(
         change=asks_for_change(text),
         achieved=asks_achieved(text),
         latest=asks_latest(text),
+        published=asks_published(text.partition(" (")[0]),
         related={t: g for t, g in related.items() if g},
     )

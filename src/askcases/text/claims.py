@@ -13,6 +13,7 @@ Leaves out: negation and conditionals ("would have cost"); they read as projecte
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -92,6 +93,26 @@ _REPORTED = (
 _NUMBER = re.compile(r"£?\d[\d,.]*%?|\b(?:half|a\s+third|a\s+quarter|a\s+fifth)\b", re.I)
 # How an answer says that its quotes are projections only (a question about what was achieved).
 PROJECTION_LEADS = ("The article gives only a projection:", "The articles give only projections:")
+# How an answer gives the date of the article a quote comes from: the answer to "when was the
+# story published", and the day its "today" means ("has today announced a fourth group").
+DATED_LEAD = re.compile(r"^The article is dated (?:\d{1,2} )?(?:[A-Z][a-z]+ )?\d{4}:\s*")
+
+
+def article_date(date: str) -> str:
+    """An ISO date in words: "2011-04-04" -> "4 April 2011", "2011-04" -> "April 2011"."""
+    for form, shown in (("%Y-%m-%d", "%-d %B %Y"), ("%Y-%m", "%B %Y"), ("%Y", "%Y")):
+        try:
+            return datetime.datetime.strptime(date[:10], form).strftime(shown)
+        except ValueError:
+            continue
+    return date
+
+
+def dated_lead(date: str) -> str:
+    """'The article is dated 4 April 2011:' for an article's ISO date."""
+    return f"The article is dated {article_date(date)}:"
+
+
 WINDOW = 110  # characters before a figure in which a word of expectation governs it
 
 
