@@ -12,7 +12,6 @@ from askcases.qa.extractive import Candidate, candidate_sentences
 from askcases.qa.questions import asked_noun, focus_noun
 from askcases.qa.spelling import correct_spelling, edit_distance
 from askcases.store.sync import sync_index
-from askcases.text.lexicon import stem
 
 
 def test_a_count_of_sites_is_answered_by_the_count_of_centres(assistant: Assistant) -> None:
@@ -674,19 +673,3 @@ def test_a_question_of_two_asks_gets_both_answers_each_cited_once(
         "project and how much was the grant?"
     )
     assert not ("Harrowgate Vision Trust" in whole.answer and "£186,000" in whole.answer)
-
-
-_PHARMACY = (
-    "Blood pressure checks in Marlow pharmacies\n\nMarch 2024\n\n"
-    "Setting up the scheme across the town cost £40,000 in its first year.\n\n"
-    "Each pharmacy receives a fee of £12 for every check it completes.\n"
-)
-
-
-def test_being_paid_is_answered_by_a_fee(tmp_path: Path, embeddings: MiniLMEmbeddings) -> None:
-    question = "how much does a pharmacy get paid per check"
-    scored = _scored(tmp_path, embeddings, _PHARMACY, question, name="pharmacy.txt")
-    fee = next(c for c in scored if "fee of £12" in c.text)
-    setup = next(c for c in scored if "£40,000" in c.text)
-    assert stem("paid") in fee.said and stem("paid") not in setup.said
-    assert fee.asked > setup.asked and fee.score > setup.score
