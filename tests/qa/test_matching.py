@@ -673,3 +673,24 @@ def test_a_question_of_two_asks_gets_both_answers_each_cited_once(
         "project and how much was the grant?"
     )
     assert not ("Harrowgate Vision Trust" in whole.answer and "£186,000" in whole.answer)
+
+
+_FOOT = (
+    "Mardwick foot protection service: first year\n\nJune 2023\n\n"
+    "The foot protection service is commissioned as a community service from Mardwick Community "
+    "Health Services NHS Trust.\n\n"
+    "North Vale Integrated Care Board commissions the Mardwick foot protection service.\n\n"
+    "The foot protection service opened in April 2022 and saw 1,200 patients in its first year.\n"
+)
+
+
+def test_which_icb_is_answered_by_a_sentence_that_names_one(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    settings = _library(tmp_path, embeddings, {"foot.txt": _FOOT, "stroke.txt": _WIGAN})
+    answer = Assistant(settings, embeddings).ask(
+        "Which ICB commissions the Mardwick foot protection service?"
+    )
+    assert not answer.refused
+    assert "North Vale Integrated Care Board" in answer.answer
+    assert "commissioned as a community service" not in answer.answer

@@ -1,6 +1,7 @@
 import pytest
 
 from askcases.qa.questions import (
+    asks_commissioner,
     asks_published,
     expected_type,
     holds_type,
@@ -189,3 +190,16 @@ def test_a_question_for_the_date_of_the_article_itself_is_told_apart(
     question: str, published: bool
 ) -> None:
     assert asks_published(question) is published
+
+
+@pytest.mark.parametrize(
+    ("question", "commissioner"),
+    [
+        ("Which ICB commissions the Harwick virtual ward?", True),
+        ("which ccg pays for the clot clinics", True),
+        ("Which trust runs the clot clinics?", False),
+        ("When did the foot service open and which ICB pays for it", False),  # two asks
+    ],
+)
+def test_a_question_for_a_commissioner_is_told_apart(question: str, commissioner: bool) -> None:
+    assert asks_commissioner(question) is commissioner

@@ -26,6 +26,7 @@ from askcases.outcomes.extract import named_figures
 from askcases.outcomes.forms import find_figures, is_time, table_row
 from askcases.qa.calibration import FEATURES, RefusalModel
 from askcases.qa.questions import (
+    NAMES_COMMISSIONER,
     PATIENTS,
     PEOPLE,
     Question,
@@ -483,6 +484,12 @@ def _names_another_place(sentence: str, question: Question) -> bool:
 
 
 _TODAY = re.compile(r"\btoday\b", re.I)
+# Words for what a commissioner does, which a sentence naming one says.
+_COMMISSIONING = frozenset(
+    stem(w)
+    for w in "commission commissions commissioned commissioning pay pays paid paying fund funds "
+    "funded funding buy buys bought".split()
+)
 
 
 def says_today(c: Candidate) -> bool:
@@ -623,8 +630,13 @@ class ExtractiveAnswerer:
         # an answer names a specialty, not the word
         head = asked_head(body)
         category = stem(head) if head else None
+        # and for "which ICB pays for it", the paying: a sentence that names the commissioner
+        # says it ("commissioned by NHS Wrenmarsh and Easterby Integrated Care Board")
+        paying = _COMMISSIONING if question.commissioner else frozenset()
         unnamed = {
-            t: v for t, v in weights.items() if t not in named and t in own and t != category
+            t: v
+            for t, v in weights.items()
+            if t not in named and t in own and t != category and t not in paying
         }
         asked_total = sum(unnamed.values())
         askeds = []
@@ -859,6 +871,7 @@ class ExtractiveAnswerer:
         def answers(c: Candidate) -> bool:
             return (
                 gives_kind(question, c)
+                and (not question.commissioner or NAMES_COMMISSIONER.search(c.text) is not None)
                 and counts_focus(question.focus, set(content_terms(c.text)), question.focus_related)
                 and not (w.other_count and counts_other(question, c.text))
             )

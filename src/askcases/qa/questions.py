@@ -465,6 +465,23 @@ def is_list_question(question: str) -> bool:
     return _LIST_QUESTION.search(question) is not None
 
 
+# "which ICB commissions it", "which CCG pays for it": asks for a commissioner, which a sentence
+# that answers names as one ("NHS Wrenmarsh and Easterby Integrated Care Board", "BNSSG CCG").
+_WHICH_COMMISSIONER = re.compile(
+    r"\bwhich (?:\w+ )?(?:icbs?|ccgs?|integrated care boards?|clinical commissioning groups?)\b",
+    re.I,
+)
+NAMES_COMMISSIONER = re.compile(
+    r"\b(?:ICBs?|CCGs?|Integrated Care Boards?|Clinical Commissioning Groups?)\b"
+)
+
+
+def asks_commissioner(question: str) -> bool:
+    """Whether a question of one ask asks which commissioner (an ICB or CCG)."""
+    request = situation_and_request(question)[1]
+    return _WHICH_COMMISSIONER.search(request) is not None and len(asks(request)) == 1
+
+
 # A question for the date of the article itself ("when was the Fernleigh hearing clinic story
 # published", "plymouth case study date written"): the article's own date answers it.
 _PUBLISHED = re.compile(
@@ -496,6 +513,7 @@ class Question:
     achieved: bool = False  # asks what was done, not what is expected
     latest: bool = False  # asks for the latest, current or present state
     published: bool = False  # asks when the article itself was published
+    commissioner: bool = False  # asks which ICB or CCG
     # stem of a question word -> stems of other words for the same thing (askcases.text.synonyms)
     related: dict[str, frozenset[str]] = field(default_factory=dict)
 
@@ -548,5 +566,6 @@ def read_question(
         achieved=asks_achieved(text),
         latest=asks_latest(text),
         published=asks_published(text.partition(" (")[0]),
+        commissioner=asks_commissioner(text.partition(" (")[0]),
         related={t: g for t, g in related.items() if g},
     )
