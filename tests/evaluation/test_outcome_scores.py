@@ -74,3 +74,32 @@ def test_a_projection_extracted_as_achieved_is_counted_and_fails_the_gate(tmp_pa
     gate.write_text(json.dumps({"standing.nonsense": {"min": 1}}), encoding="utf-8")
     with pytest.raises(UsageError, match="unknown figure"):
         check_outcome_thresholds(fixed, gate)
+
+
+@pytest.mark.parametrize(
+    ("labelled", "extracted"),
+    [
+        ("about thirty percent", "30%"),
+        ("around six hundred thousand pounds", "£600,000"),
+        ("£87,000 a year", "£87,000"),
+        ("28% lower", "28%"),
+        ("eleven", "11"),
+        ("about one in five", "1 in 5"),
+        ("6 weeks or less", "6 weeks"),
+    ],
+)
+def test_a_labelled_value_matches_the_same_figure_written_otherwise(
+    labelled: str, extracted: str
+) -> None:
+    sentence = f"The figure was {labelled} last year."
+    gold = {**GOLD, "value": labelled, "evidence": f"was {labelled}"}
+    row = Outcome("doc", "", "", "", "", extracted, "", "", "", 0, 10, sentence, "T", None)
+    assert score_outcomes([row], [gold])["figures"]["matched"] == 1
+
+
+def test_a_different_number_or_unit_is_no_match() -> None:
+    for labelled, extracted in (("about 30%", "31%"), ("6 weeks", "6 days"), ("£400", "400")):
+        sentence = f"The figure was {labelled} last year."
+        gold = {**GOLD, "value": labelled, "evidence": f"was {labelled}"}
+        row = Outcome("doc", "", "", "", "", extracted, "", "", "", 0, 10, sentence, "T", None)
+        assert score_outcomes([row], [gold])["figures"]["matched"] == 0

@@ -7,15 +7,51 @@ Leaves out: extraction itself (askcases.outcomes).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from askcases.errors import UsageError
 from askcases.files import read_jsonl
+from askcases.outcomes.forms import normalise_value
 from askcases.outcomes.queries import FIELDS
 from askcases.types import Outcome
 
 ROW_KEY = ("doc_id", "place", "measure", "value")
+
+
+_HEDGES = re.compile(
+    r"^(?:(?:about|around|roughly|approximately|approx\.?|nearly|almost|just|over|under|below|"
+    r"above|more than|less than|fewer than|up to|at least|at most|another|some|an estimated|"
+    r"estimated|an average of|on average|c\.|~)\s*)+"
+)
+_TAILS = re.compile(
+    r"(?:\s+(?:(?:a|an|per|each|every) (?:year|annum|month|week|day|quarter)|lower|higher|fewer|"
+    r"more|less|or (?:less|more|fewer|lower|higher|above|below)|in total|overall|wte))+$"
+)
+
+
+def value_key(value: Any) -> str:
+    """One written form of a value for comparison, the way staff would read two values as the
+    same figure: hedges and a per-period rate aside (the qualifier and period are scored on their
+    own), numbers in words read ("about thirty percent" = "30%", "eleven" = "11", "six hundred
+    thousand pounds" = "£600,000", "£87,000 a year" = "£87,000")."""
+    text = _fold(value).replace("**", "")
+    text = _TAILS.sub("", _HEDGES.sub("", text)).strip()
+    if pounds := re.fullmatch(r"(.+?) pounds", text):
+        return "£" + normalise_value(pounds.group(1))
+    if share := re.fullmatch(r"(\S+) in (?:every )?(\S+)", text):  # "one in five" = "1 in 5"
+        return f"{normalise_value(share.group(1))} in {normalise_value(share.group(2))}"
+    return normalise_value(text)
+
+
+def _key(field: str, value: Any) -> str:
+    return value_key(value) if field in ("value", "before", "after") else _fold(value)
+
+
+def _evidence(text: Any) -> str:
+    """A label's evidence as it is found in a sentence: list marks and bold marks aside."""
+    return re.sub(r"^(?:[-*•]|\d+\.)\s+", "", _fold(text).replace("**", ""))
 
 
 def _fold(value: Any) -> str:
@@ -36,22 +72,24 @@ def score_outcomes(outcomes: list[Outcome], gold: list[dict[str, Any]]) -> dict[
     unmatched = list(range(len(gold)))
     rows_right = 0
     for row in predicted:
-        key = tuple(_fold(row[f]) for f in ROW_KEY)
-        hit = next((i for i in unmatched if tuple(_fold(gold[i][f]) for f in ROW_KEY) == key), None)
+        key = tuple(_key(f, row[f]) for f in ROW_KEY)
+        hit = next(
+            (i for i in unmatched if tuple(_key(f, gold[i][f]) for f in ROW_KEY) == key), None
+        )
         if hit is not None:
             unmatched.remove(hit)
             rows_right += 1
     figures_right = 0
     open_gold = list(range(len(gold)))
     for row in predicted:
-        sentence, value = _fold(row["sentence"]), _fold(row["value"])
+        sentence, value = _fold(row["sentence"]).replace("**", ""), value_key(row["value"])
         hit = next(
             (
                 i
                 for i in open_gold
                 if gold[i]["doc_id"] == row["doc_id"]
-                and _fold(gold[i]["value"]) == value
-                and _fold(gold[i]["evidence"]) in sentence
+                and value_key(gold[i]["value"]) == value
+                and _evidence(gold[i]["evidence"]) in sentence
             ),
             None,
         )
@@ -62,18 +100,18 @@ def score_outcomes(outcomes: list[Outcome], gold: list[dict[str, Any]]) -> dict[
     fields_right = dict.fromkeys(FIELDS, 0)
     free = list(range(len(gold)))
     for row in predicted:
-        sentence = _fold(row["sentence"])
+        sentence = _fold(row["sentence"]).replace("**", "")
         pairs = [
             i
             for i in free
-            if gold[i]["doc_id"] == row["doc_id"] and _fold(gold[i]["evidence"]) in sentence
+            if gold[i]["doc_id"] == row["doc_id"] and _evidence(gold[i]["evidence"]) in sentence
         ]
         if not pairs:
             continue
-        best = max(pairs, key=lambda i: sum(_fold(gold[i][f]) == _fold(row[f]) for f in FIELDS))
+        best = max(pairs, key=lambda i: sum(_key(f, gold[i][f]) == _key(f, row[f]) for f in FIELDS))
         free.remove(best)
         for f in FIELDS:
-            fields_right[f] += _fold(gold[best][f]) == _fold(row[f])
+            fields_right[f] += _key(f, gold[best][f]) == _key(f, row[f])
     n_pred, n_gold = len(predicted), len(gold)
     return {
         "rows": {
@@ -103,14 +141,14 @@ def _standing(predicted: list[dict[str, Any]], gold: list[dict[str, Any]]) -> di
     pairs = []
     free = list(range(len(labelled)))
     for row in predicted:
-        sentence, value = _fold(row["sentence"]), _fold(row["value"])
+        sentence, value = _fold(row["sentence"]).replace("**", ""), value_key(row["value"])
         hit = next(
             (
                 i
                 for i in free
                 if labelled[i]["doc_id"] == row["doc_id"]
-                and _fold(labelled[i]["value"]) == value
-                and _fold(labelled[i]["evidence"]) in sentence
+                and value_key(labelled[i]["value"]) == value
+                and _evidence(labelled[i]["evidence"]) in sentence
             ),
             None,
         )
