@@ -86,6 +86,8 @@ def test_a_projection_extracted_as_achieved_is_counted_and_fails_the_gate(tmp_pa
         ("eleven", "11"),
         ("about one in five", "1 in 5"),
         ("6 weeks or less", "6 weeks"),
+        ("around 300 patients a year", "300"),
+        ("£1.1 million over two years", "£1.1 million"),
     ],
 )
 def test_a_labelled_value_matches_the_same_figure_written_otherwise(

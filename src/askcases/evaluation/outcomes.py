@@ -27,8 +27,12 @@ _HEDGES = re.compile(
 )
 _TAILS = re.compile(
     r"(?:\s+(?:(?:a|an|per|each|every) (?:year|annum|month|week|day|quarter)|lower|higher|fewer|"
-    r"more|less|or (?:less|more|fewer|lower|higher|above|below)|in total|overall|wte))+$"
+    r"more|less|or (?:less|more|fewer|lower|higher|above|below)|in total|overall|wte|"
+    r"over (?:\S+ )?(?:years|months))+)+$"
 )
+
+
+_UNITS = r"million|billion|minutes?|hours?|days?|weeks?|months?|years?|working|calendar|miles?|km|per|in|of|%"
 
 
 def value_key(value: Any) -> str:
@@ -40,6 +44,9 @@ def value_key(value: Any) -> str:
     text = _TAILS.sub("", _HEDGES.sub("", text)).strip()
     if pounds := re.fullmatch(r"(.+?) pounds", text):
         return "£" + normalise_value(pounds.group(1))
+    counted = re.fullmatch(r"(£?[\d,.]+(?: million| billion)?)((?: [a-z][\w'-]*)+)", text)
+    if counted and not re.match(rf" (?:{_UNITS})\b", counted.group(2)):
+        return normalise_value(counted.group(1))  # "380 journeys" = "380"
     if share := re.fullmatch(r"(\S+) in (?:every )?(\S+)", text):  # "one in five" = "1 in 5"
         return f"{normalise_value(share.group(1))} in {normalise_value(share.group(2))}"
     return normalise_value(text)
