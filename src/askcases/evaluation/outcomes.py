@@ -32,7 +32,10 @@ _TAILS = re.compile(
 )
 
 
-_UNITS = r"million|billion|minutes?|hours?|days?|weeks?|months?|years?|working|calendar|miles?|km|per|in|of|%"
+_UNITS = (
+    r"million|billion|minutes?|hours?|days?|weeks?|months?|years?|working|calendar|miles?|km|"
+    r"per|in|of|%"
+)
 
 
 def value_key(value: Any) -> str:
