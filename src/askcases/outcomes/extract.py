@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 from askcases.outcomes.forms import (
     NUMBER,
+    PERIOD_TAIL,
     Figure,
     count_noun,
     find_figures,
@@ -26,12 +27,12 @@ from askcases.outcomes.forms import (
     is_time,
     normalise_value,
     overlaps,
-    table_figure,
+    table_figures,
     table_row,
     with_unit,
 )
 from askcases.outcomes.rules import RULES, MeaningRule, MeasureRule
-from askcases.text.claims import claim_of, in_plan_column, table_header
+from askcases.text.claims import claim_of, in_plan_column, plan_columns, table_header
 from askcases.text.lexicon import MONTHS, STOPWORDS
 from askcases.text.sentences import sentence_spans
 from askcases.types import Article, Outcome
@@ -166,7 +167,8 @@ def _value(rule: MeasureRule, sentence: str, figures: list[Figure]) -> Figure | 
 _VERB_TAIL = re.compile(
     r"(?:\s+(?:fell|dropped|drops|falls|rose|rises|went|has|have|had|was|were|is|are|been|by|"
     r"from|down|up|reduced|decreased|increased|cut|improved|the|of|a|an|number|proportion|"
-    r"average|and|to|only|around|about|nearly|almost|over|up|more|than))+\s*$",
+    r"average|and|to|only|around|about|nearly|almost|over|up|more|than|at|stands|stood|now|"
+    r"below|above|under|will|be|being))+\s*$",
     re.I,
 )
 
@@ -183,6 +185,14 @@ def _fallback_measure(figure: Figure, segment: str, at: int) -> str:
             return noun.lower()
     if figure.kind == "share" and (noun := count_noun(segment, tail)):
         return noun.lower()  # "nine in ten parents"
+    if figure.kind == "level":  # "the mean length of stay on the ward": what it averages
+        phrase = re.findall(r"[A-Za-z&][\w&'-]*", figure.noun)
+        while phrase and phrase[0].lower() in _STOP:
+            phrase.pop(0)
+        phrase = phrase[:6]
+        while phrase and phrase[-1].lower() in _STOP:
+            phrase.pop()
+        return " ".join(w if w.isupper() else w.lower() for w in phrase)
     if figure.noun:
         nouns = figure.noun.split(" ")
         head = nouns[-1]
@@ -190,6 +200,8 @@ def _fallback_measure(figure: Figure, segment: str, at: int) -> str:
             head = f"{nouns[-2]} {head}"
         return head if head.isupper() else head.lower()
     before = _VERB_TAIL.sub("", segment[max(0, at - 200) : at].rstrip(" ,:("))
+    before = _VERB_TAIL.sub("", PERIOD_TAIL.sub("", before))  # "... ward in 2023/24 was"
+    before = before.rstrip(" ,:(")  # "..., measured on the scale, rose from"
     words: list[str] = []
     for word in reversed(re.findall(r"[A-Za-z&][\w&'-]*|[,;:()]", before)):
         if not word[0].isalpha() or word.lower() in _STOP or len(words) == 3:
@@ -252,15 +264,17 @@ class NamedFigure:
     at: int  # where the figure starts in the segment; -1 for a table row's label
 
 
-def named_figures(sentence: str, used: tuple[tuple[int, int], ...] = ()) -> list[NamedFigure]:
+def named_figures(
+    sentence: str, used: tuple[tuple[int, int], ...] = (), header: str = ""
+) -> list[NamedFigure]:
     """The figures of a sentence read by their form, each with the measure it reports, leaving
-    out those inside `used` spans."""
+    out those inside `used` spans; a table row is read with its table's `header` line."""
     cells = table_row(sentence)
     if cells is not None:
-        figure = table_figure(sentence, cells)
-        if figure is None or used:
+        found = table_figures(sentence, cells, plan_columns(header))
+        if not found or used:
             return []  # a row the first pass read is read once
-        segments = [(figure, cells[0], -1)]
+        segments = [(figure, cells[0], -1) for figure in found]
     else:
         figures = [f for f in find_figures(sentence) if not overlaps(used, f.start, f.end)]
         segments = []
@@ -286,7 +300,8 @@ def _generic_rows(
 ) -> list[Outcome]:
     """Rows for the figures of a sentence that the first pass did not read."""
     rows = []
-    for named in named_figures(sentence, tuple(used)):
+    header = table_header(article.text, start)
+    for named in named_figures(sentence, tuple(used), header):
         figure, measure, fixed = named.figure, named.measure, named.fixed_direction
         segment, at = named.segment, named.at
         if fixed is not None:
@@ -315,7 +330,9 @@ def _row(
     period: re.Match[str] | None,
 ) -> Outcome:
     claim = claim_of(sentence, figure.start)
-    if claim.status == "achieved" and in_plan_column(table_header(article.text, start), sentence):
+    if claim.status == "achieved" and (
+        figure.planned or in_plan_column(table_header(article.text, start), sentence)
+    ):
         claim = dataclasses.replace(claim, status="projected")
     return Outcome(
         doc_id=article.doc_id,

@@ -1,7 +1,12 @@
 """The figures of a sentence read by their form, not by an article's phrases: a before/after
-pair ("from 19 days to 9 days", "£14, compared with £39", a results table's row), a change ("fell
-by 18%", "a 33% reduction", "halved"), a share ("88% of patients"), a sum of money ("£1.1
-million"), a time limit ("within two hours") and a count ("34 community pharmacies").
+pair ("from 19 days to 9 days", "from 38 in 2021/22 to 24 in 2023/24", "rose to 326 from 291",
+"72%, up from 68%", "16 days -> 3 days", "£14, compared with £39", a results table's row), a
+change ("fell by 18%", "a 33% reduction", "halved"), a share ("88% of patients"), a sum of money
+("£1.1 million", "six hundred thousand pounds"), a time limit ("within two hours"), an average
+length of time ("the mean stay was 6.4 days", "waited an average of 3 days") and a count ("34
+community pharmacies", "1,240 of the referrals"). Numbers may be written in words ("twenty-four",
+"two thousand three hundred"). A results table's target or plan column gives figures to come of
+their own.
 
 Each figure keeps its span, so that the measure it reports can be read from the words around it
 (askcases.outcomes.extract). Leaves out, as no result: dates and years ("from 2019 to 2021",
@@ -18,28 +23,99 @@ from typing import Literal
 
 from askcases.text.lexicon import MONTH_NAMES, NUMBER_VALUES, STOPWORDS
 
-Kind = Literal["pair", "change", "share", "money", "within", "count"]
+Kind = Literal["pair", "change", "share", "money", "within", "level", "count"]
 
 _WORDS = {word: value for word, value in NUMBER_VALUES.items() if value <= 12}
-NUMBER = r"(?:\d[\d,]*(?:\.\d+)?|" + "|".join(_WORDS) + r")"
+_TEENS = {
+    word: 13 + i
+    for i, word in enumerate(
+        "thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+    )
+}
+_TENS = {
+    word: 20 + 10 * i
+    for i, word in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())
+}
+_ONES = "|".join(w for w, v in _WORDS.items() if v < 10)
+# "sixteen", "twenty-four", "eleven": a number in words up to 99
+_SMALL = rf"(?:(?:{'|'.join(_TENS)})(?:[- ](?:{_ONES})\b)?|{'|'.join(_TEENS)}|{'|'.join(_WORDS)})\b"
+_HUNDREDS = rf"{_SMALL}(?: hundred\b(?: and {_SMALL})?)?"
+# ... with hundreds and thousands: "four hundred and forty", "two thousand three hundred"
+_WORD_NUMBER = rf"{_HUNDREDS}(?: thousand\b(?:,? (?:and )?{_HUNDREDS})?)?"
+NUMBER = rf"(?:\d[\d,]*(?:\.\d+)?|{_WORD_NUMBER})"
+
+
+def _word_value(words: str) -> int | None:
+    """The value of a number in words: "twenty-four" -> 24, "eleven hundred" -> 1100, "two
+    thousand three hundred" -> 2300; None when a word is no number."""
+    total = current = 0
+    for word in re.split(r"[\s,-]+", words.lower()):
+        if word == "and":
+            continue
+        if word == "hundred":
+            current *= 100
+        elif word == "thousand":
+            total, current = total + current * 1000, 0
+        elif word in _WORDS or word in _TEENS or word in _TENS:
+            current += _WORDS.get(word) or _TEENS.get(word) or _TENS[word]
+        else:
+            return None
+    return total + current
+
+
 _SCALE = r"(?:\s?(?:million|billion|m|bn|k)\b)?"
 _UNIT = r"(?:hours?|days?|weeks?|months?|years?|minutes?)"
 _DISTANCE = r"(?:miles?|km|kilometres?)"
 # One amount: £1.1 million, 49%, 19 days, 8 days, 540, "the same day".
 _AMOUNT = (
-    rf"(?:£{NUMBER}{_SCALE}|{NUMBER}(?:%|\s?per cent)|{NUMBER}(?:\s(?:{_UNIT}|{_DISTANCE}))?|"
+    rf"(?:£{NUMBER}{_SCALE}|{NUMBER}(?:%|\s?per ?cent)|{NUMBER}(?:\s(?:{_UNIT}|{_DISTANCE}))?|"
     r"the same day)"
 )
 _HEDGE = r"(?:(?:up to|around|about|nearly|almost|over|more than|less than|under|just|only|"
 _HEDGE += r"as little as|an estimated|an average of|on average) )*"
-_YEAR = r"(?:\s(?:in|during) (?:19|20)\d\d(?:-\d\d)?)?"
+# When a figure held: "in 2021", "in 2020/21", "in September 2022", "in Q1", "in Q4 2023/24".
+_PERIOD = (
+    rf"(?:(?:Q[1-4]|{MONTH_NAMES})(?: (?:19|20)\d\d(?:[/-]\d\d)?)?|(?:19|20)\d\d(?:[/-]\d\d)?)"
+)
+_YEAR = rf"(?:\s(?:in|during) {_PERIOD})?"
+PERIOD_TAIL = re.compile(rf"\s(?:in|during|for|by) {_PERIOD}\s*$", re.I)
 
 _RATE = r"(?:\s(?:a|an|per|each) (?:day|week|month|year|quarter))?"  # "from 88 a month to 26"
 # When the first figure held ("from 18% in our first three months to 7%").
 _WHEN = r"(?:\s(?:in|during|over|at) (?:the |our |its |their )?(?:[a-z]+ ){0,2}[a-z]+)?"
 PAIR = re.compile(
-    rf"\bfrom {_HEDGE}(?P<before>{_AMOUNT}){_RATE}{_YEAR}{_WHEN} to {_HEDGE}(?P<after>{_AMOUNT})"
+    rf"\bfrom {_HEDGE}(?P<before>{_AMOUNT}){_RATE}{_YEAR}{_WHEN}(?:, [a-z][^,.;\d]{{0,40}},)? "
+    rf"to {_HEDGE}(?P<after>{_AMOUNT})"
     rf"(?:{_YEAR})",
+    re.I,
+)
+# "rose to 326 patients from 291 in Q1", "improved to 57% from 52%": a pair, after first.
+TO_FROM = re.compile(
+    rf"\b(?:rose|fell|grew|dropped|climbed|increased|decreased|improved|reduced|came down|went up|"
+    rf"went down|cut|up|down) to {_HEDGE}(?P<after>{_AMOUNT})(?: [a-z]+){{0,2}}? from {_HEDGE}"
+    rf"(?P<before>{_AMOUNT}){_YEAR}",
+    re.I,
+)
+# "stands at 72%, up from 68%", "16 days -> 3 days": a pair, after first or with an arrow.
+UP_FROM = re.compile(
+    rf"(?<![£\d.,/-])(?P<after>{_AMOUNT}),? (?:up|down) from {_HEDGE}(?P<before>{_AMOUNT})"
+    rf"|(?<![£\d.,/-])(?P<before2>{_AMOUNT})\s?(?:->|→|=>)\s?(?P<after2>{_AMOUNT})",
+    re.I,
+)
+# "The mean length of stay on the ward in 2023/24 was 6.4 days", "waited an average of 3 days":
+# an average length of time, its measure named between the average and the verb.
+LEVEL = re.compile(
+    rf"\b(?:average|mean|median)\b(?P<noun>[^.;:()\d]{{0,70}}?(?: (?:in|during) {_PERIOD})?)"
+    rf"\s(?:was|were|is|is now|stood at|stands at|came to|lasts|lasted|took|of)\s{_HEDGE}"
+    rf"(?P<v>{NUMBER}(?: working| calendar)? {_UNIT}(?: (?:and )?{NUMBER} minutes?)?)\b",
+    re.I,
+)
+# "the current wait for a first appointment is 11 weeks", "waited more than four hours",
+# "stayed in hospital for an average of 6 days": a length of time waited or stayed.
+WAIT_LEVEL = re.compile(
+    rf"\b(?P<noun>(?:wait(?:s|ed|ing times?)?|stay(?:s|ed)?)\b[^.;:()\d]{{0,50}}?)"
+    rf"(?:\s(?:is|was|are|were|is now|are now|now|stands at|of|for))?\s{_HEDGE}"
+    rf"(?P<v>{NUMBER}(?: working| calendar)? {_UNIT}(?: (?:and )?{NUMBER} minutes?)?)\b",
     re.I,
 )
 COMPARED = re.compile(
@@ -55,8 +131,8 @@ WAITED_NOW = re.compile(
     re.I,
 )
 CHANGE = re.compile(
-    rf"\bby {_HEDGE}(?P<v>{NUMBER}(?:%|\s?per cent))"
-    rf"|\b(?:a|an) {_HEDGE}(?P<w>{NUMBER}(?:%|\s?per cent)) (?:reduction|fall|drop|decrease|cut|"
+    rf"\bby {_HEDGE}(?P<v>{NUMBER}(?:%|\s?per ?cent))"
+    rf"|\b(?:a|an) {_HEDGE}(?P<w>{NUMBER}(?:%|\s?per ?cent)) (?:reduction|fall|drop|decrease|cut|"
     rf"increase|rise|improvement)"
     rf"|\b(?P<half>halved)\b|\b(?P<double>doubled)\b"
     r"|\bby (?:a|one) (?P<part>half|third|quarter|fifth)\b",
@@ -64,21 +140,23 @@ CHANGE = re.compile(
 )
 _PARTS = {"half": "50%", "third": "33%", "quarter": "25%", "fifth": "20%"}
 SHARE = re.compile(
-    rf"(?<![£\d.,-])(?P<v>{NUMBER}(?:%|\s?per cent))"
+    rf"(?<![£\d.,-])(?P<v>{NUMBER}(?:%|\s?per ?cent))"
     rf"|(?<![£\d.,])\b(?P<n>{NUMBER}) in (?!(?:19|20)\d\d\b)(?P<m>{NUMBER})\b(?! every)",
     re.I,
 )
-MONEY = re.compile(rf"£(?P<v>\d[\d,]*(?:\.\d+)?{_SCALE})", re.I)
-WITHIN = re.compile(rf"\bwithin (?P<v>{NUMBER}) (?:working |calendar )?(?P<unit>{_UNIT})", re.I)
+MONEY = re.compile(
+    rf"£(?P<v>\d[\d,]*(?:\.\d+)?{_SCALE})|(?P<w>{NUMBER}(?: million| billion)?) pounds\b", re.I
+)
+WITHIN = re.compile(rf"\bwithin (?P<v>{NUMBER}) (?P<unit>(?:working |calendar )?{_UNIT})", re.I)
 COUNT = re.compile(
-    rf"(?<![£\d.,:/-])\b(?P<v>{NUMBER}(?: million| billion)?)\b(?![%.,]?\d|-|\s?per cent|:\d)",
+    rf"(?<![£\d.,:/-])\b(?P<v>{NUMBER}(?: million| billion)?)\b(?![%.,]?\d|-|\s?per ?cent|:\d)",
     re.I,
 )
 # "take the total number of GP pathfinders to 220": a count whose noun comes first.
 TOTAL = re.compile(
     rf"\b(?:total|number) of (?P<noun>(?:[\w&'-]+ ){{0,3}}[\w&'-]+) (?:to|is|was|is now|stands at|"
     rf"reached|rose to|grew to) (?:around |about |nearly |over )?(?P<v>{NUMBER}(?: million)?)\b"
-    r"(?![%.,]?\d|\s?per cent)",
+    r"(?![%.,]?\d|\s?per ?cent)",
     re.I,
 )
 
@@ -97,6 +175,8 @@ _BEFORE_NOT_A_COUNT = re.compile(
     re.I,
 )
 _YEARS = re.compile(r"^(?:19|20)\d\d$")
+_BASELINE = re.compile(r"\b(?:compared (?:with|to)|(?:up|down) from|before|against)\s(?:an? )?$")
+_PART_OF = re.compile(r"\sof (?:the |all |our |its |their |these |those )?(?:\d[\d,]*(?:\.\d+)? )?")
 _NOT_A_RESULT_PAIR = re.compile(r"\b(?:aged?|ages|open|opens|opening|hours|numbered)\s$", re.I)
 _NOUN_WORD = re.compile(r"[A-Za-z&][\w&'-]*")
 # A count's noun phrase ends at a function word, a verb a count is often followed by, or a
@@ -110,6 +190,8 @@ _PHRASE_STOP = (
         "receive receives get got use used start started".split()
     )
     | frozenset(_WORDS)
+    | frozenset(_TEENS)
+    | frozenset(_TENS)
 )
 _HEAD_LIMIT = 3
 
@@ -124,20 +206,23 @@ class Figure:
     end: int
     direction: str  # from the form itself ("halved", a pair's order); "" when it does not say
     noun: str = ""  # for a count: the noun phrase it counts ("community pharmacies")
+    planned: bool = False  # a figure to come: a results table's target or plan column
 
 
 def normalise_value(text: str) -> str:
     """One written form per value: "70 per cent" -> "70%", "eight" -> "8", "nine months" ->
     "9 months", "£1.1m" -> "£1.1 million", "£700,000" stays."""
     text = " ".join(text.split()).strip(" .,")
-    text = re.sub(r"\s?per cent$", "%", text, flags=re.I)
+    text = re.sub(r"\s?per ?cent$", "%", text, flags=re.I)
     text = re.sub(r"(\d)\s?m$", r"\1 million", text)
     text = re.sub(r"(\d)\s?bn$", r"\1 billion", text)
     if thousands := re.fullmatch(r"(£?)(\d[\d,]*(?:\.\d+)?)\s?k", text):
         text = f"{thousands.group(1)}{float(thousands.group(2).replace(',', '')) * 1000:,.0f}"
+    if spelled := re.match(rf"{_WORD_NUMBER}", text, re.I):
+        value = _word_value(spelled.group(0))
+        if value is not None:
+            text = f"{value:,}{text[spelled.end() :]}"
     words = text.split(" ")
-    if words[0].lower() in _WORDS:
-        words[0] = str(_WORDS[words[0].lower()])
     if words[0].lower() == "the" and text.lower() == "the same day":
         return "same day"
     return " ".join(words)
@@ -146,7 +231,9 @@ def normalise_value(text: str) -> str:
 def number_of(value: str) -> float | None:
     """The number in a normalised value, in one unit for comparison (days for times)."""
     found = re.search(
-        r"(\d[\d,]*(?:\.\d+)?)\s?(million|billion)?\s?(minute|hour|day|week|month|year)?", value
+        r"(\d[\d,]*(?:\.\d+)?)\s?(million|billion)?\s?(?:working |calendar )?"
+        r"(minute|hour|day|week|month|year)?",
+        value,
     )
     if value == "same day":
         return 0.0
@@ -165,7 +252,9 @@ def days_of(value: str) -> float | None:
 
 def is_time(value: str) -> bool:
     """Whether a normalised value is a length of time ("9 days", "2 hours", "same day")."""
-    return value == "same day" or bool(re.fullmatch(rf"[\d,.]+ {_UNIT}", value))
+    return value == "same day" or bool(
+        re.fullmatch(rf"[\d,.]+ (?:working |calendar )?{_UNIT}", value)
+    )
 
 
 def is_distance(value: str) -> bool:
@@ -188,6 +277,8 @@ def with_unit(before: str, after: str, named_by: str) -> tuple[str, str]:
     near = named_by[-90:]
     if not re.search(r"\b(?:average|mean|median|per|length|wait\w*|time)\b", near, re.I):
         return before, after  # "school days lost | 1,480 | 1,080" counts days
+    if re.search(r"\bper [\d,]+ ", near):
+        return before, after  # "infections per 1,000 catheter days" is a rate
     unit = re.search(r"(?<!\d )\b(minutes|hours|days|weeks|months)\b(?!.*\d)", near, re.I)
     if unit and re.fullmatch(r"[\d,.]+", before) and re.fullmatch(r"[\d,.]+", after):
         return f"{before} {unit.group(1).lower()}", f"{after} {unit.group(1).lower()}"
@@ -242,15 +333,20 @@ def find_figures(sentence: str) -> list[Figure]:
         figures.append(figure)
         spans.append((figure.start, figure.end))
 
-    for pattern in (PAIR, COMPARED, WAITED_NOW):
+    for pattern in (PAIR, TO_FROM, UP_FROM, COMPARED, WAITED_NOW):
         for m in pattern.finditer(sentence):
             if overlaps(spans, m.start(), m.end()):
                 continue
-            if _YEARS.match(m.group("before")) and _YEARS.match(m.group("after")):
-                continue  # "ran from 2019 to 2021"
+            parts = m.groupdict()
+            before = (parts["before"] or parts.get("before2") or "").rstrip(", ")
+            after = (parts["after"] or parts.get("after2") or "").rstrip(", ")
+            if _YEARS.match(before) or _YEARS.match(after):
+                continue  # "ran from 2019 to 2021", "at the end of March 2024, up from 960"
+            if ("%" in before) != ("%" in after) and pattern is UP_FROM:
+                continue  # "58% healed within 12 weeks, up from 32%": not one measure
             if _NOT_A_RESULT_PAIR.search(sentence[max(0, m.start() - 20) : m.start()]):
                 continue  # "adults aged from 18 to 65", "open from 9 to 5"
-            before, after = _pair_values(m.group("before"), m.group("after"))
+            before, after = _pair_values(before, after)
             add(Figure("pair", after, before, after, m.start(), m.end(), _direction(before, after)))
     for m in CHANGE.finditer(sentence):
         if overlaps(spans, m.start(), m.end()):
@@ -266,7 +362,10 @@ def find_figures(sentence: str) -> list[Figure]:
         add(Figure("change", value, "", "", m.start(), m.end(), direction))
     for m in MONEY.finditer(sentence):
         if not overlaps(spans, m.start(), m.end()):
-            add(Figure("money", normalise_value(m.group(0)), "", "", m.start(), m.end(), ""))
+            value = (
+                normalise_value(m.group(0)) if m.group("v") else "£" + normalise_value(m.group("w"))
+            )
+            add(Figure("money", value, "", "", m.start(), m.end(), ""))
     for m in SHARE.finditer(sentence):
         if overlaps(spans, m.start(), m.end()):
             continue
@@ -287,6 +386,16 @@ def find_figures(sentence: str) -> list[Figure]:
         if not changes and not overlaps(spans, m.start(), m.end()):
             value = normalise_value(f"{m.group('v')} {m.group('unit')}")
             add(Figure("within", value, "", "", m.start(), m.end(), ""))
+    for m in [*LEVEL.finditer(sentence), *WAIT_LEVEL.finditer(sentence)]:
+        if _BASELINE.search(sentence, 0, m.start()):
+            continue  # "compared with a wait of six weeks": the other figure's baseline
+        if not overlaps(spans, m.start("v"), m.end("v")):
+            noun = re.sub(rf"\s(?:in|during) {_PERIOD}$", "", m.group("noun"), flags=re.I).strip()
+            if re.search(r"\bage\b", noun, re.I) or not noun:
+                continue  # "median age was 81 years" describes the patients; "an average of
+                # 6 days" says what it averages before it ("stayed in hospital for")
+            value = normalise_value(m.group("v"))
+            add(Figure("level", value, "", "", m.start("v"), m.end("v"), "", noun))
     for m in TOTAL.finditer(sentence):
         if not overlaps(spans, m.start("v"), m.end("v")):
             value = normalise_value(m.group("v"))
@@ -298,6 +407,14 @@ def find_figures(sentence: str) -> list[Figure]:
         if raw.lower() == "one":
             continue  # "one of", "one nurse": rarely a result
         after = sentence[m.end() : m.end() + 20]
+        part = _PART_OF.match(sentence, m.end())
+        before_count = sentence[max(0, m.start() - 14) : m.start()]
+        if part and not _YEARS.match(raw) and not _BEFORE_NOT_A_COUNT.search(before_count):
+            # "212 of the 1,862 patients", "1,240 of the referrals"
+            noun = count_noun(sentence, part.end())
+            if noun and noun[0].islower() and not re.search(rf"\b{_UNIT}$", noun, re.I):
+                add(Figure("count", normalise_value(raw), "", "", m.start(), m.end(), "", noun))
+            continue
         if _YEARS.match(raw) or _NOT_A_COUNT.match(after):
             continue
         if _BEFORE_NOT_A_COUNT.search(sentence[max(0, m.start() - 14) : m.start()]):
@@ -344,3 +461,52 @@ def table_figure(line: str, cells: list[str]) -> Figure | None:
         kind: Kind = "money" if value.startswith("£") else "share" if "%" in value else "count"
         return Figure(kind, value, "", "", 0, len(line), "", cells[0].lower())
     return None
+
+
+# A target cell: "95%", "80% or more", "less than 1.0", "Below 10%", "450 by Q4 2025/26".
+_TARGET_CELL = re.compile(
+    rf"(?:(?:below|above|at least|at most|less than|more than|under|over|up to|around|about) )?"
+    rf"(?P<v>£{NUMBER}{_SCALE}|{NUMBER}(?:%|\s?per ?cent)|{NUMBER}(?:\s{_UNIT})?)"
+    rf"(?: or (?:more|less|fewer|above|below|higher|lower|better))?(?: by \S+(?: \S+)?)?",
+    re.I,
+)
+
+
+def _level(value: str, line: str, label: str, planned: bool = False) -> Figure:
+    kind: Kind = "money" if value.startswith("£") else "share" if "%" in value else "count"
+    return Figure(kind, value, "", "", 0, len(line), "", label.lower(), planned)
+
+
+def table_figures(line: str, cells: list[str], plan_columns: set[int]) -> list[Figure]:
+    """The figures of a results-table row. Where the header names target or plan columns
+    ("| Indicator | Target | Q2 actual |"), each target is a figure to come of its own and the
+    result is read from the other columns (a pair of the last two, else a level); elsewhere the
+    row is read by table_figure."""
+    figure = None
+    if not plan_columns or not any(i in plan_columns for i in range(1, len(cells))):
+        figure = table_figure(line, cells)
+        return [figure] if figure else []
+    if _YEARS.match(cells[0]):
+        return []
+    targets: list[str] = []
+    results: list[str] = []
+    for i, cell in enumerate(cells[1:], start=1):
+        found = _TARGET_CELL.fullmatch(cell)
+        if found is None or _YEARS.match(cell):
+            continue
+        (targets if i in plan_columns else results).append(found.group("v"))
+    figures = []
+    if len(results) >= 2:
+        before, after = with_unit(*_pair_values(results[-2], results[-1]), cells[0])
+        figures.append(
+            Figure("pair", after, before, after, 0, len(line), _direction(before, after))
+        )
+    elif results:
+        figures.append(_level(_labelled_unit(results[0], cells[0]), line, cells[0]))
+    figures += [_level(_labelled_unit(t, cells[0]), line, cells[0], planned=True) for t in targets]
+    return figures
+
+
+def _labelled_unit(value: str, label: str) -> str:
+    """A bare number takes the time unit its row's label names ("Average stay (days) | 8.5")."""
+    return with_unit(normalise_value(value), normalise_value(value), label)[0]

@@ -196,6 +196,12 @@ def table_header(text: str, offset: int) -> str:
     return header
 
 
+def plan_columns(header: str) -> set[int]:
+    """The columns of a table's header line that hold figures to come ("Target", "Plan
+    2023/24", "Planned (business case)")."""
+    return {i for i, name in enumerate(_cells(header)) if i > 0 and _PLAN_COLUMN.search(name)}
+
+
 def in_plan_column(header: str, row: str) -> bool:
     """Whether every figure of a table row stands in a column of figures to come ("| KPI |
     Target |" over "| Seen within 2 hours | 95% |"); a row with a result beside its target
