@@ -174,3 +174,21 @@ def test_a_sentence_that_names_nothing_and_says_they_goes_on_from_the_one_before
     croydon = next(c for c in sentences if c.text.startswith("In Croydon"))
     assert working.context.startswith("In Richmond")
     assert croydon.context == ""  # it names its own place
+
+
+def test_a_question_in_the_article_and_a_tables_header_row_answer_nothing() -> None:
+    from askcases.qa.extractive import candidate_sentences
+    from askcases.types import Passage
+
+    text = (
+        "Service update\n\nWhat is the Children's Community Asthma Nurse Service? It is a team "
+        "of four nurses who visit children with asthma at home.\n\n"
+        "| Indicator | Target | Q2 actual | RAG |\n|---|---|---|---|\n"
+        "| Patients treated at home or in clinic | 300 | 326 | Green |\n"
+    )
+    passage = Passage(1, "d#0", "d", "Service update", None, text, 0, len(text), 0.5)
+    sentences = [c.text for c in candidate_sentences([passage], 3)]
+    assert not any(s.endswith("?") for s in sentences)
+    assert not any("Q2 actual" in s for s in sentences)
+    assert any(s.startswith("It is a team of four nurses") for s in sentences)
+    assert any("| 300 | 326 |" in s for s in sentences)

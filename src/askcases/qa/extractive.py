@@ -333,7 +333,7 @@ def candidate_sentences(passages: list[Passage], min_terms: int) -> list[Candida
                 heading = _heading_above(passage.text, s) if _SHORT_RESULT.match(text) else ""
                 if not heading:
                     continue
-            if is_heading(text):
+            if is_heading(text) or _asks(text) or _header_row(passage.text, e):
                 continue
             seen.add(key)
             context = heading
@@ -347,6 +347,20 @@ def candidate_sentences(passages: list[Passage], min_terms: int) -> list[Candida
                 Candidate(passage, passage.start + s, passage.start + e, text, context=context)
             )
     return out
+
+
+def _asks(text: str) -> bool:
+    """A sentence that asks ("What is the service?", an FAQ's question) answers nothing."""
+    return text.rstrip(" \"'”’*").endswith("?")
+
+
+_SEPARATOR_ROW = re.compile(r"\n\s*\|[\s:|-]*-[\s:|-]*\|?\s*(?:\n|$)")
+
+
+def _header_row(text: str, end: int) -> bool:
+    """A table's header row ("| Indicator | Target | Q2 actual |" over "|---|---|") names the
+    columns and answers nothing."""
+    return text[:end].rstrip().endswith("|") and bool(_SEPARATOR_ROW.match(text, end))
 
 
 # A line of its own that gives a figure and what it counts ("6,840 appointments", "DNA rate 4.8%").
