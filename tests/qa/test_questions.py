@@ -2,6 +2,7 @@ import pytest
 
 from askcases.qa.questions import (
     asks_commissioner,
+    asks_provider,
     asks_published,
     expected_type,
     holds_type,
@@ -203,3 +204,26 @@ def test_a_question_for_the_date_of_the_article_itself_is_told_apart(
 )
 def test_a_question_for_a_commissioner_is_told_apart(question: str, commissioner: bool) -> None:
     assert asks_commissioner(question) is commissioner
+
+
+@pytest.mark.parametrize(
+    ("question", "provider"),
+    [
+        ("Who runs the stroke rehab at home team?", True),
+        ("which trust provides the community IV therapy in Dunmere", True),
+        ("Which organisation hosts the memory service?", True),
+        ("Who is the clinical lead?", False),
+        ("who funds it", False),
+    ],
+)
+def test_a_question_for_who_runs_a_service_is_told_apart(question: str, provider: bool) -> None:
+    assert asks_provider(question) is provider
+
+
+def test_a_sentence_names_who_runs_a_service_by_form() -> None:
+    from askcases.qa.extractive import names_provider
+
+    assert names_provider("The service is run by Hollinbrook Community Health NHS Trust.")
+    assert names_provider("In Bristol, GP Care runs the centres.")
+    assert not names_provider("A team of 23 therapists and nurses visits people at home.")
+    assert not names_provider("The team provides care seven days a week.")

@@ -121,6 +121,28 @@ _SAID = re.compile(r"\b(?:said|says|explained|added)\b|:\s*$")
 _NAMED_PERSON = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Professor|Prof)\.? [A-Z]|\b[A-Z][a-z]+ [A-Z][a-z]+,")
 
 
+# "GP Care runs the centres", "Tennick Respiratory Partnership provides ...": an organisation
+# named before a verb of running a service.
+_RUNS = re.compile(
+    r"(?:^|[^.;:]\s)(?:the\s)?(?:[A-Z][\w&'’-]*\s){1,6}(?:runs|operates|provides|delivers|"
+    r"manages|hosts|employs|has run|has provided)\b"
+)
+
+
+def names_provider(sentence: str) -> bool:
+    """Whether the sentence names who runs something: "run by GP Care", "GP Care runs ..."."""
+    if _AGENT.search(sentence):
+        return True
+    found = _RUNS.search(sentence)
+    if found is None:
+        return False
+    words = found.group(0).split()
+    # a capitalised word other than the sentence's first ("The team provides" names no one)
+    return any(w[0].isupper() for w in words[1:-1]) or (
+        found.start() > 0 and any(w[0].isupper() for w in words[:-1])
+    )
+
+
 def names_agent(sentence: str) -> tuple[bool, bool]:
     """Whether the sentence names who does something ("run by ..."), and whether it names a
     person speaking ("Dr ..., said:")."""
@@ -942,6 +964,16 @@ class ExtractiveAnswerer:
         first = best
         if question.achieved and question.kind in FIGURES and typed:
             first = self._achieved_first(typed, best)
+        if question.provider and typed and not names_provider(best.text):
+            # "who runs it": a sentence naming who runs it, close to the best, answers first
+            first = next(
+                (
+                    c
+                    for c in typed
+                    if c.score >= best.score - w.achieved_margin and names_provider(c.text)
+                ),
+                best,
+            )
         quoted = self._select(question, first, typed) if typed else [best]
         rest = [
             c.score

@@ -476,6 +476,22 @@ NAMES_COMMISSIONER = re.compile(
 )
 
 
+# "who runs the stroke rehab team", "which trust provides it": asks for the organisation that
+# runs a service, which a sentence naming who does it answers first.
+_WHO_RUNS = re.compile(
+    r"\b(?:who|which (?:\w+ )?(?:organisations?|organizations?|trusts?|providers?|compan(?:y|ies)|"
+    r"bod(?:y|ies)|federations?|partnerships?|enterprises?|team))\b[^?]{0,25}?\b(?:runs?|running|"
+    r"operates?|operating|provides?|providing|delivers?|delivering|manages?|hosts?|employs?)\b",
+    re.I,
+)
+
+
+def asks_provider(question: str) -> bool:
+    """Whether a question of one ask asks who runs or provides a service."""
+    request = situation_and_request(question)[1]
+    return _WHO_RUNS.search(request) is not None and len(asks(request)) == 1
+
+
 def asks_commissioner(question: str) -> bool:
     """Whether a question of one ask asks which commissioner (an ICB or CCG)."""
     request = situation_and_request(question)[1]
@@ -514,6 +530,7 @@ class Question:
     latest: bool = False  # asks for the latest, current or present state
     published: bool = False  # asks when the article itself was published
     commissioner: bool = False  # asks which ICB or CCG
+    provider: bool = False  # asks who runs or provides a service
     # stem of a question word -> stems of other words for the same thing (askcases.text.synonyms)
     related: dict[str, frozenset[str]] = field(default_factory=dict)
 
@@ -567,5 +584,6 @@ def read_question(
         latest=asks_latest(text),
         published=asks_published(text.partition(" (")[0]),
         commissioner=asks_commissioner(text.partition(" (")[0]),
+        provider=asks_provider(text.partition(" (")[0]),
         related={t: g for t, g in related.items() if g},
     )
