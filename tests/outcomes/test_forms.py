@@ -126,6 +126,7 @@ def test_dates_ages_times_and_phone_numbers_are_no_result() -> None:
         ("tuning-articles-7", 0.75),
         ("tuning-articles-8", 0.7),
         ("tuning-articles-9", 0.8),
+        ("tuning-articles-10", 0.8),
     ],
 )
 def test_the_tuning_articles_figures_are_found(folder: str, least: float) -> None:
@@ -255,3 +256,23 @@ def test_a_baseline_wait_beside_a_result_is_no_figure_of_its_own() -> None:
         "wait of around six weeks under the old follow-up clinic."
     )
     assert [r[1] for r in rows] == ["10 working days"]
+
+
+def test_targets_counts_changes_and_parts_of_a_whole_are_read() -> None:
+    before_launch = find_figures("The wait fell from 38 days before launch to 3 days.")
+    assert [(f.kind, f.before, f.after) for f in before_launch] == [("pair", "38 days", "3 days")]
+    now = find_figures("The wait had been fourteen weeks at one point, but was now six weeks.")
+    assert [(f.kind, f.before, f.after) for f in now] == [("pair", "14 weeks", "6 weeks")]
+    assert _rows("Hospital referrals fell by 1,930.") == [
+        ("referrals", "1,930", "", "", "decrease")
+    ]
+    target = extract_outcomes(
+        _article("The service aims to bring emergency heart failure admissions below 250 a year.")
+    )
+    assert [(o.value, o.status) for o in target] == [("250", "projected")]
+    assert [f.value for f in find_figures("Roughly a third now come from ambulance crews.")] == [
+        "33%"
+    ]
+    assert _rows("The ICB has agreed to fund two more specialist nurses.") == [
+        ("staff", "2", "", "", "")
+    ]

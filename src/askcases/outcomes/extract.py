@@ -168,7 +168,7 @@ _VERB_TAIL = re.compile(
     r"(?:\s+(?:fell|dropped|drops|falls|rose|rises|went|has|have|had|was|were|is|are|been|by|"
     r"from|down|up|reduced|decreased|increased|cut|improved|the|of|a|an|number|proportion|"
     r"average|and|to|only|around|about|nearly|almost|over|up|more|than|at|stands|stood|now|"
-    r"below|above|under|will|be|being))+\s*$",
+    r"below|above|under|will|be|being|for))+\s*$",
     re.I,
 )
 
@@ -185,7 +185,7 @@ def _fallback_measure(figure: Figure, segment: str, at: int) -> str:
             return noun.lower()
     if figure.kind == "share" and (noun := count_noun(segment, tail)):
         return noun.lower()  # "nine in ten parents"
-    if figure.kind == "level":  # "the mean length of stay on the ward": what it averages
+    if figure.kind == "level" and figure.noun:  # "the mean length of stay on the ward"
         phrase = re.findall(r"[A-Za-z&][\w&'-]*", figure.noun)
         while phrase and phrase[0].lower() in _STOP:
             phrase.pop(0)

@@ -82,7 +82,9 @@ PERIOD_TAIL = re.compile(rf"\s(?:in|during|for|by) {_PERIOD}\s*$", re.I)
 
 _RATE = r"(?:\s(?:a|an|per|each) (?:day|week|month|year|quarter))?"  # "from 88 a month to 26"
 # When the first figure held ("from 18% in our first three months to 7%").
-_WHEN = r"(?:\s(?:in|during|over|at) (?:the |our |its |their )?(?:[a-z]+ ){0,2}[a-z]+)?"
+_WHEN = (
+    r"(?:\s(?:in|during|over|at|before|after) (?:the |our |its |their )?(?:[a-z]+ ){0,2}[a-z]+)?"
+)
 PAIR = re.compile(
     rf"\bfrom {_HEDGE}(?P<before>{_AMOUNT}){_RATE}{_YEAR}{_WHEN}(?:, [a-z][^,.;\d]{{0,40}},)? "
     rf"to {_HEDGE}(?P<after>{_AMOUNT})"
@@ -130,18 +132,37 @@ WAITED_NOW = re.compile(
     rf"{NUMBER} {_UNIT})",
     re.I,
 )
+# "the wait had been fourteen weeks at one point, but was now six weeks"
+NOW_PAIR = re.compile(
+    rf"\b(?:had been|used to be|was|were) {_HEDGE}(?P<before>{NUMBER} {_UNIT})\b[^.;]{{0,60}}?"
+    rf"\b(?:is|was|are|were) now {_HEDGE}(?P<after>{NUMBER} {_UNIT})",
+    re.I,
+)
+# "bring emergency admissions below 250 a year", "reducing the overdue list to under 500": a
+# level to reach, its measure named between the verb and the level.
+TARGET = re.compile(
+    rf"\b(?:bring|bringing|reduce|reducing|cut|cutting|get|getting|keep|keeping|lower|lowering)\b"
+    rf"(?P<noun>[^.;:\d]{{0,60}}?)\s(?:down )?(?:to|below|under)\s"
+    rf"(?:under |below |fewer than |less than )?(?P<v>{_AMOUNT})",
+    re.I,
+)
 CHANGE = re.compile(
     rf"\bby {_HEDGE}(?P<v>{NUMBER}(?:%|\s?per ?cent))"
     rf"|\b(?:a|an) {_HEDGE}(?P<w>{NUMBER}(?:%|\s?per ?cent)) (?:reduction|fall|drop|decrease|cut|"
     rf"increase|rise|improvement)"
     rf"|\b(?P<half>halved)\b|\b(?P<double>doubled)\b"
-    r"|\bby (?:a|one) (?P<part>half|third|quarter|fifth)\b",
+    rf"|\bby {_HEDGE}(?:a|one) (?P<part>half|third|quarter|fifth)\b"
+    rf"|\b(?P<verb>fell|rose|dropped|increased|decreased|reduced|cut|grew|went up|went down|came "
+    rf"down) by {_HEDGE}(?P<c>{NUMBER}(?:\s{_UNIT})?)\b"
+    r"(?![%.,]?\d|\s?%|\s?per ?cent|\s(?:thirds?|quarters?|fifths?|tenths?|times|percentage))",
     re.I,
 )
 _PARTS = {"half": "50%", "third": "33%", "quarter": "25%", "fifth": "20%"}
 SHARE = re.compile(
     rf"(?<![£\d.,-])(?P<v>{NUMBER}(?:%|\s?per ?cent))"
-    rf"|(?<![£\d.,])\b(?P<n>{NUMBER}) in (?!(?:19|20)\d\d\b)(?P<m>{NUMBER})\b(?! every)",
+    rf"|(?<![£\d.,])\b(?P<n>{NUMBER}) in (?!(?:19|20)\d\d\b)(?P<m>{NUMBER})\b(?! every)"
+    r"|\b(?:roughly|about|around|nearly|almost|just over|just under|more than) (?:a|one) "
+    r"(?P<part>half|third|quarter|fifth)\b|\b(?:a|one) (?P<partof>third|quarter|fifth) of\b",
     re.I,
 )
 MONEY = re.compile(
@@ -175,6 +196,7 @@ _BEFORE_NOT_A_COUNT = re.compile(
     re.I,
 )
 _YEARS = re.compile(r"^(?:19|20)\d\d$")
+_MORE = re.compile(r" (?:more|further|extra|additional|new)\b", re.I)
 _BASELINE = re.compile(r"\b(?:compared (?:with|to)|(?:up|down) from|before|against)\s(?:an? )?$")
 _PART_OF = re.compile(r"\sof (?:the |all |our |its |their |these |those )?(?:\d[\d,]*(?:\.\d+)? )?")
 _NOT_A_RESULT_PAIR = re.compile(r"\b(?:aged?|ages|open|opens|opening|hours|numbered)\s$", re.I)
@@ -333,7 +355,7 @@ def find_figures(sentence: str) -> list[Figure]:
         figures.append(figure)
         spans.append((figure.start, figure.end))
 
-    for pattern in (PAIR, TO_FROM, UP_FROM, COMPARED, WAITED_NOW):
+    for pattern in (PAIR, TO_FROM, UP_FROM, COMPARED, WAITED_NOW, NOW_PAIR):
         for m in pattern.finditer(sentence):
             if overlaps(spans, m.start(), m.end()):
                 continue
@@ -355,6 +377,10 @@ def find_figures(sentence: str) -> list[Figure]:
             continue  # "halved, from 22% to 11%": the pair gives the figures
         if m.group("part"):
             value, direction = _PARTS[m.group("part").lower()], ""
+        elif m.group("c"):  # "referrals fell by 1,930"
+            value = normalise_value(m.group("c"))
+            falls = re.match(r"fell|dropped|decreased|reduced|cut|went down|came down", m["verb"])
+            direction = "decrease" if falls else "increase"
         elif m.group("half") or m.group("double"):
             value, direction = ("50%", "decrease") if m.group("half") else ("100%", "increase")
         else:
@@ -371,6 +397,8 @@ def find_figures(sentence: str) -> list[Figure]:
             continue
         if m.group("v"):
             value = normalise_value(m.group("v"))
+        elif part := m.group("part") or m.group("partof"):  # "roughly a third of them"
+            value = _PARTS[part.lower()]
         else:
             n, of = normalise_value(m.group("n")), normalise_value(m.group("m"))
             if (number_of(n) or 0) > (number_of(of) or 0):
@@ -386,16 +414,33 @@ def find_figures(sentence: str) -> list[Figure]:
         if not changes and not overlaps(spans, m.start(), m.end()):
             value = normalise_value(f"{m.group('v')} {m.group('unit')}")
             add(Figure("within", value, "", "", m.start(), m.end(), ""))
-    for m in [*LEVEL.finditer(sentence), *WAIT_LEVEL.finditer(sentence)]:
+    for m in [*WAIT_LEVEL.finditer(sentence), *LEVEL.finditer(sentence)]:
         if _BASELINE.search(sentence, 0, m.start()):
             continue  # "compared with a wait of six weeks": the other figure's baseline
         if not overlaps(spans, m.start("v"), m.end("v")):
             noun = re.sub(rf"\s(?:in|during) {_PERIOD}$", "", m.group("noun"), flags=re.I).strip()
-            if re.search(r"\bage\b", noun, re.I) or not noun:
-                continue  # "median age was 81 years" describes the patients; "an average of
-                # 6 days" says what it averages before it ("stayed in hospital for")
+            if re.search(r"\bage\b", noun, re.I):
+                continue  # "median age was 81 years" describes the patients
             value = normalise_value(m.group("v"))
             add(Figure("level", value, "", "", m.start("v"), m.end("v"), "", noun))
+    for m in TARGET.finditer(sentence):
+        if not overlaps(spans, m.start("v"), m.end("v")):
+            value = normalise_value(m.group("v"))
+            noun = re.sub(r"^\s*(?:the|our|its|their|this|that)\s", "", m.group("noun").strip())
+            # "get to 250 patients": the noun after a count names it before the words before
+            noun = count_noun(sentence, m.end("v")) or noun
+            if not noun:
+                continue
+            kind: Kind = (
+                "money"
+                if value.startswith("£")
+                else "share"
+                if "%" in value
+                else "level"
+                if is_time(value)
+                else "count"
+            )
+            add(Figure(kind, value, "", "", m.start("v"), m.end("v"), "", noun))
     for m in TOTAL.finditer(sentence):
         if not overlaps(spans, m.start("v"), m.end("v")):
             value = normalise_value(m.group("v"))
@@ -420,6 +465,8 @@ def find_figures(sentence: str) -> list[Figure]:
         if _BEFORE_NOT_A_COUNT.search(sentence[max(0, m.start() - 14) : m.start()]):
             continue
         noun = count_noun(sentence, m.end())
+        if not noun and (more := _MORE.match(sentence, m.end())):
+            noun = count_noun(sentence, more.end())  # "two more specialist nurses"
         if re.search(rf"\b{_UNIT}$", noun, re.I) and not re.search(r"\bbed\b", noun, re.I):
             continue  # "two school years": a length of time; "4,300 bed days" is a count
         if not noun or noun[0].isupper() and not noun.split(" ")[0].isupper():
