@@ -1,10 +1,11 @@
 """Fit the packaged refusal model (src/askcases/qa/refusal_model.json) on the tuning sets only:
-the tuning part of eval/questions.jsonl, eval/tuning-paraphrases.jsonl, -2, -3, -4, -5 and -6, the
-eight tuning article sets and the tuning part of eval/tuning-date-conflicts (each indexed under
-build/eval/ as `make eval` indexes them). Each set is held out in turn to choose the threshold
-(askcases.evaluation.calibrate). Of the sets of features in CANDIDATES, the one of least held-out
-cost is kept (the fewer features where costs are equal). The test sets (eval/paraphrases.jsonl,
-eval/new-articles/, eval/date-conflicts/) are never read. Run with `make fit-refusal`.
+the tuning part of eval/questions.jsonl, eval/tuning-paraphrases.jsonl and -2 to -7, the tuning
+article sets (eval/tuning-articles and -2 to -10) and the tuning part of
+eval/tuning-date-conflicts (each indexed under build/eval/ as `make eval` indexes them). Each set
+is held out in turn to choose the threshold (askcases.evaluation.calibrate). Of the sets of
+features in CANDIDATES, the one of least held-out cost is kept (the fewer features where costs are
+equal). The test sets (eval/paraphrases.jsonl, eval/new-articles/, eval/date-conflicts/) are never
+read. Run with `make fit-refusal`.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ TUNING_ARTICLE_SETS = (
     "tuning-articles-7",
     "tuning-articles-8",
     "tuning-articles-9",
+    "tuning-articles-10",
 )
 
 

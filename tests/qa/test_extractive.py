@@ -192,3 +192,17 @@ def test_a_question_in_the_article_and_a_tables_header_row_answer_nothing() -> N
     assert not any("Q2 actual" in s for s in sentences)
     assert any(s.startswith("It is a team of four nurses") for s in sentences)
     assert any("| 300 | 326 |" in s for s in sentences)
+
+
+def test_a_numbered_items_title_answers_nothing() -> None:
+    from askcases.qa.extractive import candidate_sentences
+    from askcases.types import Passage
+
+    text = (
+        "Patient group minutes\n\n2. Community falls prevention service - update from Kwame "
+        "Asante\n\nKwame said the team now sees about sixty people a month after a fall.\n"
+    )
+    passage = Passage(1, "d#0", "d", "Patient group minutes", None, text, 0, len(text), 0.5)
+    sentences = [c.text for c in candidate_sentences([passage], 3)]
+    assert not any("update from Kwame Asante" in s for s in sentences)
+    assert any(s.startswith("Kwame said the team") for s in sentences)

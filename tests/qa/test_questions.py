@@ -198,6 +198,10 @@ def test_a_question_for_the_date_of_the_article_itself_is_told_apart(
     [
         ("Which ICB commissions the Harwick virtual ward?", True),
         ("which ccg pays for the clot clinics", True),
+        ("harnley vale anticoag service commissioning ICB", True),
+        ("the ICB that funds the foot service", True),
+        ("Did the ICB fund more nurses?", False),
+        ("how much ICB funding did it get", False),
         ("Which trust runs the clot clinics?", False),
         ("When did the foot service open and which ICB pays for it", False),  # two asks
     ],

@@ -317,6 +317,8 @@ _REFERS_BACK = re.compile(
 
 
 _PARAGRAPH_NUMBER = re.compile(r"\s*\d{1,2}(?:\.\d{1,2})+\.?\s+(?=[A-Z])")
+# A numbered item's title: a number, words and no full stop or figure ("2. Falls service - update")
+_ITEM_TITLE = re.compile(r"\s*\d{1,2}(?:\.\d{1,2})*\.?\s+[A-Z][^.!?:;|\d]*$")
 
 
 # A pronoun inside a sentence that names nothing itself ("Working with their local provider
@@ -338,6 +340,7 @@ def candidate_sentences(passages: list[Passage], min_terms: int) -> list[Candida
     for passage in passages:
         previous: tuple[int, int] | None = None
         for s, e in sentence_spans(passage.text):
+            s0 = s
             numbered = _PARAGRAPH_NUMBER.match(passage.text, s, e)
             if numbered:  # "6.1 The Board is asked to ...": the number is no figure
                 s = numbered.end()
@@ -357,6 +360,8 @@ def candidate_sentences(passages: list[Passage], min_terms: int) -> list[Candida
                     continue
             if is_heading(text) or _asks(text) or _header_row(passage.text, e):
                 continue
+            if _ITEM_TITLE.match(passage.text, s0, e):
+                continue  # "2. Community falls service - update from Kwame Asante": a title
             seen.add(key)
             context = heading
             if not heading and _refers_back(text):

@@ -468,7 +468,9 @@ def is_list_question(question: str) -> bool:
 # "which ICB commissions it", "which CCG pays for it": asks for a commissioner, which a sentence
 # that answers names as one ("NHS Wrenmarsh and Easterby Integrated Care Board", "BNSSG CCG").
 _WHICH_COMMISSIONER = re.compile(
-    r"\bwhich (?:\w+ )?(?:icbs?|ccgs?|integrated care boards?|clinical commissioning groups?)\b",
+    r"\bwhich (?:\w+ )?(?:icbs?|ccgs?|integrated care boards?|clinical commissioning groups?)\b"
+    r"|\b(?:commissioning|commissioner|paying) (?:icbs?|ccgs?)\b"  # "commissioning ICB"
+    r"|\b(?:icbs?|ccgs?) (?:that|which) (?:commissions|funds|pays)\b",
     re.I,
 )
 NAMES_COMMISSIONER = re.compile(
