@@ -273,6 +273,5 @@ def test_targets_counts_changes_and_parts_of_a_whole_are_read() -> None:
     assert [f.value for f in find_figures("Roughly a third now come from ambulance crews.")] == [
         "33%"
     ]
-    assert _rows("The ICB has agreed to fund two more specialist nurses.") == [
-        ("staff", "2", "", "", "")
-    ]
+    # "four further pharmacies", "two more nurses": an extension, read as no result
+    assert _rows("The Committee supports its extension to four further pharmacies.") == []

@@ -196,7 +196,6 @@ _BEFORE_NOT_A_COUNT = re.compile(
     re.I,
 )
 _YEARS = re.compile(r"^(?:19|20)\d\d$")
-_MORE = re.compile(r" (?:more|further|extra|additional|new)\b", re.I)
 _BASELINE = re.compile(r"\b(?:compared (?:with|to)|(?:up|down) from|before|against)\s(?:an? )?$")
 _PART_OF = re.compile(r"\sof (?:the |all |our |its |their |these |those )?(?:\d[\d,]*(?:\.\d+)? )?")
 _NOT_A_RESULT_PAIR = re.compile(r"\b(?:aged?|ages|open|opens|opening|hours|numbered)\s$", re.I)
@@ -465,8 +464,6 @@ def find_figures(sentence: str) -> list[Figure]:
         if _BEFORE_NOT_A_COUNT.search(sentence[max(0, m.start() - 14) : m.start()]):
             continue
         noun = count_noun(sentence, m.end())
-        if not noun and (more := _MORE.match(sentence, m.end())):
-            noun = count_noun(sentence, more.end())  # "two more specialist nurses"
         if re.search(rf"\b{_UNIT}$", noun, re.I) and not re.search(r"\bbed\b", noun, re.I):
             continue  # "two school years": a length of time; "4,300 bed days" is a count
         if not noun or noun[0].isupper() and not noun.split(" ")[0].isupper():
