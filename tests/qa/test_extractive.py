@@ -143,33 +143,34 @@ def test_two_articles_reporting_other_figures_for_one_measure_do_not_say_the_sam
     assert _says_the_same(one, "Readmissions within 30 days have dropped by 41%.", 0.6)
 
 
-def test_a_paragraph_number_is_no_figure_of_the_sentence() -> None:
+def _candidates(text: str) -> list:
+    """The candidate sentences of one passage holding the whole text (its first line a title)."""
     from askcases.qa.extractive import candidate_sentences
     from askcases.types import Passage
 
+    title = text.split("\n", 1)[0]
+    return candidate_sentences([Passage(1, "d#0", "d", title, None, text, 0, len(text), 0.5)], 3)
+
+
+def test_a_paragraph_number_is_no_figure_of_the_sentence() -> None:
     text = (
         "Board paper\n\n1.1 In October 2023 the Partnership commissioned a team for the "
         "borough's care homes. It now visits 31 homes every week.\n"
     )
-    passage = Passage(1, "d#0", "d", "Board paper", None, text, 0, len(text), 0.5)
-    sentences = [c.text for c in candidate_sentences([passage], 3)]
+    sentences = [c.text for c in _candidates(text)]
     assert sentences[0].startswith("In October 2023")
-    later = candidate_sentences([passage], 3)[1]
+    later = _candidates(text)[1]
     assert later.context.startswith("In October 2023")  # "It" goes on from the sentence before
 
 
 def test_a_sentence_that_names_nothing_and_says_they_goes_on_from_the_one_before() -> None:
-    from askcases.qa.extractive import candidate_sentences
-    from askcases.types import Passage
-
     text = (
         "GP commissioning\n\nIn Richmond, GPs have identified a need for more responsive "
         "community services. Working with their local provider they have designed a team to "
         "get back to patients within two hours. In Croydon, GPs have organised ultrasound in "
         "their own practices.\n"
     )
-    passage = Passage(1, "d#0", "d", "GP commissioning", None, text, 0, len(text), 0.5)
-    sentences = candidate_sentences([passage], 3)
+    sentences = _candidates(text)
     working = next(c for c in sentences if c.text.startswith("Working"))
     croydon = next(c for c in sentences if c.text.startswith("In Croydon"))
     assert working.context.startswith("In Richmond")
@@ -177,17 +178,13 @@ def test_a_sentence_that_names_nothing_and_says_they_goes_on_from_the_one_before
 
 
 def test_a_question_in_the_article_and_a_tables_header_row_answer_nothing() -> None:
-    from askcases.qa.extractive import candidate_sentences
-    from askcases.types import Passage
-
     text = (
         "Service update\n\nWhat is the Children's Community Asthma Nurse Service? It is a team "
         "of four nurses who visit children with asthma at home.\n\n"
         "| Indicator | Target | Q2 actual | RAG |\n|---|---|---|---|\n"
         "| Patients treated at home or in clinic | 300 | 326 | Green |\n"
     )
-    passage = Passage(1, "d#0", "d", "Service update", None, text, 0, len(text), 0.5)
-    sentences = [c.text for c in candidate_sentences([passage], 3)]
+    sentences = [c.text for c in _candidates(text)]
     assert not any(s.endswith("?") for s in sentences)
     assert not any("Q2 actual" in s for s in sentences)
     assert any(s.startswith("It is a team of four nurses") for s in sentences)
@@ -195,14 +192,10 @@ def test_a_question_in_the_article_and_a_tables_header_row_answer_nothing() -> N
 
 
 def test_a_numbered_items_title_answers_nothing() -> None:
-    from askcases.qa.extractive import candidate_sentences
-    from askcases.types import Passage
-
     text = (
         "Patient group minutes\n\n2. Community falls prevention service - update from Kwame "
         "Asante\n\nKwame said the team now sees about sixty people a month after a fall.\n"
     )
-    passage = Passage(1, "d#0", "d", "Patient group minutes", None, text, 0, len(text), 0.5)
-    sentences = [c.text for c in candidate_sentences([passage], 3)]
+    sentences = [c.text for c in _candidates(text)]
     assert not any("update from Kwame Asante" in s for s in sentences)
     assert any(s.startswith("Kwame said the team") for s in sentences)
