@@ -5,7 +5,7 @@ import pytest
 from askcases.evaluation.outcomes import load_gold, score_outcomes
 from askcases.ingest.articles import corpus_files, load_article
 from askcases.outcomes.extract import extract_outcomes
-from askcases.outcomes.forms import find_figures
+from askcases.outcomes.forms import find_figures, result_figures
 from askcases.types import Article
 
 EVAL = Path(__file__).resolve().parents[2] / "eval"
@@ -275,3 +275,40 @@ def test_targets_counts_changes_and_parts_of_a_whole_are_read() -> None:
     ]
     # "four further pharmacies", "two more nurses": an extension, read as no result
     assert _rows("The Committee supports its extension to four further pharmacies.") == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "values"),
+    [
+        (
+            "Among patients with leg ulcers, 58% healed within 12 weeks, up from 32% before.",
+            ["58%"],
+        ),
+        ("30-day readmission was 11.6% versus 21.7% in the comparator cohort.", ["11.6%"]),
+        ("Home visits came within 48 hours in 92% of cases, against our target of 90%.", ["92%"]),
+        ("The diagnosis rate is 56.8%, against the national ambition of 66.7%.", ["56.8%"]),
+        ("Mean weight loss per episode was 4.2 kg (95% CI 3.7 to 4.7).", ["4.2"]),
+        ("We reported 1,200 patients seen, but the correct figure is 1,020.", ["1,020"]),
+        ("You can refer yourself back within 12 months without a GP.", []),
+        ("7.9 DECISION: The Committee approved the extension.", []),
+    ],
+)
+def test_what_a_result_is_set_against_or_corrects_is_no_figure_of_its_own(
+    sentence: str, values: list[str]
+) -> None:
+    assert [f.value for f in result_figures(sentence)] == values
+
+
+def test_a_figure_set_against_another_measure_is_still_read() -> None:
+    saved = "Fewer admissions saved about £412,000, against an annual service cost of £286,000."
+    assert [f.value for f in result_figures(saved)] == ["£412,000", "£286,000"]
+    aged = _rows("The team sees children aged 2 to 16 and runs clinics from 12 noon to 7pm.")
+    assert aged == []
+
+
+def test_a_sentence_about_the_time_before_the_service_gives_no_result() -> None:
+    before = "Before the clinic opened, people waited an average of 16 weeks to be seen."
+    assert result_figures(before) == []
+    assert [f.value for f in find_figures(before)] == ["16 weeks"]  # what it counts, to answers
+    until = "Until 2022 the wait had been 14 weeks, but it is now 6 weeks."
+    assert [(f.before, f.after) for f in result_figures(until)] == [("14 weeks", "6 weeks")]

@@ -27,6 +27,7 @@ from askcases.outcomes.forms import (
     is_time,
     normalise_value,
     overlaps,
+    result_figures,
     table_figures,
     table_row,
     with_unit,
@@ -265,10 +266,11 @@ class NamedFigure:
 
 
 def named_figures(
-    sentence: str, used: tuple[tuple[int, int], ...] = (), header: str = ""
+    sentence: str, used: tuple[tuple[int, int], ...] = (), header: str = "", results: bool = True
 ) -> list[NamedFigure]:
     """The figures of a sentence read by their form, each with the measure it reports, leaving
-    out those inside `used` spans; a table row is read with its table's `header` line."""
+    out those inside `used` spans; a table row is read with its table's `header` line. With
+    `results` false, also the figures a result is set against (forms.results_only)."""
     cells = table_row(sentence)
     if cells is not None:
         found = table_figures(sentence, cells, plan_columns(header))
@@ -276,7 +278,8 @@ def named_figures(
             return []  # a row the first pass read is read once
         segments = [(figure, cells[0], -1) for figure in found]
     else:
-        figures = [f for f in find_figures(sentence) if not overlaps(used, f.start, f.end)]
+        found = result_figures(sentence) if results else find_figures(sentence)
+        figures = [f for f in found if not overlaps(used, f.start, f.end)]
         segments = []
         for i, figure in enumerate(figures):
             left = figures[i - 1].end if i else 0
@@ -374,7 +377,7 @@ def extract_outcomes(article: Article) -> list[Outcome]:
         where = (find_place(sentence, paragraph, article, by_id), _service(sentence, article))
         used: set[str] = set()
         spans: list[tuple[int, int]] = []
-        figures = find_figures(sentence)
+        figures = result_figures(sentence)
         for rule in RULES.measures:
             measure = rule.measure
             if not rule.named_by.search(sentence):

@@ -183,7 +183,7 @@ TOTAL = re.compile(
 
 _NOT_A_COUNT = re.compile(
     rf"^\s?(?:{_UNIT}|{_DISTANCE}|times?|metres?|thirds|quarters|fifths|tenths|halves|am|pm|"
-    rf"o'clock|per|in|of|out|or|and|to|years? old|"
+    rf"o'clock|noon|midday|midnight|per|in|of|out|or|and|to|years? old|"
     rf"{MONTH_NAMES}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b",
     re.I,
 )
@@ -192,7 +192,8 @@ _BEFORE_NOT_A_COUNT = re.compile(
     r"\bversion|\bpriority|\btype|\bitem|\bsection|\bward|\bsince|\bevery|\btable|\bfigure|"
     r"\bchart|\bappendix|\bparagraph|\bannex|\bbox|\b(?:\d+|one|two|three|four|five|six|seven|"
     r"eight|nine|ten) in|"
-    r"\bout of|\bsurvey of|\bsample of|\bthe new|\bthe|\bunder)\s$",
+    r"\bout of|\bsurvey of|\bsample of|\bthe new|\bthe|\bunder|"
+    r"\baged? (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten) (?:to|and))\s$",
     re.I,
 )
 _YEARS = re.compile(r"^(?:19|20)\d\d$")
@@ -283,11 +284,16 @@ def is_distance(value: str) -> bool:
 
 
 def _pair_values(before: str, after: str) -> tuple[str, str]:
-    """A pair shares its unit: "from 19 to 12 days" gives "19 days" and "12 days"."""
+    """A pair shares its unit: "from 19 to 12 days" gives "19 days" and "12 days", "from 19 days
+    to 6" "6 days"."""
     before, after = normalise_value(before), normalise_value(after)
     unit = re.search(r"\s(\w+)$", after)
     if unit and re.fullmatch(r"[\d,.]+", before) and not after.startswith("£"):
         before = f"{before} {unit.group(1)}"
+    # "from 19 days to 6": the after takes the before's unit of time
+    unit = re.search(rf"\s({_UNIT}|{_DISTANCE})$", before)
+    if unit and re.fullmatch(r"[\d,.]+", after):
+        after = f"{after} {unit.group(1)}"
     if after.startswith("£") and not before.startswith("£"):
         before = "£" + before
     return before, after
@@ -410,6 +416,8 @@ def find_figures(sentence: str) -> list[Figure]:
     for m in WITHIN.finditer(sentence):
         # "readmissions within 30 days fell by 15%", "answered within 30 minutes in 96% of
         # cases": a time limit beside a change or a share qualifies it
+        if re.match(r"(?:month|year)", m.group("unit"), re.I):
+            continue  # "refer yourself back within 12 months": a window, not a time to act
         if not changes and not overlaps(spans, m.start(), m.end()):
             value = normalise_value(f"{m.group('v')} {m.group('unit')}")
             add(Figure("within", value, "", "", m.start(), m.end(), ""))
@@ -461,6 +469,8 @@ def find_figures(sentence: str) -> list[Figure]:
             continue
         if _YEARS.match(raw) or _NOT_A_COUNT.match(after):
             continue
+        if re.fullmatch(r"\d+\.\d+", raw) and re.match(r"\s*$", sentence[: m.start()]):
+            continue  # "7.9 DECISION: The Committee ...": a paragraph's number
         if _BEFORE_NOT_A_COUNT.search(sentence[max(0, m.start() - 14) : m.start()]):
             continue
         noun = count_noun(sentence, m.end())
@@ -470,6 +480,89 @@ def find_figures(sentence: str) -> list[Figure]:
             continue  # "Ward 7", "Sept 2019 Leeds": a name, not a count
         add(Figure("count", normalise_value(raw), "", "", m.start(), m.end(), "", noun))
     return sorted(figures, key=lambda f: f.start)
+
+
+def result_figures(sentence: str) -> list[Figure]:
+    """The figures of a sentence that report a result of its own (find_figures less those
+    `results_only` leaves out)."""
+    return results_only(sentence, find_figures(sentence))
+
+
+# What a figure is set against: "58% healed within 12 weeks, up from 32%", "11.6% versus 21.7%",
+# "£64, against £97 in the hospital", "92%, against our target of 90%", "compared with a national
+# average of 34%".
+_COMPARISON = re.compile(
+    r"\b(?:(?:up|down) from|compared (?:with|to)|against|versus|vs\.?)\b[^.;:£\d]{0,45}$", re.I
+)
+# Words that may name what a figure is set against: any other word names a measure of its own
+# ("saved £412,000, against an annual service cost of £286,000").
+_COMPARATOR_WORDS = frozenset(
+    "target targets ambition standard standards average national nationally england benchmark "
+    "median mean rate level length stay figure expected plan planned aim goal agreed contract "
+    "local regional similar equivalent reported quoted commonly".split()
+)
+_HEDGE_WORDS = frozenset(
+    "around about nearly almost over some roughly approximately just only".split()
+)
+# A sentence about the time before the service ("Before FCP, ...", "Until April 2020, ...").
+_BEFORE_IT = re.compile(r"\s*(?:[AQ]: )?(?:Before|Until|Prior to|Previously)\b")
+_NOW = re.compile(r"\b(?:now|today|currently|these days)\b", re.I)
+_CORRECTION = re.compile(
+    r"\b(?:the )?(?:correct|corrected|right|actual|true) (?:figure|number|total|value|rate)s? "
+    r"(?:is|was|are|were|should (?:be|have been))\b",
+    re.I,
+)
+_INTERVAL = re.compile(r"\s?(?:CI|confidence interval|(?:[A-Z][a-z]+ )?intervals?)\b")
+
+
+def _unit_kind(value: str) -> str:
+    if "%" in value:
+        return "%"
+    if value.startswith("£"):
+        return "£"
+    return "time" if is_time(value) else "count"
+
+
+def results_only(sentence: str, figures: list[Figure]) -> list[Figure]:
+    """The figures less those a result is only set against (a figure before, a comparison, a
+    target), those of a sentence about the time before the service, those a correction
+    replaces, and the level of a confidence interval ("95% CI")."""
+    kept: list[Figure] = []
+    corrected = _CORRECTION.search(sentence)
+    before_it = _BEFORE_IT.match(sentence) is not None and _NOW.search(sentence) is None
+    replaced: Figure | None = None
+    for figure in figures:
+        if before_it and figure.kind != "pair":
+            continue  # "Before the clinic opened, people waited an average of 16 weeks"
+        if corrected is not None and figure.end <= corrected.start():
+            replaced = figure  # "we reported 1,200 patients, but the correct figure is 1,020"
+            continue
+        if figure.kind == "share" and _INTERVAL.match(sentence, figure.end):
+            continue
+        if figure.kind != "pair" and any(
+            _unit_kind(other.value) == _unit_kind(figure.value)
+            and figure.start - other.end <= 80
+            and (cue := _COMPARISON.search(sentence, other.end, figure.start)) is not None
+            and all(
+                word in _COMPARATOR_WORDS or word in STOPWORDS or word in _HEDGE_WORDS
+                for word in re.findall(r"[a-z']+", cue.group(0).lower())[1:]
+            )
+            for other in kept
+        ):
+            continue
+        kept.append(figure)
+    if corrected is not None and replaced is not None and replaced.kind in ("count", "share"):
+        # the correction's own figure counts what the figure it replaces counted
+        right = re.match(rf"\s{_HEDGE}(?P<v>{NUMBER}%?)", sentence[corrected.end() :])
+        at = corrected.end() + (right.start("v") if right is not None else 0)
+        if right is not None and not overlaps([(f.start, f.end) for f in kept], at, at + 1):
+            value = normalise_value(right.group("v"))
+            if ("%" in value) == ("%" in replaced.value):
+                figure = Figure(
+                    replaced.kind, value, "", "", at, at + len(right.group("v")), "", replaced.noun
+                )
+                kept = sorted([*kept, figure], key=lambda f: f.start)
+    return kept
 
 
 def table_row(line: str) -> list[str] | None:

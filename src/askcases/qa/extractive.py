@@ -86,7 +86,8 @@ def measured(sentence: str) -> tuple[tuple[str, str], ...]:
         known = _MEASURE_CACHE.get(sentence)
     if known is None:
         known = tuple(
-            (n.figure.value, f"{n.measure} {n.figure.noun}") for n in named_figures(sentence)
+            (n.figure.value, f"{n.measure} {n.figure.noun}")
+            for n in named_figures(sentence, results=False)
         )
         with _MEASURE_LOCK:
             _MEASURE_CACHE[sentence] = known
