@@ -694,3 +694,28 @@ def test_which_icb_is_answered_by_a_sentence_that_names_one(
     assert not answer.refused
     assert "North Vale Integrated Care Board" in answer.answer
     assert "commissioned as a community service" not in answer.answer
+
+
+def test_a_sentence_of_another_year_than_the_one_asked_about_says_none_of_it(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    article = (
+        "Antibiotics at home in Ellerscombe\n\n1 May 2024\n\n"
+        "Since October 2021, people in Ellerscombe have had IV antibiotics at home.\n\n"
+        "In the last financial year, 2023/24, the team treated nearly two hundred patients.\n"
+    )
+    asked = "How many patients did the Ellerscombe team treat in its first year (2021/22)?"
+    best = _scored(tmp_path / "first", embeddings, article, asked)[0]
+    assert "2023/24" in best.text and "names another year" in best.why and best.asked == 0.0
+    latest = "How many patients did the Ellerscombe team treat in 2023/24?"
+    best = _scored(tmp_path / "latest", embeddings, article, latest)[0]
+    assert "2023/24" in best.text and "names another year" not in best.why and best.asked > 0.5
+
+
+def test_the_years_a_question_asks_about_are_not_those_it_counts_from() -> None:
+    from askcases.qa.extractive import years_named
+
+    assert years_named("how many in its first year (2021/22)?", asked=True) == {2021, 2022}
+    assert years_named("how many in 23/24 actually", asked=True) == {2023, 2024}
+    assert years_named("how many since 2021", asked=True) == frozenset()
+    assert years_named("12/13 patients were seen", asked=True) == frozenset()

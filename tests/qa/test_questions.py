@@ -231,3 +231,9 @@ def test_a_sentence_names_who_runs_a_service_by_form() -> None:
     assert names_provider("In Bristol, GP Care runs the centres.")
     assert not names_provider("A team of 23 therapists and nurses visits people at home.")
     assert not names_provider("The team provides care seven days a week.")
+
+
+def test_a_range_of_percentages_gives_no_count() -> None:
+    sentence = "About 60 per cent of those who attended lost 5-10 per cent of their weight."
+    assert new_values("number", sentence, "how many took part") == []
+    assert new_values("number", "We saw 412 patients, 88% within 2 weeks.", "how many") == ["412"]

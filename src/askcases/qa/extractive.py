@@ -431,6 +431,34 @@ _BASELINE = re.compile(
     re.I,
 )
 _NATIONAL_ASKED = re.compile(r"\b(?:national\w*|england|uk|country|britain)\b", re.I)
+# A year or financial year: "2021", "2021/22", "2021-22", "23/24".
+_YEAR = re.compile(
+    r"(?<![\d/£.,])(?:(?P<y>(?:19|20)\d\d)(?:\s?[/–-]\s?(?P<next>(?:20)?\d\d))?|"
+    r"\b(?:in|for|during|FY) (?P<short>[0-4]\d)/(?P<short_next>[0-4]\d))(?![\d/%])"
+)
+# A year the question sets against its answer's ("since 2021", "before 2020") is no year asked.
+_YEAR_RELATIVE = re.compile(
+    r"\b(?:since|from|after|before|until|till|by|to|between|and|than|ago|prior to)\s+"
+    r"(?:(?:the )?(?:end|start|spring|summer|autumn|winter|[a-z]+ of) )?(?:[A-Za-z]+ )?$",
+    re.I,
+)
+
+
+def years_named(text: str, asked: bool = False) -> frozenset[int]:
+    """The years a text names, a financial year as both of its years ("2021/22": 2021 and 2022);
+    with `asked`, only those a question asks about (not "since 2021")."""
+    found = set()
+    for m in _YEAR.finditer(text):
+        if asked and _YEAR_RELATIVE.search(text, max(0, m.start() - 30), m.start()):
+            continue
+        if m.group("y"):
+            first = int(m.group("y"))
+            found.add(first)
+            if m.group("next") and int(m.group("next")[-2:]) == (first + 1) % 100:
+                found.add(first + 1)
+        elif int(m.group("short_next")) == int(m.group("short")) + 1:
+            found.update({2000 + int(m.group("short")), 2001 + int(m.group("short"))})
+    return frozenset(found)
 
 
 _CAPTION = re.compile(r"^(?:table|figure|chart|box)\s+\d+[.:]", re.I)
@@ -734,6 +762,8 @@ class ExtractiveAnswerer:
         keep = sorted(order[: w.max_embedded])
         q_arr = np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
         national_words = _NATIONAL_ASKED.search(text)
+        # the years a question asks about: a sentence of other years is about another time
+        asked_years = years_named(text, asked=True) if question.kind != "date" else frozenset()
         # A name in an article's lead (its headline, dateline and first lines) is the article's
         # own, as a name in its title is ("RAVENSHOLT, 4 June 2024 - ...").
         leads: dict[str, set[str]] = {}
@@ -806,6 +836,13 @@ class ExtractiveAnswerer:
                 # it may say all that is asked, of another place: that ranks it no higher
                 f["asked"] = 0.0
                 why.append(f"does not name {', '.join(absent)}")
+            said_years = years_named(cand.text) if asked_years and not elsewhere else None
+            other_year = bool(said_years) and not said_years & asked_years
+            if other_year:  # what it says is of another time: none of what is asked
+                f["missing_name"] = -1.0
+                f["asked"] = 0.0
+                elsewhere = True
+                why.append("names another year")
             if cand.text.rstrip().endswith(":") and question.kind not in ("who", "person"):
                 f["lead_in"] = -1.0  # a lead-in ("X said:") names a speaker and says nothing else
                 why.append("a lead-in")
@@ -818,7 +855,7 @@ class ExtractiveAnswerer:
                     score=value,
                     semantic=semantic,
                     lexical=lexical,
-                    asked=askeds[i],
+                    asked=0.0 if other_year else askeds[i],
                     said=saids[i],
                     asked_weights=shares,
                     why=tuple(why),

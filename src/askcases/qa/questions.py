@@ -178,7 +178,10 @@ def expected_type(question: str) -> str | None:
     return None
 
 
-_PERCENTAGE = re.compile(r"\d[\d,.]*\s?(?:%|per ?cent\b|percentage points?\b)", re.I)
+# "60 per cent", "5-10%", "5 to 10 per cent": a range of percentages is one
+_PERCENTAGE = re.compile(
+    r"\d[\d,.]*(?:\s?%?\s?(?:-|–|to)\s?\d[\d,.]*)?\s?(?:%|per ?cent\b|percentage points?\b)", re.I
+)
 _YEAR_SPAN = re.compile(r"\b(?:19|20)\d{2}\s?[/–-]\s?(?:19|20)?\d{2}\b")  # "2019/20", "2020-21"
 
 
