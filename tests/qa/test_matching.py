@@ -719,3 +719,18 @@ def test_the_years_a_question_asks_about_are_not_those_it_counts_from() -> None:
     assert years_named("how many in 23/24 actually", asked=True) == {2023, 2024}
     assert years_named("how many since 2021", asked=True) == frozenset()
     assert years_named("12/13 patients were seen", asked=True) == frozenset()
+
+
+def test_the_wait_before_the_service_does_not_answer_what_the_wait_is_now(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    article = (
+        "Heart clinic in Wetherstow: quarterly report\n\n1 October 2024\n\n"
+        "A: Before the clinic opened, patients waited an average of 17 weeks for a first "
+        "appointment at the hospital.\n\n"
+        "The average wait from referral to first appointment was 4.5 weeks in Q2.\n"
+    )
+    ranked = _scored(tmp_path, embeddings, article, "how long is the wait now for a first appt")
+    assert "4.5 weeks" in ranked[0].text
+    before = next(c for c in ranked if "17 weeks" in c.text)
+    assert "the state before the service" in before.why and before.asked == 0.0

@@ -237,3 +237,8 @@ def test_a_range_of_percentages_gives_no_count() -> None:
     sentence = "About 60 per cent of those who attended lost 5-10 per cent of their weight."
     assert new_values("number", sentence, "how many took part") == []
     assert new_values("number", "We saw 412 patients, 88% within 2 weeks.", "how many") == ["412"]
+
+
+def test_working_days_are_a_length_of_time() -> None:
+    sentence = "Today the average wait for an appointment is 4 working days."
+    assert new_values("duration", sentence, "what is the wait now") == ["4 working days"]

@@ -427,7 +427,8 @@ _NATIONAL = re.compile(
 # The state before a service began ("Before the service opened, patients waited 17 weeks").
 _BASELINE = re.compile(
     r"\b(?:before the (?:\w+ )?(?:service|scheme|pilot|clinics?|team|hubs?|centres?|programme)s? "
-    r"(?:opened|started|began|launched|was set up)|previously|used to|in the year before)\b",
+    r"(?:opened|started|began|launched|was set up)|previously|used to|in the year before)\b"
+    r"|^\W*(?:[AQ]: )?(?:Before|Prior to|Until)\b(?![^.;]*\b(?:now|today|currently)\b)",
     re.I,
 )
 _NATIONAL_ASKED = re.compile(r"\b(?:national\w*|england|uk|country|britain)\b", re.I)
@@ -819,7 +820,9 @@ class ExtractiveAnswerer:
                 f["agent"], f["speaker"] = float(agent), float(speaker)
                 if agent or speaker:
                     why.append("names who does it")
-            if question.latest and _BASELINE.search(cand.text):
+            # what a sentence of another time says is none of what is asked
+            another_time = question.latest and _BASELINE.search(cand.text) is not None
+            if another_time:
                 f["baseline"] = -1.0
                 why.append("the state before the service")
             if national_words is None and _NATIONAL.search(cand.text):
@@ -837,8 +840,8 @@ class ExtractiveAnswerer:
                 f["asked"] = 0.0
                 why.append(f"does not name {', '.join(absent)}")
             said_years = years_named(cand.text) if asked_years and not elsewhere else None
-            other_year = bool(said_years) and not said_years & asked_years
-            if other_year:  # what it says is of another time: none of what is asked
+            if said_years and not said_years & asked_years:
+                another_time = True
                 f["missing_name"] = -1.0
                 f["asked"] = 0.0
                 elsewhere = True
@@ -855,7 +858,7 @@ class ExtractiveAnswerer:
                     score=value,
                     semantic=semantic,
                     lexical=lexical,
-                    asked=0.0 if other_year else askeds[i],
+                    asked=0.0 if another_time else askeds[i],
                     said=saids[i],
                     asked_weights=shares,
                     why=tuple(why),

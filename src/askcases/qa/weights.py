@@ -69,7 +69,7 @@ class ExtractiveWeights:
     # Standing and age (askcases.text.claims, askcases.store.supersession).
     achieved_margin: float = 0.08  # an achieved result this close to a projection answers first
     newer_edge: float = 0.02  # + for an article that supersedes another among the passages
-    baseline: float = 0.08  # - for the state before a service began, when the present is asked
+    baseline: float = 0.15  # - for the state before a service began, when the present is asked
     recency: float = 0.05  # + for the newest article when the question asks for the latest
     newer_edge_latest: float = 0.05  # newer_edge when the question asks for the current state
 
