@@ -199,3 +199,10 @@ def test_a_numbered_items_title_answers_nothing() -> None:
     sentences = [c.text for c in _candidates(text)]
     assert not any("update from Kwame Asante" in s for s in sentences)
     assert any(s.startswith("Kwame said the team") for s in sentences)
+
+
+def test_a_header_row_whose_separator_is_in_the_next_passage_answers_nothing() -> None:
+    text = "Service update\n\nThe dashboard for Q2.\n\n| Indicator | Target | Q2 actual | RAG |\n"
+    assert not any("Q2 actual" in c.text for c in _candidates(text))
+    row = "Service update\n\nThe dashboard for Q2.\n\n| Patients treated | 300 | 326 | Green |\n"
+    assert any("| 300 | 326 |" in c.text for c in _candidates(row))

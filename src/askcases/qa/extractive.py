@@ -388,7 +388,14 @@ _SEPARATOR_ROW = re.compile(r"\n\s*\|[\s:|-]*-[\s:|-]*\|?\s*(?:\n|$)")
 def _header_row(text: str, end: int) -> bool:
     """A table's header row ("| Indicator | Target | Q2 actual |" over "|---|---|") names the
     columns and answers nothing."""
-    return text[:end].rstrip().endswith("|") and bool(_SEPARATOR_ROW.match(text, end))
+    if not text[:end].rstrip().endswith("|"):
+        return False
+    if _SEPARATOR_ROW.match(text, end):
+        return True
+    # one whose separator is cut off (a passage's last line): every cell a word, no figure
+    row = text[text.rfind("\n", 0, end) + 1 : end].strip()
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    return len(cells) >= 3 and not any(re.match(r"[-+£$]?\s?\d", c) for c in cells if c)
 
 
 # A line of its own that gives a figure and what it counts ("6,840 appointments", "DNA rate 4.8%").
