@@ -206,3 +206,14 @@ def test_a_header_row_whose_separator_is_in_the_next_passage_answers_nothing() -
     assert not any("Q2 actual" in c.text for c in _candidates(text))
     row = "Service update\n\nThe dashboard for Q2.\n\n| Patients treated | 300 | 326 | Green |\n"
     assert any("| 300 | 326 |" in c.text for c in _candidates(row))
+
+
+def test_a_numbered_parts_title_answers_nothing() -> None:
+    text = (
+        "Committee minutes\n\nItem 7: Community Anticoagulation Service - 12-month review\n\n"
+        "Service 1: Community IV Therapy Service, Dunmere\n\n"
+        "Recommendation 2: The ICB should extend the service to four practices.\n"
+    )
+    sentences = [c.text for c in _candidates(text)]
+    assert not any(s.startswith(("Item 7", "Service 1")) for s in sentences)
+    assert any(s.startswith("Recommendation 2: The ICB should extend") for s in sentences)

@@ -469,13 +469,18 @@ def years_named(text: str, asked: bool = False) -> frozenset[int]:
     return frozenset(found)
 
 
+# The title of a numbered part of a paper, on a line of its own.
+_PART_TITLE = re.compile(r"(?:section|part|item|service|appendix|annex|chapter)\s+\d+[.:]\s", re.I)
 _CAPTION = re.compile(r"^(?:table|figure|chart|box)\s+\d+[.:]", re.I)
 
 
 def is_heading(text: str) -> bool:
-    """A section heading in capitals or a caption ("Table 1: ..."): it names a part of an
-    article and answers nothing."""
+    """A section heading in capitals, a caption ("Table 1: ...") or a numbered part's title
+    ("Item 7: Community Anticoagulation Service"): it names a part of an article and answers
+    nothing."""
     text = text.strip()
+    if _PART_TITLE.match(text) and not text.endswith("."):
+        return True  # "Service 1: Community IV Therapy Service, Dunmere", "Item 7: ..."
     return bool(_CAPTION.match(text)) or (text.isupper() and len(text) > 3)
 
 
