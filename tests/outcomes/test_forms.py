@@ -146,12 +146,8 @@ def test_a_results_tables_change_column_and_a_first_figures_time_are_read() -> N
     line = "| Emergency admissions | 1,136 | 874 | -23% |"
     cells = table_row(line)
     assert cells is not None
-    figure = table_figure(line, cells)
-    assert figure is not None and (figure.value, figure.before, figure.after) == (
-        "23%",
-        "1,136",
-        "874",
-    )
+    [figure] = table_figure(line, cells)
+    assert (figure.value, figure.before, figure.after) == ("23%", "1,136", "874")
     pair = find_figures("Missed appointments fell from 18% in our first three months to 7%.")
     assert [(f.kind, f.before, f.after) for f in pair] == [("pair", "18%", "7%")]
     monthly = find_figures("Referrals fell by more than two thirds, from 88 a month to 26.")
@@ -312,3 +308,30 @@ def test_a_sentence_about_the_time_before_the_service_gives_no_result() -> None:
     assert [f.value for f in find_figures(before)] == ["16 weeks"]  # what it counts, to answers
     until = "Until 2022 the wait had been 14 weeks, but it is now 6 weeks."
     assert [(f.before, f.after) for f in result_figures(until)] == [("14 weeks", "6 weeks")]
+
+
+def test_a_plain_text_tables_rows_and_a_labelled_lines_figure_are_read() -> None:
+    from askcases.outcomes.extract import named_figures
+
+    # a table with no outer bars, a cell's note in brackets: the after column is the result
+    [wait] = named_figures("Median wait for wax removal   | 11 weeks (ENT)   | 8 days")
+    assert (wait.figure.before, wait.figure.value) == ("11 weeks", "8 days")
+    # a slide's line that is a label and a figure alone
+    [referrals] = named_figures("Referrals received: 2,318")
+    assert (referrals.figure.value, referrals.measure) == ("2,318", "referrals received")
+    [stay] = named_figures("- Average length of stay: 8.5 days")
+    assert stay.figure.value == "8.5 days"
+    # a label that names no result gives no figure
+    for line in ("Date: 2023", "Version: 2", "Slide: 4", "Base: 412", "Page: 12"):
+        assert named_figures(line) == [], line
+
+
+def test_a_row_of_quarters_gives_each_quarter_and_a_baseline_row_only_its_pair() -> None:
+    from askcases.outcomes.extract import named_figures
+
+    row = "| Referrals received | 1,912 | 2,047 | 2,231 |"
+    quarters = named_figures(row, header="| Measure | Q1 | Q2 | Q3 |")
+    assert sorted(n.figure.value for n in quarters) == ["1,912", "2,047", "2,231"]
+    assert [n.figure.before for n in quarters if n.figure.kind == "pair"] == ["2,047"]
+    baseline = named_figures(row, header="| Measure | Baseline (2020/21) | Year 1 | Year 2 |")
+    assert [(n.figure.kind, n.figure.value) for n in baseline] == [("pair", "2,231")]

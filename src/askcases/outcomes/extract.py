@@ -33,7 +33,13 @@ from askcases.outcomes.forms import (
     with_unit,
 )
 from askcases.outcomes.rules import RULES, MeaningRule, MeasureRule
-from askcases.text.claims import claim_of, in_plan_column, plan_columns, table_header
+from askcases.text.claims import (
+    baseline_column,
+    claim_of,
+    in_plan_column,
+    plan_columns,
+    table_header,
+)
 from askcases.text.lexicon import MONTHS, STOPWORDS
 from askcases.text.sentences import sentence_spans
 from askcases.types import Article, Outcome
@@ -273,7 +279,7 @@ def named_figures(
     `results` false, also the figures a result is set against (forms.results_only)."""
     cells = table_row(sentence)
     if cells is not None:
-        found = table_figures(sentence, cells, plan_columns(header))
+        found = table_figures(sentence, cells, plan_columns(header), not baseline_column(header))
         if not found or used:
             return []  # a row the first pass read is read once
         segments = [(figure, cells[0], -1) for figure in found]

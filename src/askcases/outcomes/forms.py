@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from askcases.text.claims import table_cells
 from askcases.text.lexicon import MONTH_NAMES, NUMBER_VALUES, STOPWORDS
 
 Kind = Literal["pair", "change", "share", "money", "within", "level", "count"]
@@ -171,6 +172,21 @@ MONEY = re.compile(
 WITHIN = re.compile(rf"\bwithin (?P<v>{NUMBER}) (?P<unit>(?:working |calendar )?{_UNIT})", re.I)
 COUNT = re.compile(
     rf"(?<![£\d.,:/-])\b(?P<v>{NUMBER}(?: million| billion)?)\b(?![%.,]?\d|-|\s?per ?cent|:\d)",
+    re.I,
+)
+# "Referrals received: 2,318", "- Ears treated: 3,760 (both ears in 1,656)": a figure whose line
+# is its label and the figure alone.
+LABELLED = re.compile(
+    rf"^\s*(?:[-*•]\s*)?(?P<noun>[A-Za-z][A-Za-z&'/ -]{{2,60}}?)\s*:\s*"
+    rf"(?P<v>{NUMBER}(?: million)?(?:\s?%|\s?per ?cent|\s{_UNIT})?)\s*(?:\([^()]*\))?\s*\.?\s*$",
+    re.I,
+)
+# labels of a line that gives no result: an identifier, a date, a page, an age
+_NOT_A_RESULT_LABEL = re.compile(
+    r"\b(?:date|year|phone|tel|telephone|fax|version|page|ref|reference|issue|item|slide|section|"
+    r"part|ward|room|ext|extension|postcode|code|id|no|number|age|aged|base|n|sample|"
+    r"respondents|time|deadline|review|minute|minutes|paper|agenda|appendix|annex|table|figure|"
+    r"chapter|step|stage|phase|level|grade|band|priority|rank|score)$",
     re.I,
 )
 # "take the total number of GP pathfinders to 220": a count whose noun comes first.
@@ -448,6 +464,13 @@ def find_figures(sentence: str) -> list[Figure]:
                 else "count"
             )
             add(Figure(kind, value, "", "", m.start("v"), m.end("v"), "", noun))
+    labelled = LABELLED.match(sentence)
+    if labelled and not _NOT_A_RESULT_LABEL.search(labelled.group("noun").strip()):
+        raw = labelled.group("v")
+        if not _YEARS.match(raw) and not overlaps(spans, labelled.start("v"), labelled.end("v")):
+            value = normalise_value(raw)
+            noun = labelled.group("noun").strip()
+            add(Figure("level", value, "", "", labelled.start("v"), labelled.end("v"), "", noun))
     for m in TOTAL.finditer(sentence):
         if not overlaps(spans, m.start("v"), m.end("v")):
             value = normalise_value(m.group("v"))
@@ -566,24 +589,32 @@ def results_only(sentence: str, figures: list[Figure]) -> list[Figure]:
 
 
 def table_row(line: str) -> list[str] | None:
-    """The cells of a results-table line ("| Wait | 31 days | 6 days |"), else None."""
-    if not (line.startswith("|") and line.rstrip().endswith("|")):
-        return None
-    cells = [c.strip() for c in line.strip().strip("|").split("|")]
-    return cells if len(cells) >= 2 else None
+    """The cells of a results-table line ("| Wait | 31 days | 6 days |", "Wait | 31 days | 6
+    days"), else None."""
+    cells = table_cells(line)
+    return cells if cells is not None and len(cells) >= 2 else None
+
+
+_CELL_NOTE = re.compile(r"\s*(?:\([^()]*\)|\*+|†)$")
+
+
+def _bare_cell(cell: str) -> str:
+    """A cell's figure without its note: "11 weeks (ENT)" -> "11 weeks", "388*" -> "388"."""
+    return _CELL_NOTE.sub("", cell)
 
 
 _SIGNED_PERCENT = re.compile(r"[-+−–]\s?(\d[\d.]*)\s?%")
 
 
-def table_figure(line: str, cells: list[str]) -> Figure | None:
+def table_figure(line: str, cells: list[str], columns: bool = True) -> list[Figure]:
     """A table row "label | before | after" as a pair, or "label | value" as a level; its span
-    is the whole line."""
+    is the whole line. With `columns`, a row of three figures or more also gives the earlier
+    ones as levels (_earlier_columns)."""
     if _YEARS.match(cells[0]):
-        return None  # a row of years is a header, not a result
+        return []  # a row of years is a header, not a result
     values = [
         c
-        for c in cells[1:]
+        for c in map(_bare_cell, cells[1:])
         if re.fullmatch(rf"{_HEDGE}{_AMOUNT}|same day", c, re.I) and not _YEARS.match(c)
     ]
     if len(values) >= 2:
@@ -591,13 +622,14 @@ def table_figure(line: str, cells: list[str]) -> Figure | None:
         direction = _direction(before, after)
         change = _SIGNED_PERCENT.fullmatch(cells[-1])
         if change and "%" not in before:  # "| Admissions | 1,136 | 874 | -23% |": the change
-            return Figure("change", f"{change.group(1)}%", before, after, 0, len(line), direction)
-        return Figure("pair", after, before, after, 0, len(line), direction)
+            return [Figure("change", f"{change.group(1)}%", before, after, 0, len(line), direction)]
+        pair = Figure("pair", after, before, after, 0, len(line), direction)
+        return [*(_earlier_columns(values, line, cells[0]) if columns else []), pair]
     if len(values) == 1 and len(cells) == 2:
         value = normalise_value(values[0])
         kind: Kind = "money" if value.startswith("£") else "share" if "%" in value else "count"
-        return Figure(kind, value, "", "", 0, len(line), "", cells[0].lower())
-    return None
+        return [Figure(kind, value, "", "", 0, len(line), "", cells[0].lower())]
+    return []
 
 
 # A target cell: "95%", "80% or more", "less than 1.0", "Below 10%", "450 by Q4 2025/26".
@@ -614,20 +646,21 @@ def _level(value: str, line: str, label: str, planned: bool = False) -> Figure:
     return Figure(kind, value, "", "", 0, len(line), "", label.lower(), planned)
 
 
-def table_figures(line: str, cells: list[str], plan_columns: set[int]) -> list[Figure]:
+def table_figures(
+    line: str, cells: list[str], plan_columns: set[int], columns: bool = True
+) -> list[Figure]:
     """The figures of a results-table row. Where the header names target or plan columns
     ("| Indicator | Target | Q2 actual |"), each target is a figure to come of its own and the
     result is read from the other columns (a pair of the last two, else a level); elsewhere the
-    row is read by table_figure."""
-    figure = None
+    row is read by table_figure. Without `columns` (a table with a baseline column), the earlier
+    figures of a long row are not levels of their own."""
     if not plan_columns or not any(i in plan_columns for i in range(1, len(cells))):
-        figure = table_figure(line, cells)
-        return [figure] if figure else []
+        return table_figure(line, cells, columns)
     if _YEARS.match(cells[0]):
         return []
     targets: list[str] = []
     results: list[str] = []
-    for i, cell in enumerate(cells[1:], start=1):
+    for i, cell in enumerate(map(_bare_cell, cells[1:]), start=1):
         found = _TARGET_CELL.fullmatch(cell)
         if found is None or _YEARS.match(cell):
             continue
@@ -635,6 +668,7 @@ def table_figures(line: str, cells: list[str], plan_columns: set[int]) -> list[F
     figures = []
     if len(results) >= 2:
         before, after = with_unit(*_pair_values(results[-2], results[-1]), cells[0])
+        figures += _earlier_columns(results, line, cells[0]) if columns else []
         figures.append(
             Figure("pair", after, before, after, 0, len(line), _direction(before, after))
         )
@@ -642,6 +676,14 @@ def table_figures(line: str, cells: list[str], plan_columns: set[int]) -> list[F
         figures.append(_level(_labelled_unit(results[0], cells[0]), line, cells[0]))
     figures += [_level(_labelled_unit(t, cells[0]), line, cells[0], planned=True) for t in targets]
     return figures
+
+
+def _earlier_columns(values: list[str], line: str, label: str) -> list[Figure]:
+    """A row of three results or more ("| Referrals | 1,912 | 2,047 | 2,231 |", a quarter each):
+    each but the last is also a level of its own column (the last two make the row's pair)."""
+    if len(values) < 3:
+        return []
+    return [_level(_labelled_unit(v, label), line, label) for v in values[:-1]]
 
 
 def _labelled_unit(value: str, label: str) -> str:

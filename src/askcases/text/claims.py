@@ -175,21 +175,34 @@ _PLAN_COLUMN = re.compile(
 _CELL_FIGURE = re.compile(r"\d")
 
 
+def table_cells(line: str) -> list[str] | None:
+    """The cells of a table line: "| Wait | 31 days | 6 days |", or a plain-text table's "Wait |
+    31 days | 6 days" (two bars or more, no cell empty); None for any other line."""
+    stripped = line.strip()
+    if stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1:
+        return [c.strip() for c in stripped.strip("|").split("|")]
+    if stripped.count("|") < 2 or stripped.startswith("|"):
+        return None
+    cells = [c.strip() for c in stripped.split("|")]
+    return cells if all(cells) else None
+
+
 def _cells(line: str) -> list[str]:
-    return [c.strip() for c in line.strip().strip("|").split("|")]
+    return table_cells(line) or []
 
 
 def table_header(text: str, offset: int) -> str:
     """The first line of the table whose row starts at `offset` of the text; "" when the line
     there is no table row or is the first itself."""
-    if not text[offset : offset + 8].lstrip(" ").startswith("|"):
+    end = text.find("\n", offset)
+    if table_cells(text[offset : len(text) if end < 0 else end]) is None:
         return ""
     header = ""
     end = offset - 1  # the newline before the row
     while end > 0:
         start = text.rfind("\n", 0, end) + 1
         line = text[start:end].strip()
-        if not line.startswith("|"):
+        if table_cells(line) is None:
             break
         header = line
         end = start - 1
@@ -200,6 +213,15 @@ def plan_columns(header: str) -> set[int]:
     """The columns of a table's header line that hold figures to come ("Target", "Plan
     2023/24", "Planned (business case)")."""
     return {i for i, name in enumerate(_cells(header)) if i > 0 and _PLAN_COLUMN.search(name)}
+
+
+_BASELINE_COLUMN = re.compile(r"^(?:baseline|before|pre-?\w*|previous|last year)\b", re.I)
+
+
+def baseline_column(header: str) -> bool:
+    """Whether a table's header line names a column of the state before ("| Measure | Baseline
+    (2020/21) | Year 1 | Year 2 |")."""
+    return any(i > 0 and _BASELINE_COLUMN.search(name) for i, name in enumerate(_cells(header)))
 
 
 def in_plan_column(header: str, row: str) -> bool:
@@ -224,8 +246,9 @@ def claim_of(sentence: str, start: int | None = None) -> Claim:
             status = "projected" if planned else "achieved"
             return Claim(status, "", reported_by(sentence))
         start = first.start()
-    if start == 0 and sentence.lstrip().startswith("|"):  # a table row: its label, then figures
-        label_end = sentence.find("|", sentence.find("|") + 1)
+    if start == 0 and table_cells(sentence) is not None:  # a table row: its label, then figures
+        bar = sentence.find("|")
+        label_end = sentence.find("|", bar + 1) if sentence.lstrip().startswith("|") else bar
         start = label_end if label_end > 0 else 0
     before = sentence[max(0, start - WINDOW) : start]
     # only the words of the figure's own clause count ("... was launched in 2019, and it will
