@@ -734,3 +734,49 @@ def test_the_wait_before_the_service_does_not_answer_what_the_wait_is_now(
     assert "4.5 weeks" in ranked[0].text
     before = next(c for c in ranked if "17 weeks" in c.text)
     assert "the state before the service" in before.why and before.asked == 0.0
+
+
+def test_which_trust_is_answered_by_a_sentence_naming_a_trust(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    settings = _library(
+        tmp_path,
+        embeddings,
+        {
+            "ridgeway-menopause.txt": (
+                "Community menopause clinic in Ridgeway\n\n2 March 2024\n\n"
+                "The Ridgeway menopause clinic is run by Ridgeway Health Federation and is "
+                "commissioned by Ridgeway Integrated Care Board.\n\n"
+                "A consultant gynaecologist at Ridgeway Hospitals NHS Trust provides advice and "
+                "guidance to the clinic's GPs.\n"
+            ),
+        },
+    )
+    answer = Assistant(settings, embeddings).ask(
+        "Which trust provides the specialist gynae backup for the Ridgeway menopause clinic?"
+    )
+    # the federation that runs the clinic and the ICB that pays for it are no trust
+    assert "Health Federation" not in answer.answer
+    if not answer.refused:
+        assert "Ridgeway Hospitals NHS Trust" in answer.answer
+
+
+def test_a_figure_still_to_be_reported_is_no_answer_to_what_was_achieved(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    settings = _library(
+        tmp_path,
+        embeddings,
+        {
+            "hexley-ecg.txt": (
+                "Community ECG hub in Hexley\n\n1 February 2025\n\n"
+                "The did-not-attend rate at the Hexley ECG hub was 5.8% in the third quarter.\n\n"
+                "Text message reminders at 7 days and 1 day before appointments were introduced "
+                "in November; the effect on the did-not-attend rate will be reported in Q4.\n"
+            ),
+        },
+    )
+    assistant = Assistant(settings, embeddings)
+    answer = assistant.ask("What was the did-not-attend rate after the Hexley text reminders?")
+    assert "will be reported" not in answer.answer
+    assert answer.refused or "5.8%" in answer.answer

@@ -4,6 +4,7 @@ from askcases.qa.questions import (
     asks_commissioner,
     asks_provider,
     asks_published,
+    asks_trust,
     expected_type,
     holds_type,
     is_list_question,
@@ -242,3 +243,19 @@ def test_a_range_of_percentages_gives_no_count() -> None:
 def test_working_days_are_a_length_of_time() -> None:
     sentence = "Today the average wait for an appointment is 4 working days."
     assert new_values("duration", sentence, "what is the wait now") == ["4 working days"]
+
+
+@pytest.mark.parametrize(
+    ("question", "trust"),
+    [
+        ("Which trust provides the specialist gynae backup for the menopause clinic?", True),
+        ("which NHS trust runs the clot clinics", True),
+        ("the trust that employs the community nurses", True),
+        ("Which ICB commissions the virtual ward?", False),
+        ("Which trust's consultants worked with the GPs, and how much did referrals fall?", False),
+        ("Who runs the clinics?", False),
+        ("Which foundation trust hosts the team and when did it start?", False),  # two asks
+    ],
+)
+def test_a_question_for_a_trust_is_told_apart(question: str, trust: bool) -> None:
+    assert asks_trust(question) is trust

@@ -141,3 +141,13 @@ def test_a_table_row_in_a_column_of_targets_is_a_projection() -> None:
         "projected"
     )
     assert claim_of("| Patients treated | 300 | 326 |", 0).status == "achieved"
+
+
+def test_a_sentences_standing_is_read_at_its_first_figure_not_a_year() -> None:
+    planned = (
+        "From spring 2025 we plan to offer coil fitting at both sites, which we expect to "
+        "provide around 900 additional fittings a year."
+    )
+    assert claim_of(planned).status == "projected"
+    assert claim_of("In 2022/23 the team saw 400 patients.").status == "achieved"
+    assert claim_of("By 2026 the team will see 500 more patients.").status == "projected"

@@ -27,6 +27,7 @@ from askcases.outcomes.forms import find_figures, is_time, table_row
 from askcases.qa.calibration import FEATURES, RefusalModel
 from askcases.qa.questions import (
     NAMES_COMMISSIONER,
+    NAMES_TRUST,
     PATIENTS,
     PEOPLE,
     Question,
@@ -581,6 +582,22 @@ def says_today(c: Candidate) -> bool:
     return bool(c.passage.date) and _TODAY.search(c.text) is not None
 
 
+# A sentence that says a figure is still to come gives none ("the effect will be reported in
+# Q4", "results are awaited", "it is too early to say").
+_NOT_YET = re.compile(
+    r"\b(?:will|is to|are to|has yet to|have yet to) be (?:reported|published|known|available|"
+    r"evaluated|measured|confirmed|assessed|analysed)\b|\bnot yet (?:available|known|reported|"
+    r"published|been (?:reported|published|measured|evaluated))\b|\btoo early to (?:say|tell)\b|"
+    r"\b(?:results?|figures?|data|findings) (?:are|is) (?:still )?awaited\b",
+    re.I,
+)
+
+
+def still_to_come(question: Question, c: Candidate) -> bool:
+    """For a question about what was done, a sentence that says the figure is still to come."""
+    return question.achieved and _NOT_YET.search(c.text) is not None
+
+
 def gives_kind(question: Question, c: Candidate) -> bool:
     """Whether the sentence gives a value of the kind asked for; a date in "today", where its
     article is dated."""
@@ -966,6 +983,8 @@ class ExtractiveAnswerer:
             return (
                 gives_kind(question, c)
                 and (not question.commissioner or NAMES_COMMISSIONER.search(c.text) is not None)
+                and (not question.trust or NAMES_TRUST.search(c.text) is not None)
+                and not still_to_come(question, c)
                 and counts_focus(question.focus, set(content_terms(c.text)), question.focus_related)
                 and not (w.other_count and counts_other(question, c.text))
             )

@@ -482,6 +482,22 @@ NAMES_COMMISSIONER = re.compile(
 )
 
 
+# "which trust provides the specialist backup", "the trust that employs the nurses": asks for an
+# NHS trust, which a sentence that answers names ("Harrowmoor Hospitals NHS Trust", "the trust").
+_WHICH_TRUST = re.compile(
+    r"\bwhich (?:\w+ )?(?:nhs )?(?:foundation )?trusts?\b(?!'s)"
+    r"|\btrusts? (?:that|which) (?:runs?|provides?|employs?|hosts?|delivers?)\b",
+    re.I,
+)
+NAMES_TRUST = re.compile(r"\btrusts?\b", re.I)
+
+
+def asks_trust(question: str) -> bool:
+    """Whether a question of one ask asks which NHS trust."""
+    request = situation_and_request(question)[1]
+    return _WHICH_TRUST.search(request) is not None and len(asks(request)) == 1
+
+
 # "who runs the stroke rehab team", "which trust provides it": asks for the organisation that
 # runs a service, which a sentence naming who does it answers first.
 _WHO_RUNS = re.compile(
@@ -536,6 +552,7 @@ class Question:
     latest: bool = False  # asks for the latest, current or present state
     published: bool = False  # asks when the article itself was published
     commissioner: bool = False  # asks which ICB or CCG
+    trust: bool = False  # asks which NHS trust
     provider: bool = False  # asks who runs or provides a service
     # stem of a question word -> stems of other words for the same thing (askcases.text.synonyms)
     related: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -590,6 +607,7 @@ def read_question(
         latest=asks_latest(text),
         published=asks_published(text.partition(" (")[0]),
         commissioner=asks_commissioner(text.partition(" (")[0]),
+        trust=asks_trust(text.partition(" (")[0]),
         provider=asks_provider(text.partition(" (")[0]),
         related={t: g for t, g in related.items() if g},
     )

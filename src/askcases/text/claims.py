@@ -237,10 +237,21 @@ def in_plan_column(header: str, row: str) -> bool:
     return all(_PLAN_COLUMN.search(names[i]) for i in columns)
 
 
+def _first_figure(sentence: str) -> re.Match[str] | None:
+    """The sentence's first figure, passing over years ("From spring 2025 we expect around 900
+    more"; "in 2022/23"); its first number where all are years."""
+    numbers = list(_NUMBER.finditer(sentence))
+    for m in numbers:
+        year = re.fullmatch(r"(?:19|20)\d\d", m.group().rstrip(".,"))
+        if not year and sentence[max(0, m.start() - 1) : m.start()] != "/":
+            return m
+    return numbers[0] if numbers else None
+
+
 def claim_of(sentence: str, start: int | None = None) -> Claim:
     """The standing of the figure at `start` in the sentence (its first figure when None)."""
     if start is None:
-        first = _NUMBER.search(sentence)
+        first = _first_figure(sentence)
         if first is None:
             planned = _expects(sentence) or _PLAN_LINE.match(sentence) is not None
             status = "projected" if planned else "achieved"
