@@ -780,3 +780,26 @@ def test_a_figure_still_to_be_reported_is_no_answer_to_what_was_achieved(
     answer = assistant.ask("What was the did-not-attend rate after the Hexley text reminders?")
     assert "will be reported" not in answer.answer
     assert answer.refused or "5.8%" in answer.answer
+
+
+def test_a_question_asking_now_against_before_takes_a_sentence_giving_both(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    article = (
+        "Community ECG hub in Hexley\n\n1 February 2025\n\n"
+        "GP referrals to general cardiology outpatients averaged 205 a month in Q3, compared "
+        "with 290 a month in 2022/23 before the hub opened.\n"
+    )
+    both = _scored(
+        tmp_path / "both",
+        embeddings,
+        article,
+        "how many GP referrals a month go to cardiology clinics now compared with before the hub",
+    )
+    pair = next(c for c in both if "205 a month" in c.text)
+    assert "the state before the service" not in pair.why and pair.asked > 0
+    # asked for the present alone, the sentence's "before the hub opened" still marks it
+    now = _scored(
+        tmp_path / "now", embeddings, article, "how many GP referrals a month go to cardiology now"
+    )
+    assert "the state before the service" in next(c for c in now if "205 a month" in c.text).why

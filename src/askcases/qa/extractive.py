@@ -850,7 +850,9 @@ class ExtractiveAnswerer:
                 if agent or speaker:
                     why.append("names who does it")
             # what a sentence of another time says is none of what is asked
-            another_time = question.latest and _BASELINE.search(cand.text) is not None
+            another_time = (
+                question.latest and not question.before and _BASELINE.search(cand.text) is not None
+            )
             if another_time:
                 f["baseline"] = -1.0
                 why.append("the state before the service")

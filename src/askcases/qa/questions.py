@@ -459,9 +459,23 @@ def asks_achieved(question: str) -> bool:
     return _EXPECTATION.search(question) is None
 
 
+# "now compared with before", "what was it before", "yr before vs yr after": the state before
+# is asked for too
+_BEFORE_ASKED = re.compile(
+    r"\b(?:before|previous(?:ly)?|used to|compared (?:with|to)|vs\.?|versus|baseline|"
+    r"originally|at (?:the )?(?:start|launch|outset))\b",
+    re.I,
+)
+
+
 def asks_latest(question: str) -> bool:
     """A question about the latest, current or present state ("what is the latest figure")."""
     return _LATEST.search(question) is not None
+
+
+def asks_before(question: str) -> bool:
+    """A question that asks for the state before too ("now compared with before")."""
+    return _BEFORE_ASKED.search(question) is not None
 
 
 def is_list_question(question: str) -> bool:
@@ -550,6 +564,7 @@ class Question:
     change: bool = False  # asks whether, or how much, something changed
     achieved: bool = False  # asks what was done, not what is expected
     latest: bool = False  # asks for the latest, current or present state
+    before: bool = False  # asks for the state before too
     published: bool = False  # asks when the article itself was published
     commissioner: bool = False  # asks which ICB or CCG
     trust: bool = False  # asks which NHS trust
@@ -605,6 +620,7 @@ def read_question(
         change=asks_for_change(text),
         achieved=asks_achieved(text),
         latest=asks_latest(text),
+        before=asks_before(text),
         published=asks_published(text.partition(" (")[0]),
         commissioner=asks_commissioner(text.partition(" (")[0]),
         trust=asks_trust(text.partition(" (")[0]),
