@@ -803,3 +803,18 @@ def test_a_question_asking_now_against_before_takes_a_sentence_giving_both(
         tmp_path / "now", embeddings, article, "how many GP referrals a month go to cardiology now"
     )
     assert "the state before the service" in next(c for c in now if "205 a month" in c.text).why
+
+
+def test_the_state_before_the_service_says_nothing_of_the_time_since_it_began(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    article = (
+        "Community blood tests in Hexley\n\n1 February 2025\n\n"
+        "Prior to the pandemic, 18,000 blood tests a week were taken in hospital clinics.\n\n"
+        "Practices now take 9,500 hospital-requested blood tests a week.\n"
+    )
+    scored = _scored(
+        tmp_path, embeddings, article, "since the go live, how many blood tests a week in Hexley"
+    )
+    before = next(c for c in scored if "18,000" in c.text)
+    assert "the state before the service" in before.why and before.asked == 0.0

@@ -4,6 +4,7 @@ from askcases.qa.questions import (
     asks_commissioner,
     asks_provider,
     asks_published,
+    asks_since_start,
     asks_trust,
     expected_type,
     holds_type,
@@ -259,3 +260,20 @@ def test_working_days_are_a_length_of_time() -> None:
 )
 def test_a_question_for_a_trust_is_told_apart(question: str, trust: bool) -> None:
     assert asks_trust(question) is trust
+
+
+@pytest.mark.parametrize(
+    ("question", "since"),
+    [
+        ("since the full go live, how many bloods are practices doing a week?", True),
+        ("ashcombe asthma admissions change since hub opened", True),
+        ("how many patients has the team seen so far", True),
+        ("total visits to date", True),
+        ("how many patients did the team see in 2023", False),
+        ("since when has the clinic been open", False),
+    ],
+)
+def test_a_question_about_the_time_since_the_service_began_is_told_apart(
+    question: str, since: bool
+) -> None:
+    assert asks_since_start(question) is since

@@ -851,7 +851,9 @@ class ExtractiveAnswerer:
                     why.append("names who does it")
             # what a sentence of another time says is none of what is asked
             another_time = (
-                question.latest and not question.before and _BASELINE.search(cand.text) is not None
+                (question.latest or question.since_start)
+                and not question.before
+                and _BASELINE.search(cand.text) is not None
             )
             if another_time:
                 f["baseline"] = -1.0

@@ -473,6 +473,19 @@ def asks_latest(question: str) -> bool:
     return _LATEST.search(question) is not None
 
 
+# "since the full go live", "so far", "to date": asks about the time since the service began
+_SINCE = re.compile(
+    r"\bsince (?:the |its |it |they )?(?:\w+ )?(?:launch(?:ed)?|go[- ]?live|went live|start(?:ed)?|"
+    r"open(?:ed|ing)?|beg(?:an|inning)|set ?up)\b|\bso far\b|\bto date\b",
+    re.I,
+)
+
+
+def asks_since_start(question: str) -> bool:
+    """A question about the time since the service began ("since launch", "so far")."""
+    return _SINCE.search(question) is not None
+
+
 def asks_before(question: str) -> bool:
     """A question that asks for the state before too ("now compared with before")."""
     return _BEFORE_ASKED.search(question) is not None
@@ -565,6 +578,7 @@ class Question:
     achieved: bool = False  # asks what was done, not what is expected
     latest: bool = False  # asks for the latest, current or present state
     before: bool = False  # asks for the state before too
+    since_start: bool = False  # asks about the time since the service began
     published: bool = False  # asks when the article itself was published
     commissioner: bool = False  # asks which ICB or CCG
     trust: bool = False  # asks which NHS trust
@@ -621,6 +635,7 @@ def read_question(
         achieved=asks_achieved(text),
         latest=asks_latest(text),
         before=asks_before(text),
+        since_start=asks_since_start(text),
         published=asks_published(text.partition(" (")[0]),
         commissioner=asks_commissioner(text.partition(" (")[0]),
         trust=asks_trust(text.partition(" (")[0]),
