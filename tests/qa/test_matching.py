@@ -818,3 +818,27 @@ def test_the_state_before_the_service_says_nothing_of_the_time_since_it_began(
     )
     before = next(c for c in scored if "18,000" in c.text)
     assert "the state before the service" in before.why and before.asked == 0.0
+
+
+def test_a_line_under_a_background_heading_is_the_state_before_for_a_change_question(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    article = (
+        "Community memory service in Hexley\n\n"
+        "Slide 2: Why we changed\n"
+        "- Average wait from referral to diagnosis: 31 weeks.\n\n"
+        "Slide 5: Year one results\n"
+        "- 1,236 referrals received.\n"
+        "- Wait from referral to diagnosis fell from 31 weeks to 9 weeks.\n"
+    )
+    scored = _scored(
+        tmp_path,
+        embeddings,
+        article,
+        "How has the wait for a dementia diagnosis changed in Hexley?",
+    )
+    before = next(c for c in scored if "Average wait" in c.text)
+    after = next(c for c in scored if "fell from 31 weeks" in c.text)
+    assert "the state before the service" in before.why
+    assert "the state before the service" not in after.why
+    assert after.score > before.score

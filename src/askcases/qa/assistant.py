@@ -18,7 +18,13 @@ from askcases.config import GROUNDING_THRESHOLD_FILE, Settings
 from askcases.embedding.minilm import MiniLMEmbeddings
 from askcases.errors import AskcasesError, UsageError
 from askcases.qa.calibration import load_refusal_model
-from askcases.qa.extractive import ExtractiveAnswerer, Section, refusal, with_nearest
+from askcases.qa.extractive import (
+    BACKGROUND_HEADING,
+    ExtractiveAnswerer,
+    Section,
+    refusal,
+    with_nearest,
+)
 from askcases.qa.followups import resolve_followup
 from askcases.qa.generation import stream_answer
 from askcases.qa.grounding import GroundingVerifier, load_threshold
@@ -534,6 +540,7 @@ class Assistant:
                         if word.lower() not in asked_words
                     ),
                     frozenset(content_terms(heading)),
+                    BACKGROUND_HEADING.search(heading) is not None,
                 )
                 for (offset, heading), names in zip(headings, named, strict=True)
             ]

@@ -277,6 +277,17 @@ class Section:
     # the heading's content terms, which count for the lines below it as a title's words do
     # ("Service 2: Community Heart Failure Service" over "Service started: 1 November 2021.")
     terms: frozenset[str] = frozenset()
+    # a heading over the state before the service ("Slide 2: Why we changed", "Background")
+    background: bool = False
+
+
+# Headings over the state before a service: its lines give the before, not the result.
+BACKGROUND_HEADING = re.compile(
+    r"\b(?:background|why we (?:did it|changed|acted|started|needed)|why change|the problem|"
+    r"the challenge|the case for change|baseline|starting point|before the (?:service|scheme|"
+    r"pilot|change|hub|clinic)|how (?:it|things) (?:was|were|used to))\b",
+    re.I,
+)
 
 
 def section_at(sections: list[Section], offset: int) -> Section | None:
@@ -850,10 +861,11 @@ class ExtractiveAnswerer:
                 if agent or speaker:
                     why.append("names who does it")
             # what a sentence of another time says is none of what is asked
-            another_time = (
-                (question.latest or question.since_start)
-                and not question.before
-                and _BASELINE.search(cand.text) is not None
+            in_background = section is not None and section.background
+            about_now = question.latest or question.since_start
+            another_time = not question.before and (
+                (about_now and (_BASELINE.search(cand.text) is not None or in_background))
+                or (question.change and in_background)
             )
             if another_time:
                 f["baseline"] = -1.0
