@@ -1,11 +1,11 @@
 import pytest
 
 from askcases.qa.questions import (
+    asked_body,
     asks_commissioner,
     asks_provider,
     asks_published,
     asks_since_start,
-    asks_trust,
     expected_type,
     holds_type,
     is_list_question,
@@ -247,19 +247,21 @@ def test_working_days_are_a_length_of_time() -> None:
 
 
 @pytest.mark.parametrize(
-    ("question", "trust"),
+    ("question", "body"),
     [
-        ("Which trust provides the specialist gynae backup for the menopause clinic?", True),
-        ("which NHS trust runs the clot clinics", True),
-        ("the trust that employs the community nurses", True),
-        ("Which ICB commissions the virtual ward?", False),
-        ("Which trust's consultants worked with the GPs, and how much did referrals fall?", False),
-        ("Who runs the clinics?", False),
-        ("Which foundation trust hosts the team and when did it start?", False),  # two asks
+        ("Which trust provides the specialist gynae backup for the menopause clinic?", "trust"),
+        ("which NHS trust runs the clot clinics", "trust"),
+        ("the trust that employs the community nurses", "trust"),
+        ("which charity paid for the glaucoma project?", "charity"),
+        ("which council funds the falls service", "council"),
+        ("Which ICB commissions the virtual ward?", None),
+        ("Which trust's consultants worked with the GPs, and how much did referrals fall?", None),
+        ("Who runs the clinics?", None),
+        ("Which foundation trust hosts the team and when did it start?", None),  # two asks
     ],
 )
-def test_a_question_for_a_trust_is_told_apart(question: str, trust: bool) -> None:
-    assert asks_trust(question) is trust
+def test_a_question_for_a_kind_of_body_is_told_apart(question: str, body: str | None) -> None:
+    assert asked_body(question) == body
 
 
 @pytest.mark.parametrize(

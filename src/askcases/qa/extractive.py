@@ -26,8 +26,8 @@ from askcases.outcomes.extract import named_figures
 from askcases.outcomes.forms import find_figures, is_time, table_row
 from askcases.qa.calibration import FEATURES, RefusalModel
 from askcases.qa.questions import (
+    NAMES_BODY,
     NAMES_COMMISSIONER,
-    NAMES_TRUST,
     PATIENTS,
     PEOPLE,
     Question,
@@ -999,7 +999,7 @@ class ExtractiveAnswerer:
             return (
                 gives_kind(question, c)
                 and (not question.commissioner or NAMES_COMMISSIONER.search(c.text) is not None)
-                and (not question.trust or NAMES_TRUST.search(c.text) is not None)
+                and (question.body is None or NAMES_BODY[question.body].search(c.text) is not None)
                 and not still_to_come(question, c)
                 and counts_focus(question.focus, set(content_terms(c.text)), question.focus_related)
                 and not (w.other_count and counts_other(question, c.text))

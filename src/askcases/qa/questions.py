@@ -509,20 +509,42 @@ NAMES_COMMISSIONER = re.compile(
 )
 
 
-# "which trust provides the specialist backup", "the trust that employs the nurses": asks for an
-# NHS trust, which a sentence that answers names ("Harrowmoor Hospitals NHS Trust", "the trust").
-_WHICH_TRUST = re.compile(
-    r"\bwhich (?:\w+ )?(?:nhs )?(?:foundation )?trusts?\b(?!'s)"
-    r"|\btrusts? (?:that|which) (?:runs?|provides?|employs?|hosts?|delivers?)\b",
-    re.I,
-)
-NAMES_TRUST = re.compile(r"\btrusts?\b", re.I)
+# "which trust provides the specialist backup", "which charity paid for it", "the trust that
+# employs the nurses": asks for a body of one kind, which a sentence that answers names
+# ("Harrowmoor Hospitals NHS Trust", "a grant from the Wyvern Sight Foundation").
+_BODY_KINDS = {
+    "trust": r"(?:nhs )?(?:foundation )?trusts?",
+    "charity": r"charit(?:y|ies)",
+    "council": r"(?:local )?(?:councils?|local authorit(?:y|ies))",
+    "federation": r"(?:gp )?federations?",
+    "primary care network": r"(?:pcns?|primary care networks?)",
+}
+NAMES_BODY = {
+    "trust": re.compile(r"\btrusts?\b", re.I),
+    "charity": re.compile(
+        r"\b(?:charit(?:y|ies|able)|foundation|trust|fund|appeal|lottery)\b", re.I
+    ),
+    "council": re.compile(r"\b(?:councils?|local authorit(?:y|ies)|borough)\b", re.I),
+    "federation": re.compile(r"\bfederations?\b", re.I),
+    "primary care network": re.compile(r"\b(?:PCNs?|primary care networks?)\b", re.I),
+}
+_WHICH_BODY = {
+    kind: re.compile(
+        rf"\bwhich (?:\w+ )?{words}\b(?!'s)|\b{words} (?:that|which) (?:runs?|provides?|"
+        r"employs?|hosts?|delivers?|funds?|funded|paid|pays)\b",
+        re.I,
+    )
+    for kind, words in _BODY_KINDS.items()
+}
 
 
-def asks_trust(question: str) -> bool:
-    """Whether a question of one ask asks which NHS trust."""
+def asked_body(question: str) -> str | None:
+    """The kind of body a question of one ask asks for ("which trust", "which charity"), else
+    None."""
     request = situation_and_request(question)[1]
-    return _WHICH_TRUST.search(request) is not None and len(asks(request)) == 1
+    if len(asks(request)) != 1:
+        return None
+    return next((kind for kind, which in _WHICH_BODY.items() if which.search(request)), None)
 
 
 # "who runs the stroke rehab team", "which trust provides it": asks for the organisation that
@@ -581,7 +603,7 @@ class Question:
     since_start: bool = False  # asks about the time since the service began
     published: bool = False  # asks when the article itself was published
     commissioner: bool = False  # asks which ICB or CCG
-    trust: bool = False  # asks which NHS trust
+    body: str | None = None  # the kind of body asked for ("which trust"), if any
     provider: bool = False  # asks who runs or provides a service
     # stem of a question word -> stems of other words for the same thing (askcases.text.synonyms)
     related: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -638,7 +660,7 @@ def read_question(
         since_start=asks_since_start(text),
         published=asks_published(text.partition(" (")[0]),
         commissioner=asks_commissioner(text.partition(" (")[0]),
-        trust=asks_trust(text.partition(" (")[0]),
+        body=asked_body(text.partition(" (")[0]),
         provider=asks_provider(text.partition(" (")[0]),
         related={t: g for t, g in related.items() if g},
     )
