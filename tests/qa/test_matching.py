@@ -842,3 +842,26 @@ def test_a_line_under_a_background_heading_is_the_state_before_for_a_change_ques
     assert "the state before the service" in before.why
     assert "the state before the service" not in after.why
     assert after.score > before.score
+
+
+def test_a_which_icb_answer_stands_out_among_the_sentences_that_name_one(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    settings = _library(
+        tmp_path,
+        embeddings,
+        {
+            "moorgrave-outreach.txt": (
+                "Street health team in Moorgrave\n\n3 May 2024\n\n"
+                "The Moorgrave rough sleeper health team funds its outreach van from a charity "
+                "grant and runs clinics in five hostels.\n\n"
+                "The service is commissioned by Moorgrave and Lowfield Integrated Care Board.\n"
+            ),
+        },
+    )
+    answer = Assistant(settings, embeddings).ask(
+        "which ICB funds the moorgrave rough sleeper health team"
+    )
+    # the sentence that names no ICB scores higher but cannot answer: it is no rival
+    assert answer.evidence is not None and answer.evidence.margin > 0
+    assert not answer.refused and "Lowfield Integrated Care Board" in answer.answer

@@ -1068,9 +1068,11 @@ class ExtractiveAnswerer:
                 best,
             )
         quoted = self._select(question, first, typed) if typed else [best]
+        # for "which ICB" or "which trust", the other sentences that name one are the rivals
+        rivals = typed if question.commissioner or question.body is not None else ranked
         rest = [
             c.score
-            for c in ranked
+            for c in rivals
             if c not in quoted
             and not any(_overlap(c.text, q.text) > w.duplicate_overlap for q in quoted)
         ]
