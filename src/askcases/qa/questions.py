@@ -459,15 +459,6 @@ def asks_achieved(question: str) -> bool:
     return _EXPECTATION.search(question) is None
 
 
-# "now compared with before", "what was it before", "yr before vs yr after": the state before
-# is asked for too
-_BEFORE_ASKED = re.compile(
-    r"\b(?:before|previous(?:ly)?|used to|compared (?:with|to)|vs\.?|versus|baseline|"
-    r"originally|at (?:the )?(?:start|launch|outset))\b",
-    re.I,
-)
-
-
 def asks_latest(question: str) -> bool:
     """A question about the latest, current or present state ("what is the latest figure")."""
     return _LATEST.search(question) is not None
@@ -484,6 +475,15 @@ _SINCE = re.compile(
 def asks_since_start(question: str) -> bool:
     """A question about the time since the service began ("since launch", "so far")."""
     return _SINCE.search(question) is not None
+
+
+# "now compared with before", "what was it before", "yr before vs yr after": the state before
+# is asked for too
+_BEFORE_ASKED = re.compile(
+    r"\b(?:before|previous(?:ly)?|used to|compared (?:with|to)|vs\.?|versus|baseline|"
+    r"originally|at (?:the )?(?:start|launch|outset))\b",
+    re.I,
+)
 
 
 def asks_before(question: str) -> bool:
