@@ -119,7 +119,10 @@ def test_an_answer_about_another_place_is_refused_and_says_so(
 
     elsewhere = assistant.ask("How long is the wait for a hearing test in Tennick?")
     assert elsewhere.refused
-    assert "does not mention Tennick" in elsewhere.answer
+    # Fernleigh's hearing wait is not given as Tennick's, nor Tennick's oxygen wait as a hearing
+    # test's: the refusal names the closest articles instead
+    assert "2 weeks" not in elsewhere.answer and "3 weeks" not in elsewhere.answer
+    assert "Tennick" in elsewhere.answer
     assert elsewhere.passages  # the closest passages are still offered, marked as no answer
 
     here = assistant.ask("How long is the wait for a hearing test in Fernleigh?")
@@ -865,3 +868,9 @@ def test_a_which_icb_answer_stands_out_among_the_sentences_that_name_one(
     # the sentence that names no ICB scores higher but cannot answer: it is no rival
     assert answer.evidence is not None and answer.evidence.margin > 0
     assert not answer.refused and "Lowfield Integrated Care Board" in answer.answer
+
+
+def test_a_wait_is_not_answered_by_another_length_of_time(assistant: Assistant) -> None:
+    # the DVT article gives "journeys of six hours or more", no wait for treatment
+    answer = assistant.ask("How long did patients wait for DVT treatment before the service?")
+    assert "six hours" not in answer.answer

@@ -290,6 +290,11 @@ BACKGROUND_HEADING = re.compile(
 )
 
 
+def _in_context(c: Candidate) -> str:
+    """The sentence as it is embedded: after its article's title."""
+    return f"{c.passage.title}: {c.text}" if c.passage.title else c.text
+
+
 def section_at(sections: list[Section], offset: int) -> Section | None:
     """The section an offset of the article falls in (None before the first heading)."""
     found = None
@@ -604,6 +609,26 @@ _NOT_YET = re.compile(
 )
 
 
+# A question about a wait ("how long did patients wait") is answered by a length of time that
+# is a wait, not by any length of time ("journeys of six hours or more").
+_WAIT_ASKED = re.compile(r"\bwait(?:s|ed|ing)?\b|\bwaiting times?\b", re.I)
+_SAYS_WAIT = re.compile(
+    r"\b(?:wait\w*|within|delay\w*|queue\w*|seen (?:in|on|the)|time (?:to|from|between|taken)|"
+    r"turn ?(?:a)?round|respon(?:se|d\w*)|(?:from|after) (?:referral|diagnosis)|same[- ]day|"
+    r"lead time|backlog)\b",
+    re.I,
+)
+
+
+def other_length_of_time(question: Question, c: Candidate) -> bool:
+    """For a question about a wait, a sentence whose length of time is no wait."""
+    return (
+        question.kind == "duration"
+        and _WAIT_ASKED.search(question.text) is not None
+        and _SAYS_WAIT.search(c.text) is None
+    )
+
+
 def still_to_come(question: Question, c: Candidate) -> bool:
     """For a question about what was done, a sentence that says the figure is still to come."""
     return question.achieved and _NOT_YET.search(c.text) is not None
@@ -812,7 +837,10 @@ class ExtractiveAnswerer:
             if c.passage.start == 0 and c.passage.doc_id not in leads:
                 opening = c.passage.text[:LEAD_CHARS]
                 leads[c.passage.doc_id] = {n for n in question.names if mentions(n, opening)}
-        vectors = self._vectors([candidates[i].text for i in keep])
+        # each sentence is embedded after its article's title, which says what it is about
+        # ("Community Phlebotomy successfully rolled out: The ... service was fully launched
+        # on 31 October" for "when did hospital bloods in the community go fully live")
+        vectors = self._vectors([_in_context(candidates[i]) for i in keep])
         scored = []
         for i, vec in zip(keep, vectors, strict=True):
             cand, lexical = candidates[i], lexicals[i]
@@ -1001,6 +1029,7 @@ class ExtractiveAnswerer:
                 and (not question.commissioner or NAMES_COMMISSIONER.search(c.text) is not None)
                 and (question.body is None or NAMES_BODY[question.body].search(c.text) is not None)
                 and not still_to_come(question, c)
+                and not other_length_of_time(question, c)
                 and counts_focus(question.focus, set(content_terms(c.text)), question.focus_related)
                 and not (w.other_count and counts_other(question, c.text))
             )
