@@ -266,6 +266,8 @@ def test_a_count_of_other_things_does_not_answer_how_many(assistant: Assistant) 
         ("how much did the ICB give the practices for the kit", "money", None),
         ("pelbury wound hubs patient numbers", "number", "patient"),
         ("how many older people's care homes does the team visit", "number", "home"),
+        ("what do somerset GPs arrange at home for people who are short of breath", None, None),
+        ("who runs the clinics for patients who have leg ulcers", "who", None),
     ],
 )
 def test_the_kind_of_value_and_the_counted_thing_as_staff_ask(
@@ -287,6 +289,18 @@ def test_a_misspelt_common_word_is_no_name_and_a_close_word_is_no_misspelling() 
         "how many chemist took part"
     )
     assert correct_spelling("which complication", vocabulary, same) == "which complication"
+
+
+def test_a_misspelling_whose_stem_is_far_from_the_words_is_read_by_the_whole_word() -> None:
+    from askcases.text.lexicon import stem
+
+    # "hosptial" stems to itself, "hospital" to "hospit": the stems are three letters apart
+    vocabulary = {stem("hospital"): 5, stem("catheter"): 2, "clinic": 4}
+    same = lambda t: t  # noqa: E731
+    assert correct_spelling("clinics outside hosptial", vocabulary, same) == (
+        "clinics outside hospital"
+    )
+    assert correct_spelling("cathter infections", vocabulary, same) == "catheter infections"
 
 
 def test_words_after_in_or_of_that_name_no_place() -> None:
@@ -348,6 +362,10 @@ def test_staff_shorthand_and_first_words_are_read_as_meant() -> None:
     # "a months-long wait" gives no length of time
     assert expected_type("what's the wait now") == "duration"
     assert not holds_type("duration", "They no longer face a months-long wait.", "the wait")
+    # "who does the home visits" is answered by the staff who do them, "who runs it" by a body
+    visits = "where physios go and treat patients in their own home."
+    assert holds_type("who", visits, "Who does home visits for back pain patients?")
+    assert not holds_type("who", visits, "who runs the back pain service")
 
 
 def test_a_library_name_opening_the_question_is_a_place(assistant: Assistant) -> None:

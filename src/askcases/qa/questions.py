@@ -166,9 +166,19 @@ _OPENS_WHO = re.compile(
 )
 
 
+# "people who are short of breath": a "who" that says which people asks for no one
+_RELATIVE_WHO = re.compile(
+    r"\b(people|patients|those|anyone|someone|everyone|children|kids|women|men|adults|residents|"
+    r"families|carers|users|parents|pupils|others)\s+who\b",
+    re.I,
+)
+
+
 def expected_type(question: str) -> str | None:
     """The kind of value the question asks for, or None for an open question ("how many GP
-    appointments were saved" asks for a count, not money)."""
+    appointments were saved" asks for a count, not money; "what do GPs arrange for people who
+    are short of breath" asks for no one)."""
+    question = _RELATIVE_WHO.sub(r"\1 that", question)
     if _OPENS_WHO.search(question) and len(_NEXT_ASK.split(question)) == 1:
         return next(n for n in ("person", "who") if ANSWER_TYPES[n][0].search(question))
     if _HOW_MANY_COUNT.search(question):
@@ -209,10 +219,30 @@ def new_values(kind: str | None, sentence: str, question: str) -> list[str]:
 _TIMED_ROW = re.compile(r"^\|[^|]*\b(?:minutes|mins|hours|days|weeks|months)\b[^|]*\|\s*\d", re.I)
 
 
+# Staff who do the work: "who does home visits" is answered by "physios go and treat patients".
+_DOERS = re.compile(
+    r"\b(?:physios?|physiotherapists?|nurses?|pharmacists?|therapists?|paramedics?|GPs|doctors?|"
+    r"consultants?|podiatrists?|audiologists?|optometrists?|opticians?|dietitians?|midwi(?:fe|ves)|"
+    r"health visitors?|link workers?|support workers?|practitioners?|psychologists?|"
+    r"clinicians?|specialists?|volunteers?)\b",
+    re.I,
+)
+# "who does", "who carries out", "who sees": asks for the staff who do it, not only a body
+_WHO_DOES = re.compile(
+    r"\bwho (?:does|do|did|carries out|carry out|sees|see|visits|visit|treats|treat|delivers|"
+    r"deliver|takes|take|gives|give|fits|fit|reviews|review|assesses|assess)\b",
+    re.I,
+)
+
+
 def holds_type(kind: str | None, sentence: str, question: str) -> bool:
     """Whether the sentence gives a value of the kind asked for, beyond what the question says."""
     if kind == "duration" and _TIMED_ROW.match(sentence.strip()):
         return True
+    if kind == "who" and _WHO_DOES.search(question):
+        asked = {w.lower() for w in WORD.findall(question)}
+        if any(m.group(0).lower() not in asked for m in _DOERS.finditer(sentence)):
+            return True
     return kind is None or bool(new_values(kind, sentence, question))
 
 

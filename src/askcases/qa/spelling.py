@@ -62,6 +62,27 @@ def closest_term(term: str, vocabulary: Mapping[str, int]) -> str | None:
     return best[2] if best else None
 
 
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def closest_by_word(word: str, vocabulary: Mapping[str, int]) -> str | None:
+    """The word one edit from a misspelt word of six letters or more whose stem the library
+    has, for where the stems are further apart than the words ("hosptial" -> "hospital", whose
+    stem is "hospit"; "refferals" -> "referrals"): an English word first, then the commonest."""
+    if len(word) < 6:
+        return None
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    variants = {a + b[1:] for a, b in splits if b}
+    variants |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    variants |= {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+    variants |= {a + c + b for a, b in splits for c in _LETTERS}
+    english = english_words()
+    found = [v for v in sorted(variants) if v[:1] == word[:1] and stem(v) in vocabulary]
+    if not found:
+        return None
+    return max(found, key=lambda v: (v in english, vocabulary[stem(v)]))
+
+
 @functools.cache
 def _english_stems() -> dict[str, str]:
     """The stems of the common and English words, each with a word of that stem."""
@@ -106,6 +127,9 @@ def correct_spelling(
         if term in vocabulary or group_of(term):
             return word
         near = closest_term(term, vocabulary)
+        variant = closest_by_word(low, vocabulary) if near is None else None
+        if variant is not None:
+            return variant[:1].upper() + variant[1:] if word[:1].isupper() else variant
         if near is None:
             # "thier", "chemsits": a common or English word the library does not use
             return (_english_word(low) if word.islower() else None) or word
