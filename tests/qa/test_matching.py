@@ -268,6 +268,10 @@ def test_a_count_of_other_things_does_not_answer_how_many(assistant: Assistant) 
         ("how many older people's care homes does the team visit", "number", "home"),
         ("what do somerset GPs arrange at home for people who are short of breath", None, None),
         ("who runs the clinics for patients who have leg ulcers", "who", None),
+        ("Which national bodies are supporting the GP pathfinders?", "who", None),
+        ("Whats the name of the GP commisioning group in Plymouth?", "who", None),
+        ("what is the name of the clinic manager", "person", None),
+        ("what was the name of the peer support scheme", None, None),
     ],
 )
 def test_the_kind_of_value_and_the_counted_thing_as_staff_ask(

@@ -34,6 +34,10 @@ _ORG_WORDS = (
 )
 # kind: (what in a question asks for it, what in a sentence gives one)
 _VALUE = r"(?:\d[\d,.]*|" + NUMBER_WORD_PATTERN + r")"
+# the end of a noun phrase: "the name of the GP group in Plymouth", not "the clinic manager"
+_NOUN_END = (
+    r"(?=\s*(?:$|[?,.;:)-])|\s+(?:in|that|which|who|for|at|of|behind|running|doing|providing)\b)"
+)
 ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "money": (
         re.compile(
@@ -114,7 +118,10 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(
             r"\bwhich (?:\w+ )?(?:lead|leader|manager|director|officer|clinician|doctor|minister|"
             r"secretary|coordinator|chair|person)s?\b|\bwho (?:said|announced|spoke|leads|is the)\b"
-            r"|\bwhat (?:is the name|was the name)\b"
+            r"|\bwhat(?:'s|’s|s| is| was) the name\b(?! of (?:the |their |its )?"
+            r"(?:\w+ ){0,3}(?:group|organisation|company|body|trust|provider|enterprise|"
+            r"charity|ccg|icb|consortium|federation|network|pcn|partnership|board|"
+            r"service|scheme|programme|clinic|team|hub|initiative)s?" + _NOUN_END + ")"
             # staff's short form: "clinical lead who", "service manager - who"
             r"|\b(?:lead|leader|manager|director|coordinator|chair|consultant)\W{0,3}who\b",
             re.I,
@@ -132,7 +139,11 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(
             r"\bwho\b|\bwhose\b|\bwhich (?:\w+ )?(?:organisation|company|body|trust|person|group|"
             r"lead|leader|manager|director|officer|clinician|doctor|minister|secretary|provider|"
-            r"enterprise|charity)s?\b|\bwhat (?:organisation|company|body|enterprise)\b",
+            r"enterprise|charity|bodies|companies|charities)s?\b|"
+            r"\bwhat (?:organisation|company|body|enterprise)\b|"
+            r"\bwhat(?:'s|’s|s| is| was) the name of (?:the |their |its )?(?:\w+ ){0,3}"
+            r"(?:group|organisation|company|body|trust|provider|enterprise|charity|ccg|icb|"
+            r"consortium|federation|network|pcn|partnership|board)s?" + _NOUN_END,
             re.I,
         ),
         re.compile(
@@ -180,7 +191,7 @@ def expected_type(question: str) -> str | None:
     are short of breath" asks for no one)."""
     question = _RELATIVE_WHO.sub(r"\1 that", question)
     if _OPENS_WHO.search(question) and len(_NEXT_ASK.split(question)) == 1:
-        return next(n for n in ("person", "who") if ANSWER_TYPES[n][0].search(question))
+        return next((n for n in ("person", "who") if ANSWER_TYPES[n][0].search(question)), "who")
     if _HOW_MANY_COUNT.search(question):
         return "number"
     for name, (asks, _) in ANSWER_TYPES.items():
