@@ -30,6 +30,10 @@ def test_word_forms_share_a_stem() -> None:
     assert stem("GPs") == stem("GP") == "gp"
     assert stem("patients") == stem("patient")
     assert stem("commissioning") == stem("commission")
+    # an irregular past form is its verb's: "who led it" speaks of its leads, "paid" of pay
+    assert stem("led") == stem("lead") and stem("paid") == stem("pays") and stem("ran") == "run"
+    # but "fell" (a fall in a figure) is no form of "falls" (people falling)
+    assert stem("fell") != stem("falls")
 
 
 def test_distinct_names_with_a_long_common_prefix_stay_apart() -> None:

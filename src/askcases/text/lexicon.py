@@ -103,12 +103,39 @@ _PORTER_LOCK = threading.Lock()
 FAMILY_MIN = 6  # a stem this long or longer that starts another stem is of its family
 
 
+# Irregular past forms, which Porter leaves apart from their verbs ("who led it": "leadership";
+# "how much are practices paid": "pay").
+IRREGULAR = {
+    "led": "lead",
+    "ran": "run",
+    "paid": "pay",
+    "took": "take",
+    "gave": "give",
+    "given": "give",
+    "began": "begin",
+    "begun": "begin",
+    "bought": "buy",
+    "brought": "bring",
+    "chose": "choose",
+    "chosen": "choose",
+    "spent": "spend",
+    "built": "build",
+    "taught": "teach",
+    "grew": "grow",
+    "grown": "grow",
+    "sold": "sell",
+    "kept": "keep",
+}
+
+
 @functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """The Porter stem of a word, lower-cased, possessive dropped; numbers stay as they are."""
+    """The Porter stem of a word, lower-cased, possessive dropped; numbers stay as they are;
+    an irregular past form is its verb's ("led": "lead")."""
     word = word.lower().strip(".,'’").removesuffix("'s").removesuffix("’s")
     if word.isdigit():
         return word
+    word = IRREGULAR.get(word, word)
     with _PORTER_LOCK:
         return str(_PORTER.stemWord(word))
 
