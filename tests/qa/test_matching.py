@@ -735,6 +735,64 @@ def test_a_sentence_of_another_year_than_the_one_asked_about_says_none_of_it(
     latest = "How many patients did the Ellerscombe team treat in 2023/24?"
     best = _scored(tmp_path / "latest", embeddings, article, latest)[0]
     assert "2023/24" in best.text and "names another year" not in best.why and best.asked > 0.5
+    # nor is it quoted as the answer
+    settings = _library(tmp_path / "asked", embeddings, {"iv.txt": article})
+    answer = Assistant(settings, embeddings).ask(asked)
+    assert "two hundred" not in answer.answer
+    assert "two hundred" in Assistant(settings, embeddings).ask(latest).answer
+
+
+def test_a_sentence_going_on_from_the_answer_with_the_figure_after_is_quoted_with_it(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    settings = _library(
+        tmp_path,
+        embeddings,
+        {
+            "rounds.txt": (
+                "GP ward rounds in Tillbury care homes\n\n3 June 2024\n\n"
+                "Tillbury GP Federation now sends a named GP to each of the area's 19 care homes "
+                "every week.\n\n"
+                "Before the rounds began, residents of the homes were admitted to Tillbury "
+                "Infirmary as emergencies an average of 52 times a month. That has now fallen to "
+                "27 a month.\n\n"
+                "Relatives have welcomed the change, with 88% saying they were happy.\n"
+            ),
+            "stroke.txt": _WIGAN,
+        },
+    )
+    answer = Assistant(settings, embeddings).ask(
+        "in Tillbury how many emergency admissions a month were there from the care homes "
+        "before the GP rounds started, and how many after?"
+    )
+    assert not answer.refused
+    assert "52 times a month" in answer.answer and "27 a month" in answer.answer
+
+
+def test_who_funds_it_is_answered_by_who_commissions_it(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    settings = _library(
+        tmp_path,
+        embeddings,
+        {
+            "swelling.md": (
+                "# Tillcombe lymphoedema clinic: information for patients\n\n"
+                "Q: Who runs the clinic?\n\n"
+                "A: The clinic is run by St Aldhelm's Hospice, Tillcombe, on behalf of the NHS. "
+                "It is commissioned and paid for by NHS Coldmarsh Integrated Care Board, so there "
+                "is no charge to patients.\n\n"
+                "Q: Where is it?\n\n"
+                "A: The clinic is on Level 2 of Tillcombe Health Centre, Station Road.\n"
+            ),
+            "stroke.txt": _WIGAN,
+        },
+    )
+    answer = Assistant(settings, embeddings).ask(
+        "Who provides the Tillcombe lymphoedema clinic and who funds it?"
+    )
+    assert "St Aldhelm's Hospice" in answer.answer
+    assert "NHS Coldmarsh Integrated Care Board" in answer.answer
 
 
 def test_the_years_a_question_asks_about_are_not_those_it_counts_from() -> None:

@@ -469,6 +469,10 @@ _YEAR_RELATIVE = re.compile(
 )
 
 
+# why a sentence of other years than those a question asks about gives none of what it asks
+OTHER_YEAR = "names another year"
+
+
 def years_named(text: str, asked: bool = False) -> frozenset[int]:
     """The years a text names, a financial year as both of its years ("2021/22": 2021 and 2022);
     with `asked`, only those a question asks about (not "since 2021")."""
@@ -918,7 +922,7 @@ class ExtractiveAnswerer:
                 f["missing_name"] = -1.0
                 f["asked"] = 0.0
                 elsewhere = True
-                why.append("names another year")
+                why.append(OTHER_YEAR)
             if cand.text.rstrip().endswith(":") and question.kind not in ("who", "person"):
                 f["lead_in"] = -1.0  # a lead-in ("X said:") names a speaker and says nothing else
                 why.append("a lead-in")
@@ -1032,6 +1036,7 @@ class ExtractiveAnswerer:
                 and not other_length_of_time(question, c)
                 and counts_focus(question.focus, set(content_terms(c.text)), question.focus_related)
                 and not (w.other_count and counts_other(question, c.text))
+                and OTHER_YEAR not in c.why  # "in its first year (2021/22)": not 2023/24's
             )
 
         groups = (required or []) if w.other_topic else []
@@ -1097,6 +1102,23 @@ class ExtractiveAnswerer:
                 best,
             )
         quoted = self._select(question, first, typed) if typed else [best]
+        # a sentence that goes straight on from the first with a value of the kind asked is
+        # part of its answer ("... 52 times a month. That has now fallen to 27 a month."),
+        # though it names nothing it counts
+        follow = next(
+            (
+                c
+                for c in ranked
+                if c.context == first.text
+                and c.passage.doc_id == first.passage.doc_id
+                and c.start > first.start
+                and c not in quoted
+                and gives_kind(question, c)
+            ),
+            None,
+        )
+        if typed and follow is not None:
+            quoted.insert(quoted.index(first) + 1, follow)
         # for "which ICB" or "which trust", the other sentences that name one are the rivals
         rivals = typed if question.commissioner or question.body is not None else ranked
         rest = [
