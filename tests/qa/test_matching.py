@@ -769,6 +769,30 @@ def test_a_sentence_going_on_from_the_answer_with_the_figure_after_is_quoted_wit
     assert "52 times a month" in answer.answer and "27 a month" in answer.answer
 
 
+def test_a_projection_is_no_answer_to_what_has_been_done(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    settings = _library(
+        tmp_path,
+        embeddings,
+        {
+            "menopause.txt": (
+                "Community menopause clinic in Tewsbury: the first year\n\n2 March 2025\n\n"
+                "The clinic saw 1,240 women in its first year at two sites.\n\n"
+                "From spring 2025 we plan to offer coil fitting at both sites, which we expect to "
+                "provide around 900 fittings a year.\n"
+            ),
+            "stroke.txt": _WIGAN,
+        },
+    )
+    assistant = Assistant(settings, embeddings)
+    done = assistant.ask("How many coil fittings has the Tewsbury menopause clinic done so far?")
+    assert done.refused and "900" not in done.answer
+    assert "not what has been done" in done.answer
+    expected = assistant.ask("How many coil fittings is the Tewsbury clinic expected to do?")
+    assert not expected.refused and "900" in expected.answer
+
+
 def test_who_funds_it_is_answered_by_who_commissions_it(
     tmp_path: Path, embeddings: MiniLMEmbeddings
 ) -> None:

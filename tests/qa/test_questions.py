@@ -3,6 +3,7 @@ import pytest
 from askcases.qa.questions import (
     asked_body,
     asks_commissioner,
+    asks_done,
     asks_provider,
     asks_published,
     asks_since_start,
@@ -279,3 +280,20 @@ def test_a_question_about_the_time_since_the_service_began_is_told_apart(
     question: str, since: bool
 ) -> None:
     assert asks_since_start(question) is since
+
+
+@pytest.mark.parametrize(
+    ("question", "done"),
+    [
+        ("tillingham care home rounds hospital savings achieved so far", True),
+        ("How many FCP appointments did Tarrowby PCN deliver in the first year?", True),
+        ("how many patients has the team seen since it opened", True),
+        ("total visits to date", True),
+        ("What annual saving has the blood test made?", False),
+        ("how much does the virtual clinic save the trust a year", False),
+        ("how much extra money did the government promise the nhs", False),
+        ("how many patients is it expected to have treated so far by 2026", False),
+    ],
+)
+def test_a_question_about_what_has_been_done_is_told_apart(question: str, done: bool) -> None:
+    assert asks_done(question) is done

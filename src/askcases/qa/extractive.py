@@ -1151,6 +1151,15 @@ class ExtractiveAnswerer:
             elsewhere = places_not_named(question, best, passages)
         # the refusal model judged the best sentence; an achieved one close to it answers first
         chosen = quoted if typed and not weak and not elsewhere else []
+        # "how many has it carried out so far": what is expected says none of what was done
+        only_expected = (
+            bool(chosen)
+            and question.done
+            and question.kind in FIGURES
+            and all(_claim(c).status == "projected" for c in chosen)
+        )
+        if only_expected:
+            chosen = []
         self._record(recorder, question, ranked, chosen, best_by_chunk, top)
         recorder.refusal = {
             "p_answerable": None if p_answerable is None else round(p_answerable, 4),
@@ -1160,14 +1169,18 @@ class ExtractiveAnswerer:
             "model": self.refusal.fitted_on if self.refusal is not None else "score cut-off",
             "typed_sentences": len(typed),
             "kind": question.kind,
-            "refused": weak or bool(elsewhere) or not typed,
+            "refused": weak or bool(elsewhere) or not typed or only_expected,
             "reason": (
                 "evidence too weak"
                 if weak
                 else (
                     f"its article does not mention {', '.join(elsewhere)}"
                     if elsewhere
-                    else ("no sentence gives the kind of value asked for" if not typed else "")
+                    else (
+                        "no sentence gives the kind of value asked for"
+                        if not typed
+                        else ("only what is expected, not what was done" if only_expected else "")
+                    )
                 )
             ),
         }
@@ -1187,6 +1200,15 @@ class ExtractiveAnswerer:
                 f"The closest answer is from an article that does not mention "
                 f"{', '.join(elsewhere)}.",
                 f"its article does not mention {', '.join(elsewhere)}",
+                evidence,
+                question.kind,
+            )
+        if only_expected:
+            return refusal(
+                asked,
+                top,
+                "The passages give only what is expected, not what has been done.",
+                "only a projection",
                 evidence,
                 question.kind,
             )

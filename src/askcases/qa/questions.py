@@ -500,6 +500,24 @@ def asks_achieved(question: str) -> bool:
     return _EXPECTATION.search(question) is None
 
 
+# "savings achieved so far", "how many did it see in its second year": asks about a time that
+# has passed, which a projection does not cover. The perfect tense alone ("what saving has it
+# made") is answered by a projection, shown as one.
+_DONE = re.compile(
+    r"\bso far\b|\bto date\b|\bachieved\b|\bdid\b[^?]*\b(?:in|during|over)\s+(?:its|their|the)\s+"
+    r"(?:first|second|third|fourth|last|latest|past)\b",
+    re.I,
+)
+
+
+def asks_done(question: str) -> bool:
+    """A question about what was done in a time that has passed ("so far", "in its first
+    year", "since it opened"), not what is expected."""
+    return asks_achieved(question) and (
+        _DONE.search(question) is not None or asks_since_start(question)
+    )
+
+
 def asks_latest(question: str) -> bool:
     """A question about the latest, current or present state ("what is the latest figure")."""
     return _LATEST.search(question) is not None
@@ -639,6 +657,7 @@ class Question:
     listing: bool  # asks for several things
     change: bool = False  # asks whether, or how much, something changed
     achieved: bool = False  # asks what was done, not what is expected
+    done: bool = False  # ... in a time that has passed ("so far", "in its first year")
     latest: bool = False  # asks for the latest, current or present state
     before: bool = False  # asks for the state before too
     since_start: bool = False  # asks about the time since the service began
@@ -696,6 +715,7 @@ def read_question(
         listing=is_list_question(text),
         change=asks_for_change(text),
         achieved=asks_achieved(text),
+        done=asks_done(text),
         latest=asks_latest(text),
         before=asks_before(text),
         since_start=asks_since_start(text),
