@@ -793,6 +793,30 @@ def test_a_projection_is_no_answer_to_what_has_been_done(
     assert not expected.refused and "900" in expected.answer
 
 
+def test_a_date_a_plan_looks_ahead_to_is_no_answer_to_when_something_happened(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    settings = _library(
+        tmp_path,
+        embeddings,
+        {
+            "esd.md": (
+                "# Harrowby stroke Early Supported Discharge (ESD): two-year review\n\n"
+                "2.1 The ESD service was launched on 3 October 2022.\n\n"
+                "2.2 The extension to Wensley is expected to start taking patients in March "
+                "2026.\n"
+            ),
+            "stroke.txt": _WIGAN,
+        },
+    )
+    answer = Assistant(settings, embeddings).ask(
+        "When did the Harrowby early supported discharge team start taking patients?"
+    )
+    assert "March 2026" not in answer.answer
+    if not answer.refused:
+        assert "3 October 2022" in answer.answer
+
+
 def test_who_funds_it_is_answered_by_who_commissions_it(
     tmp_path: Path, embeddings: MiniLMEmbeddings
 ) -> None:

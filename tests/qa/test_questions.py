@@ -297,3 +297,19 @@ def test_a_question_about_the_time_since_the_service_began_is_told_apart(
 )
 def test_a_question_about_what_has_been_done_is_told_apart(question: str, done: bool) -> None:
     assert asks_done(question) is done
+
+
+def test_a_written_out_acronym_is_said_by_a_sentence_that_uses_the_acronym() -> None:
+    from askcases.qa.questions import read_question
+    from askcases.text.lexicon import content_terms
+
+    question = read_question(
+        "When did the early supported discharge team start taking patients?",
+        {"ESD": "Early Supported Discharge"},
+    )
+    sentence = set(content_terms("The ESD service was launched on 3 October 2022."))
+    asked = content_terms("early supported discharge")
+    assert question.matched(asked, sentence) == set(asked)
+    # without the glossary, the acronym says none of them
+    plain = read_question("When did the early supported discharge team start?", {})
+    assert plain.matched(asked, sentence) == set()

@@ -633,6 +633,11 @@ def other_length_of_time(question: Question, c: Candidate) -> bool:
     )
 
 
+# "when did it start", "when was it launched": asks when something happened, which a date a
+# plan looks ahead to does not say
+_WHEN_DONE = re.compile(r"\bwhen (?:did|was|were|has|have)\b", re.I)
+
+
 def still_to_come(question: Question, c: Candidate) -> bool:
     """For a question about what was done, a sentence that says the figure is still to come."""
     return question.achieved and _NOT_YET.search(c.text) is not None
@@ -1027,16 +1032,28 @@ class ExtractiveAnswerer:
                 key=lambda c: (-c.score, c.passage.rank, c.start),
             )
 
-        def answers(c: Candidate) -> bool:
+        def answers(c: Candidate, counting: bool = True) -> bool:
+            """Whether it gives a value of the kind asked for; with `counting`, of the thing a
+            "how many" question counts (a sentence going on from another names nothing)."""
             return (
                 gives_kind(question, c)
                 and (not question.commissioner or NAMES_COMMISSIONER.search(c.text) is not None)
                 and (question.body is None or NAMES_BODY[question.body].search(c.text) is not None)
                 and not still_to_come(question, c)
                 and not other_length_of_time(question, c)
-                and counts_focus(question.focus, set(content_terms(c.text)), question.focus_related)
+                and (
+                    not counting
+                    or counts_focus(
+                        question.focus, set(content_terms(c.text)), question.focus_related
+                    )
+                )
                 and not (w.other_count and counts_other(question, c.text))
                 and OTHER_YEAR not in c.why  # "in its first year (2021/22)": not 2023/24's
+                and not (
+                    question.kind == "date"
+                    and _WHEN_DONE.search(question.text) is not None
+                    and _claim(c).status == "projected"
+                )
             )
 
         groups = (required or []) if w.other_topic else []
@@ -1113,7 +1130,7 @@ class ExtractiveAnswerer:
                 and c.passage.doc_id == first.passage.doc_id
                 and c.start > first.start
                 and c not in quoted
-                and gives_kind(question, c)
+                and answers(c, counting=False)
             ),
             None,
         )

@@ -698,6 +698,14 @@ def read_question(
     expanded = expand_query(f"{text} ({' '.join(defined)})" if defined else text, glossary)
     terms = list(dict.fromkeys(content_terms(text)))
     related = {t: group_of(t) for t in terms} if synonyms else {}
+    # the words of an expansion the question writes out are said by a sentence that uses the
+    # acronym ("early supported discharge" by "The ESD service was launched ...")
+    low = text.lower()
+    for acronym, expansion in glossary.items():
+        short = content_terms(acronym)
+        if short and expansion.lower() in low:
+            for t in content_terms(expansion):
+                related[t] = related.get(t, frozenset()) | frozenset(short)
     # the kind of value is read from the request: not from the asker's situation ("I'm costing
     # a falls service - who runs it") nor from a follow-up's carried-over subject
     kind = expected_type(situation_and_request(text.partition(" (")[0])[1])
