@@ -817,6 +817,24 @@ def test_a_date_a_plan_looks_ahead_to_is_no_answer_to_when_something_happened(
         assert "3 October 2022" in answer.answer
 
 
+def test_a_saving_or_a_visit_s_cost_is_no_answer_to_what_a_service_costs_to_run(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    article = (
+        "Virtual fracture clinic in Hexbury: first year\n\n4 April 2024\n\n"
+        "Each virtual review costs £48, compared with £196 for a face-to-face appointment.\n\n"
+        "By cutting appointments, the virtual clinic is estimated to save the Trust £340,000 a "
+        "year.\n"
+    )
+    settings = _library(tmp_path / "without", embeddings, {"vfc.txt": article})
+    asked = "What does the Hexbury virtual fracture clinic cost to run each year?"
+    answer = Assistant(settings, embeddings).ask(asked)
+    assert "£48" not in answer.answer and "£340,000" not in answer.answer
+    running = article + "\nThe virtual clinic costs £95,000 a year to run.\n"
+    settings = _library(tmp_path / "with", embeddings, {"vfc.txt": running})
+    assert "£95,000" in Assistant(settings, embeddings).ask(asked).answer
+
+
 def test_who_funds_it_is_answered_by_who_commissions_it(
     tmp_path: Path, embeddings: MiniLMEmbeddings
 ) -> None:

@@ -633,6 +633,39 @@ def other_length_of_time(question: Question, c: Candidate) -> bool:
     )
 
 
+# "what does it cost to run", "annual running cost": asks what a service costs in all, which a
+# saving, or what one visit costs, does not say
+_RUNNING_COST_ASKED = re.compile(
+    r"\brunning costs?\b|\bcosts? to run\b|\b(?:annual|yearly|total) (?:running )?cost\b|"
+    r"\bcost (?:a|per|each) (?:year|yr)\b",
+    re.I,
+)
+_SAYS_COST = re.compile(
+    r"\bcost(?:s|ing)?\b|\bspen[dt]\w*|\bbudget\w*|\bexpenditure\b|"
+    r"\bcontract\b|\bfund(?:s|ed|ing)?\b|\bpaid\b|\binvest\w*",
+    re.I,
+)
+_AVOIDED = re.compile(r"\bavoided costs?\b|\bcosts? (?:avoided|saved|savings?)\b", re.I)
+_UNIT_COST = re.compile(
+    r"^\W*(?:each|a|an|one)\s+(?:[\w-]+\s+){1,3}costs?\b|\bcosts? per\b|\bper (?!year|yr\b|annum)"
+    r"[a-z-]+\b",
+    re.I,
+)
+_TOTAL = re.compile(
+    r"\b(?:a|per|each) year\b|\bannual\w*|\byearly\b|\bmillion\b|£[\d.,]+\s?m\b", re.I
+)
+
+
+def other_cost(question: Question, c: Candidate) -> bool:
+    """For a question about what a service costs to run, a sentence that gives no cost of it:
+    a saving, or what one visit costs."""
+    if _RUNNING_COST_ASKED.search(question.text) is None:
+        return False
+    if _SAYS_COST.search(_AVOIDED.sub("", c.text)) is None:
+        return True
+    return _UNIT_COST.search(c.text) is not None and _TOTAL.search(c.text) is None
+
+
 # "when did it start", "when was it launched": asks when something happened, which a date a
 # plan looks ahead to does not say
 _WHEN_DONE = re.compile(r"\bwhen (?:did|was|were|has|have)\b", re.I)
@@ -1041,6 +1074,7 @@ class ExtractiveAnswerer:
                 and (question.body is None or NAMES_BODY[question.body].search(c.text) is not None)
                 and not still_to_come(question, c)
                 and not other_length_of_time(question, c)
+                and not other_cost(question, c)
                 and (
                     not counting
                     or counts_focus(
