@@ -63,3 +63,29 @@ def test_history_may_be_a_json_array_of_questions(tmp_path: Path) -> None:
     path = tmp_path / "h.json"
     path.write_text(json.dumps(["Who runs the DVT clinics?", "and how many are there?"]))
     assert resolved_questions(load_history(path))[1] == ("and how many are there (DVT clinics)?")
+
+
+def test_a_sentence_two_asks_quote_is_quoted_once_in_their_answer() -> None:
+    from askcases.qa.assistant import _together
+    from askcases.types import Answer, Citation, Passage
+
+    passage = Passage(1, "faq#1", "faq", "Constipation clinic", None, "", 0, 400, 0.7)
+    other = Passage(2, "audit#3", "audit", "Liver audit", None, "", 0, 400, 0.5)
+    wait = "During 2024 the average wait for a first appointment was four and a half weeks."
+    before = "Before the clinic opened, families waited an average of 31 weeks."
+
+    def cite(n: int, quote: str, start: int, rank: int, doc: str) -> Citation:
+        return Citation(n, doc, doc, None, quote, start, start + len(quote), rank)
+
+    first = Answer("q1", f"{wait} [1]", False, [cite(1, wait, 10, 1, "faq")], [passage])
+    second = Answer(
+        "q2",
+        f"{wait} [1] {before} [2]",
+        False,
+        [cite(1, wait, 10, 1, "faq"), cite(2, before, 200, 2, "audit")],
+        [passage, other],
+    )
+    whole = Answer("q1 and q2", "", False, [], [passage])
+    together = _together(whole, [first, second])
+    assert together.answer == f"{wait} [1] {before} [2]"
+    assert [c.n for c in together.citations] == [1, 2]

@@ -730,6 +730,7 @@ def _together(whole: Answer, answers: list[Answer]) -> Answer:
     citations: list[Citation] = []
     number_of: dict[tuple[str, int, int], int] = {}
     texts: list[str] = []
+    quoted: set[int] = set()
     for answer in answers:
         for passage in answer.passages:
             if passage.chunk_id not in rank_of:
@@ -743,8 +744,16 @@ def _together(whole: Answer, answers: list[Answer]) -> Answer:
                 number_of[key] = len(citations) + 1
                 citations.append(dataclasses.replace(c, n=number_of[key], passage=rank_of[chunk]))
             renumbered[c.n] = number_of[key]
-        text = _renumber(answer.answer, renumbered)
-        if text not in texts:
+        # a sentence an earlier ask's answer quotes is not quoted again
+        kept = []
+        for sentence in re.finditer(r".*?\[(\d+)\]|.+", _renumber(answer.answer, renumbered)):
+            number = int(sentence.group(1)) if sentence.group(1) else None
+            if number is None or number not in quoted:
+                kept.append(sentence.group(0).strip())
+            if number is not None:
+                quoted.add(number)
+        text = " ".join(k for k in kept if k)
+        if text and text not in texts:
             texts.append(text)
     return dataclasses.replace(
         answers[0],
