@@ -835,6 +835,55 @@ def test_a_saving_or_a_visit_s_cost_is_no_answer_to_what_a_service_costs_to_run(
     assert "£95,000" in Assistant(settings, embeddings).ask(asked).answer
 
 
+def test_what_it_costs_to_run_is_no_answer_to_what_it_cost_to_set_up(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    article = (
+        "Community heart failure nurses in Ardlow\n\n4 April 2024\n\n"
+        "The nursing team costs £520,000 a year to run.\n\n"
+        "Admissions for heart failure fell by a fifth in the first year.\n"
+    )
+    settings = _library(tmp_path / "without", embeddings, {"hf.txt": article})
+    asked = "What did it cost to set up the Ardlow heart failure nursing team?"
+    answer = Assistant(settings, embeddings).ask(asked)
+    assert "£520,000" not in answer.answer
+    started = article + "\nSet-up costs of £85,000 came from the ICB's transformation fund.\n"
+    settings = _library(tmp_path / "with", embeddings, {"hf.txt": started})
+    assert "£85,000" in Assistant(settings, embeddings).ask(asked).answer
+
+
+def test_another_quarter_s_figure_is_no_answer(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    article = (
+        "ECG hub in Haddonby: Q3 performance report\n\n10 January 2025\n\n"
+        "Q3 expenditure was £187,400 against a quarterly budget of £195,000.\n\n"
+        "Referrals rose for the third quarter running, to 2,231.\n"
+    )
+    settings = _library(tmp_path, embeddings, {"ecg.txt": article, "stroke.txt": _WIGAN})
+    assistant = Assistant(settings, embeddings)
+    other = assistant.ask("how much did the Haddonby ECG hub spend in Q2")
+    assert other.refused and "£187,400" not in other.answer.split("closest")[0]
+    assert "£187,400" in assistant.ask("how much did the Haddonby ECG hub spend in Q3").answer
+
+
+def test_a_shortlisting_is_no_answer_to_whether_it_won(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    article = (
+        "Community clot clinic in Wrenford shortlisted\n\n2 March 2020\n\n"
+        "The clot clinic has been shortlisted for a national Value Award. The winner will be "
+        "announced on 21 May 2020 at a ceremony in Manchester.\n\n"
+        "It has treated 4,000 patients since it opened.\n"
+    )
+    settings = _library(tmp_path, embeddings, {"clots.txt": article, "stroke.txt": _WIGAN})
+    assistant = Assistant(settings, embeddings)
+    won = assistant.ask("did the Wrenford clot clinic win the value award")
+    assert won.refused and "shortlisted, not whether it won" in won.answer
+    when = assistant.ask("when do we find out if the Wrenford clot clinic won the award")
+    assert not when.refused and "21 May 2020" in when.answer
+
+
 def test_who_funds_it_is_answered_by_who_commissions_it(
     tmp_path: Path, embeddings: MiniLMEmbeddings
 ) -> None:

@@ -473,6 +473,21 @@ _YEAR_RELATIVE = re.compile(
 OTHER_YEAR = "names another year"
 
 
+# A quarter of a year: "Q2", "quarter 3", "the third quarter".
+_QUARTER = re.compile(
+    r"\bQ([1-4])\b|\bquarter ([1-4])\b|\b(first|second|third|fourth|final|last) quarter\b", re.I
+)
+_QUARTER_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "final": 4, "last": 4}
+
+
+def quarters_named(text: str) -> frozenset[int]:
+    """The quarters of a year a text names ("Q2 2024/25", "in the third quarter")."""
+    return frozenset(
+        int(m.group(1) or m.group(2)) if not m.group(3) else _QUARTER_WORDS[m.group(3).lower()]
+        for m in _QUARTER.finditer(text)
+    )
+
+
 def years_named(text: str, asked: bool = False) -> frozenset[int]:
     """The years a text names, a financial year as both of its years ("2021/22": 2021 and 2022);
     with `asked`, only those a question asks about (not "since 2021")."""
@@ -647,7 +662,7 @@ _SAYS_COST = re.compile(
 )
 _AVOIDED = re.compile(r"\bavoided costs?\b|\bcosts? (?:avoided|saved|savings?)\b", re.I)
 _UNIT_COST = re.compile(
-    r"^\W*(?:each|a|an|one)\s+(?:[\w-]+\s+){1,3}costs?\b|\bcosts? per\b|\bper (?!year|yr\b|annum)"
+    r"^\W*(?:each|a|an|one)\s+(?:[\w-]+\s+){1,4}costs?\b|\bcosts? per\b|\bper (?!year|yr\b|annum)"
     r"[a-z-]+\b",
     re.I,
 )
@@ -656,14 +671,51 @@ _TOTAL = re.compile(
 )
 
 
+# "what did it cost to set up", "one-off start-up money": asks what starting it cost, which what
+# it costs a year to run does not say
+_SETUP_COST_ASKED = re.compile(
+    r"\b(?:set[- ]?up|start[- ]?up|one[- ]off|initial|capital|launch)\b[\w\s-]{0,20}?\b"
+    r"(?:costs?|money|funding|spend|investment)\b|"
+    r"\b(?:costs?|money|funding)\b[\w\s]{0,12}?\b(?:to|of|for) (?:set(?:ting)? (?:it |them )?up|"
+    r"start(?:ing)? (?:it |them )?up|launch\w*)",
+    re.I,
+)
+_SAYS_SETUP = re.compile(
+    r"\bset[- ]?up\b|\bstart[- ]?up\b|\bone[- ]off\b|\binitial\b|\bcapital\b|"
+    r"\bnon[- ]recurrent\b|\bpump[- ]prim\w*|\blaunch\w*|\bestablish\w*|\btransformation\b",
+    re.I,
+)
+
+
 def other_cost(question: Question, c: Candidate) -> bool:
     """For a question about what a service costs to run, a sentence that gives no cost of it:
-    a saving, or what one visit costs."""
+    a saving, or what one visit costs; for one about what it cost to set up, a sentence that
+    says nothing of setting it up."""
+    if _SETUP_COST_ASKED.search(question.text) is not None:
+        return _SAYS_SETUP.search(c.text) is None
     if _RUNNING_COST_ASKED.search(question.text) is None:
         return False
     if _SAYS_COST.search(_AVOIDED.sub("", c.text)) is None:
         return True
     return _UNIT_COST.search(c.text) is not None and _TOTAL.search(c.text) is None
+
+
+# "did it win the award": a sentence saying it was shortlisted does not say whether it won
+_WON_ASKED = re.compile(r"\b(?:did|has|have|had)\b(?:\s+[\w'-]+){0,10}?\s+(?:win|won)\b", re.I)
+_SHORTLISTED = re.compile(
+    r"\bshort[- ]?listed\b|\bnominat\w*|\bfinalists?\b|\bwill be announced\b|\bin the running\b",
+    re.I,
+)
+_WON = re.compile(r"\b(?:won|wins|winners? of|scooped|awarded|took home|picked up)\b", re.I)
+
+
+def only_shortlisted(question: Question, chosen: list[Candidate]) -> bool:
+    """For "did it win", sentences that say it was shortlisted and none that it won."""
+    return (
+        _WON_ASKED.search(question.text) is not None
+        and any(_SHORTLISTED.search(c.text) for c in chosen)
+        and not any(_WON.search(c.text) for c in chosen)
+    )
 
 
 # "when did it start", "when was it launched": asks when something happened, which a date a
@@ -872,6 +924,7 @@ class ExtractiveAnswerer:
         national_words = _NATIONAL_ASKED.search(text)
         # the years a question asks about: a sentence of other years is about another time
         asked_years = years_named(text, asked=True) if question.kind != "date" else frozenset()
+        asked_quarters = quarters_named(text) if question.kind != "date" else frozenset()
         # A name in an article's lead (its headline, dateline and first lines) is the article's
         # own, as a name in its title is ("RAVENSHOLT, 4 June 2024 - ...").
         leads: dict[str, set[str]] = {}
@@ -955,7 +1008,10 @@ class ExtractiveAnswerer:
                 f["asked"] = 0.0
                 why.append(f"does not name {', '.join(absent)}")
             said_years = years_named(cand.text) if asked_years and not elsewhere else None
-            if said_years and not said_years & asked_years:
+            said_quarters = quarters_named(cand.text) if asked_quarters else None
+            if (said_years and not said_years & asked_years) or (
+                said_quarters and not said_quarters & asked_quarters
+            ):
                 another_time = True
                 f["missing_name"] = -1.0
                 f["asked"] = 0.0
@@ -1211,6 +1267,9 @@ class ExtractiveAnswerer:
         )
         if only_expected:
             chosen = []
+        shortlisted = bool(chosen) and only_shortlisted(question, chosen)
+        if shortlisted:
+            chosen = []
         self._record(recorder, question, ranked, chosen, best_by_chunk, top)
         recorder.refusal = {
             "p_answerable": None if p_answerable is None else round(p_answerable, 4),
@@ -1220,7 +1279,7 @@ class ExtractiveAnswerer:
             "model": self.refusal.fitted_on if self.refusal is not None else "score cut-off",
             "typed_sentences": len(typed),
             "kind": question.kind,
-            "refused": weak or bool(elsewhere) or not typed or only_expected,
+            "refused": weak or bool(elsewhere) or not typed or only_expected or shortlisted,
             "reason": (
                 "evidence too weak"
                 if weak
@@ -1230,7 +1289,11 @@ class ExtractiveAnswerer:
                     else (
                         "no sentence gives the kind of value asked for"
                         if not typed
-                        else ("only what is expected, not what was done" if only_expected else "")
+                        else (
+                            "only what is expected, not what was done"
+                            if only_expected
+                            else ("shortlisted, not said to have won" if shortlisted else "")
+                        )
                     )
                 )
             ),
@@ -1260,6 +1323,15 @@ class ExtractiveAnswerer:
                 top,
                 "The passages give only what is expected, not what has been done.",
                 "only a projection",
+                evidence,
+                question.kind,
+            )
+        if shortlisted:
+            return refusal(
+                asked,
+                top,
+                "The passages say it was shortlisted, not whether it won.",
+                "only a shortlisting",
                 evidence,
                 question.kind,
             )
