@@ -835,6 +835,33 @@ def test_a_saving_or_a_visit_s_cost_is_no_answer_to_what_a_service_costs_to_run(
     assert "£95,000" in Assistant(settings, embeddings).ask(asked).answer
 
 
+def test_a_word_of_the_askers_situation_is_no_name_the_answer_must_mention(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    settings = _library(
+        tmp_path,
+        embeddings,
+        {
+            "ucr.txt": (
+                "Urgent community response in Quenby\n\n18 June 2024\n\n"
+                "The Quenby urgent community response team is commissioned by Brennard Vale ICB, "
+                "which funds it with £2.6m a year.\n\n"
+                "It reached 84% of patients within two hours in 2023/24.\n"
+            ),
+            "minutes.txt": (
+                "Commissioning committee minutes\n\n9 May 2024\n\n"
+                "Present: the Chair, the Head of Primary Care and the Director of Finance.\n\n"
+                "The committee agreed to extend the Carnby hearing contract for a year.\n"
+            ),
+        },
+    )
+    answer = Assistant(settings, embeddings).ask(
+        "I'm new in post and trying to get my head round who pays for what - how much funding "
+        "does the Quenby urgent community response team get a year?"
+    )
+    assert not answer.refused and "£2.6m" in answer.answer
+
+
 def test_what_it_costs_to_run_is_no_answer_to_what_it_cost_to_set_up(
     tmp_path: Path, embeddings: MiniLMEmbeddings
 ) -> None:
@@ -917,6 +944,15 @@ def test_the_years_a_question_asks_about_are_not_those_it_counts_from() -> None:
     assert years_named("how many in 23/24 actually", asked=True) == {2023, 2024}
     assert years_named("how many since 2021", asked=True) == frozenset()
     assert years_named("12/13 patients were seen", asked=True) == frozenset()
+    assert years_named("ntprobnp over 2000 seen within 2 weeks", asked=True) == frozenset()
+
+
+def test_a_number_of_thousands_in_a_question_is_found_with_its_comma() -> None:
+    from askcases.text.lexicon import mentions
+
+    assert mentions("2000", "patients with an NT-proBNP above 2,000 ng/L")
+    assert mentions("2021", "in 2021, the clinic opened")
+    assert not mentions("2000", "12,000 patients") and not mentions("2000", "2,0001")
 
 
 def test_the_wait_before_the_service_does_not_answer_what_the_wait_is_now(

@@ -387,7 +387,9 @@ class Assistant:
 
             resolved = correct_spelling(resolved, vocabulary, surface)
         lower_names = (
-            names_in_lower_case(resolved, vocabulary, keywords.written_capitalised)
+            names_in_lower_case(
+                situation_and_request(resolved)[1], vocabulary, keywords.written_capitalised
+            )
             if s.matching("names")
             else []
         )

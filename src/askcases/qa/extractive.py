@@ -469,6 +469,12 @@ _YEAR_RELATIVE = re.compile(
 )
 
 
+# A number after a comparison is a level, not a year ("over 2000", "above 2000 ng/L").
+_THRESHOLD = re.compile(
+    r"(?:\b(?:over|above|under|below|exceeding|(?:more|less|fewer) than)|[<>≥≤])\s*$", re.I
+)
+
+
 # why a sentence of other years than those a question asks about gives none of what it asks
 OTHER_YEAR = "names another year"
 
@@ -495,6 +501,8 @@ def years_named(text: str, asked: bool = False) -> frozenset[int]:
     for m in _YEAR.finditer(text):
         if asked and _YEAR_RELATIVE.search(text, max(0, m.start() - 30), m.start()):
             continue
+        if _THRESHOLD.search(text, max(0, m.start() - 20), m.start()):
+            continue  # "NT-proBNP over 2000": a level, no year
         if m.group("y"):
             first = int(m.group("y"))
             found.add(first)

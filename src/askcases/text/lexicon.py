@@ -232,7 +232,10 @@ def clause_openers(question: str) -> list[str]:
 
 def name_forms(name: str) -> list[str]:
     """The ways an article may write a name: as asked, and a hyphenated one with a space or run
-    together ("GP-led": "GP led", "GPled")."""
+    together ("GP-led": "GP led", "GPled"); a number of thousands with its comma ("2000":
+    "2,000")."""
+    if name.isdigit() and 4 <= len(name) <= 6:
+        return [name, f"{name[:-3]},{name[-3:]}"]
     if "-" not in name.strip("-"):
         return [name]
     return [name, name.replace("-", " "), name.replace("-", "")]
@@ -240,7 +243,10 @@ def name_forms(name: str) -> list[str]:
 
 def mentions(name: str, text: str) -> bool:
     """Whether the text names this name, in any of its forms (name_forms), in any case."""
-    pattern = r"\b" + re.escape(name).replace(r"\-", r"[\s-]?")
+    if name.isdigit() and 4 <= len(name) <= 6:
+        pattern = rf"(?<![\d,.]){name[:-3]},?{name[-3:]}(?!,?\d)"
+    else:
+        pattern = r"\b" + re.escape(name).replace(r"\-", r"[\s-]?")
     return re.search(pattern, text, re.I) is not None
 
 
