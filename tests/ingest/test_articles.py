@@ -228,6 +228,56 @@ def test_pdf_article_text_is_read(tmp_path: Path) -> None:
     )
 
 
+def test_a_pdf_report_s_running_header_and_footer_stay_out_of_its_text(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    class Report(FPDF):
+        def header(self) -> None:
+            self.set_font("Helvetica", size=8)
+            self.cell(0, 6, "Ardlow Heart Failure Service - Year One Evaluation Report")
+            self.ln(10)
+
+        def footer(self) -> None:
+            self.set_y(-15)
+            self.set_font("Helvetica", size=8)
+            self.cell(
+                0, 6, f"Ardlow Community Health NHS Trust | OFFICIAL Page {self.page_no()} of 2"
+            )
+
+    pdf = Report()
+    pdf.set_font("Helvetica", size=11)
+    pdf.add_page()
+    pdf.multi_cell(
+        0,
+        6,
+        new_x="LMARGIN",
+        new_y="NEXT",
+        text="Evaluation of the Ardlow community heart failure service",
+    )
+    pdf.ln(4)
+    body = (
+        "In its first year the service cut the median wait for a first assessment from 54 days "
+        "to 19 days and was associated with a fall in emergency admissions for heart failure. "
+    )
+    for _ in range(6):
+        pdf.multi_cell(0, 6, new_x="LMARGIN", new_y="NEXT", text=body * 3)
+    pdf.multi_cell(0, 6, new_x="LMARGIN", new_y="NEXT", text="2. Background")
+    pdf.multi_cell(0, 6, new_x="LMARGIN", new_y="NEXT", text=body * 2)
+    pdf.add_page()
+    pdf.multi_cell(
+        0,
+        6,
+        "The fall in admissions began in the second quarter, when all three hubs were "
+        "fully staffed. " + body,
+    )
+    pdf.output(str(tmp_path / "ardlow.pdf"))
+    text = load_article(tmp_path / "ardlow.pdf").text
+    assert "Page 1 of 2" not in text and "OFFICIAL" not in text
+    assert text.count("Year One Evaluation Report") <= 1  # where it opens the report, if at all
+    assert "\n2. Background\n" in text  # a numbered heading is a line of its own
+    assert "\nThe fall in admissions began" in text
+
+
 def test_encrypted_pdf_is_rejected_with_what_to_do(tmp_path: Path) -> None:
     path = _pdf(tmp_path / "locked.pdf", ["Secret title", "Secret text."], password="s3cret")
     with pytest.raises(ArticleError, match="locked.pdf: is an encrypted PDF; save it without"):

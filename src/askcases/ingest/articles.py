@@ -20,7 +20,8 @@ from askcases.ingest.loaders import decode_text, html_lines, markdown_lines, pdf
 from askcases.types import Article
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
-CLEANER_VERSION = "5"  # the cleaner and the sentence splitter: a change re-chunks every article
+# the loaders, the cleaner and the sentence splitter: a change re-chunks every article
+CLEANER_VERSION = "6"
 MAX_ARTICLE_MB = 20  # a case study is tens of kB; a bigger file is most likely not one
 
 

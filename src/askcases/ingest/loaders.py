@@ -30,6 +30,41 @@ def markdown_lines(raw: str) -> list[str]:
     return lines
 
 
+# A line that starts a part of a PDF: a numbered heading or paragraph, or a bullet.
+_STARTS_PART = re.compile(r"\d+\.(?:\d+\.?)*\s+[A-Z]|[•▪●◦‣∙]\s|[-–]\s+[A-Z0-9£]")
+# A page number on a line of its own: "12", "Page 3", "Page 1 of 2".
+_PAGE_NUMBER = re.compile(r"(?:page\s+)?\d+(?:\s+of\s+\d+)?", re.I)
+_FEW_LINES = 10  # too few lines to tell how long a full one runs
+_EDGE_LINES = 2  # a running header or footer is among the first or last lines of a page
+
+
+def _shape(line: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(line.split())).lower()
+
+
+def _without_running_lines(pages: list[list[str]]) -> list[str]:
+    """The pages' lines without what repeats at the top or foot of two or more pages (a running
+    header, "Trust name | OFFICIAL Page 1 of 2") or numbers a page; a running header stays where
+    it opens the first page, where it says what the title is about ("Stellbridge ICB - Business
+    Case Summary")."""
+    seen: dict[str, int] = {}
+    for lines in pages:
+        filled = [line for line in lines if line]
+        for shape in {_shape(line) for line in filled[:_EDGE_LINES] + filled[-_EDGE_LINES:]}:
+            seen[shape] = seen.get(shape, 0) + 1
+    running = {shape for shape, count in seen.items() if count >= 2 and len(pages) >= 2}
+    kept: list[str] = []
+    for number, lines in enumerate(pages):
+        opening = [line for line in lines if line][:_EDGE_LINES] if number == 0 else []
+        for line in lines:
+            if line and _PAGE_NUMBER.fullmatch(line.strip()):
+                continue
+            if line and _shape(line) in running and line not in opening:
+                continue
+            kept.append(line)
+    return kept
+
+
 def pdf_lines(data: bytes) -> list[str]:
     import io
     import logging
@@ -43,22 +78,31 @@ def pdf_lines(data: bytes) -> list[str]:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise ArticleError("is an encrypted PDF; save it without a password and add it again")
-        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+        pages = [plain_lines(page.extract_text() or "") for page in reader.pages]
     except ArticleError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise ArticleError(f"is not a readable PDF ({type(exc).__name__})") from None
-    # PDF text breaks lines inside paragraphs; a blank line or a short line ends a paragraph.
+    # PDF text breaks lines inside paragraphs; a blank line or a short line ends a paragraph, and
+    # a numbered heading ("2. Background", "3.1 ...") or a bullet starts one.
     paragraphs: list[str] = []
     current: list[str] = []
-    for line in plain_lines(text):
+    lines = _without_running_lines(pages)
+    # how long a full line of the file's text runs: a shorter line ends its paragraph
+    lengths = sorted(len(line) for line in lines if line)
+    width = lengths[int(0.9 * (len(lengths) - 1))] if len(lengths) >= _FEW_LINES else 0
+    short, stop = (0.7 * width, 0.9 * width) if width else (60, 80)
+    for line in lines:
         if not line:
             if current:
                 paragraphs.append(" ".join(current))
                 current = []
             continue
+        if current and _STARTS_PART.match(line):
+            paragraphs.append(" ".join(current))
+            current = []
         current.append(line)
-        if len(line) < 60 or line.endswith((".", ":", "?", "!")) and len(line) < 80:
+        if len(line) < short or line.endswith((".", ":", "?", "!")) and len(line) < stop:
             paragraphs.append(" ".join(current))
             current = []
     if current:
