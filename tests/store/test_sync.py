@@ -108,6 +108,24 @@ def test_rebuild_starts_over_and_embeds_everything(fresh_corpus: Settings) -> No
     assert again.added == 5 and spy.texts_embedded == first.chunks == again.chunks
 
 
+def test_an_index_read_by_an_earlier_cleaner_is_indexed_again_without_asking(
+    fresh_corpus: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spy = CountingEmbeddings()
+    first = sync_index(fresh_corpus, spy, quiet=True)
+    path = fresh_corpus.index_dir / MANIFEST
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["cleaner"] = "0"
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(IndexStateError, match="cleaner='0'.*askcases index"):
+        IndexStore(fresh_corpus, spy).manifest()
+    spy.texts_embedded = 0
+    again = sync_index(fresh_corpus, spy)
+    assert again.added == 5 and spy.texts_embedded == first.chunks
+    assert "article reader changed" in capsys.readouterr().err
+    assert IndexStore(fresh_corpus, spy).manifest()["cleaner"] != "0"
+
+
 def test_index_built_with_other_chunk_settings_must_be_rebuilt(fresh_corpus: Settings) -> None:
     spy = CountingEmbeddings()
     sync_index(fresh_corpus, spy, quiet=True)

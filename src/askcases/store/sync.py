@@ -25,7 +25,7 @@ from langchain_core.embeddings import Embeddings
 
 from askcases.config import Settings
 from askcases.errors import ArticleError, UsageError
-from askcases.ingest.articles import corpus_files, corpus_problem, load_article
+from askcases.ingest.articles import CLEANER_VERSION, corpus_files, corpus_problem, load_article
 from askcases.ingest.chunking import chunk_article
 from askcases.store import outcome_table
 from askcases.store.index_store import CHROMA_DIR, IndexStore
@@ -33,6 +33,7 @@ from askcases.store.lock import fault_point, index_lock
 from askcases.store.manifest import (
     RUN_MARK,
     Entry,
+    Manifest,
     build_settings,
     check_compatible,
     read_manifest,
@@ -99,6 +100,18 @@ def _sync_locked(
     report_skip: Callable[[str], None] | None,
 ) -> SyncReport:
     store = IndexStore(settings, embeddings)
+    if store.remote is None and not rebuild:
+        found = read_manifest(settings.index_dir)
+        if found is not None and _only_reader_changed(found, settings):
+            # the articles are read and chunked anew; nothing else about the index changed
+            if not quiet:
+                print(
+                    f"the article reader changed since this index was built (cleaner "
+                    f"{found.get('cleaner')!r}, now {CLEANER_VERSION!r}): indexing every "
+                    "article again",
+                    file=sys.stderr,
+                )
+            rebuild = True
     if store.remote is not None:
         if rebuild:
             store.clear()
@@ -244,6 +257,11 @@ def _sync_locked(
     store.finish(manifest, changed=changed)
     report.chunks = sum(int(e["chunks"]) for e in indexed.values())
     return report
+
+
+def _only_reader_changed(manifest: Manifest, settings: Settings) -> bool:
+    """Whether the index was built with the current settings but for the cleaner version."""
+    return [k for k, v in build_settings(settings).items() if manifest.get(k) != v] == ["cleaner"]
 
 
 def _repair(store: IndexStore, indexed: dict[str, Entry]) -> None:
