@@ -37,8 +37,9 @@ from askcases.store.sync import sync_index
 
 ROOT = project_root()
 # the sets of features tried: the best sentence's evidence; with what the quoted sentences say
-# together
-CANDIDATES = (FEATURES[:5], FEATURES)
+# together; with what kind of value the question asks for and whether the answer's article is
+# the one retrieval ranked first; with both
+CANDIDATES = (FEATURES[:5], FEATURES[:6], FEATURES[:5] + FEATURES[6:], FEATURES)
 TUNING_ARTICLE_SETS = (
     "tuning-articles",
     "tuning-articles-2",

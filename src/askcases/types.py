@@ -241,11 +241,27 @@ class Evidence:
     # ... that the sentences quoted say together ("who runs it and when did it start" answered
     # by two sentences, each saying half)
     asked_quoted: float = 1.0
+    # 1 when the question asks for a figure (an amount, share, rate, length of time or count)
+    figure: float = 0.0
+    # 1 when it asks who or where (a body, a person, a place)
+    names_who: float = 0.0
+    # 1 when the best sentence is of the article whose passage retrieval ranked first
+    first_article: float = 0.0
     p_answerable: float | None = None
 
     @property
     def features(self) -> list[float]:
-        return [self.score, self.semantic, self.lexical, self.margin, self.asked, self.asked_quoted]
+        return [
+            self.score,
+            self.semantic,
+            self.lexical,
+            self.margin,
+            self.asked,
+            self.asked_quoted,
+            self.figure,
+            self.names_who,
+            self.first_article,
+        ]
 
 
 @dataclass(frozen=True)

@@ -119,7 +119,9 @@ def test_calibration_saves_the_fitted_model_in_the_index_never_in_the_package(
     result = CliRunner().invoke(main, ["eval", "calibrate", *where])  # eval/questions.jsonl
     assert result.exit_code == 0, result.output
     fitted = json.loads((index / REFUSAL_MODEL_FILE).read_text(encoding="utf-8"))
-    assert fitted["format"] == "askcases-refusal/4"
+    from askcases.qa.calibration import FEATURES
+
+    assert fitted["format"] == "askcases-refusal/5" and fitted["features"] == FEATURES
     assert "tuning questions of 77" in fitted["fitted_on"]
     assert 0.2 <= fitted["threshold"] <= 0.7  # the least costly, each third held out in turn
     assert packaged.read_bytes() == before

@@ -3,8 +3,10 @@ from pathlib import Path
 
 import pytest
 
+from askcases.config import PACKAGE_DIR, REFUSAL_MODEL_FILE
 from askcases.errors import UsageError
 from askcases.evaluation.calibrate import COST_WRONG, Sample, fit_with_threshold
+from askcases.qa.assistant import Assistant
 from askcases.qa.calibration import FEATURES, fit_refusal_model, load_refusal_model
 
 
@@ -148,9 +150,23 @@ def test_a_model_naming_an_unknown_feature_says_how_to_remake_it(tmp_path: Path)
 def test_a_model_of_six_features_still_loads_and_reads_its_six(tmp_path: Path) -> None:
     path = tmp_path / "model.json"
     path.write_text(
-        '{"format": "askcases-refusal/4", "features": ' + json.dumps(FEATURES) + ", "
+        '{"format": "askcases-refusal/4", "features": ' + json.dumps(FEATURES[:6]) + ", "
         '"weights": [2.0, 1.0, 3.0, 1.0, 0.0, 1.0], "bias": -3.0, "threshold": 0.5}'
     )
     model = load_refusal_model(path)
     assert model is not None
-    assert model.probability([1.0, 0.0, 0.0, 0.0, 0.0, 0.0]) == pytest.approx(0.2689, abs=1e-4)
+    # the features a later model reads beside them change nothing
+    assert model.probability([1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0]) == pytest.approx(
+        0.2689, abs=1e-4
+    )
+
+
+def test_the_refusal_model_reads_what_a_question_asks_for(assistant: Assistant) -> None:
+    how_many = assistant.ask("how many sites does the Bristol clot service have")
+    assert how_many.evidence is not None and how_many.evidence.figure == 1.0
+    assert how_many.evidence.names_who == 0.0 and how_many.evidence.first_article == 1.0
+    who = assistant.ask("who runs the community DVT clinics around Bristol")
+    assert who.evidence is not None and who.evidence.names_who == 1.0
+    assert who.evidence.figure == 0.0
+    packaged = load_refusal_model(PACKAGE_DIR / "qa" / REFUSAL_MODEL_FILE)
+    assert packaged is not None and {"figure", "names_who", "first_article"} <= set(packaged.reads)

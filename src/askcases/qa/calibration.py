@@ -3,7 +3,10 @@
 A logistic regression over evidence features of the best candidate sentence (its score, its
 meaning similarity to the question, its weighted word overlap, its margin over the best sentence
 that would not be quoted, the share of what the question asks beyond its names that it says,
-and the share that the sentences quoted say together), fitted on tuning questions (answered
+and the share that the sentences quoted say together), what the question asks for (a figure;
+who or where) and whether the sentence's article is the one retrieval ranked first (a
+question's kind weighs its evidence: "which groups of patients" is answered in other words
+than "how many"), fitted on tuning questions (answered
 rightly = 1; answered wrongly or unanswerable = 0) by `askcases eval calibrate` or
 `eval/fit_refusal.py`, with the threshold that costs least when each group of tuning questions
 is held out in turn; saved as JSON that starts with a format version and names the features it
@@ -22,13 +25,23 @@ from askcases.errors import UsageError
 from askcases.files import write_json
 
 FORMAT = "askcases-refusal/5"
-FEATURES = ["score", "semantic", "lexical", "margin", "asked", "asked_quoted"]
+FEATURES = [
+    "score",
+    "semantic",
+    "lexical",
+    "margin",
+    "asked",
+    "asked_quoted",
+    "figure",
+    "names_who",
+    "first_article",
+]
 # earlier formats that still load, each with the features it reads
 EARLIER = {
     "askcases-refusal/1": FEATURES[:3],
     "askcases-refusal/2": FEATURES[:4],
     "askcases-refusal/3": FEATURES[:5],
-    "askcases-refusal/4": FEATURES,
+    "askcases-refusal/4": FEATURES[:6],
 }
 
 

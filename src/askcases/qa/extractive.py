@@ -290,6 +290,11 @@ BACKGROUND_HEADING = re.compile(
 )
 
 
+def _first_article(passages: list[Passage]) -> str:
+    """The article of the passage retrieval ranked first."""
+    return min(passages, key=lambda p: p.rank).doc_id
+
+
 def _in_context(c: Candidate) -> str:
     """The sentence as it is embedded: after its article's title."""
     return f"{c.passage.title}: {c.text}" if c.passage.title else c.text
@@ -1250,6 +1255,9 @@ class ExtractiveAnswerer:
             round(margin, 4),
             round(best.asked, 4),
             round(asked_together(quoted), 4),
+            1.0 if question.kind in FIGURES else 0.0,
+            1.0 if question.kind in ("who", "person", "place") else 0.0,
+            1.0 if passages and best.passage.doc_id == _first_article(passages) else 0.0,
         )
         if self.refusal is not None:
             p_answerable: float | None = self.refusal.probability(list(scores))
