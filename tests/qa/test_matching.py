@@ -862,6 +862,21 @@ def test_a_word_of_the_askers_situation_is_no_name_the_answer_must_mention(
     assert not answer.refused and "£2.6m" in answer.answer
 
 
+def test_a_target_is_no_result_reported(tmp_path: Path, embeddings: MiniLMEmbeddings) -> None:
+    article = (
+        "Skin care closer to home: community dermatology in Lanfield\n\n4 March 2024\n\n"
+        "- 2,731 (44%) were managed wholly in the community hubs without a hospital "
+        "appointment.\n\n"
+        "- Year 2 target: 50% of referrals managed wholly in the community.\n"
+    )
+    scored = _scored(
+        tmp_path, embeddings, article, "lanfield derm referrals managed fully in community %"
+    )
+    result = next(c for c in scored if c.text.startswith("2,731 (44%)"))
+    target = next(c for c in scored if c.text.startswith("Year 2 target"))
+    assert "reports a result" in result.why and "reports a result" not in target.why
+
+
 def test_what_it_costs_to_run_is_no_answer_to_what_it_cost_to_set_up(
     tmp_path: Path, embeddings: MiniLMEmbeddings
 ) -> None:

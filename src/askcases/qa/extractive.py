@@ -984,7 +984,7 @@ class ExtractiveAnswerer:
                     f["measure_match"] = 1.0
                     why.append("names the measure asked about")
             result, _ = read_forms(cand.text)
-            if result:
+            if result and (not question.achieved or _claim(cand).status == "achieved"):
                 f["result_form"] = 1.0
                 f["result_for_change"] = 1.0 if question.change else 0.0
                 why.append("reports a result")
