@@ -49,6 +49,9 @@ def test_a_place_in_lower_case_the_library_never_names_is_refused(assistant: Ass
     assert answer.refused and "mentions leeds" in answer.answer
     wigan = assistant.ask("how much did wigan save a year")  # named in lower case, and covered
     assert not wigan.refused and "£700,000" in wigan.answer
+    # a describing word after "for" is no place: "referrals for suspected DVT"
+    why = assistant.ask("why did GP referrals for suspected DVT go down after the service started")
+    assert not why.refused and "greater accuracy in initial diagnoses" in why.answer
 
 
 def test_a_fee_is_asked_for_in_money() -> None:

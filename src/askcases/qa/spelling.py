@@ -164,7 +164,7 @@ _OF_PLACE = set(
 _COMMON_NOUN_ENDINGS = ("ing", "ents", "ions", "ness", "ment", "ments", "ities", "ers")
 # Endings of describing words ("therapeutic", "clinical", "intensive"), which no place name has
 # when another word follows.
-_DESCRIBING = ("ic", "al", "ive", "ous", "ary", "ful", "less", "able", "ible")
+_DESCRIBING = ("ic", "al", "ive", "ous", "ary", "ful", "less", "able", "ible", "ed", "ward")
 
 
 def names_in_lower_case(
