@@ -965,6 +965,32 @@ def test_the_years_a_question_asks_about_are_not_those_it_counts_from() -> None:
     assert years_named("ntprobnp over 2000 seen within 2 weeks", asked=True) == frozenset()
 
 
+def test_a_financial_year_is_not_answered_by_the_years_either_side_of_it(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    from askcases.qa.extractive import financial_years
+
+    assert financial_years("fell from 19 in 2021/22 to 11 in 2023/24") == {2021, 2023}
+    assert financial_years("amputations in 22/23 since 2019/20", asked=True) == {2022}
+    settings = _library(
+        tmp_path,
+        embeddings,
+        {
+            "diabetes.txt": (
+                "Community diabetes care in Edderby\n\n14 November 2024\n\n"
+                "Major amputations among people with diabetes in Edderby fell from 19 in 2021/22 "
+                "to 11 in 2023/24.\n"
+            ),
+            "stroke.txt": _WIGAN,
+        },
+    )
+    assistant = Assistant(settings, embeddings)
+    between = assistant.ask("edderby major diabetic amputations 2022/23")
+    assert between.refused and "fell from 19" not in between.answer.split("closest")[0]
+    latest = assistant.ask("edderby major diabetic amputations 2023/24")
+    assert not latest.refused and "11 in 2023/24" in latest.answer
+
+
 def test_a_number_of_thousands_in_a_question_is_found_with_its_comma() -> None:
     from askcases.text.lexicon import mentions
 

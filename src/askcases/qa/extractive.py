@@ -484,6 +484,22 @@ _THRESHOLD = re.compile(
 OTHER_YEAR = "names another year"
 
 
+def financial_years(text: str, asked: bool = False) -> frozenset[int]:
+    """The financial years a text names, by their first year ("2021/22", "22/23": 2021, 2022);
+    with `asked`, only those a question asks about."""
+    found = set()
+    for m in _YEAR.finditer(text):
+        if asked and _YEAR_RELATIVE.search(text, max(0, m.start() - 30), m.start()):
+            continue
+        if m.group("y") and m.group("next"):
+            first = int(m.group("y"))
+            if int(m.group("next")[-2:]) == (first + 1) % 100:
+                found.add(first)
+        elif m.group("short") and int(m.group("short_next")) == int(m.group("short")) + 1:
+            found.add(2000 + int(m.group("short")))
+    return frozenset(found)
+
+
 # A quarter of a year: "Q2", "quarter 3", "the third quarter".
 _QUARTER = re.compile(
     r"\bQ([1-4])\b|\bquarter ([1-4])\b|\b(first|second|third|fourth|final|last) quarter\b", re.I
@@ -938,6 +954,9 @@ class ExtractiveAnswerer:
         # the years a question asks about: a sentence of other years is about another time
         asked_years = years_named(text, asked=True) if question.kind != "date" else frozenset()
         asked_quarters = quarters_named(text) if question.kind != "date" else frozenset()
+        asked_financial = (
+            financial_years(text, asked=True) if question.kind != "date" else frozenset()
+        )
         # A name in an article's lead (its headline, dateline and first lines) is the article's
         # own, as a name in its title is ("RAVENSHOLT, 4 June 2024 - ...").
         leads: dict[str, set[str]] = {}
@@ -1022,8 +1041,13 @@ class ExtractiveAnswerer:
                 why.append(f"does not name {', '.join(absent)}")
             said_years = years_named(cand.text) if asked_years and not elsewhere else None
             said_quarters = quarters_named(cand.text) if asked_quarters else None
-            if (said_years and not said_years & asked_years) or (
-                said_quarters and not said_quarters & asked_quarters
+            # "2022/23" is not answered by "from 19 in 2021/22 to 11 in 2023/24", though each
+            # financial year shares a calendar year with it
+            said_financial = financial_years(cand.text) if asked_financial else None
+            if (
+                (said_years and not said_years & asked_years)
+                or (said_quarters and not said_quarters & asked_quarters)
+                or (said_financial and not said_financial & asked_financial)
             ):
                 another_time = True
                 f["missing_name"] = -1.0
