@@ -487,17 +487,7 @@ OTHER_YEAR = "names another year"
 def financial_years(text: str, asked: bool = False) -> frozenset[int]:
     """The financial years a text names, by their first year ("2021/22", "22/23": 2021, 2022);
     with `asked`, only those a question asks about."""
-    found = set()
-    for m in _YEAR.finditer(text):
-        if asked and _YEAR_RELATIVE.search(text, max(0, m.start() - 30), m.start()):
-            continue
-        if m.group("y") and m.group("next"):
-            first = int(m.group("y"))
-            if int(m.group("next")[-2:]) == (first + 1) % 100:
-                found.add(first)
-        elif m.group("short") and int(m.group("short_next")) == int(m.group("short")) + 1:
-            found.add(2000 + int(m.group("short")))
-    return frozenset(found)
+    return frozenset(first for first, financial in _years(text, asked) if financial)
 
 
 # A quarter of a year: "Q2", "quarter 3", "the third quarter".
@@ -515,10 +505,10 @@ def quarters_named(text: str) -> frozenset[int]:
     )
 
 
-def years_named(text: str, asked: bool = False) -> frozenset[int]:
-    """The years a text names, a financial year as both of its years ("2021/22": 2021 and 2022);
-    with `asked`, only those a question asks about (not "since 2021")."""
-    found = set()
+def _years(text: str, asked: bool) -> list[tuple[int, bool]]:
+    """Each year or financial year a text names, as its first year and whether it is a financial
+    year; with `asked`, not those a question counts from ("since 2021")."""
+    found = []
     for m in _YEAR.finditer(text):
         if asked and _YEAR_RELATIVE.search(text, max(0, m.start() - 30), m.start()):
             continue
@@ -526,12 +516,21 @@ def years_named(text: str, asked: bool = False) -> frozenset[int]:
             continue  # "NT-proBNP over 2000": a level, no year
         if m.group("y"):
             first = int(m.group("y"))
-            found.add(first)
-            if m.group("next") and int(m.group("next")[-2:]) == (first + 1) % 100:
-                found.add(first + 1)
+            following = m.group("next")
+            found.append((first, bool(following) and int(following[-2:]) == (first + 1) % 100))
         elif int(m.group("short_next")) == int(m.group("short")) + 1:
-            found.update({2000 + int(m.group("short")), 2001 + int(m.group("short"))})
-    return frozenset(found)
+            found.append((2000 + int(m.group("short")), True))
+    return found
+
+
+def years_named(text: str, asked: bool = False) -> frozenset[int]:
+    """The years a text names, a financial year as both of its years ("2021/22": 2021 and 2022);
+    with `asked`, only those a question asks about (not "since 2021")."""
+    return frozenset(
+        year
+        for first, financial in _years(text, asked)
+        for year in ((first, first + 1) if financial else (first,))
+    )
 
 
 # The title of a numbered part of a paper, on a line of its own.
