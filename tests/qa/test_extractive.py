@@ -4,7 +4,7 @@ from conftest import CORPUS
 from askcases.errors import UsageError
 from askcases.ingest.articles import load_article
 from askcases.qa.assistant import Assistant
-from askcases.qa.questions import counts_focus, focus_noun
+from askcases.qa.questions import counts_focus, focus_noun, holds_type
 from askcases.text.lexicon import clause_openers, content_terms, named_terms, stem
 from askcases.text.markers import marker_numbers
 from askcases.types import REFUSAL
@@ -32,6 +32,12 @@ def test_a_count_must_be_of_the_thing_asked_about() -> None:
     assert not counts_focus(stem("nurses"), set(content_terms("11,600 patients with diabetes")))
     people = focus_noun("How many people in Plymouth have diabetes?")
     assert counts_focus(people, set(content_terms("11,600 patients with diabetes")))
+    # "the number of people taking part": a share of them is no count of them
+    assert not holds_type(
+        "number",
+        "around 60 per cent of the people who attended the pilot course lost weight",
+        "torbay fitness pilot number of people taking part",
+    )
 
 
 def _article_texts() -> dict[str, str]:

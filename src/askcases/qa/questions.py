@@ -43,7 +43,8 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(
             r"\b(?:cost|costs|save|saved|saves|saving|savings|spend|spent|budget|funding|"
             r"money|pounds|price|worth|fee|fees|charge|charges|tariff|paid|pay|payment|grants?|"
-            r"invest\w*|(?:how much|what) did (?:\w+ ){1,3}(?:give|get|receive|award))\b|£",
+            r"invest\w*|(?:how much|what) (?:did|does|do|will|has|have) (?:\w+ ){1,3}"
+            r"(?:give|get|receive|award)s?)\b|£",
             re.I,
         ),
         re.compile(r"£\s?\d[\d,.]*(?:\s?(?:million|billion|m|bn|k)\b)?|\d[\d,.]*\s?pounds\b", re.I),
@@ -109,7 +110,7 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "number": (
         re.compile(
             r"\bhow (?:many|much|far|big|large)\b|\bwhat (?:number|amount|figure)\b|"
-            r"\bnumbers? of\b|\bnumbers\b",
+            r"\bnumbers? of\b|\bnumbers\b|\btotal\b|\baltogether\b",
             re.I,
         ),
         re.compile(r"\b" + _VALUE + r"\b|£\d", re.I),
@@ -214,7 +215,8 @@ def new_values(kind: str | None, sentence: str, question: str) -> list[str]:
     asked = set(content_terms(question)) | {w.lower() for w in WORD.findall(question)}
     if kind == "number":  # a date's day and year count nothing ("launched on 1 March 2021")
         sentence = ANSWER_TYPES["date"][1].sub(" ", _YEAR_SPAN.sub(" ", sentence))
-        if _HOW_MANY_COUNT.search(question):  # "88% of people", "six months" count no one
+        if _HOW_MANY_COUNT.search(question) or _NUMBER_OF.search(question):
+            # "88% of people", "six months" count no one
             sentence = _PERCENTAGE.sub(" ", sentence)
             sentence = ANSWER_TYPES["duration"][1].sub(" ", sentence)
     values = []
@@ -267,7 +269,12 @@ _NOT_PLURAL = ("ss", "etes", "osis", "esis", "itis", "us", "news", "ries", "eans
 _HOW_MANY_DID = re.compile(
     r"\bhow many [a-z]+ed (?:their|the|to|in|at|on|up|out|from|a|an|it|them)\b", re.I
 )
-_NUMBER_OF = re.compile(r"\bnumbers? of (?:[a-z-]+ ){0,2}?([a-z-]+s)\b|\b([a-z-]+) numbers\b", re.I)
+# "the number of referrals", "number of older people seen", "total visits", "patient numbers"
+_NUMBER_OF = re.compile(
+    r"\b(?:numbers? of|total) (?:[a-z-]+ ){0,2}?([a-z-]+s|people|children|men|women|staff)\b"
+    r"|\b([a-z-]+) numbers\b",
+    re.I,
+)
 _AFTER_HOW_MANY = re.compile(r"\bhow many ((?:[a-z&'-]+\s*){1,4})", re.I)
 # Words a count of people may use for the same people.
 PEOPLE = {stem(w) for w in "people patients pts population residents individuals persons".split()}
