@@ -54,6 +54,7 @@ TUNING_ARTICLE_SETS = (
     "tuning-articles-11",
     "tuning-articles-12",
     "tuning-articles-13",
+    "tuning-articles-14",
 )
 
 
