@@ -106,6 +106,11 @@ def test_every_paragraph_of_a_real_article_survives_cleaning() -> None:
         ("Published: 1 Sept 2019", date(2019, 9, 1)),
         ("2022-01-31", date(2022, 1, 31)),
         ("31/01/2022", date(2022, 1, 31)),
+        ("Last updated: 14 May 2024", date(2024, 5, 14)),
+        ("Page last reviewed: 2 September 2024", date(2024, 9, 2)),
+        ("Last updated: June 2024", date(2024, 6, 1)),
+        ("June 2024", None),
+        ("Page last reviewed: 2 September 2024. Next review due: 2 September 2025.", None),
         ("31 February 2020", None),
         ("The winner will be announced on 21 May 2020 at an awards ceremony.", None),
         ("Case study: Sentinel Healthcare", None),
@@ -148,12 +153,15 @@ def test_html_article_keeps_text_and_title(tmp_path: Path) -> None:
 def test_markdown_article_loses_markup(tmp_path: Path) -> None:
     page = tmp_path / "note.md"
     page.write_text(
-        "# Falls service\n\n4 July 2022\n\nThe **falls** team saw [300 people](http://x).\n",
+        "# Falls service\n\n*Ashby Community Trust*\n\n4 July 2022\n\n"
+        "The **falls** team saw [300 people](http://x).\n\n* a list item\n",
         encoding="utf-8",
     )
     article = load_article(page)
     assert article.title == "Falls service"
-    assert article.text == "Falls service\nThe falls team saw 300 people."
+    assert article.text == (
+        "Falls service\nAshby Community Trust\nThe falls team saw 300 people.\n• a list item"
+    )
     assert article.date == "2022-07-04"
 
 

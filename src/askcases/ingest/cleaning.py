@@ -24,9 +24,14 @@ _DATE_FORMS = [
     re.compile(_YEAR + r"-(?P<m>\d{2})-(?P<day>\d{2})"),
     re.compile(r"(?P<day>\d{1,2})/(?P<m>\d{1,2})/" + _YEAR),
 ]
+# "Published on", "Last updated:", "Page last reviewed:": the date that follows is the article's
 _DATE_PREFIX = re.compile(
-    r"^(?:published|posted|updated|date|first published)(?:\s+on)?:?\s*", re.I
+    r"^(?:(?:page|article|this page was)\s+)?(?:last\s+)?"
+    r"(?:published|posted|updated|reviewed|modified|date|first published)(?:\s+on)?:?\s*",
+    re.I,
 )
+# after such a prefix, a month and year alone ("Last updated: June 2024") dates the article
+_MONTH_YEAR = re.compile(_MONTH + r",?\s+" + _YEAR, re.I)
 _BULLET = re.compile(r"^[•·▪●◦\-*–]\s*")
 
 _CHROME_LINES = re.compile(
@@ -54,15 +59,17 @@ _RELEASE_LABEL = re.compile(
 
 def parse_date(line: str) -> date | None:
     """The date a line states when the whole line is one ("03 March 2020", "November 16, 2021")."""
-    body = _DATE_PREFIX.sub("", _BULLET.sub("", line.strip())).strip(" .")
-    for form in _DATE_FORMS:
+    line = _BULLET.sub("", line.strip())
+    body = _DATE_PREFIX.sub("", line).strip(" .")
+    forms = _DATE_FORMS + ([_MONTH_YEAR] if body != line.strip(" .") else [])
+    for form in forms:
         found = form.fullmatch(body)
         if not found:
             continue
         groups = found.groupdict()
         month = MONTHS[groups["month"].lower()] if groups.get("month") else int(groups["m"])
         try:
-            return date(int(groups["year"]), month, int(groups["day"]))
+            return date(int(groups["year"]), month, int(groups.get("day") or 1))
         except ValueError:
             return None
     return None

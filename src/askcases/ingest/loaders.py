@@ -26,6 +26,8 @@ def markdown_lines(raw: str) -> list[str]:
         line = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", line)
         line = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", line)
         line = re.sub(r"(\*\*|__)(.+?)\1", r"\2", line)
+        # emphasis in one star or underscore ("*Podiatry Service*"); a "* " list item stays
+        line = re.sub(r"(?<![\w*])([*_])(?![\s*_])(.+?)(?<![\s*_])\1(?![\w*])", r"\2", line)
         lines.append(line)
     return lines
 
