@@ -38,6 +38,11 @@ def test_a_count_must_be_of_the_thing_asked_about() -> None:
         "around 60 per cent of the people who attended the pilot course lost weight",
         "torbay fitness pilot number of people taking part",
     )
+    # a table row's footnote mark and its "30-day" count no frequent attenders
+    row = "| 30-day readmission rate, frequent attenders (1) | 38% | 30% | 26% | Green |"
+    asked = "how many frequent attenders were in the cohort"
+    assert not holds_type("number", row, asked)
+    assert holds_type("number", "| Frequent attenders (1) | 212 | 180 |", asked)
 
 
 def _article_texts() -> dict[str, str]:

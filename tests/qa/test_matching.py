@@ -272,6 +272,9 @@ def test_a_count_of_other_things_does_not_answer_how_many(assistant: Assistant) 
         ("ryeford mental health hub - number of older people seen", "number", "peopl"),
         ("How much does the ICB give the Oakhollow falls service each year?", "money", None),
         ("wenslow catheter team total visits since launch", "number", "visit"),
+        ("What's the regrowth rate after nail surgery in Pennock?", "rate", None),
+        ("long covid clinic dna rate", "rate", None),
+        ("What did CQC rate Moorgrave street health overall?", None, None),
         ("what do somerset GPs arrange at home for people who are short of breath", None, None),
         ("who runs the clinics for patients who have leg ulcers", "who", None),
         ("Which national bodies are supporting the GP pathfinders?", "who", None),
@@ -975,6 +978,9 @@ def test_a_financial_year_is_not_answered_by_the_years_either_side_of_it(
 
     assert financial_years("fell from 19 in 2021/22 to 11 in 2023/24") == {2021, 2023}
     assert financial_years("amputations in 22/23 since 2019/20", asked=True) == {2022}
+    assert financial_years("kelderby clinic outpatient savings 23/24", asked=True) == {2023}
+    assert financial_years("23/24 vs 24/25 referrals", asked=True) == {2023, 2024}
+    assert financial_years("savings 23/24") == frozenset()  # an article's years are written out
     settings = _library(
         tmp_path,
         embeddings,

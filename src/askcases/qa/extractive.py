@@ -464,7 +464,9 @@ _NATIONAL_ASKED = re.compile(r"\b(?:national\w*|england|uk|country|britain)\b", 
 # A year or financial year: "2021", "2021/22", "2021-22", "23/24".
 _YEAR = re.compile(
     r"(?<![\d/£.,])(?:(?P<y>(?:19|20)\d\d)(?:\s?[/–-]\s?(?P<next>(?:20)?\d\d))?|"
-    r"\b(?:in|for|during|FY) (?P<short>[0-4]\d)/(?P<short_next>[0-4]\d))(?![\d/%])"
+    r"\b(?:in|for|during|FY) (?P<short>[0-4]\d)/(?P<short_next>[0-4]\d)|"
+    # staff's bare "savings 23/24" (a year from 2015 on, so not a score such as "12/13 seen")
+    r"\b(?P<bare>[1-3]\d)/(?P<bare_next>[1-3]\d))(?![\d/%])"
 )
 # A year the question sets against its answer's ("since 2021", "before 2020") is no year asked.
 _YEAR_RELATIVE = re.compile(
@@ -518,8 +520,14 @@ def _years(text: str, asked: bool) -> list[tuple[int, bool]]:
             first = int(m.group("y"))
             following = m.group("next")
             found.append((first, bool(following) and int(following[-2:]) == (first + 1) % 100))
-        elif int(m.group("short_next")) == int(m.group("short")) + 1:
+        elif m.group("short") and int(m.group("short_next")) == int(m.group("short")) + 1:
             found.append((2000 + int(m.group("short")), True))
+        elif (
+            asked
+            and m.group("bare")
+            and 15 <= int(m.group("bare")) == int(m.group("bare_next")) - 1
+        ):
+            found.append((2000 + int(m.group("bare")), True))
     return found
 
 

@@ -85,7 +85,13 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         ),
     ),
     "rate": (
-        re.compile(r"\bhow (?:common|often|frequent|prevalent)\b|\bwhat rate\b", re.I),
+        re.compile(
+            r"\bhow (?:common|often|frequent|prevalent)\b|\bwhat rate\b"
+            # "the readmission rate", not "what did CQC rate it"
+            r"|\brates?\b(?!\s+(?:(?-i:[A-Z])|it\b|them\b|the\b|this\b|their\b|its\b|"
+            r"(?:of|per) pay\b))",
+            re.I,
+        ),
         re.compile(
             _VALUE + r"\b[^.]{0,40}?\b(?:in every|per|each|a) (?:[\d,]+|year|month|week|day)\b"
             r"|\d[\d,.]*\s?(?:%|per ?cent\b)",
@@ -205,6 +211,8 @@ def expected_type(question: str) -> str | None:
 _PERCENTAGE = re.compile(
     r"\d[\d,.]*(?:\s?%?\s?(?:-|–|to)\s?\d[\d,.]*)?\s?(?:%|per ?cent\b|percentage points?\b)", re.I
 )
+_SPAN_WORD = re.compile(r"\b\d+-(?:minute|hour|day|week|month|year)\b", re.I)
+_FOOTNOTE_MARK = re.compile(r"(?<=[A-Za-z)])\s?(?:\(\d{1,2}\)|\[\d{1,2}\]|[¹²³⁴⁵⁶⁷⁸⁹])(?=\s*\|)")
 _YEAR_SPAN = re.compile(r"\b(?:19|20)\d{2}\s?[/–-]\s?(?:19|20)?\d{2}\b")  # "2019/20", "2020-21"
 
 
@@ -213,12 +221,15 @@ def new_values(kind: str | None, sentence: str, question: str) -> list[str]:
     if kind is None:
         return []
     asked = set(content_terms(question)) | {w.lower() for w in WORD.findall(question)}
+    # a table cell's footnote mark ("| frequent attenders (1) |") is no value
+    sentence = _FOOTNOTE_MARK.sub(" ", sentence)
     if kind == "number":  # a date's day and year count nothing ("launched on 1 March 2021")
         sentence = ANSWER_TYPES["date"][1].sub(" ", _YEAR_SPAN.sub(" ", sentence))
         if _HOW_MANY_COUNT.search(question) or _NUMBER_OF.search(question):
             # "88% of people", "six months" count no one
             sentence = _PERCENTAGE.sub(" ", sentence)
             sentence = ANSWER_TYPES["duration"][1].sub(" ", sentence)
+            sentence = _SPAN_WORD.sub(" ", sentence)  # "30-day readmissions", "12-week course"
     values = []
     for found in ANSWER_TYPES[kind][1].finditer(sentence):
         words = [w.lower() for w in WORD.findall(found.group(0))]
