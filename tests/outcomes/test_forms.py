@@ -335,3 +335,18 @@ def test_a_row_of_quarters_gives_each_quarter_and_a_baseline_row_only_its_pair()
     assert [n.figure.before for n in quarters if n.figure.kind == "pair"] == ["2,047"]
     baseline = named_figures(row, header="| Measure | Baseline (2020/21) | Year 1 | Year 2 |")
     assert [(n.figure.kind, n.figure.value) for n in baseline] == [("pair", "2,231")]
+
+
+def test_an_intervals_bounds_a_pairs_points_and_a_tier_are_no_results() -> None:
+    from askcases.outcomes.forms import results_only
+
+    def values(sentence: str) -> list[str]:
+        return [f.value for f in results_only(sentence, find_figures(sentence))]
+
+    assert values("61% showed reliable improvement (95% CI 57% to 65%).") == ["61%"]
+    assert values("Women seen within two weeks: 83%, up from 48% (+35 percentage points).") == [
+        "83%"
+    ]
+    shares = "The access rate rose from 5.9% of births in the baseline year to 8.6% in year 2."
+    assert [(f.kind, f.before, f.after) for f in find_figures(shares)] == [("pair", "5.9%", "8.6%")]
+    assert values("Shape Up Sallowby is a tier 2 service for adults.") == []

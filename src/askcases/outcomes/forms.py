@@ -86,8 +86,11 @@ _RATE = r"(?:\s(?:a|an|per|each) (?:day|week|month|year|quarter))?"  # "from 88 
 _WHEN = (
     r"(?:\s(?:in|during|over|at|before|after) (?:the |our |its |their )?(?:[a-z]+ ){0,2}[a-z]+)?"
 )
+# what a share is of ("from 5.9% of births in the baseline year to 8.6%")
+_SHARE_OF = r"(?:(?<=%) of (?:all )?[a-z]+)?"
 PAIR = re.compile(
-    rf"\bfrom {_HEDGE}(?P<before>{_AMOUNT}){_RATE}{_YEAR}{_WHEN}(?:, [a-z][^,.;\d]{{0,40}},)? "
+    rf"\bfrom {_HEDGE}(?P<before>{_AMOUNT}){_SHARE_OF}{_RATE}{_YEAR}{_WHEN}"
+    rf"(?:, [a-z][^,.;\d]{{0,40}},)? "
     rf"to {_HEDGE}(?P<after>{_AMOUNT})"
     rf"(?:{_YEAR})",
     re.I,
@@ -204,7 +207,8 @@ _NOT_A_COUNT = re.compile(
     re.I,
 )
 _BEFORE_NOT_A_COUNT = re.compile(
-    r"(?:\baged?|\bages|\bNHS|\bnumber|\bno\.|\bstage|\bstep|\bphase|\bband|\bround|\bpage|"
+    r"(?:\baged?|\bages|\bNHS|\bnumber|\bno\.|\bstage|\bstep|\bphase|\bband|\bround|\bpage|\btier|"
+    r"\bgrade|\blevel|\bwave|"
     r"\bversion|\bpriority|\btype|\bitem|\bsection|\bward|\bsince|\bevery|\btable|\bfigure|"
     r"\bchart|\bappendix|\bparagraph|\bannex|\bbox|\b(?:\d+|one|two|three|four|five|six|seven|"
     r"eight|nine|ten) in|"
@@ -536,6 +540,11 @@ _CORRECTION = re.compile(
     re.I,
 )
 _INTERVAL = re.compile(r"\s?(?:CI|confidence interval|(?:[A-Z][a-z]+ )?intervals?)\b")
+# the bounds of an interval: "(95% CI 57% to 65%)", "(confidence interval 7.1 to 9.7)"
+_BOUNDS = re.compile(r"\b(?:CI|confidence interval)\b[^()]*\)")
+# a change in percentage points, which the pair beside it gives ("83%, up from 48% (+35
+# percentage points)")
+_POINTS = re.compile(r"\bpercentage points?\b", re.I)
 
 
 def _unit_kind(value: str) -> str:
@@ -561,6 +570,14 @@ def results_only(sentence: str, figures: list[Figure]) -> list[Figure]:
             replaced = figure  # "we reported 1,200 patients, but the correct figure is 1,020"
             continue
         if figure.kind == "share" and _INTERVAL.match(sentence, figure.end):
+            continue
+        if any(b.start() < figure.start < b.end() for b in _BOUNDS.finditer(sentence)):
+            continue
+        if (
+            figure.kind == "share"
+            and _POINTS.search(sentence, figure.start, figure.end + 16)
+            and any(other.kind == "pair" for other in figures)
+        ):
             continue
         if figure.kind != "pair" and any(
             _unit_kind(other.value) == _unit_kind(figure.value)
