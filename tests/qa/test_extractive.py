@@ -43,6 +43,10 @@ def test_a_count_must_be_of_the_thing_asked_about() -> None:
     asked = "how many frequent attenders were in the cohort"
     assert not holds_type("number", row, asked)
     assert holds_type("number", "| Frequent attenders (1) | 212 | 180 |", asked)
+    # "how can patients be referred": only a sentence about referral says
+    referred = "How can patients be referred into the heart failure nursing service?"
+    assert not holds_type("referral", "Admissions fell from 412 to 298 a year.", referred)
+    assert holds_type("referral", "Patients can be referred to the team by their GP.", referred)
 
 
 def _article_texts() -> dict[str, str]:

@@ -275,6 +275,17 @@ def test_a_count_of_other_things_does_not_answer_how_many(assistant: Assistant) 
         ("What's the regrowth rate after nail surgery in Pennock?", "rate", None),
         ("long covid clinic dna rate", "rate", None),
         ("What did CQC rate Moorgrave street health overall?", None, None),
+        (
+            "How can patients be referred into the Pelsworth heart failure service?",
+            "referral",
+            None,
+        ),
+        (
+            "who's able to refer into the haddonmere ecg hub - can patients self-refer",
+            "referral",
+            None,
+        ),
+        ("how many practices refer into the wetherstow heart clinic", "number", "practic"),
         ("what do somerset GPs arrange at home for people who are short of breath", None, None),
         ("who runs the clinics for patients who have leg ulcers", "who", None),
         ("Which national bodies are supporting the GP pathfinders?", "who", None),

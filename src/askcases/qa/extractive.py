@@ -1384,7 +1384,13 @@ class ExtractiveAnswerer:
             )
         if not typed:
             kind = question.kind
-            what = f"count of {question.counted}" if question.focus else (kind or "answer")
+            what = (
+                f"count of {question.counted}"
+                if question.focus
+                else "route of referral"
+                if kind == "referral"
+                else (kind or "answer")
+            )
             return refusal(
                 asked,
                 top,

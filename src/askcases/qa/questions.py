@@ -192,11 +192,29 @@ _RELATIVE_WHO = re.compile(
 )
 
 
+# "can patients self-refer", "who can refer into it", "how are patients referred": asks how
+# people reach the service, which a sentence answers only where it speaks of referral
+_REFERRAL_ASKED = re.compile(
+    r"\bself[- ]?refer|\bwho (?:\w+ )?(?:can|is able to|are able to|may|is allowed to|"
+    r"will be able to) refer\b|\bhow (?:can|do|are|is|does|would|should) (?:\w+ ){0,4}"
+    r"(?:be )?referred\b|\breferral (?:route|routes|process|pathway|criteria)\b|"
+    r"\brefer (?:in|into|themselves|directly|straight)\b|\bwho refers\b",
+    re.I,
+)
+_REFERRAL = re.compile(
+    r"\brefer\w*|\bself-refer\w*|\bbook (?:\w+ ){0,3}(?:directly|themselves)\b|"
+    r"\bwithout (?:needing to see |seeing |a referral from )?(?:a|their) GP\b",
+    re.I,
+)
+
+
 def expected_type(question: str) -> str | None:
     """The kind of value the question asks for, or None for an open question ("how many GP
     appointments were saved" asks for a count, not money; "what do GPs arrange for people who
     are short of breath" asks for no one)."""
     question = _RELATIVE_WHO.sub(r"\1 that", question)
+    if _REFERRAL_ASKED.search(question) and not _HOW_MANY_COUNT.search(question):
+        return "referral"
     if _OPENS_WHO.search(question) and len(_NEXT_ASK.split(question)) == 1:
         return next((n for n in ("person", "who") if ANSWER_TYPES[n][0].search(question)), "who")
     if _HOW_MANY_COUNT.search(question):
@@ -267,6 +285,8 @@ def holds_type(kind: str | None, sentence: str, question: str) -> bool:
         asked = {w.lower() for w in WORD.findall(question)}
         if any(m.group(0).lower() not in asked for m in _DOERS.finditer(sentence)):
             return True
+    if kind == "referral":
+        return _REFERRAL.search(sentence) is not None
     return kind is None or bool(new_values(kind, sentence, question))
 
 
