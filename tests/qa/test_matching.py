@@ -1169,3 +1169,32 @@ def test_a_wait_is_not_answered_by_another_length_of_time(assistant: Assistant) 
     # the DVT article gives "journeys of six hours or more", no wait for treatment
     answer = assistant.ask("How long did patients wait for DVT treatment before the service?")
     assert "six hours" not in answer.answer
+
+
+def test_a_table_row_cut_from_its_header_is_of_the_headers_years(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    rows = "".join(f"| Clinic {n} sessions held | {n} | {n + 3} |\n" for n in range(1, 40))
+    settings = _library(
+        tmp_path,
+        embeddings,
+        {
+            "rehab.md": (
+                "# Brindlecombe pulmonary rehabilitation dashboard\n\n12 May 2024\n\n"
+                "Classes moved to three leisure centres in April 2022.\n\n"
+                "| Measure | Baseline 2021/22 | Achieved 2023/24 |\n|---|---|---|\n"
+                + rows
+                + "| Completion rate (% of starters) | 52% | 68% |\n"
+            ),
+            "stroke.txt": _WIGAN,
+        },
+    )
+    assistant = Assistant(settings, embeddings)
+    tables = assistant.store.keywords.table_headers("rehab")
+    assert [header for _, _, header in tables] == [
+        "| Measure | Baseline 2021/22 | Achieved 2023/24 |"
+    ]
+    other = assistant.ask("brindlecombe pulmonary rehab completion rate 2022/23")
+    assert other.refused and "52%" not in other.answer.split("closest")[0]
+    asked = assistant.ask("brindlecombe pulmonary rehab completion rate 2023/24")
+    assert not asked.refused and "68%" in asked.answer

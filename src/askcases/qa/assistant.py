@@ -502,8 +502,12 @@ class Assistant:
                         recorder.candidate(passage.chunk_id, boost=round(boost[passage.doc_id], 4))
                 required = self.required(question, {p.doc_id for p in passages})
                 sections = self.sections(question, passages)
+                tables = {
+                    doc_id: self.store.keywords.table_headers(doc_id)
+                    for doc_id in dict.fromkeys(p.doc_id for p in passages)
+                }
                 answer = self.answerer.answer(
-                    question, passages, k, recorder, boost, required, sections
+                    question, passages, k, recorder, boost, required, sections, tables
                 )
             if answer.refused:
                 answer = with_nearest(answer, self.answerer.nearest(question, answer.passages))

@@ -300,6 +300,18 @@ def _in_context(c: Candidate) -> str:
     return f"{c.passage.title}: {c.text}" if c.passage.title else c.text
 
 
+# an article's tables: the offsets of each one's first line and of its end, and its header
+Tables = tuple[tuple[int, int, str], ...]
+
+
+def header_of(tables: dict[str, Tables], c: Candidate) -> str:
+    """The header of the table whose row the sentence is, "" for no table row."""
+    for first, end, header in tables.get(c.passage.doc_id, ()):
+        if first < c.start <= end:
+            return header
+    return ""
+
+
 def section_at(sections: list[Section], offset: int) -> Section | None:
     """The section an offset of the article falls in (None before the first heading)."""
     found = None
@@ -856,9 +868,11 @@ class ExtractiveAnswerer:
         question: Question,
         candidates: list[Candidate],
         sections: dict[str, list[Section]] | None = None,
+        tables: dict[str, Tables] | None = None,
     ) -> list[Candidate]:
         """Candidates with an evidence score (about 0 to 1), best first. `sections` holds the
-        sections of the articles with headings (Assistant.sections)."""
+        sections of the articles with headings (Assistant.sections), `tables` the tables of the
+        articles with their headers (KeywordIndex.table_headers)."""
         if not candidates:
             return []
         import numpy as np
@@ -1046,11 +1060,16 @@ class ExtractiveAnswerer:
                 # it may say all that is asked, of another place: that ranks it no higher
                 f["asked"] = 0.0
                 why.append(f"does not name {', '.join(absent)}")
-            said_years = years_named(cand.text) if asked_years and not elsewhere else None
-            said_quarters = quarters_named(cand.text) if asked_quarters else None
+            # a table row is of its header's years ("| Baseline 2021/22 | Achieved 2023/24 |")
+            timed = cand.text
+            if asked_years or asked_quarters or asked_financial:
+                header = header_of(tables or {}, cand)
+                timed = f"{header} {cand.text}" if header else cand.text
+            said_years = years_named(timed) if asked_years and not elsewhere else None
+            said_quarters = quarters_named(timed) if asked_quarters else None
             # "2022/23" is not answered by "from 19 in 2021/22 to 11 in 2023/24", though each
             # financial year shares a calendar year with it
-            said_financial = financial_years(cand.text) if asked_financial else None
+            said_financial = financial_years(timed) if asked_financial else None
             if (
                 (said_years and not said_years & asked_years)
                 or (said_quarters and not said_quarters & asked_quarters)
@@ -1143,6 +1162,7 @@ class ExtractiveAnswerer:
         boost: dict[str, float] | None = None,
         required: list[dict[str, frozenset[str]]] | None = None,
         sections: dict[str, list[Section]] | None = None,
+        tables: dict[str, Tables] | None = None,
     ) -> Answer:
         """Rank `passages` by their best sentence, keep k, and answer from them or refuse.
         `boost` (document id -> score) is added to the sentences of those articles: it ranks,
@@ -1153,7 +1173,7 @@ class ExtractiveAnswerer:
         w = self.weights
         asked = question.text
         boost = boost or {}
-        ranked = self.score(question, candidate_sentences(passages, w.min_terms), sections)
+        ranked = self.score(question, candidate_sentences(passages, w.min_terms), sections, tables)
         if boost:
             ranked = sorted(
                 (

@@ -20,6 +20,7 @@ from typing import Any
 
 from cachetools import LRUCache
 
+from askcases.text.claims import table_cells
 from askcases.text.lexicon import STOPWORDS, stem
 from askcases.text.sentences import is_section_heading
 from askcases.types import Chunk, Filters, ScoredChunk, date_number
@@ -315,6 +316,46 @@ class KeywordIndex:
                     offset += len(line) + 1
             found = tuple(sorted(lines.items()))
             cache[(doc_id, version)] = found
+        return found
+
+    def table_headers(self, doc_id: str) -> tuple[tuple[int, int, str], ...]:
+        """The tables of an indexed article ("| Measure | Baseline 2021/22 | ... |" and the rows
+        below it), each as the offsets of its first line and of the end of its last in the
+        article's text, and its first line, the header: a row a chunk cuts from its header is
+        read with it."""
+        db = self._db()
+        version = db.execute("PRAGMA data_version").fetchone()[0]
+        cache: LRUCache[tuple[str, int], tuple[tuple[int, int, str], ...]] | None = getattr(
+            self._local, "tables", None
+        )
+        if cache is None:
+            cache = self._local.tables = LRUCache(maxsize=HEADINGS_CACHE)
+        found = cache.get((doc_id, version))
+        if found is not None:
+            return found
+        rows = db.execute(
+            "SELECT start, text FROM chunks WHERE doc_id = ? ORDER BY start", (doc_id,)
+        ).fetchall()
+        lines: dict[int, str] = {}
+        for start, text in rows:
+            offset = int(start)
+            for line in text.split("\n"):
+                lines.setdefault(offset, line)
+                offset += len(line) + 1
+        tables: list[tuple[int, int, str]] = []
+        next_line = -1  # where the line after the last table row starts
+        for offset in sorted(lines):
+            line = lines[offset]
+            if table_cells(line.strip()) is None:
+                continue
+            if tables and offset == next_line:
+                first, _, header = tables[-1]
+                tables[-1] = (first, offset + len(line), header)
+            else:
+                tables.append((offset, offset + len(line), line.strip()))
+            next_line = offset + len(line) + 1
+        found = tuple(tables)
+        cache[(doc_id, version)] = found
         return found
 
     def document_count(self, words: list[str], limit: int) -> int:
