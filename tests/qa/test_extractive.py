@@ -222,6 +222,15 @@ def test_a_header_row_whose_separator_is_in_the_next_passage_answers_nothing() -
     row = "Service update\n\nThe dashboard for Q2.\n\n| Patients treated | 300 | 326 | Green |\n"
     assert any("| 300 | 326 |" in c.text for c in _candidates(row))
 
+    # a web page's table has no separator: a header of periods names columns all the same
+    web = (
+        "Kidney clinic\n\nThe table compares two years.\n\n| Measure | 2022/23 | 2023/24 |\n"
+        "| New referrals | 1,260 | 690 |\n"
+    )
+    sentences = [c.text for c in _candidates(web)]
+    assert not any("| 2022/23 |" in s for s in sentences)
+    assert any("| 1,260 | 690 |" in s for s in sentences)
+
 
 def test_a_numbered_parts_title_answers_nothing() -> None:
     text = (

@@ -426,10 +426,15 @@ def _header_row(text: str, end: int) -> bool:
         return False
     if _SEPARATOR_ROW.match(text, end):
         return True
-    # one whose separator is cut off (a passage's last line): every cell a word, no figure
+    # one whose separator is cut off (a passage's last line), or a table with none (from a
+    # web page): every cell a word or a period ("| Measure | 2022/23 | 2023/24 |"), no figure
     row = text[text.rfind("\n", 0, end) + 1 : end].strip()
-    cells = [c.strip() for c in row.strip("|").split("|")]
+    cells = [_PERIOD_LABEL.sub("", c).strip() for c in row.strip("|").split("|")]
     return len(cells) >= 3 and not any(re.match(r"[-+£$]?\s?\d", c) for c in cells if c)
+
+
+# a column's period: "2022/23", "Q2 2024/25", "2023"
+_PERIOD_LABEL = re.compile(r"\b(?:Q[1-4]\s)?(?:19|20)\d\d(?:[/-]\d\d)?\b", re.I)
 
 
 # A line of its own that gives a figure and what it counts ("6,840 appointments", "DNA rate 4.8%").
