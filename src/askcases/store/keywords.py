@@ -304,19 +304,30 @@ class KeywordIndex:
             cache = self._local.headings = LRUCache(maxsize=HEADINGS_CACHE)
         found = cache.get((doc_id, version))
         if found is None:
-            rows = db.execute(
-                "SELECT start, text FROM chunks WHERE doc_id = ? ORDER BY start", (doc_id,)
-            ).fetchall()
-            lines: dict[int, str] = {}
-            for start, text in rows:
-                offset = int(start)
-                for line in text.split("\n"):
-                    if offset not in lines and is_section_heading(line):
-                        lines[offset] = line.strip()
-                    offset += len(line) + 1
-            found = tuple(sorted(lines.items()))
+            found = tuple(
+                (offset, line.strip())
+                for offset, line in self._article_lines(db, doc_id)
+                if is_section_heading(line)
+            )
             cache[(doc_id, version)] = found
         return found
+
+    @staticmethod
+    def _article_lines(db: sqlite3.Connection, doc_id: str) -> list[tuple[int, str]]:
+        """The lines of an indexed article's chunks, each with its offset in the article's
+        text, first to last; where chunks overlap, the longest reading of a line (a chunk may
+        end inside it)."""
+        rows = db.execute(
+            "SELECT start, text FROM chunks WHERE doc_id = ? ORDER BY start", (doc_id,)
+        ).fetchall()
+        lines: dict[int, str] = {}
+        for start, text in rows:
+            offset = int(start)
+            for line in text.split("\n"):
+                if len(line) > len(lines.get(offset, "")):
+                    lines[offset] = line
+                offset += len(line) + 1
+        return sorted(lines.items())
 
     def table_headers(self, doc_id: str) -> tuple[tuple[int, int, str], ...]:
         """The tables of an indexed article ("| Measure | Baseline 2021/22 | ... |" and the rows
@@ -333,19 +344,9 @@ class KeywordIndex:
         found = cache.get((doc_id, version))
         if found is not None:
             return found
-        rows = db.execute(
-            "SELECT start, text FROM chunks WHERE doc_id = ? ORDER BY start", (doc_id,)
-        ).fetchall()
-        lines: dict[int, str] = {}
-        for start, text in rows:
-            offset = int(start)
-            for line in text.split("\n"):
-                lines.setdefault(offset, line)
-                offset += len(line) + 1
         tables: list[tuple[int, int, str]] = []
         next_line = -1  # where the line after the last table row starts
-        for offset in sorted(lines):
-            line = lines[offset]
+        for offset, line in self._article_lines(db, doc_id):
             if table_cells(line.strip()) is None:
                 continue
             if tables and offset == next_line:
