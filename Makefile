@@ -16,7 +16,7 @@ help:
 	@echo "make test    - install (with the local-llm extra), run lint, types, tests and eval gates"
 	@echo "make check   - the fast tier: lint, types and the tests that need no subprocess, server or browser"
 	@echo "make eval    - run the evaluation questions against index/ and print the figures"
-	@echo "make fit-ranker - compare ways of weighing the sentence ranker on the tuning sets (prints only)"
+	@echo "make fit-ranker - refit the packaged sentence ranking weights on the tuning sets (then make fit-refusal)"
 	@echo "make fit-refusal - refit the packaged refusal model on the tuning sets (never the test sets)"
 	@echo "make bench   - benchmark at 1k and 10k chunks beside the tutorial pipeline (BENCHMARKS.md)"
 	@echo "make baseline - retrieval figures: tutorial pipeline, dense, BM25, hybrid and askcases"
@@ -108,7 +108,7 @@ baseline: venv
 	$(BIN)/askcases eval compare
 
 fit-ranker: venv
-	$(BIN)/python eval/fit_ranker.py --collect --rows build/ranker-rows.json --dry-run
+	$(BIN)/python eval/fit_ranker.py --collect --rows build/ranker-rows.json
 
 fit-refusal: venv
 	$(BIN)/python eval/fit_refusal.py

@@ -67,8 +67,8 @@ def collect(
     seen: list[tuple[Any, list[Any]]] = []
     original = answerer.score
 
-    def watched(question: Any, candidates: list[Any], sections: Any = None) -> list[Any]:
-        scored: list[Any] = original(question, candidates, sections)
+    def watched(question: Any, candidates: list[Any], *context: Any) -> list[Any]:
+        scored: list[Any] = original(question, candidates, *context)
         seen.append((question, scored))
         return scored
 

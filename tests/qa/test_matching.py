@@ -1198,3 +1198,66 @@ def test_a_table_row_cut_from_its_header_is_of_the_headers_years(
     assert other.refused and "52%" not in other.answer.split("closest")[0]
     asked = assistant.ask("brindlecombe pulmonary rehab completion rate 2023/24")
     assert not asked.refused and "68%" in asked.answer
+
+
+def test_a_question_of_before_and_now_quotes_both(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    settings = _library(
+        tmp_path,
+        embeddings,
+        {
+            "thornbury-epilepsy.md": (
+                "# Ten minutes with Thornbury's children's epilepsy nurses\n\n"
+                "*Priya Shah leads the children's epilepsy nurse team at Thornbury Community "
+                "Health. We asked her what has changed for families since the service began.*\n\n"
+                "**Q: How did the service start?**\n\n"
+                "A: We began in May 2022 with two nurses, funded by the local integrated care "
+                "board as a pilot. Before that, children with epilepsy only saw a consultant in "
+                "hospital clinic once or twice a year.\n\n"
+                "**Q: What about waiting times?**\n\n"
+                "A: After a new diagnosis, families used to wait around seven weeks before anyone "
+                "sat down with them to explain epilepsy, safety and medication. Now the first "
+                "nurse contact is within nine working days on average, and often it's the same "
+                "week.\n\n"
+                "**Q: And schools?**\n\n"
+                "A: We trained 410 school staff in giving rescue medication last year.\n"
+            ),
+            "stroke.txt": _WIGAN,
+        },
+    )
+    answer = Assistant(settings, embeddings).ask(
+        "thornbury epilepsy nurses: how long from a new diagnosis to first contact with a "
+        "nurse, what was it before and what is it now?"
+    )
+    assert not answer.refused
+    assert "seven weeks" in answer.answer and "nine working days" in answer.answer
+
+
+def test_the_ranker_fit_reads_the_scored_sentences_of_each_question(
+    assistant: Assistant,
+) -> None:
+    import sys
+
+    from askcases.config import project_root
+    from askcases.qa.extractive import RANK_FEATURES
+
+    sys.path.insert(0, str(project_root() / "eval"))
+    try:
+        from fit_ranker import collect
+    finally:
+        sys.path.pop(0)
+    questions = [
+        {
+            "id": "wigan",
+            "question": "How much did Wigan cut stroke stays by?",
+            "answerable": True,
+            "facts": ["56", "12"],
+            "evidence": ["from 56 to 12 days"],
+        }
+    ]
+    rows = collect(assistant, questions, "test")
+    assert [r["id"] for r in rows] == ["wigan"] and rows[0]["right"]
+    cands = rows[0]["cands"]
+    assert all(len(c["features"]) == len(RANK_FEATURES) for c in cands)
+    assert any(c["label"] == 2 and "56" in c["text"] for c in cands)

@@ -1498,7 +1498,18 @@ class ExtractiveAnswerer:
         w = self.weights
         margin = w.second_sentence_margin * (w.list_margin_factor if question.listing else 1)
         limit = w.max_answer_sentences + (w.list_extra_sentences if question.listing else 0)
-        close = [c for c in typed if c is not best and c.score >= best.score - margin]
+        # a second sentence is as close as it is but for what is asked that it says: the other
+        # half of "what was it before and what is it now" says fewer of the question's words
+        asked = RANK_FEATURES.index("asked")
+
+        def unasked(c: Candidate) -> float:
+            return c.score - w.asked * c.features[asked] if c.features else c.score
+
+        top = unasked(best)
+        close = sorted(
+            (c for c in typed if c is not best and unasked(c) >= top - margin),
+            key=lambda c: -unasked(c),
+        )
         chosen = [best]
         docs = {best.passage.doc_id}
         # a sentence that names none of the places asked about does not join one that does
@@ -1510,7 +1521,7 @@ class ExtractiveAnswerer:
                     chosen.append(cand)
                     docs.add(cand.passage.doc_id)
         for cand in close:  # then the nearest seconds, half the margin away at most
-            if len(chosen) >= limit or cand.score < best.score - margin / 2:
+            if len(chosen) >= limit or unasked(cand) < top - margin / 2:
                 break
             duplicate = any(_overlap(cand.text, c.text) > w.duplicate_overlap for c in chosen)
             if cand not in chosen and not duplicate:

@@ -2,10 +2,10 @@
 one place, each with what it does.
 
 These values were set by hand on the tuning part of eval/questions.jsonl (never on its held-out
-part); the two fitted values, the refusal model (`askcases eval calibrate`) and the grounding
-threshold (`askcases eval grounding --calibrate`), are read from the index directory first
-(askcases.config). Leaves out: any
-value fitted at run time.
+part); ranking weights that eval/fit_ranker.py fits on the tuning sets (ranker.json, beside this
+file) replace those of the same name. The refusal model (`askcases eval calibrate`) and the
+grounding threshold (`askcases eval grounding --calibrate`) are read from the index directory
+first (askcases.config). Leaves out: any value fitted at run time.
 """
 
 from __future__ import annotations
