@@ -350,3 +350,21 @@ def test_an_intervals_bounds_a_pairs_points_and_a_tier_are_no_results() -> None:
     shares = "The access rate rose from 5.9% of births in the baseline year to 8.6% in year 2."
     assert [(f.kind, f.before, f.after) for f in find_figures(shares)] == [("pair", "5.9%", "8.6%")]
     assert values("Shape Up Sallowby is a tier 2 service for adults.") == []
+
+
+def test_a_share_is_the_result_not_the_two_counts_it_is_made_of() -> None:
+    values = [r[1] for r in _rows("312 of 4,318 referrals (7.2%) had to be retaken.")]
+    assert values == ["7.2%"]
+    surveyed = [r[1] for r in _rows("GPs: 58 of 71 GPs who responded (82%) rated it good.")]
+    assert surveyed == ["82%"]
+    # a count of some of a whole with no share beside it is still a result
+    assert [r[1] for r in _rows("The clinic has treated 318 patients from the six practices.")]
+
+
+def test_a_table_cells_dagger_or_section_mark_is_a_footnote() -> None:
+    body = (
+        "| Measure | 2022/23 | 2023/24 |\n| --- | --- | --- |\n"
+        "| Minor amputations | 41 | 44‡ |\n| Annual foot checks | 72.4% | 81.9%§ |\n"
+    )
+    pairs = {(r[2], r[3]) for r in _rows(body)}
+    assert ("41", "44") in pairs and ("72.4%", "81.9%") in pairs

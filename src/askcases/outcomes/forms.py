@@ -545,6 +545,9 @@ _BOUNDS = re.compile(r"\b(?:CI|confidence interval)\b[^()]*\)")
 # a change in percentage points, which the pair beside it gives ("83%, up from 48% (+35
 # percentage points)")
 _POINTS = re.compile(r"\bpercentage points?\b", re.I)
+# the two counts a share is made of: "312 of 4,318 referrals (7.2%)", "58 of 71 GPs who
+# responded (82%)"; the share is the result
+_SHARE_PARTS = re.compile(rf"\b{NUMBER} of {NUMBER}\b[^().;]{{0,60}}\(\s?{NUMBER}\s?%")
 
 
 def _unit_kind(value: str) -> str:
@@ -572,6 +575,11 @@ def results_only(sentence: str, figures: list[Figure]) -> list[Figure]:
         if figure.kind == "share" and _INTERVAL.match(sentence, figure.end):
             continue
         if any(b.start() < figure.start < b.end() for b in _BOUNDS.finditer(sentence)):
+            continue
+        if figure.kind == "count" and any(
+            p.start() <= figure.start and figure.end <= p.end() - 1
+            for p in _SHARE_PARTS.finditer(sentence)
+        ):
             continue
         if (
             figure.kind == "share"
@@ -612,7 +620,7 @@ def table_row(line: str) -> list[str] | None:
     return cells if cells is not None and len(cells) >= 2 else None
 
 
-_CELL_NOTE = re.compile(r"\s*(?:\([^()]*\)|\*+|†)$")
+_CELL_NOTE = re.compile(r"\s*(?:\([^()]*\)|[*†‡§¶]+)$")
 
 
 def _bare_cell(cell: str) -> str:
