@@ -1261,3 +1261,30 @@ def test_the_ranker_fit_reads_the_scored_sentences_of_each_question(
     cands = rows[0]["cands"]
     assert all(len(c["features"]) == len(RANK_FEATURES) for c in cands)
     assert any(c["label"] == 2 and "56" in c["text"] for c in cands)
+
+
+def test_a_short_sentence_with_a_value_answers_with_the_one_before_it(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    from askcases.qa.questions import holds_type
+
+    assert holds_type("duration", "The wait is now under a fortnight.", "how long")
+    settings = _library(
+        tmp_path,
+        embeddings,
+        {
+            "elmsworth-heart-failure.txt": (
+                "Heart failure nurses visit patients at home in Elmsworth\n\n"
+                "A team of specialist nurses now visits heart failure patients at home across "
+                "Elmsworth. Patients used to wait about six weeks for a first visit after being "
+                "diagnosed. The wait is now under a fortnight. The team also runs clinics at "
+                "three GP surgeries.\n"
+            ),
+            "stroke.txt": _WIGAN,
+        },
+    )
+    answer = Assistant(settings, embeddings).ask(
+        "elmsworth heart failure nurses - how long was the wait for a first home visit after "
+        "diagnosis before, and how long is it now?"
+    )
+    assert "six weeks" in answer.answer and "under a fortnight" in answer.answer

@@ -389,8 +389,12 @@ def candidate_sentences(passages: list[Passage], min_terms: int) -> list[Candida
             heading = ""
             if len(content_terms(text)) < min_terms:
                 # a short line with a figure ("6,840 appointments" on a slide) is read with the
-                # heading above it ("Slide 4: Activity - Year 1")
+                # heading above it ("Slide 4: Activity - Year 1"); a short sentence with a value
+                # ("The wait is now under a fortnight.") with the one before it
                 heading = _heading_above(passage.text, s) if _SHORT_RESULT.match(text) else ""
+                if not heading and _SHORT_VALUE.search(text) and before is not None:
+                    if "\n\n" not in passage.text[before[1] : s]:
+                        heading = passage.text[before[0] : before[1]]
                 if not heading:
                     continue
             if is_heading(text) or _asks(text) or _header_row(passage.text, e):
@@ -439,6 +443,10 @@ _PERIOD_LABEL = re.compile(r"\b(?:Q[1-4]\s)?(?:19|20)\d\d(?:[/-]\d\d)?\b", re.I)
 
 # A line of its own that gives a figure and what it counts ("6,840 appointments", "DNA rate 4.8%").
 _SHORT_RESULT = re.compile(r"^(?=.*\d)(?=.*[A-Za-z]{3})[^.!?]{3,60}$")
+# A short sentence that gives a value ("It fell to 27.", "The wait is now under a fortnight.").
+_SHORT_VALUE = re.compile(
+    r"\d|\b(?:fortnight|weeks?|months?|days?|hours?|half|third|quarter)\b", re.I
+)
 
 
 def _heading_above(text: str, offset: int) -> str:

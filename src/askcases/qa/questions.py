@@ -109,7 +109,7 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             + _VALUE
             + r"|a few|several|(?<!\d\s)a)\s+"  # "88 a month" is a rate
             + r"(?:(?:working|calendar|clear|whole|full)\s+)?"  # "4 working days"
-            + r"(?:hours?|days?|weeks?|months?|years?|minutes?)\b(?!-)",
+            + r"(?:hours?|days?|weeks?|fortnights?|months?|years?|minutes?)\b(?!-)",
             re.I,
         ),
     ),
