@@ -12,6 +12,7 @@ from askcases.qa.extractive import Candidate, candidate_sentences
 from askcases.qa.questions import asked_noun, focus_noun
 from askcases.qa.spelling import correct_spelling, edit_distance
 from askcases.store.sync import sync_index
+from askcases.types import Answer
 
 
 def test_a_count_of_sites_is_answered_by_the_count_of_centres(assistant: Assistant) -> None:
@@ -79,6 +80,15 @@ _WIGAN = (
     "Stroke care at home in Wigan\n\n1 May 2012\n\n"
     "Wigan cut stroke stays from 56 to 12 days, saving £700,000 a year.\n"
 )
+
+
+def _asked_beside_wigan(
+    tmp_path: Path, embeddings: MiniLMEmbeddings, name: str, article: str, question: str
+) -> Answer:
+    """The answer to the question from a library of this article (in a file of this name) and
+    Wigan's."""
+    settings = _library(tmp_path, embeddings, {name: article, "stroke.txt": _WIGAN})
+    return Assistant(settings, embeddings).ask(question)
 
 
 def _scored(
@@ -765,25 +775,21 @@ def test_a_sentence_of_another_year_than_the_one_asked_about_says_none_of_it(
 def test_a_sentence_going_on_from_the_answer_with_the_figure_after_is_quoted_with_it(
     tmp_path: Path, embeddings: MiniLMEmbeddings
 ) -> None:
-    settings = _library(
+    answer = _asked_beside_wigan(
         tmp_path,
         embeddings,
-        {
-            "rounds.txt": (
-                "GP ward rounds in Tillbury care homes\n\n3 June 2024\n\n"
-                "Tillbury GP Federation now sends a named GP to each of the area's 19 care homes "
-                "every week.\n\n"
-                "Before the rounds began, residents of the homes were admitted to Tillbury "
-                "Infirmary as emergencies an average of 52 times a month. That has now fallen to "
-                "27 a month.\n\n"
-                "Relatives have welcomed the change, with 88% saying they were happy.\n"
-            ),
-            "stroke.txt": _WIGAN,
-        },
-    )
-    answer = Assistant(settings, embeddings).ask(
+        "rounds.txt",
+        (
+            "GP ward rounds in Tillbury care homes\n\n3 June 2024\n\n"
+            "Tillbury GP Federation now sends a named GP to each of the area's 19 care homes "
+            "every week.\n\n"
+            "Before the rounds began, residents of the homes were admitted to Tillbury "
+            "Infirmary as emergencies an average of 52 times a month. That has now fallen to "
+            "27 a month.\n\n"
+            "Relatives have welcomed the change, with 88% saying they were happy.\n"
+        ),
         "in Tillbury how many emergency admissions a month were there from the care homes "
-        "before the GP rounds started, and how many after?"
+        "before the GP rounds started, and how many after?",
     )
     assert not answer.refused
     assert "52 times a month" in answer.answer and "27 a month" in answer.answer
@@ -816,21 +822,17 @@ def test_a_projection_is_no_answer_to_what_has_been_done(
 def test_a_date_a_plan_looks_ahead_to_is_no_answer_to_when_something_happened(
     tmp_path: Path, embeddings: MiniLMEmbeddings
 ) -> None:
-    settings = _library(
+    answer = _asked_beside_wigan(
         tmp_path,
         embeddings,
-        {
-            "esd.md": (
-                "# Harrowby stroke Early Supported Discharge (ESD): two-year review\n\n"
-                "2.1 The ESD service was launched on 3 October 2022.\n\n"
-                "2.2 The extension to Wensley is expected to start taking patients in March "
-                "2026.\n"
-            ),
-            "stroke.txt": _WIGAN,
-        },
-    )
-    answer = Assistant(settings, embeddings).ask(
-        "When did the Harrowby early supported discharge team start taking patients?"
+        "esd.md",
+        (
+            "# Harrowby stroke Early Supported Discharge (ESD): two-year review\n\n"
+            "2.1 The ESD service was launched on 3 October 2022.\n\n"
+            "2.2 The extension to Wensley is expected to start taking patients in March "
+            "2026.\n"
+        ),
+        "When did the Harrowby early supported discharge team start taking patients?",
     )
     assert "March 2026" not in answer.answer
     if not answer.refused:
@@ -949,24 +951,20 @@ def test_a_shortlisting_is_no_answer_to_whether_it_won(
 def test_who_funds_it_is_answered_by_who_commissions_it(
     tmp_path: Path, embeddings: MiniLMEmbeddings
 ) -> None:
-    settings = _library(
+    answer = _asked_beside_wigan(
         tmp_path,
         embeddings,
-        {
-            "swelling.md": (
-                "# Tillcombe lymphoedema clinic: information for patients\n\n"
-                "Q: Who runs the clinic?\n\n"
-                "A: The clinic is run by St Aldhelm's Hospice, Tillcombe, on behalf of the NHS. "
-                "It is commissioned and paid for by NHS Coldmarsh Integrated Care Board, so there "
-                "is no charge to patients.\n\n"
-                "Q: Where is it?\n\n"
-                "A: The clinic is on Level 2 of Tillcombe Health Centre, Station Road.\n"
-            ),
-            "stroke.txt": _WIGAN,
-        },
-    )
-    answer = Assistant(settings, embeddings).ask(
-        "Who provides the Tillcombe lymphoedema clinic and who funds it?"
+        "swelling.md",
+        (
+            "# Tillcombe lymphoedema clinic: information for patients\n\n"
+            "Q: Who runs the clinic?\n\n"
+            "A: The clinic is run by St Aldhelm's Hospice, Tillcombe, on behalf of the NHS. "
+            "It is commissioned and paid for by NHS Coldmarsh Integrated Care Board, so there "
+            "is no charge to patients.\n\n"
+            "Q: Where is it?\n\n"
+            "A: The clinic is on Level 2 of Tillcombe Health Centre, Station Road.\n"
+        ),
+        "Who provides the Tillcombe lymphoedema clinic and who funds it?",
     )
     assert "St Aldhelm's Hospice" in answer.answer
     assert "NHS Coldmarsh Integrated Care Board" in answer.answer
@@ -1203,32 +1201,28 @@ def test_a_table_row_cut_from_its_header_is_of_the_headers_years(
 def test_a_question_of_before_and_now_quotes_both(
     tmp_path: Path, embeddings: MiniLMEmbeddings
 ) -> None:
-    settings = _library(
+    answer = _asked_beside_wigan(
         tmp_path,
         embeddings,
-        {
-            "thornbury-epilepsy.md": (
-                "# Ten minutes with Thornbury's children's epilepsy nurses\n\n"
-                "*Priya Shah leads the children's epilepsy nurse team at Thornbury Community "
-                "Health. We asked her what has changed for families since the service began.*\n\n"
-                "**Q: How did the service start?**\n\n"
-                "A: We began in May 2022 with two nurses, funded by the local integrated care "
-                "board as a pilot. Before that, children with epilepsy only saw a consultant in "
-                "hospital clinic once or twice a year.\n\n"
-                "**Q: What about waiting times?**\n\n"
-                "A: After a new diagnosis, families used to wait around seven weeks before anyone "
-                "sat down with them to explain epilepsy, safety and medication. Now the first "
-                "nurse contact is within nine working days on average, and often it's the same "
-                "week.\n\n"
-                "**Q: And schools?**\n\n"
-                "A: We trained 410 school staff in giving rescue medication last year.\n"
-            ),
-            "stroke.txt": _WIGAN,
-        },
-    )
-    answer = Assistant(settings, embeddings).ask(
+        "thornbury-epilepsy.md",
+        (
+            "# Ten minutes with Thornbury's children's epilepsy nurses\n\n"
+            "*Priya Shah leads the children's epilepsy nurse team at Thornbury Community "
+            "Health. We asked her what has changed for families since the service began.*\n\n"
+            "**Q: How did the service start?**\n\n"
+            "A: We began in May 2022 with two nurses, funded by the local integrated care "
+            "board as a pilot. Before that, children with epilepsy only saw a consultant in "
+            "hospital clinic once or twice a year.\n\n"
+            "**Q: What about waiting times?**\n\n"
+            "A: After a new diagnosis, families used to wait around seven weeks before anyone "
+            "sat down with them to explain epilepsy, safety and medication. Now the first "
+            "nurse contact is within nine working days on average, and often it's the same "
+            "week.\n\n"
+            "**Q: And schools?**\n\n"
+            "A: We trained 410 school staff in giving rescue medication last year.\n"
+        ),
         "thornbury epilepsy nurses: how long from a new diagnosis to first contact with a "
-        "nurse, what was it before and what is it now?"
+        "nurse, what was it before and what is it now?",
     )
     assert not answer.refused
     assert "seven weeks" in answer.answer and "nine working days" in answer.answer
@@ -1269,22 +1263,18 @@ def test_a_short_sentence_with_a_value_answers_with_the_one_before_it(
     from askcases.qa.questions import holds_type
 
     assert holds_type("duration", "The wait is now under a fortnight.", "how long")
-    settings = _library(
+    answer = _asked_beside_wigan(
         tmp_path,
         embeddings,
-        {
-            "elmsworth-heart-failure.txt": (
-                "Heart failure nurses visit patients at home in Elmsworth\n\n"
-                "A team of specialist nurses now visits heart failure patients at home across "
-                "Elmsworth. Patients used to wait about six weeks for a first visit after being "
-                "diagnosed. The wait is now under a fortnight. The team also runs clinics at "
-                "three GP surgeries.\n"
-            ),
-            "stroke.txt": _WIGAN,
-        },
-    )
-    answer = Assistant(settings, embeddings).ask(
+        "elmsworth-heart-failure.txt",
+        (
+            "Heart failure nurses visit patients at home in Elmsworth\n\n"
+            "A team of specialist nurses now visits heart failure patients at home across "
+            "Elmsworth. Patients used to wait about six weeks for a first visit after being "
+            "diagnosed. The wait is now under a fortnight. The team also runs clinics at "
+            "three GP surgeries.\n"
+        ),
         "elmsworth heart failure nurses - how long was the wait for a first home visit after "
-        "diagnosis before, and how long is it now?"
+        "diagnosis before, and how long is it now?",
     )
     assert "six weeks" in answer.answer and "under a fortnight" in answer.answer
