@@ -56,6 +56,7 @@ TUNING_ARTICLE_SETS = (
     "tuning-articles-13",
     "tuning-articles-14",
     "tuning-articles-15",
+    "tuning-articles-16",
 )
 
 
