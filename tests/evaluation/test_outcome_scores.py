@@ -105,3 +105,24 @@ def test_a_different_number_or_unit_is_no_match() -> None:
         gold = {**GOLD, "value": labelled, "evidence": f"was {labelled}"}
         row = Outcome("doc", "", "", "", "", extracted, "", "", "", 0, 10, sentence, "T", None)
         assert score_outcomes([row], [gold])["figures"]["matched"] == 0
+
+
+def test_a_table_row_labelled_as_a_pdf_prints_it_matches_its_cells() -> None:
+    row = Outcome(
+        "doc",
+        "Hollinbrook",
+        "stroke",
+        "referrals received",
+        "up",
+        "1,105",
+        "640",
+        "1,105",
+        "",
+        0,
+        30,
+        "| Referrals received | 640 | 1,105 |",
+        "T",
+        None,
+    )
+    gold = dict(GOLD, value="1,105", evidence="Referrals received 640 1,105")
+    assert score_outcomes([row], [gold])["figures"]["matched"] == 1

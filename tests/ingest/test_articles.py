@@ -286,6 +286,55 @@ def test_a_pdf_report_s_running_header_and_footer_stay_out_of_its_text(tmp_path:
     assert "\nThe fall in admissions began" in text
 
 
+def _board_paper_with_a_table(path: Path) -> Path:
+    """A board paper extract: prose, a ruled results table with a header row, more prose."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    pdf.multi_cell(0, 6, "Harbrook Community Dementia Service: Twelve-Month Review")
+    pdf.ln(4)
+    pdf.multi_cell(
+        0,
+        6,
+        "Table 1 compares the last full year of the memory clinic (2022/23) with the first "
+        "year of the community service (2023/24).",
+    )
+    pdf.ln(2)
+    rows = [
+        ("Measure", "2022/23 (clinic)", "2023/24 (community)"),
+        ("Referrals received", "1,012", "1,268"),
+        ("Median wait, referral to diagnosis (weeks)", "31", "11"),
+        ("Diagnosed within 6 weeks of referral", "9%", "46%"),
+        ("Completed therapy course", "n/a", "214"),
+    ]
+    with pdf.table(col_widths=(90, 45, 45)) as table:
+        for cells in rows:
+            row = table.row()
+            for cell in cells:
+                row.cell(cell)
+    pdf.ln(4)
+    pdf.multi_cell(
+        0,
+        6,
+        "Much of the shorter wait comes from seeing people closer to home, in 6 surgeries "
+        "across 3 localities, with 14.6 WTE staff.",
+    )
+    pdf.output(str(path))
+    return path
+
+
+def test_a_pdf_table_is_read_as_a_table_with_its_header(tmp_path: Path) -> None:
+    text = load_article(_board_paper_with_a_table(tmp_path / "harbrook.pdf")).text
+    lines = text.splitlines()
+    assert "| Measure | 2022/23 (clinic) | 2023/24 (community) |" in lines
+    assert "| Median wait, referral to diagnosis (weeks) | 31 | 11 |" in lines
+    assert "| Completed therapy course | n/a | 214 |" in lines  # a mark for none is a cell
+    # the prose around it stays prose, figures and all
+    assert not any("|" in line for line in lines if "surgeries" in line or "Table 1" in line)
+
+
 def test_encrypted_pdf_is_rejected_with_what_to_do(tmp_path: Path) -> None:
     path = _pdf(tmp_path / "locked.pdf", ["Secret title", "Secret text."], password="s3cret")
     with pytest.raises(ArticleError, match="locked.pdf: is an encrypted PDF; save it without"):

@@ -65,7 +65,8 @@ def _evidence(text: Any) -> str:
 
 
 def _fold(value: Any) -> str:
-    return " ".join(str(value or "").lower().split())
+    """Whitespace- and case-folded, a table's cell bars aside."""
+    return " ".join(str(value or "").replace("|", " ").lower().split())
 
 
 def score_outcomes(outcomes: list[Outcome], gold: list[dict[str, Any]]) -> dict[str, Any]:

@@ -51,8 +51,15 @@ def default_questions_file() -> Path:
 
 
 def fold(text: str) -> str:
-    """Whitespace- and case-folded text, for substring matching."""
-    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    """Whitespace- and case-folded text, for substring matching; a table's cell bars aside
+    (a PDF's table row is labelled as it prints, "Referrals received 640 1,105")."""
+    text = (
+        text.replace("|", " ")
+        .replace("’", "'")
+        .replace("‘", "'")
+        .replace("“", '"')
+        .replace("”", '"')
+    )
     return " ".join(text.split()).lower()
 
 

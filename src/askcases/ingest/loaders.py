@@ -67,6 +67,55 @@ def _without_running_lines(pages: list[list[str]]) -> list[str]:
     return kept
 
 
+# A PDF table's cells, as the layout of its page spaces them: three spaces or more apart.
+_CELL_GAP = re.compile(r"\s{3,}")
+# A cell that holds a value: short, with a figure, or a mark for none ("-", "n/a").
+_VALUE_CELL = re.compile(r"(?=.{1,30}$)(?:.*\d.*|[-–—]|n/?a|nil|none)", re.I)
+_TABLE_ROWS = 3  # a table has a header and two rows at least, or three rows
+
+
+def _table_rows(layout: str) -> dict[str, str]:
+    """The rows of the tables on a page laid out as printed, each as the plain text of its line
+    ("Referrals received 1,012 1,268") to its cells as a table line ("| Referrals received |
+    1,012 | 1,268 |"). A table is a run of lines of the same number of cells, three or more,
+    each after the first with a value in every cell but its label; a page printed in two
+    columns of prose has no such run."""
+    rows: dict[str, str] = {}
+    run: list[list[str]] = []
+
+    def flush() -> None:
+        body = run[1:] if run and not all(_VALUE_CELL.fullmatch(c) for c in run[0][1:]) else run
+        if len(run) >= _TABLE_ROWS and len(body) >= 2:
+            for cells in run:
+                rows[" ".join(" ".join(cells).split())] = "| " + " | ".join(cells) + " |"
+        run.clear()
+
+    for line in layout.splitlines():
+        if not line.strip():  # a table's rows may be laid out a blank line apart
+            continue
+        cells = [" ".join(c.split()) for c in _CELL_GAP.split(line.strip())]
+        numeric = len(cells) >= 3 and all(_VALUE_CELL.fullmatch(c) for c in cells[1:])
+        if run and len(cells) == len(run[0]) and numeric:
+            run.append(cells)
+            continue
+        flush()
+        if len(cells) >= 3 and not _VALUE_CELL.fullmatch(cells[0]):
+            run.append(cells)  # a header, or a table's first row
+    flush()
+    return rows
+
+
+def _page_lines(page: object) -> list[str]:
+    """A PDF page's lines of text, a table's rows as table lines."""
+    lines = plain_lines(page.extract_text() or "")  # type: ignore[attr-defined]
+    try:
+        layout = page.extract_text(extraction_mode="layout") or ""  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - a page pypdf cannot lay out keeps its plain lines
+        return lines
+    rows = _table_rows(layout)
+    return [rows.get(line, line) for line in lines] if rows else lines
+
+
 def pdf_lines(data: bytes) -> list[str]:
     import io
     import logging
@@ -80,7 +129,7 @@ def pdf_lines(data: bytes) -> list[str]:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise ArticleError("is an encrypted PDF; save it without a password and add it again")
-        pages = [plain_lines(page.extract_text() or "") for page in reader.pages]
+        pages = [_page_lines(page) for page in reader.pages]
     except ArticleError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
@@ -99,6 +148,12 @@ def pdf_lines(data: bytes) -> list[str]:
             if current:
                 paragraphs.append(" ".join(current))
                 current = []
+            continue
+        if line.startswith("| "):  # a table's row is a line of its own
+            if current:
+                paragraphs.append(" ".join(current))
+                current = []
+            paragraphs.append(line)
             continue
         if current and _STARTS_PART.match(line):
             paragraphs.append(" ".join(current))
