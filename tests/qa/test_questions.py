@@ -34,6 +34,10 @@ from askcases.qa.questions import (
         ("date fourth wave gp pathfinders announced", "date"),
         ("fourth wave pathfinders when announced", "date"),
         ("is the referral data up to date", None),
+        # a count in a time, in shorthand
+        ("sandlebury hub pts per week now vs when it opened", "number"),
+        ("referrals a month to the falls team", "number"),
+        ("stavenholt alcohol team funded WTE vs in post", "number"),
     ],
 )
 def test_expected_answer_type_is_read_from_the_question(question: str, kind: str | None) -> None:
@@ -313,3 +317,18 @@ def test_a_written_out_acronym_is_said_by_a_sentence_that_uses_the_acronym() -> 
     # without the glossary, the acronym says none of them
     plain = read_question("When did the early supported discharge team start?", {})
     assert plain.matched(asked, sentence) == set()
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Information not held. Home INR checks are recorded as part of general district nursing "
+        "visits and cannot be separated without a manual review, which would exceed the cost "
+        "limit under section 12 of the Act.",
+        "Home visits are not recorded separately: the 4 district nursing teams log all 9,800 "
+        "of their visits together.",
+    ],
+)
+def test_a_sentence_that_says_a_figure_is_not_held_gives_none(sentence: str) -> None:
+    assert not holds_type("number", sentence, "how many home INR visits did the nurses do")
+    assert holds_type("number", "The nurses made 1,240 home INR visits.", "how many visits")

@@ -49,6 +49,23 @@ BANES = (
             "",
         ),
         ("Reduced waits from 9 weeks to 3 weeks.", "9 weeks", "achieved", ""),
+        # an evaluator's recommendation is what is to come
+        (
+            "They also recommend that Penmarrow reduce 30-day readmissions to below 8% by "
+            "March 2025.",
+            "8%",
+            "projected",
+            "",
+        ),
+        # a list of targets after a colon
+        (
+            "The Board is asked to endorse the following targets for 2024/25: a median wait "
+            "from referral to diagnosis of 8 weeks, and 60% of people diagnosed within 6 weeks.",
+            "60%",
+            "projected",
+            "",
+        ),
+        ("Performance against targets: 412 patients were seen.", "412", "achieved", ""),
     ],
 )
 def test_a_figure_is_achieved_or_projected_and_its_hedge_is_kept(

@@ -116,7 +116,11 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "number": (
         re.compile(
             r"\bhow (?:many|much|far|big|large)\b|\bwhat (?:number|amount|figure)\b|"
-            r"\bnumbers? of\b|\bnumbers\b|\btotal\b|\baltogether\b",
+            r"\bnumbers? of\b|\bnumbers\b|\btotal\b|\baltogether\b|\bheadcount\b|\bWTE\b"
+            # "patients per week", "pts a month": a count in a time
+            r"|\b(?:patients|pts|people|referrals|visits|contacts|attendances|admissions|"
+            r"appointments|assessments|calls|cases|clients|users|checks|tests|scans)\s+"
+            r"(?:per|a|an|each)\s+(?:day|week|month|quarter|year|annum)\b",
             re.I,
         ),
         re.compile(r"\b" + _VALUE + r"\b|£\d", re.I),
@@ -277,8 +281,22 @@ _WHO_DOES = re.compile(
 )
 
 
+# A sentence that says the figure is not held ("Information not held.", "... are recorded as
+# part of general visits and cannot be separated"): its numbers are no answer.
+_NOT_HELD = re.compile(
+    r"\b(?:information|data|figures?|records?|numbers?)\s+(?:is\s+|are\s+|was\s+|were\s+)?"
+    r"not\s+(?:held|recorded|collected|kept|(?:yet\s+)?available)\b"
+    r"|\bcannot\s+be\s+(?:separated|identified|extracted|split|broken\s+down)\b"
+    r"|\b(?:is|are|was|were)\s+not\s+(?:separately\s+)?(?:recorded|collected)\b",
+    re.I,
+)
+
+
 def holds_type(kind: str | None, sentence: str, question: str) -> bool:
-    """Whether the sentence gives a value of the kind asked for, beyond what the question says."""
+    """Whether the sentence gives a value of the kind asked for, beyond what the question says;
+    a sentence that says the figure is not held gives none."""
+    if kind is not None and _NOT_HELD.search(sentence):
+        return False
     if kind == "duration" and _TIMED_ROW.match(sentence.strip()):
         return True
     if kind == "who" and _WHO_DOES.search(question):

@@ -24,7 +24,7 @@ _PROJECTED = re.compile(
     r"estimated|aims?|aiming|aimed|targets?|targeted|forecasts?|forecasted|projected|"
     r"projections?|plans?\s+to|planned|planning|set\s+to|intends?\s+to|hopes?\s+to|"
     r"potential(?:ly)?|anticipated?|predicted|likely\s+to|is\s+to|are\s+to|promise[sd]?|"
-    r"pledge[sd]?|ambitions?|approve|(?:is|are)\s+asked\s+to|proposed?|proposals?|agreed\s+to|due\s+to\s+(?:start|open|"
+    r"pledge[sd]?|ambitions?|approve|recommend(?:s|ed|ations?)?\s+that|(?:is|are)\s+asked\s+to|proposed?|proposals?|agreed\s+to|due\s+to\s+(?:start|open|"
     r"begin|launch))\b",
     re.I,
 )
@@ -63,6 +63,15 @@ _TARGET_AFTER = re.compile(
 _COMMITTED = re.compile(
     r"\b(?:approv\w*|agreed|extend\w*|extension|continu\w*|expan\w*|recurrent)\b[^.;]*"
     r"\bat\s+an?\s+(?:additional\s+|extra\s+|further\s+|total\s+)?cost\s+of\s+$",
+    re.I,
+)
+# A list of figures to come after a colon ("endorse the following targets for 2024/25: a median
+# wait of 8 weeks, 60% of people ..."): the colon does not end what governs them.
+# ("Results against target: 412 seen" is a result.)
+_PLAN_LIST = re.compile(
+    r"(?<!against )(?<!against the )(?<!against its )(?<!against our )(?<!versus )(?<!vs )"
+    r"(?<!compared with )\b(?:targets?|goals?|ambitions?|objectives?|trajector(?:y|ies)|"
+    r"milestones?)\b[^:;.]{0,30}:[^:;]*$",
     re.I,
 )
 # A relative clause or a second verb between the figure and "will" is another clause's future.
@@ -276,6 +285,7 @@ def claim_of(sentence: str, start: int | None = None) -> Claim:
         or _TARGET_AFTER.search(after) is not None
         or _COMMITTED.search(sentence[:start]) is not None
         or _PLAN_LINE.match(sentence) is not None
+        or _PLAN_LIST.search(sentence[:start]) is not None
     )
     status = "projected" if projected else "achieved"
     hedge = _QUALIFIER.search(before)
