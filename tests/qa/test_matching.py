@@ -536,6 +536,18 @@ def test_a_section_heading_names_the_place_of_the_lines_below_it(
     assert not any("does not name" in why for why in mine.why)
 
 
+def test_a_figure_under_another_place_s_heading_does_not_answer_for_this_one(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    two_towns = _TWO_TOWNS.replace("- Just 9% of people seen were conveyed to hospital.\n", "")
+    settings = _library(tmp_path, embeddings, {"ucr.txt": two_towns, "stroke.txt": _WIGAN})
+    assistant = Assistant(settings, embeddings)
+    theirs = assistant.ask("what share of people seen by the Fennimoor team went to hospital")
+    assert theirs.refused and "14%" not in theirs.answer.split("closest passages")[0]
+    ours = assistant.ask("what share of people seen by the Ravelstoke team went to hospital")
+    assert not ours.refused and "14%" in ours.answer
+
+
 def test_a_role_or_a_location_asked_in_short_is_read_as_meant() -> None:
     from askcases.qa.questions import expected_type, holds_type
 
@@ -1257,8 +1269,26 @@ def test_the_ranker_fit_reads_the_scored_sentences_of_each_question(
             "diagnosis before, and how long is it now?",
             ("six weeks", "under a fortnight"),
         ),
+        (
+            "harbury-msk.txt",
+            (
+                "Harbury community MSK service: year two update\n\n"
+                "The Harbury community MSK service brings physiotherapy and pain management "
+                "together in two health centres.\n\n"
+                "Before the service started, patients waited a median of 22 weeks for a routine "
+                "physiotherapy appointment. In year one this fell to 9 weeks, and in year two it "
+                "fell again to 5 weeks.\n"
+            ),
+            "harbury msk routine physio waits before, yr 1 and yr 2",
+            ("22 weeks", "9 weeks", "5 weeks"),
+        ),
     ],
-    ids=["figure-in-the-next-sentence", "before-and-now", "short-sentence-with-a-value"],
+    ids=[
+        "figure-in-the-next-sentence",
+        "before-and-now",
+        "short-sentence-with-a-value",
+        "a-wait-going-on-from-the-one-before",
+    ],
 )
 def test_a_question_of_before_and_after_quotes_both_halves(
     tmp_path: Path,

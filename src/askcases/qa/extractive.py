@@ -509,6 +509,8 @@ _THRESHOLD = re.compile(
 
 # why a sentence of other years than those a question asks about gives none of what it asks
 OTHER_YEAR = "names another year"
+# A sentence under a heading that names another place than the one asked about
+OTHER_SECTION = "under another place's heading"
 
 
 def financial_years(text: str, asked: bool = False) -> frozenset[int]:
@@ -701,11 +703,13 @@ _SAYS_WAIT = re.compile(
 
 
 def other_length_of_time(question: Question, c: Candidate) -> bool:
-    """For a question about a wait, a sentence whose length of time is no wait."""
+    """For a question about a wait, a sentence whose length of time is no wait (nor goes on
+    from one about a wait: "Patients waited 22 weeks. In year one this fell to 9 weeks.")."""
     return (
         question.kind == "duration"
         and _WAIT_ASKED.search(question.text) is not None
         and _SAYS_WAIT.search(c.text) is None
+        and not (c.context and _SAYS_WAIT.search(c.context))
     )
 
 
@@ -1073,6 +1077,8 @@ class ExtractiveAnswerer:
                 # it may say all that is asked, of another place: that ranks it no higher
                 f["asked"] = 0.0
                 why.append(f"does not name {', '.join(absent)}")
+                if section is not None and section.other:
+                    why.append(OTHER_SECTION)
             # a table row is of its header's years ("| Baseline 2021/22 | Achieved 2023/24 |")
             timed = cand.text
             if asked_years or asked_quarters or asked_financial:
@@ -1216,6 +1222,7 @@ class ExtractiveAnswerer:
                 )
                 and not (w.other_count and counts_other(question, c.text))
                 and OTHER_YEAR not in c.why  # "in its first year (2021/22)": not 2023/24's
+                and OTHER_SECTION not in c.why  # under "3. Penmarrow", not Drayholt's
                 and not (
                     question.kind == "date"
                     and _WHEN_DONE.search(question.text) is not None
