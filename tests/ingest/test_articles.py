@@ -335,6 +335,33 @@ def test_a_pdf_table_is_read_as_a_table_with_its_header(tmp_path: Path) -> None:
     assert not any("|" in line for line in lines if "surgeries" in line or "Table 1" in line)
 
 
+def test_a_pdf_title_wrapped_onto_a_second_line_is_one_title(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", style="B", size=14)
+    pdf.multi_cell(
+        120,
+        8,
+        "Evaluation of the Harbrook community heart failure service in its first year of operation",
+    )
+    pdf.set_font("Helvetica", size=11)
+    pdf.ln(4)
+    pdf.multi_cell(
+        0,
+        6,
+        "In its first year the service cut the median wait for a first assessment from 54 days "
+        "to 19 days.",
+    )
+    pdf.output(str(tmp_path / "harbrook-hf.pdf"))
+    article = load_article(tmp_path / "harbrook-hf.pdf")
+    assert article.title == (
+        "Evaluation of the Harbrook community heart failure service in its first year of operation"
+    )
+    assert "\nIn its first year the service cut" in article.text
+
+
 def test_encrypted_pdf_is_rejected_with_what_to_do(tmp_path: Path) -> None:
     path = _pdf(tmp_path / "locked.pdf", ["Secret title", "Secret text."], password="s3cret")
     with pytest.raises(ArticleError, match="locked.pdf: is an encrypted PDF; save it without"):

@@ -155,6 +155,13 @@ def pdf_lines(data: bytes) -> list[str]:
                 current = []
             paragraphs.append(line)
             continue
+        if (
+            not current
+            and paragraphs
+            and line[0].islower()
+            and not paragraphs[-1].endswith((".", ":", "?", "!", "|"))
+        ):  # a line that goes on in lower case: a short line wrapped ("...: first / year of")
+            current = [paragraphs.pop()]
         if current and _STARTS_PART.match(line):
             paragraphs.append(" ".join(current))
             current = []
