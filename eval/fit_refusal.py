@@ -57,6 +57,7 @@ TUNING_ARTICLE_SETS = (
     "tuning-articles-14",
     "tuning-articles-15",
     "tuning-articles-16",
+    "tuning-articles-17",
 )
 
 
