@@ -335,6 +335,55 @@ def test_a_pdf_table_is_read_as_a_table_with_its_header(tmp_path: Path) -> None:
     assert not any("|" in line for line in lines if "surgeries" in line or "Table 1" in line)
 
 
+def test_a_pdf_options_table_with_a_rating_column_is_read_as_a_table(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+
+    def para(text: str) -> None:
+        pdf.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
+
+    para("Harbrook stroke rehabilitation: options appraisal")
+    pdf.ln(4)
+    para("6.7 The ICB considered three options, set out below.")
+    pdf.ln(2)
+    rows = [
+        ("Option", "Extra cost a year", "Beds saved per day", "Risk"),
+        ("A: Do nothing", "£0", "0", "High"),
+        ("B: Extend ESD only", "£1.1m", "6", "Medium"),
+        ("C: Integrated community service", "£2.35m", "14", "Low"),
+    ]
+    with pdf.table(col_widths=(70, 40, 40, 30)) as table:
+        for cells in rows:
+            row = table.row()
+            for cell in cells:
+                row.cell(cell)
+    pdf.ln(4)
+    para(
+        "6.8 The Committee agreed Option C as the preferred option, as the only one that meets "
+        "the national standard for early supported discharge and brings stroke and neurological "
+        "rehabilitation together."
+    )
+    para("Expected benefits")
+    para("6.9 The benefits expected once the service is fully running are:")
+    for item in (
+        "(a) the average stay on the stroke unit to fall from 19 days to 12 days;",
+        "(b) about 5,100 acute bed days saved each year;",
+        "(c) at least 80% of eligible stroke survivors to receive early supported discharge.",
+    ):
+        para(item)
+    pdf.output(str(tmp_path / "harbrook-stroke.pdf"))
+    lines = load_article(tmp_path / "harbrook-stroke.pdf").text.splitlines()
+    assert "| Option | Extra cost a year | Beds saved per day | Risk |" in lines
+    assert "| B: Extend ESD only | £1.1m | 6 | Medium |" in lines
+    # a heading after a paragraph's last sentence is a line of its own
+    assert "Expected benefits" in lines
+    # an item "(c)" of a list is no copyright line
+    assert any(line.startswith("(c) at least 80% of eligible") for line in lines)
+
+
 def test_a_pdf_title_wrapped_onto_a_second_line_is_one_title(tmp_path: Path) -> None:
     from fpdf import FPDF
 

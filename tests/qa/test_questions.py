@@ -38,6 +38,8 @@ from askcases.qa.questions import (
         ("sandlebury hub pts per week now vs when it opened", "number"),
         ("referrals a month to the falls team", "number"),
         ("stavenholt alcohol team funded WTE vs in post", "number"),
+        ("ashenfold adult podiatry patients treated 2023/24", "number"),
+        ("which patients are seen by the podiatry team", None),
     ],
 )
 def test_expected_answer_type_is_read_from_the_question(question: str, kind: str | None) -> None:

@@ -168,3 +168,17 @@ def test_a_sentences_standing_is_read_at_its_first_figure_not_a_year() -> None:
     assert claim_of(planned).status == "projected"
     assert claim_of("In 2022/23 the team saw 400 patients.").status == "achieved"
     assert claim_of("By 2026 the team will see 500 more patients.").status == "projected"
+
+
+def test_an_item_of_a_list_of_expected_benefits_is_a_projection() -> None:
+    from askcases.text.claims import under_expecting_lead
+
+    lead = "6.9 Expected benefits once the service is fully running in 2026/27 are:\n"
+    first = "(i) the average stay to fall from 19 days to 12 days; "
+    item = "(ii) about 5,100 acute bed days saved each year"
+    assert under_expecting_lead(item, lead + first)
+    assert under_expecting_lead(first.strip(), lead)
+    # the results achieved, listed under a lead-in that expects nothing, stay results
+    assert not under_expecting_lead(item, "Results in the first year were:\n" + first)
+    # a sentence that is no item of a list stands on its own
+    assert not under_expecting_lead("About 5,100 bed days were saved.", lead)

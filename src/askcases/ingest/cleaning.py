@@ -48,7 +48,12 @@ _FOOTER_MARKERS = re.compile(
     r"|\|\s*tagged\b",
     re.I,
 )
-_FOOTER_LINES = re.compile(r"^(?:©|copyright\b|\(c\)\s|all rights reserved)", re.I)
+# ("(c) 2024 Harbrook NHS Trust" is a copyright line; "(c) Option C: ..." after "(b) ..." is an
+# item of a list.)
+_FOOTER_LINES = re.compile(
+    r"^(?:©|copyright\b|\(c\)\s(?=.{0,80}$)(?=.*\b(?:19|20)\d{2}\b)|all rights reserved)", re.I
+)
+_LIST_ITEM_B = re.compile(r"^\(?b\)\s", re.I)
 # A press release's label ("For immediate release", "PRESS RELEASE - FOR IMMEDIATE RELEASE",
 # "Embargoed until 00:01, 3 May"): it says what kind of text follows, not what it is about.
 _LABEL = r"(?:(?:press|news|media)\s+(?:release|notice|statement)|for\s+immediate\s+release)"
@@ -121,7 +126,9 @@ def clean_article_text(lines: list[str]) -> CleanedText:
     for line in lines[:cut]:
         if not line:
             continue
-        if _CHROME_LINES.match(line) or _FOOTER_LINES.match(line):
+        if _CHROME_LINES.match(line) or (
+            _FOOTER_LINES.match(line) and not (kept and _LIST_ITEM_B.match(kept[-1]))
+        ):
             after_chrome = True
             continue
         if _RELEASE_LABEL.match(line):

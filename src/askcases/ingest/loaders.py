@@ -36,6 +36,8 @@ def markdown_lines(raw: str) -> list[str]:
 _STARTS_PART = re.compile(r"\d+\.(?:\d+\.?)*\s+[A-Z]|[•▪●◦‣∙]\s|[-–]\s+[A-Z0-9£]")
 # A page number on a line of its own: "12", "Page 3", "Page 1 of 2".
 _PAGE_NUMBER = re.compile(r"(?:page\s+)?\d+(?:\s+of\s+\d+)?", re.I)
+# A short line that heads what follows: capitalised, a few words, no closing mark or figure.
+_HEADING_LINE = re.compile(r"[A-Z][A-Za-z'’&-]*(?: [A-Za-z'’&/-]+){0,5}")
 _FEW_LINES = 10  # too few lines to tell how long a full one runs
 _EDGE_LINES = 2  # a running header or footer is among the first or last lines of a page
 
@@ -71,6 +73,21 @@ def _without_running_lines(pages: list[list[str]]) -> list[str]:
 _CELL_GAP = re.compile(r"\s{3,}")
 # A cell that holds a value: short, with a figure, or a mark for none ("-", "n/a").
 _VALUE_CELL = re.compile(r"(?=.{1,30}$)(?:.*\d.*|[-–—]|n/?a|nil|none)", re.I)
+# A short cell of words beside them: a rating ("High", "Amber", "Met", "Yes").
+_WORD_CELL = re.compile(r"[A-Za-z][\w/()+-]*(?: [\w/()+-]+){0,2}")
+
+
+def _data_row(cells: list[str]) -> bool:
+    """Three cells or more, a value in each but the label, or a value in some and a short rating
+    in the rest."""
+    values = cells[1:]
+    return (
+        len(cells) >= 3
+        and any(_VALUE_CELL.fullmatch(c) for c in values)
+        and all(_VALUE_CELL.fullmatch(c) or _WORD_CELL.fullmatch(c) for c in values)
+    )
+
+
 _TABLE_ROWS = 3  # a table has a header and two rows at least, or three rows
 
 
@@ -78,13 +95,13 @@ def _table_rows(layout: str) -> dict[str, str]:
     """The rows of the tables on a page laid out as printed, each as the plain text of its line
     ("Referrals received 1,012 1,268") to its cells as a table line ("| Referrals received |
     1,012 | 1,268 |"). A table is a run of lines of the same number of cells, three or more,
-    each after the first with a value in every cell but its label; a page printed in two
-    columns of prose has no such run."""
+    each after the first with a value in a cell but its label and a value or a short rating
+    ("High", "Met") in the others; a page printed in two columns of prose has no such run."""
     rows: dict[str, str] = {}
     run: list[list[str]] = []
 
     def flush() -> None:
-        body = run[1:] if run and not all(_VALUE_CELL.fullmatch(c) for c in run[0][1:]) else run
+        body = run[1:] if run and not _data_row(run[0]) else run
         if len(run) >= _TABLE_ROWS and len(body) >= 2:
             for cells in run:
                 rows[" ".join(" ".join(cells).split())] = "| " + " | ".join(cells) + " |"
@@ -94,8 +111,7 @@ def _table_rows(layout: str) -> dict[str, str]:
         if not line.strip():  # a table's rows may be laid out a blank line apart
             continue
         cells = [" ".join(c.split()) for c in _CELL_GAP.split(line.strip())]
-        numeric = len(cells) >= 3 and all(_VALUE_CELL.fullmatch(c) for c in cells[1:])
-        if run and len(cells) == len(run[0]) and numeric:
+        if run and len(cells) == len(run[0]) and _data_row(cells):
             run.append(cells)
             continue
         flush()
@@ -162,6 +178,9 @@ def pdf_lines(data: bytes) -> list[str]:
             and not paragraphs[-1].endswith((".", ":", "?", "!", "|"))
         ):  # a line that goes on in lower case: a short line wrapped ("...: first / year of")
             current = [paragraphs.pop()]
+        if current and current[-1].endswith(".") and _HEADING_LINE.fullmatch(line):
+            paragraphs.append(" ".join(current))  # a heading after a paragraph's last sentence
+            current = []
         if current and _STARTS_PART.match(line):
             paragraphs.append(" ".join(current))
             current = []

@@ -39,6 +39,7 @@ from askcases.text.claims import (
     in_plan_column,
     plan_columns,
     table_header,
+    under_expecting_lead,
 )
 from askcases.text.lexicon import MONTHS, STOPWORDS
 from askcases.text.sentences import sentence_spans
@@ -340,7 +341,9 @@ def _row(
 ) -> Outcome:
     claim = claim_of(sentence, figure.start)
     if claim.status == "achieved" and (
-        figure.planned or in_plan_column(table_header(article.text, start), sentence)
+        figure.planned
+        or in_plan_column(table_header(article.text, start), sentence)
+        or under_expecting_lead(sentence, article.text[:start])
     ):
         claim = dataclasses.replace(claim, status="projected")
     return Outcome(

@@ -45,6 +45,7 @@ from askcases.text.claims import (
     dated_lead,
     in_plan_column,
     table_header,
+    under_expecting_lead,
 )
 from askcases.text.lexicon import content_terms, mentions, stem
 from askcases.text.markers import defuse_markers
@@ -808,8 +809,11 @@ def _names_elsewhere(c: Candidate) -> bool:
 def _claim(c: Candidate) -> Claim:
     """The standing of a sentence's figure; a table row's in a column of targets is projected."""
     claim = claim_of(c.text)
-    header = table_header(c.passage.text, c.start - c.passage.start)
-    if claim.status == "achieved" and in_plan_column(header, c.text):
+    at = c.start - c.passage.start
+    header = table_header(c.passage.text, at)
+    if claim.status == "achieved" and (
+        in_plan_column(header, c.text) or under_expecting_lead(c.text, c.passage.text[:at])
+    ):
         return dataclasses.replace(claim, status="projected")
     return claim
 

@@ -226,7 +226,18 @@ def expected_type(question: str) -> str | None:
     for name, (asks, _) in ANSWER_TYPES.items():
         if asks.search(question):
             return name
+    if _KEYWORD_COUNT.search(question) and not _WH_WORD.search(question):
+        return "number"  # "podiatry patients treated 2023/24": a count, in shorthand
     return None
+
+
+# Shorthand for a count of people or cases over a time, in a question of keywords alone.
+_KEYWORD_COUNT = re.compile(
+    r"\b(?:patients|pts|people|children|cyp|adults|referrals|clients|residents|cases)\s+"
+    r"(?:seen|treated|referred|assessed|visited|admitted|discharged|supported|reviewed)\b",
+    re.I,
+)
+_WH_WORD = re.compile(r"\b(?:which|what|who|whom|whose|why|how|where|when|whether)\b", re.I)
 
 
 # "60 per cent", "5-10%", "5 to 10 per cent": a range of percentages is one

@@ -257,6 +257,24 @@ def _first_figure(sentence: str) -> re.Match[str] | None:
     return numbers[0] if numbers else None
 
 
+# An item of a list ("(ii) about 5,100 bed days saved each year", "- 95% seen in 2 hours").
+_LIST_ITEM = re.compile(r"^\s*(?:\(?(?:[ivx]+|[a-z])\)|[-*•▪●◦‣∙–]|\d+[.)])\s", re.I)
+
+
+def under_expecting_lead(sentence: str, text_before: str) -> bool:
+    """Whether a list item stands under a line that introduces what is expected ("Expected
+    benefits once the service is fully running are:"), so that its figures are to come;
+    `text_before` is the article's text before it."""
+    if not _LIST_ITEM.match(sentence):
+        return False
+    for line in reversed(text_before.splitlines()):
+        if not line.strip() or _LIST_ITEM.match(line):
+            continue
+        line = line.strip()
+        return line.endswith(":") and _expects(line)
+    return False
+
+
 def claim_of(sentence: str, start: int | None = None) -> Claim:
     """The standing of the figure at `start` in the sentence (its first figure when None)."""
     if start is None:
