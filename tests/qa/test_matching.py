@@ -548,6 +548,41 @@ def test_a_figure_under_another_place_s_heading_does_not_answer_for_this_one(
     assert not ours.refused and "14%" in ours.answer
 
 
+_THREE_SERVICES = (
+    "Holmbury Community Health NHS Trust: annual report 2023/24\n\n"
+    "Section 4.3: Performance of our community therapy services\n\n"
+    "This section reports on three of the services we run across Holmbury: adult podiatry, the "
+    "bladder and bowel (continence) service, and children's speech and language therapy.\n\n"
+    "4.3.1 Adult podiatry\n\n"
+    "The podiatry service treats adults with foot problems that put them at risk.\n\n"
+    "Waiting time: the wait for a routine first appointment came down from 14 weeks to 8 "
+    "weeks.\n\n"
+    "4.3.2 Bladder and bowel (continence) service\n\n"
+    "The continence service assesses and treats adults with bladder and bowel problems.\n\n"
+    "A review of continence product prescribing, which moved around 1,100 patients to "
+    "better-fitting products, saved £142,000 in the year.\n\n"
+    "4.3.3 Children's speech and language therapy\n\n"
+    "The wait from referral to first assessment rose from 26 weeks to 31 weeks.\n"
+)
+
+
+def test_a_numbered_part_beside_the_one_asked_about_does_not_answer_for_it(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    from askcases.text.sentences import is_section_heading
+
+    assert is_section_heading("4.3.1 Adult podiatry")
+    assert not is_section_heading("4.3 million people were seen")
+    settings = _library(
+        tmp_path, embeddings, {"holmbury.txt": _THREE_SERVICES, "stroke.txt": _WIGAN}
+    )
+    assistant = Assistant(settings, embeddings)
+    theirs = assistant.ask("how much money did the Holmbury podiatry service save")
+    assert theirs.refused and "£142,000" not in theirs.answer.split("closest passages")[0]
+    ours = assistant.ask("how much money did the Holmbury continence service save")
+    assert not ours.refused and "£142,000" in ours.answer
+
+
 def test_a_role_or_a_location_asked_in_short_is_read_as_meant() -> None:
     from askcases.qa.questions import expected_type, holds_type
 

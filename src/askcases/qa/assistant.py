@@ -30,6 +30,7 @@ from askcases.qa.generation import stream_answer
 from askcases.qa.grounding import GroundingVerifier, load_threshold
 from askcases.qa.outcome_answers import asks_for_outcomes, outcomes_answer
 from askcases.qa.questions import (
+    CATEGORY_NOUNS,
     VERB_STEMS,
     Question,
     asked_noun,
@@ -78,6 +79,8 @@ def _names(name: str, heading: str) -> bool:
     return re.search(rf"\b{re.escape(name)}(?!\w)", heading, re.I) is not None
 
 
+# A numbered heading's number: "4.3.1 Adult podiatry", "2. Drayholt".
+_PART_NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)*\.?)\s+(?=[A-Za-z])")
 SECTION_NAME_WORDS = 4  # a heading of at most this many words may be another place's name
 # Words for the form or period of a paper ("Quarterly Performance Dashboard", "News update"): a
 # title's word of these names no topic of the library.
@@ -547,10 +550,54 @@ class Assistant:
                     ),
                     frozenset(content_terms(heading)),
                     BACKGROUND_HEADING.search(heading) is not None,
+                    other_part,
                 )
-                for (offset, heading), names in zip(headings, named, strict=True)
+                for (offset, heading), names, other_part in zip(
+                    headings,
+                    named,
+                    self._other_parts(question, headings, keywords.section_bodies(doc_id)),
+                    strict=True,
+                )
             ]
         return found
+
+    @staticmethod
+    def _other_parts(
+        question: Question, headings: tuple[tuple[int, str], ...], bodies: tuple[str, ...]
+    ) -> list[bool]:
+        """For each heading, whether it is a numbered part beside the one the question asks
+        about, or within such a part: among sub-parts numbered alike under one parent ("4.3.1
+        Adult podiatry", "4.3.2 Continence"), those whose heading says none of the question's
+        words that the heading of another says ("adult podiatry") and whose text does not say
+        them all."""
+        numbers = [_PART_NUMBER.match(h) for _, h in headings]
+        # the question's words beyond the kinds of thing ("service", "team")
+        asked = set(content_terms(question.text.partition(" (")[0])) - CATEGORY_NOUNS
+        other = [False] * len(headings)
+        groups: dict[tuple[str, int], list[int]] = {}
+        for i, found in enumerate(numbers):
+            if found and found.group(1).rstrip(".").count(".") >= 1:
+                # sub-parts ("4.3.1", "4.3.2") name parts of a whole; "1. Summary" and "2.
+                # Background" name the parts of a document
+                parts = found.group(1).rstrip(".").split(".")
+                groups.setdefault((".".join(parts[:-1]), len(parts)), []).append(i)
+        for members in groups.values():
+            if len(members) < 2:
+                continue
+            said = {
+                i: set(content_terms(_PART_NUMBER.sub("", headings[i][1]))) & asked for i in members
+            }
+            wanted = set().union(*said.values())
+            if not wanted or all(said.values()):
+                continue
+            for i in members:
+                body = set(content_terms(bodies[i])) if i < len(bodies) else set()
+                if not said[i] and not wanted <= body:
+                    prefix = numbers[i].group(1).rstrip(".") + "."  # type: ignore[union-attr]
+                    for j, found in enumerate(numbers):
+                        if j == i or (found and found.group(1).startswith(prefix)):
+                            other[j] = True
+        return other
 
     def _names_a_place(self, word: str) -> bool:
         """Whether the library writes this word as a name ("Fennimoor"), not as an acronym

@@ -280,6 +280,9 @@ class Section:
     terms: frozenset[str] = frozenset()
     # a heading over the state before the service ("Slide 2: Why we changed", "Background")
     background: bool = False
+    # a numbered part beside the one asked about ("4.3.2 Continence" when podiatry is asked
+    # about under "4.3.1 Adult podiatry"), or a part within it
+    other_part: bool = False
 
 
 # Headings over the state before a service: its lines give the before, not the result.
@@ -512,6 +515,8 @@ _THRESHOLD = re.compile(
 OTHER_YEAR = "names another year"
 # A sentence under a heading that names another place than the one asked about
 OTHER_SECTION = "under another place's heading"
+# A sentence under a numbered part beside the one the question asks about
+OTHER_PART = "under another numbered part"
 
 
 def financial_years(text: str, asked: bool = False) -> frozenset[int]:
@@ -1103,6 +1108,11 @@ class ExtractiveAnswerer:
                 f["asked"] = 0.0
                 elsewhere = True
                 why.append(OTHER_YEAR)
+            if section is not None and section.other_part:
+                f["missing_name"] = -1.0
+                f["asked"] = 0.0
+                elsewhere = True
+                why.append(OTHER_PART)
             if cand.text.rstrip().endswith(":") and question.kind not in ("who", "person"):
                 f["lead_in"] = -1.0  # a lead-in ("X said:") names a speaker and says nothing else
                 why.append("a lead-in")
@@ -1227,6 +1237,7 @@ class ExtractiveAnswerer:
                 and not (w.other_count and counts_other(question, c.text))
                 and OTHER_YEAR not in c.why  # "in its first year (2021/22)": not 2023/24's
                 and OTHER_SECTION not in c.why  # under "3. Penmarrow", not Drayholt's
+                and OTHER_PART not in c.why  # under "4.3.2 Continence", not podiatry's
                 and not (
                     question.kind == "date"
                     and _WHEN_DONE.search(question.text) is not None

@@ -312,6 +312,28 @@ class KeywordIndex:
             cache[(doc_id, version)] = found
         return found
 
+    def section_bodies(self, doc_id: str) -> tuple[str, ...]:
+        """The text under each of an indexed article's headings (KeywordIndex.headings), up to
+        the next heading."""
+        db = self._db()
+        version = db.execute("PRAGMA data_version").fetchone()[0]
+        cache: LRUCache[tuple[str, int], tuple[str, ...]] | None = getattr(
+            self._local, "bodies", None
+        )
+        if cache is None:
+            cache = self._local.bodies = LRUCache(maxsize=HEADINGS_CACHE)
+        found = cache.get((doc_id, version))
+        if found is None:
+            bodies: list[list[str]] = []
+            for _, line in self._article_lines(db, doc_id):
+                if is_section_heading(line):
+                    bodies.append([])
+                elif bodies:
+                    bodies[-1].append(line)
+            found = tuple("\n".join(lines) for lines in bodies)
+            cache[(doc_id, version)] = found
+        return found
+
     @staticmethod
     def _article_lines(db: sqlite3.Connection, doc_id: str) -> list[tuple[int, str]]:
         """The lines of an indexed article's chunks, each with its offset in the article's

@@ -83,12 +83,18 @@ _OPENING_FIGURE = re.compile(
 )
 
 
+_PART_NUMBER = re.compile(r"^\d+(?:\.\d+)+\.?\s+(?=[A-Z])")
+
+
 def is_section_heading(line: str) -> bool:
     """A line that heads a section: short, no sentence ("RAVELSTOKE", "2. Results", "Slide 3:
     The model"), not a bullet, table row or sentence tail."""
     text = line.strip()
     if not text or _BULLET.match(text) or "|" in text:
         return False
-    if not (text[0].isupper() or text[0].isdigit()) or _OPENING_FIGURE.match(text):
+    # a numbered part's number ("4.3.1 Adult podiatry") is no figure
+    if not (text[0].isupper() or text[0].isdigit()) or _OPENING_FIGURE.match(
+        _PART_NUMBER.sub("", text, count=1)
+    ):
         return False
     return len(text.split()) <= 8 and len(text) <= 80 and text[-1] not in ".!?:;,\"”)'’"
