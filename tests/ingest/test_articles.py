@@ -109,6 +109,8 @@ def test_every_paragraph_of_a_real_article_survives_cleaning() -> None:
         ("Last updated: 14 May 2024", date(2024, 5, 14)),
         ("Page last reviewed: 2 September 2024", date(2024, 9, 2)),
         ("Last updated: June 2024", date(2024, 6, 1)),
+        ("Date of response: 22 August 2024", date(2024, 8, 22)),
+        ("Issued: 3 July 2023", date(2023, 7, 3)),
         ("June 2024", None),
         ("Page last reviewed: 2 September 2024. Next review due: 2 September 2025.", None),
         ("31 February 2020", None),
@@ -130,6 +132,71 @@ def test_site_date_after_login_bar_is_not_the_publication_date(tmp_path: Path) -
     article = load_article(page)
     assert article.date == "2012-03-02"
     assert article.title == "A headline about clinics"
+
+
+def test_a_press_release_dateline_dates_the_release_and_stays_in_its_text(tmp_path: Path) -> None:
+    path = tmp_path / "release.txt"
+    path.write_text(
+        "PRESS RELEASE\n\nMenopause clinic halves waits\n\n"
+        "RUDGEFORD, 14 May 2024 - A community menopause clinic has cut the wait to 9 weeks.\n\n"
+        "LEEDS, 2 June 2023 - a later line of the story is not a dateline.\n",
+        encoding="utf-8",
+    )
+    article = load_article(path)
+    assert article.date == "2024-05-14"
+    assert "RUDGEFORD, 14 May 2024 - A community menopause clinic" in article.text
+
+
+def test_a_date_inside_a_story_s_first_sentence_is_not_its_publication_date(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "news.txt"
+    path.write_text(
+        "Clinic opens\n\nThe clinic opened on 3 May 2022 - and has seen 400 patients.\n",
+        encoding="utf-8",
+    )
+    assert load_article(path).date is None
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        '<p class="meta">Published: 9 October 2024</p>',
+        '<p class="meta">Published <time datetime="2024-10-09">9 October 2024</time> by the '
+        "Communications Team</p>",
+    ],
+)
+def test_a_web_page_s_publication_line_dates_it_though_the_text_leaves_it_out(
+    tmp_path: Path, stamp: str
+) -> None:
+    page = tmp_path / "cafe.html"
+    page.write_text(
+        "<html><head><title>Crisis cafe first year</title></head><body>"
+        '<nav><a href="/">Home</a> <a href="/news">News</a></nav>'
+        "<p>Today is Monday 3 February 2025</p>"
+        f"<main><article><h1>Crisis cafe first year</h1>{stamp}"
+        + "<p>The cafe opened on 2 October 2023 and has had 2,346 visits in its first year, "
+        "helping people in crisis in the evenings without going to A&amp;E.</p>"
+        * 3
+        + "</article></main><footer>© 2025 Hawksmere Trust</footer></body></html>",
+        encoding="utf-8",
+    )
+    article = load_article(page)
+    assert article.date == "2024-10-09"
+    assert "2,346 visits" in article.text
+
+
+def test_a_web_page_s_published_time_meta_tag_dates_it(tmp_path: Path) -> None:
+    page = tmp_path / "team.html"
+    page.write_text(
+        '<html><head><meta property="article:published_time" content="2024-06-18T09:30:00+01:00">'
+        "<title>Rapid response team shortlisted</title></head><body><article>"
+        "<h1>Rapid response team shortlisted</h1>"
+        "<p>The team reached 92% of patients within two hours in 2023.</p></article>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    assert load_article(page).date == "2024-06-18"
 
 
 def test_html_article_keeps_text_and_title(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ Leaves out: scanned PDFs (no OCR), language detection, and any network look-up.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
@@ -16,12 +17,19 @@ from pathlib import Path
 
 from askcases.errors import ArticleError, UsageError
 from askcases.ingest.cleaning import clean_article_text
-from askcases.ingest.loaders import decode_text, html_lines, markdown_lines, pdf_lines, plain_lines
+from askcases.ingest.loaders import (
+    decode_text,
+    html_lines,
+    html_published,
+    markdown_lines,
+    pdf_lines,
+    plain_lines,
+)
 from askcases.types import Article
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
 # the loaders, the cleaner and the sentence splitter: a change re-chunks every article
-CLEANER_VERSION = "10"
+CLEANER_VERSION = "11"
 MAX_ARTICLE_MB = 20  # a case study is tens of kB; a bigger file is most likely not one
 
 
@@ -45,18 +53,23 @@ def load_article(path: Path, name: str | None = None) -> Article:
         data = path.read_bytes()
     except OSError as exc:
         raise ArticleError(f"{shown.name}: cannot be read ({exc.strerror or exc})") from None
+    published = None
     try:
         if suffix == ".pdf":
             if not data.strip():
                 raise ArticleError("is empty")
             lines = pdf_lines(data)
         elif suffix in (".html", ".htm"):
-            lines, _ = html_lines(decode_text(data))
+            raw = decode_text(data)
+            lines, _ = html_lines(raw)
+            published = html_published(raw)
         elif suffix == ".md":
             lines = markdown_lines(decode_text(data))
         else:
             lines = plain_lines(decode_text(data))
         cleaned = clean_article_text(lines)
+        if cleaned.date is None and published is not None:
+            cleaned = dataclasses.replace(cleaned, date=published)
     except ArticleError as exc:
         raise ArticleError(f"{shown.name}: {exc}") from None
     digest = hashlib.sha256(

@@ -27,11 +27,18 @@ _DATE_FORMS = [
 # "Published on", "Last updated:", "Page last reviewed:": the date that follows is the article's
 _DATE_PREFIX = re.compile(
     r"^(?:(?:page|article|this page was)\s+)?(?:last\s+)?"
-    r"(?:published|posted|updated|reviewed|modified|date|first published)(?:\s+on)?:?\s*",
+    r"(?:published|posted|updated|reviewed|modified|issued|first published|"
+    r"date(?:\s+of\s+(?:publication|issue|response|reply|release))?)(?:\s+on)?:?\s*",
     re.I,
 )
 # after such a prefix, a month and year alone ("Last updated: June 2024") dates the article
 _MONTH_YEAR = re.compile(_MONTH + r",?\s+" + _YEAR, re.I)
+# A press release's dateline ("RUDGEFORD, 14 May 2024 - A clinic ..."): the place in capitals,
+# the date, then the story; the date is the release's.
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z.'\- ]{1,40}(?:,\s*[A-Za-z.'\- ]{1,40})?,?\s+"
+    r"(?P<date>.{6,30}?)\s*[-\u2013\u2014:]\s+\S"
+)
 _BULLET = re.compile(r"^[•·▪●◦\-*–]\s*")
 
 _CHROME_LINES = re.compile(
@@ -134,7 +141,11 @@ def clean_article_text(lines: list[str]) -> CleanedText:
         if _RELEASE_LABEL.match(line):
             continue
         stated = parse_date(line)
-        if stated is not None:
+        if stated is None and not dates and len(kept) <= 2:
+            dateline = _DATELINE.match(line)
+            if dateline is not None and (found := parse_date(dateline["date"])) is not None:
+                dates.append(found)
+        elif stated is not None:
             # A date straight after a navigation bar, before any article text, is the site's
             # "today", not the article's publication date.
             if not (after_chrome and not kept):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from datetime import date
 
 from askcases.errors import ArticleError
 
@@ -191,6 +192,56 @@ def pdf_lines(data: bytes) -> list[str]:
     if current:
         paragraphs.append(" ".join(current))
     return paragraphs
+
+
+_ISO_DAY = re.compile(r"((?:19|20)\d{2})-(\d{2})-(\d{2})")
+# where a page states when its article was published, in the order trusted
+_PUBLISHED_META = (
+    "//meta[@property='article:published_time' or @name='article:published_time' or "
+    "@itemprop='datePublished' or @name='DC.date.issued' or @name='dcterms.created']/@content",
+)
+
+
+def _iso_day(value: str) -> str | None:
+    found = _ISO_DAY.match(value.strip())
+    if found is None:
+        return None
+    try:
+        return date(*(int(part) for part in found.groups())).isoformat()
+    except ValueError:
+        return None
+
+
+def html_published(raw: str) -> str | None:
+    """The publication date a page states for its article (ISO), where the article text as
+    extracted lost it: a published-time meta tag, a <time datetime> inside the article, or a
+    line of the article that is "Published: 9 October 2024" and nothing else."""
+    import lxml.html
+    from lxml.etree import ParserError
+
+    from askcases.ingest.cleaning import parse_date
+
+    try:
+        page = lxml.html.fromstring(raw)
+    except (ParserError, ValueError):
+        return None
+    for path in _PUBLISHED_META:
+        for value in page.xpath(path):
+            if (day := _iso_day(str(value))) is not None:
+                return day
+    scopes = page.xpath("//article") or page.xpath("//main")
+    if not scopes:
+        return None
+    for stamp in scopes[0].xpath(".//time/@datetime"):
+        if (day := _iso_day(str(stamp))) is not None:
+            return day
+    for element in scopes[0].xpath(".//p|.//div|.//span"):
+        line = " ".join(element.text_content().split())
+        if len(line) <= 60 and line.lower().startswith(("published", "date")):
+            stated = parse_date(line)
+            if stated is not None:
+                return stated.isoformat()
+    return None
 
 
 def html_lines(raw: str) -> tuple[list[str], str | None]:
