@@ -58,6 +58,7 @@ TUNING_ARTICLE_SETS = (
     "tuning-articles-15",
     "tuning-articles-16",
     "tuning-articles-17",
+    "tuning-articles-18",
 )
 
 

@@ -29,6 +29,10 @@ def test_stems_match_word_forms() -> None:
 
 def test_a_count_must_be_of_the_thing_asked_about() -> None:
     assert focus_noun("How many nurses does the team employ?") == stem("nurses")
+    # plurals without an s are what is counted, not a word after them
+    assert focus_noun("How many children with asthma were reviewed?") == stem("children")
+    assert focus_noun("How many women went through the menopause clinic?") == stem("women")
+    assert focus_noun("how many people with diabetes were seen") == stem("people")
     assert not counts_focus(stem("nurses"), set(content_terms("11,600 patients with diabetes")))
     people = focus_noun("How many people in Plymouth have diabetes?")
     assert counts_focus(people, set(content_terms("11,600 patients with diabetes")))
@@ -190,6 +194,18 @@ def test_a_sentence_that_names_nothing_and_says_they_goes_on_from_the_one_before
     croydon = next(c for c in sentences if c.text.startswith("In Croydon"))
     assert working.context.startswith("In Richmond")
     assert croydon.context == ""  # it names its own place
+
+
+def test_a_sentence_going_on_in_a_named_month_is_read_with_the_one_before() -> None:
+    text = (
+        "Memory service\n\nThe average wait from GP referral to first memory assessment was 19 "
+        "weeks in February 2023. In June 2024 it was 7 weeks. In Leeds they run a second clinic.\n"
+    )
+    sentences = _candidates(text)
+    june = next(c for c in sentences if c.text.startswith("In June"))
+    leeds = next(c for c in sentences if c.text.startswith("In Leeds"))
+    assert june.context.startswith("The average wait from GP referral")  # June is no name
+    assert leeds.context == ""  # it names its own place
 
 
 def test_a_question_in_the_article_and_a_tables_header_row_answer_nothing() -> None:

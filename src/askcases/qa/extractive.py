@@ -47,7 +47,7 @@ from askcases.text.claims import (
     table_header,
     under_expecting_lead,
 )
-from askcases.text.lexicon import content_terms, mentions, stem
+from askcases.text.lexicon import MONTH_NAMES, content_terms, mentions, stem
 from askcases.text.markers import defuse_markers
 from askcases.text.sentences import is_section_heading, sentence_spans
 from askcases.types import REFUSAL, Answer, Citation, Evidence, Passage
@@ -363,7 +363,8 @@ _ITEM_TITLE = re.compile(r"\s*\d{1,2}(?:\.\d{1,2})*\.?\s+[A-Z][^.!?:;|\d]*$")
 # A pronoun inside a sentence that names nothing itself ("Working with their local provider
 # they are providing ..."): it goes on about the subject of the sentence before.
 _PRONOUN = re.compile(r"\b(?:they|their|it|its|this|these)\b", re.I)
-_NAME_INSIDE = re.compile(r"(?<=\s)[A-Z]")
+# a capital inside a sentence: a name it gives itself ("In June" names a month, not a subject)
+_NAME_INSIDE = re.compile(r"(?<=\s)(?!(?i:" + MONTH_NAMES + r")\b)[A-Z]")
 
 
 def _refers_back(text: str) -> bool:
@@ -396,8 +397,10 @@ def candidate_sentences(passages: list[Passage], min_terms: int) -> list[Candida
                 # heading above it ("Slide 4: Activity - Year 1"); a short sentence with a value
                 # ("The wait is now under a fortnight.") with the one before it
                 heading = _heading_above(passage.text, s) if _SHORT_RESULT.match(text) else ""
-                if not heading and _SHORT_VALUE.search(text) and before is not None:
-                    if "\n\n" not in passage.text[before[1] : s]:
+                if not heading and _SHORT_VALUE.search(text):
+                    if before is None:
+                        heading = _last_sentence_before(passages, passage)
+                    elif "\n\n" not in passage.text[before[1] : s]:
                         heading = passage.text[before[0] : before[1]]
                 if not heading:
                     continue
@@ -1046,7 +1049,13 @@ class ExtractiveAnswerer:
                 typed = gives_kind(question, cand)
                 f["type_match"] = 1.0 if typed else -1.0
                 why.append(f"gives {'a' if typed else 'no'} {question.kind} value")
-                if typed and gives_measure(question, own_terms, cand.text):
+                # "In June 2024 it was 7 weeks.": "it" is the measure of the sentence before
+                goes_on = bool(cand.context) and _PRONOUN.search(cand.text) is not None
+                if typed and (
+                    gives_measure(question, own_terms, cand.text)
+                    or goes_on
+                    and gives_measure(question, own_terms, cand.context)
+                ):
                     f["measure_match"] = 1.0
                     why.append("names the measure asked about")
             result, _ = read_forms(cand.text)

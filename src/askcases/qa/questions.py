@@ -326,6 +326,8 @@ _HOW_MANY = re.compile(
 )
 # Endings of words that end in s but count one thing ("diabetes", "thrombosis", "status").
 _NOT_PLURAL = ("ss", "etes", "osis", "esis", "itis", "us", "news", "ries", "eans", "ics")
+# Plurals that do not end in s ("how many children with asthma": the children are counted).
+_PLURAL_WORDS = {"people", "children", "men", "women", "staff", "feet", "teeth", "personnel"}
 _HOW_MANY_DID = re.compile(
     r"\bhow many [a-z]+ed (?:their|the|to|in|at|on|up|out|from|a|an|it|them)\b", re.I
 )
@@ -363,7 +365,12 @@ def _counted_words(question: str) -> list[str]:
         low = word.lower()
         if low.endswith(("'s", "’s", "s'")):
             continue  # "older people's care homes": the homes are counted
-        if len(low) > 3 and low.endswith("s") and not low.endswith(_NOT_PLURAL):
+        if (
+            low in _PLURAL_WORDS
+            or len(low) > 3
+            and low.endswith("s")
+            and not low.endswith(_NOT_PLURAL)
+        ):
             return words[: i + 1]
     if not found and not after:  # "the number of referrals", "patient numbers"
         number = _NUMBER_OF.search(question)
