@@ -88,6 +88,8 @@ def test_a_projection_extracted_as_achieved_is_counted_and_fails_the_gate(tmp_pa
         ("6 weeks or less", "6 weeks"),
         ("around 300 patients a year", "300"),
         ("£1.1 million over two years", "£1.1 million"),
+        ("six audiologists", "6"),
+        ("three sites", "3"),
     ],
 )
 def test_a_labelled_value_matches_the_same_figure_written_otherwise(
@@ -100,7 +102,12 @@ def test_a_labelled_value_matches_the_same_figure_written_otherwise(
 
 
 def test_a_different_number_or_unit_is_no_match() -> None:
-    for labelled, extracted in (("about 30%", "31%"), ("6 weeks", "6 days"), ("£400", "400")):
+    for labelled, extracted in (
+        ("about 30%", "31%"),
+        ("6 weeks", "6 days"),
+        ("£400", "400"),
+        ("six weeks", "6"),
+    ):
         sentence = f"The figure was {labelled} last year."
         gold = {**GOLD, "value": labelled, "evidence": f"was {labelled}"}
         row = Outcome("doc", "", "", "", "", extracted, "", "", "", 0, 10, sentence, "T", None)

@@ -938,6 +938,27 @@ def test_a_target_is_no_result_reported(tmp_path: Path, embeddings: MiniLMEmbedd
     assert "reports a result" in result.why and "reports a result" not in target.why
 
 
+def test_a_question_about_a_plan_is_answered_by_the_plan(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    article = (
+        "Thornbarrow pharmacies treat water infections\n\n"
+        "Under the scheme, 17 community pharmacies across Thornbarrow can assess women with "
+        "symptoms of an uncomplicated urinary tract infection and supply antibiotics without a "
+        "GP prescription. In the first six months, pharmacists carried out 1,936 consultations. "
+        "Local pharmacists hope to add a further 5 pharmacies to the scheme, aiming for 22 in "
+        "total, and to offer evening and weekend cover within a year.\n"
+    )
+    answer = _asked_beside_wigan(
+        tmp_path,
+        embeddings,
+        "thornbarrow-uti.txt",
+        article,
+        "How many pharmacies is Thornbarrow aiming to have in the UTI scheme altogether?",
+    )
+    assert not answer.refused and "aiming for 22 in total" in answer.answer
+
+
 def test_what_it_costs_to_run_is_no_answer_to_what_it_cost_to_set_up(
     tmp_path: Path, embeddings: MiniLMEmbeddings
 ) -> None:

@@ -4,6 +4,7 @@ from askcases.qa.questions import (
     asked_body,
     asks_commissioner,
     asks_done,
+    asks_planned,
     asks_provider,
     asks_published,
     asks_since_start,
@@ -40,6 +41,9 @@ from askcases.qa.questions import (
         ("stavenholt alcohol team funded WTE vs in post", "number"),
         ("ashenfold adult podiatry patients treated 2023/24", "number"),
         ("which patients are seen by the podiatry team", None),
+        # a share of those who referred themselves, not how people are referred
+        ("what proportion of the hearing service's patients self-referred", "percent"),
+        ("can patients self-refer to the hearing service", "referral"),
     ],
 )
 def test_expected_answer_type_is_read_from_the_question(question: str, kind: str | None) -> None:
@@ -303,6 +307,21 @@ def test_a_question_about_the_time_since_the_service_began_is_told_apart(
 )
 def test_a_question_about_what_has_been_done_is_told_apart(question: str, done: bool) -> None:
     assert asks_done(question) is done
+
+
+@pytest.mark.parametrize(
+    ("question", "planned"),
+    [
+        ("How many pharmacies is Thornbarrow aiming to have in the scheme altogether?", True),
+        ("what is the target wait for the memory service", True),
+        ("how much do they expect to save next year", True),
+        ("how many clinics are planned", True),
+        ("I would like to quote Wendlecott - what was their access rate in year two?", False),
+        ("how much did the clinic save", False),
+    ],
+)
+def test_a_question_about_a_plan_is_told_apart(question: str, planned: bool) -> None:
+    assert asks_planned(question) is planned
 
 
 def test_a_written_out_acronym_is_said_by_a_sentence_that_uses_the_acronym() -> None:

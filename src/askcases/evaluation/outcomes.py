@@ -52,7 +52,11 @@ def value_key(value: Any) -> str:
         return normalise_value(counted.group(1))  # "380 journeys" = "380"
     if share := re.fullmatch(r"(\S+) in (?:every )?(\S+)", text):  # "one in five" = "1 in 5"
         return f"{normalise_value(share.group(1))} in {normalise_value(share.group(2))}"
-    return normalise_value(text)
+    read = normalise_value(text)
+    counted = re.fullmatch(r"([\d,.]+)((?: [a-z][\w'-]*)+)", read)
+    if counted and not re.match(rf" (?:{_UNITS})\b", counted.group(2)):
+        return counted.group(1)  # "six audiologists" = "6"
+    return read
 
 
 def _key(field: str, value: Any) -> str:

@@ -26,10 +26,12 @@ from askcases.outcomes.extract import named_figures
 from askcases.outcomes.forms import find_figures, is_time, table_row
 from askcases.qa.calibration import FEATURES, RefusalModel
 from askcases.qa.questions import (
+    GENERIC_STAFF,
     NAMES_BODY,
     NAMES_COMMISSIONER,
     PATIENTS,
     PEOPLE,
+    STAFF,
     Question,
     asked_head,
     counts_focus,
@@ -161,6 +163,8 @@ def counts_asked(question: Question, sentence: str) -> bool:
     counted = read_forms(sentence)[1]
     if question.focus in counted or question.focus_related & counted:
         return True
+    if question.focus in GENERIC_STAFF:  # "how many staff" -> "42 call handlers"
+        return bool(STAFF & counted)
     # "how many diabetic patients" -> "the 4,000 diabetics": a word of what is counted, for people
     return question.focus in PATIENTS and bool(
         PATIENTS & counted & set(content_terms(question.counted))
@@ -177,6 +181,8 @@ def counts_other(question: Question, sentence: str) -> bool:
         return False
     wanted = {question.focus, *question.focus_related}
     events: frozenset[str] = frozenset()
+    if question.focus in GENERIC_STAFF:
+        wanted |= STAFF
     if wanted & PATIENTS:  # people, or what happens to them ("66 new referrals")
         wanted |= PATIENTS
         events = PATIENT_EVENTS
@@ -1304,8 +1310,8 @@ class ExtractiveAnswerer:
         # counting those that say the same as a quoted one, as an older article may): an answer
         # stands out; a question the library does not answer finds several near misses.
         first = best
-        if question.achieved and question.kind in FIGURES and typed:
-            first = self._achieved_first(typed, best)
+        if question.kind in FIGURES and typed and (question.achieved or question.planned):
+            first = self._standing_first(typed, best, question.achieved)
         if question.provider and typed and not names_provider(best.text):
             # "who runs it": a sentence naming who runs it, close to the best, answers first
             first = next(
@@ -1518,15 +1524,19 @@ class ExtractiveAnswerer:
         text = f"{dated_lead(best.passage.date)} {quote} [1]"
         return Answer(question.text, text, False, citations, top, answer_type="date")
 
-    def _achieved_first(self, typed: list[Candidate], best: Candidate) -> Candidate:
-        """For a question about what was achieved: an achieved result close to the best answers
-        before a projection (which may still follow as a second sentence)."""
-        if self.weights.achieved_margin <= 0 or _claim(best).status == "achieved":
+    def _standing_first(self, typed: list[Candidate], best: Candidate, achieved: bool) -> Candidate:
+        """For a question about what was achieved, an achieved result close to the best answers
+        before a projection (which may still follow as a second sentence); for one about what is
+        planned or expected ("how many pharmacies is it aiming to have"), a projection close to
+        the best answers before what was done."""
+        wanted = "achieved" if achieved else "projected"
+        margin = self.weights.achieved_margin if achieved else self.weights.expected_margin
+        if margin <= 0 or _claim(best).status == wanted:
             return best
         for cand in typed:
-            if cand.score < best.score - self.weights.achieved_margin:
+            if cand.score < best.score - margin:
                 break
-            if _claim(cand).status == "achieved":
+            if _claim(cand).status == wanted:
                 return cand
         return best
 

@@ -217,7 +217,11 @@ def expected_type(question: str) -> str | None:
     appointments were saved" asks for a count, not money; "what do GPs arrange for people who
     are short of breath" asks for no one)."""
     question = _RELATIVE_WHO.sub(r"\1 that", question)
-    if _REFERRAL_ASKED.search(question) and not _HOW_MANY_COUNT.search(question):
+    if (
+        _REFERRAL_ASKED.search(question)
+        and not _HOW_MANY_COUNT.search(question)
+        and not ANSWER_TYPES["percent"][0].search(question)
+    ):  # "what proportion self-referred" asks for a share of them
         return "referral"
     if _OPENS_WHO.search(question) and len(_NEXT_ASK.split(question)) == 1:
         return next((n for n in ("person", "who") if ANSWER_TYPES[n][0].search(question)), "who")
@@ -346,6 +350,16 @@ PATIENTS = PEOPLE | {
     for w in "users clients carers adults children pupils mothers babies callers attendees "
     "participants members families diabetics smokers survivors cases".split()
 }
+# Words for those who work in a service: "how many staff" is answered by a count of any of them
+# ("a team of 42 call handlers and mental health practitioners").
+STAFF = {
+    stem(w)
+    for w in "staff workforce employees nurses therapists physiotherapists audiologists "
+    "pharmacists podiatrists doctors gps consultants assistants workers practitioners clinicians "
+    "paramedics coordinators handlers specialists advisers advisors navigators psychologists "
+    "dietitians midwives officers psychiatrists optometrists wte".split()
+}
+GENERIC_STAFF = {stem(w) for w in ("staff", "workforce", "employees")}
 _LIST_QUESTION = re.compile(
     r"^(?:which|what) (?:[a-z]+ )?[a-z]+s\b(?! (?:is|was|does|did|has)\b)|\blist\b|\bexamples\b|"
     r"\bwhere else\b|\bwhich (?:areas|initiatives|schemes|services|places|groups|ccgs)\b",
@@ -396,6 +410,8 @@ def counts_focus(focus: str | None, terms: set[str], related: frozenset[str] = f
     `related`: other words for it, such as "centres" for "sites")."""
     if focus is None or focus in terms or related & terms:
         return True
+    if focus in GENERIC_STAFF:
+        return bool(STAFF & terms)
     return focus in PATIENTS and bool(PATIENTS & terms)
 
 
@@ -569,6 +585,20 @@ _LATEST = re.compile(
 )
 
 
+# "how many pharmacies is it aiming to have", "what is the target", "what do they expect to
+# save": asks about a plan ("would", "could" alone do not: "I would like to quote them")
+_PLAN_ASKED = re.compile(
+    r"\b(?:aim(?:s|ed|ing)?|target(?:s|ed)?|plan(?:s|ned|ning)?|expect\w*|forecast\w*|"
+    r"project(?:ed|ions?)|intend\w*|ambition|hop(?:e|es|ed|ing) to|going to)\b",
+    re.I,
+)
+
+
+def asks_planned(question: str) -> bool:
+    """A question about what is planned, targeted or expected, not what was done."""
+    return _PLAN_ASKED.search(question) is not None
+
+
 def asks_achieved(question: str) -> bool:
     """A question about what was done ("how much did Wigan save?"), not what is expected."""
     return _EXPECTATION.search(question) is None
@@ -731,6 +761,7 @@ class Question:
     listing: bool  # asks for several things
     change: bool = False  # asks whether, or how much, something changed
     achieved: bool = False  # asks what was done, not what is expected
+    planned: bool = False  # asks what is planned, targeted or expected
     done: bool = False  # ... in a time that has passed ("so far", "in its first year")
     latest: bool = False  # asks for the latest, current or present state
     before: bool = False  # asks for the state before too
@@ -797,6 +828,7 @@ def read_question(
         listing=is_list_question(text),
         change=asks_for_change(text),
         achieved=asks_achieved(text),
+        planned=asks_planned(situation_and_request(text.partition(" (")[0])[1]),
         done=asks_done(text),
         latest=asks_latest(text),
         before=asks_before(text),

@@ -68,6 +68,8 @@ class ExtractiveWeights:
     duplicate_overlap: float = 0.6  # share of words above which two sentences say the same
     # Standing and age (askcases.text.claims, askcases.store.supersession).
     achieved_margin: float = 0.08  # an achieved result this close to a projection answers first
+    # a projection this close to an achieved result answers first when a plan is asked about
+    expected_margin: float = 0.2
     newer_edge: float = 0.02  # + for an article that supersedes another among the passages
     baseline: float = 0.15  # - for the state before a service began, when the present is asked
     recency: float = 0.05  # + for the newest article when the question asks for the latest
@@ -128,7 +130,14 @@ ABLATED: dict[str, tuple[str, ...]] = {
         "agent",
         "speaker",
     ),
-    "standing": ("achieved_margin", "newer_edge", "recency", "newer_edge_latest", "baseline"),
+    "standing": (
+        "achieved_margin",
+        "expected_margin",
+        "newer_edge",
+        "recency",
+        "newer_edge_latest",
+        "baseline",
+    ),
     "places": ("other_place",),
     "topics": ("other_topic",),
 }
