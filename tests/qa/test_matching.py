@@ -335,6 +335,12 @@ def test_a_misspelling_whose_stem_is_far_from_the_words_is_read_by_the_whole_wor
         "clinics outside hospital"
     )
     assert correct_spelling("cathter infections", vocabulary, same) == "catheter infections"
+    # one edit from a word the library has comes before a stem one letter from another stem
+    # ("propot" is one letter from "propos", of "proposal")
+    library = {stem("proportion"): 2, stem("proposal"): 3}
+    assert correct_spelling("what propotion of people", library, same) == (
+        "what proportion of people"
+    )
 
 
 def test_words_after_in_or_of_that_name_no_place() -> None:
@@ -357,6 +363,9 @@ def test_words_after_in_or_of_that_name_no_place() -> None:
     assert names("clinics for leeds patients") == ["leeds"]
     # "for money" is a phrase
     assert names("our practice may bid for money too") == []
+    # where a service is seen is no place: "seen in store", "at the clinic"
+    assert names("average wait to be seen in store") == []
+    assert names("how many are seen in clinic each week") == []
 
 
 def test_an_acronym_the_library_says_in_other_words_is_not_missing(

@@ -44,6 +44,7 @@ from askcases.qa.questions import (
         # a share of those who referred themselves, not how people are referred
         ("what proportion of the hearing service's patients self-referred", "percent"),
         ("can patients self-refer to the hearing service", "referral"),
+        ("Which FT employs the school asthma nurses in Gallowdene?", "who"),
     ],
 )
 def test_expected_answer_type_is_read_from_the_question(question: str, kind: str | None) -> None:
@@ -115,6 +116,13 @@ def test_a_body_is_no_person() -> None:
             "My manager keeps asking about this and I'd like to know when the wards opened",
             "My manager keeps asking about this",
             "when the wards opened",
+        ),
+        (  # a request that asks nothing itself: what is asked is before it
+            "I'm writing a paper for our board and want to know what percentage drop Hawksmere "
+            "saw in A&E attendances - can you find it?",
+            "",
+            "I'm writing a paper for our board and want to know what percentage drop Hawksmere "
+            "saw in A&E attendances - can you find it?",
         ),
     ],
 )
@@ -265,6 +273,7 @@ def test_working_days_are_a_length_of_time() -> None:
         ("the trust that employs the community nurses", "trust"),
         ("which charity paid for the glaucoma project?", "charity"),
         ("which council funds the falls service", "council"),
+        ("Which FT employs the school asthma nurses?", "trust"),
         ("Which ICB commissions the virtual ward?", None),
         ("Which trust's consultants worked with the GPs, and how much did referrals fall?", None),
         ("Who runs the clinics?", None),

@@ -183,7 +183,7 @@ _HOW_MANY_COUNT = re.compile(r"\bhow many\b(?! (?:pounds|per ?cent|percent))", r
 # or person whatever else it speaks of.
 _OPENS_WHO = re.compile(
     r"^\W*(?:who|whose|which (?:\w+ )?(?:organisation|company|body|trust|provider|enterprise|"
-    r"charity|group|charities|companies|bodies)s?)\b",
+    r"charity|group|charities|companies|bodies|ft)s?)\b",
     re.I,
 )
 
@@ -519,6 +519,16 @@ _FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|i'd|we|we're|we've|we'd|our|my|me|u
 _SITUATION_WORDS = 5  # a situation is told in a clause of at least this many words
 
 
+# A request that asks nothing of its own ("can you find it?", "thanks"): what is asked is
+# before it.
+_BARE_REQUEST = re.compile(
+    r"(?:(?:please|so)\s+)?(?:(?:can|could|would) you\s+(?:please\s+)?)?"
+    r"(?:find|check|look|dig|help|confirm)(?:\s+(?:it|that|this|me|out|up|for me|them))*"
+    r"(?:\s+please)?\W*|(?:thanks|thank you|cheers|ta)\W*",
+    re.I,
+)
+
+
 def situation_and_request(text: str) -> tuple[str, str]:
     """A question split into the asker's situation and the request that follows it ("I'm
     writing up the frailty unit's first year for our locality meeting" and "how many patients
@@ -529,6 +539,8 @@ def situation_and_request(text: str) -> tuple[str, str]:
     if found is None:
         return "", text
     situation = text[: found.start()].strip()
+    if _BARE_REQUEST.fullmatch(text[found.end() :].strip()):
+        return "", text  # "... want to know what percentage drop they saw - can you find it?"
     if (
         re.match(_REQUEST_WORD + r"\b", situation, re.I)
         or not _FIRST_PERSON.search(situation)
@@ -676,7 +688,7 @@ NAMES_COMMISSIONER = re.compile(
 # employs the nurses": asks for a body of one kind, which a sentence that answers names
 # ("Harrowmoor Hospitals NHS Trust", "a grant from the Wyvern Sight Foundation").
 _BODY_KINDS = {
-    "trust": r"(?:nhs )?(?:foundation )?trusts?",
+    "trust": r"(?:(?:nhs )?(?:foundation )?trusts?|fts?)",
     "charity": r"charit(?:y|ies)",
     "council": r"(?:local )?(?:councils?|local authorit(?:y|ies))",
     "federation": r"(?:gp )?federations?",

@@ -127,7 +127,14 @@ def correct_spelling(
         if term in vocabulary or group_of(term):
             return word
         near = closest_term(term, vocabulary)
-        variant = closest_by_word(low, vocabulary) if near is None else None
+        variant = closest_by_word(low, vocabulary)
+        if near is not None and variant is not None:
+            # a stem one letter away whose word is further ("propot" of "propotion" is one
+            # letter from "propos" of "proposal"): the word one edit away is meant ("proportion")
+            written_near = (surface(near) or near).lower()
+            near = near if edit_distance(low, written_near, 1) <= 1 else None
+        if near is not None:
+            variant = None
         if variant is not None:
             return variant[:1].upper() + variant[1:] if word[:1].isupper() else variant
         if near is None:
@@ -150,7 +157,8 @@ _NOT_PLACES = set(
     """touch total place time general particular practice person future addition turn return
     charge line hand fact short part order need use mind favour response detail advance full
     work common public private principle theory reality terms view case cases average hospital
-    community profit example instance money funding""".split()
+    community profit example instance money funding store shop branch clinic clinics surgery
+    pharmacy school schools house home hub centre""".split()
 )
 
 
