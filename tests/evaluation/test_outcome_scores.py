@@ -90,6 +90,9 @@ def test_a_projection_extracted_as_achieved_is_counted_and_fails_the_gate(tmp_pa
         ("£1.1 million over two years", "£1.1 million"),
         ("six audiologists", "6"),
         ("three sites", "3"),
+        ("by a quarter", "25%"),
+        ("just over a third", "33%"),
+        ("by half", "50%"),
     ],
 )
 def test_a_labelled_value_matches_the_same_figure_written_otherwise(
@@ -107,6 +110,8 @@ def test_a_different_number_or_unit_is_no_match() -> None:
         ("6 weeks", "6 days"),
         ("£400", "400"),
         ("six weeks", "6"),
+        ("a third site", "33%"),
+        ("£5,000 a quarter", "25%"),
     ):
         sentence = f"The figure was {labelled} last year."
         gold = {**GOLD, "value": labelled, "evidence": f"was {labelled}"}

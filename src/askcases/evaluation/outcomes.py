@@ -32,6 +32,19 @@ _TAILS = re.compile(
 )
 
 
+# A change written as a fraction ("down by a quarter", "rose by a third") is that share.
+_FRACTIONS = {
+    "a quarter": "25%",
+    "one quarter": "25%",
+    "a third": "33%",
+    "one third": "33%",
+    "half": "50%",
+    "a half": "50%",
+    "one half": "50%",
+    "two thirds": "67%",
+    "three quarters": "75%",
+}
+
 _UNITS = (
     r"million|billion|minutes?|hours?|days?|weeks?|months?|years?|working|calendar|miles?|km|"
     r"per|in|of|%"
@@ -42,8 +55,11 @@ def value_key(value: Any) -> str:
     """One written form of a value for comparison, the way staff would read two values as the
     same figure: hedges and a per-period rate aside (the qualifier and period are scored on their
     own), numbers in words read ("about thirty percent" = "30%", "eleven" = "11", "six hundred
-    thousand pounds" = "£600,000", "£87,000 a year" = "£87,000")."""
+    thousand pounds" = "£600,000", "£87,000 a year" = "£87,000", "by a quarter" = "25%")."""
     text = _fold(value).replace("**", "")
+    hedged = _HEDGES.sub("", text.removeprefix("by ")).strip()
+    if hedged in _FRACTIONS:  # before the tails: "a quarter" alone is a share, not per quarter
+        return _FRACTIONS[hedged]
     text = _TAILS.sub("", _HEDGES.sub("", text)).strip()
     if pounds := re.fullmatch(r"(.+?) pounds", text):
         return "£" + normalise_value(pounds.group(1))
