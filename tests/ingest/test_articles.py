@@ -510,3 +510,27 @@ def test_a_title_about_press_releases_is_kept(tmp_path: Path) -> None:
     path = tmp_path / "release.txt"
     path.write_text("Press release writers meet in Leeds\n\nThey met.\n", encoding="utf-8")
     assert load_article(path).title == "Press release writers meet in Leeds"
+
+
+def test_a_cover_sheet_s_title_field_says_what_a_board_paper_is_about(tmp_path: Path) -> None:
+    path = tmp_path / "larchmere-board.md"
+    path.write_text(
+        "# Larchmere Community Health NHS Trust\n\n## Board of Directors - Agenda item 9\n\n"
+        "**Title:** Long COVID Rehabilitation Service: twelve-month review\n\n"
+        "**Date:** 11 July 2024\n\n1.1 The service started on 1 June 2023.\n",
+        encoding="utf-8",
+    )
+    article = load_article(path)
+    assert article.title == (
+        "Larchmere Community Health NHS Trust - "
+        "Long COVID Rehabilitation Service: twelve-month review"
+    )
+    assert article.date == "2024-07-11"
+    # a title field further down, inside the paper, is no cover sheet's
+    path.write_text(
+        "Larchmere Community Health NHS Trust\n\n"
+        + "".join(f"{n}.1 Paragraph {n} of the paper.\n\n" for n in range(1, 10))
+        + "Title: of a report quoted in it\n",
+        encoding="utf-8",
+    )
+    assert load_article(path).title == "Larchmere Community Health NHS Trust"

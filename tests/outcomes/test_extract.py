@@ -147,6 +147,19 @@ def test_outcome_questions_are_answered_from_the_table(assistant: Assistant) -> 
     assert "£60,000" in savings["answer"] and "£700,000" in savings["answer"]
 
 
+def test_an_outcomes_question_that_names_a_place_is_answered_by_its_outcomes_only(
+    assistant: Assistant,
+) -> None:
+    wigan = assistant.ask("Which initiatives reduced hospital stays in Wigan?").to_json()
+    assert wigan["answer_type"] == "outcomes"
+    assert {line.split(" (")[0] for line in wigan["answer"].splitlines()} == {"Wigan"}
+    assert "56 days to 12 days" in wigan["answer"]
+    # a place with no such outcome in the table is looked for in the passages instead
+    elsewhere = assistant.ask("What savings did Plymouth make?").to_json()
+    assert elsewhere["answer_type"] != "outcomes"
+    assert "Wigan" not in elsewhere["answer"] and "£700,000" not in elsewhere["answer"]
+
+
 def test_index_keeps_the_outcomes_table_in_step(fresh_corpus: Settings) -> None:
     spy = CountingEmbeddings()
     sync_index(fresh_corpus, spy, quiet=True)

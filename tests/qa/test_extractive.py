@@ -37,6 +37,14 @@ def test_a_count_must_be_of_the_thing_asked_about() -> None:
     team = set(content_terms("a team of 42 call handlers and mental health practitioners"))
     assert counts_focus(focus_noun("how many staff work on the crisis line"), team)
     assert not counts_focus(stem("nurses"), team)
+    # "practitioners" and "clinicians" are staff of any kind too
+    midwives = set(content_terms("staffed by three infant feeding specialists: two midwives"))
+    practitioners = focus_noun("how many frenulotomy-trained practitioners are there")
+    assert counts_focus(practitioners, midwives)
+    assert not counts_focus(stem("nurses"), midwives)
+    # "were referred" counts referrals
+    referred = set(content_terms("1,065 women were referred in the two years"))
+    assert counts_focus(focus_noun("how many referrals did the team receive"), referred)
     assert not counts_focus(stem("nurses"), set(content_terms("11,600 patients with diabetes")))
     people = focus_noun("How many people in Plymouth have diabetes?")
     assert counts_focus(people, set(content_terms("11,600 patients with diabetes")))

@@ -45,6 +45,10 @@ from askcases.qa.questions import (
         ("what proportion of the hearing service's patients self-referred", "percent"),
         ("can patients self-refer to the hearing service", "referral"),
         ("Which FT employs the school asthma nurses in Gallowdene?", "who"),
+        # a count of units of time is a length of time, whatever follows it
+        ("how many days from discharge to the first review, and how many now?", "duration"),
+        ("over how many years is the contract", "duration"),
+        ("how many patients were seen before and how many now", "number"),
     ],
 )
 def test_expected_answer_type_is_read_from_the_question(question: str, kind: str | None) -> None:
@@ -258,6 +262,15 @@ def test_a_range_of_percentages_gives_no_count() -> None:
     sentence = "About 60 per cent of those who attended lost 5-10 per cent of their weight."
     assert new_values("number", sentence, "how many took part") == []
     assert new_values("number", "We saw 412 patients, 88% within 2 weeks.", "how many") == ["412"]
+
+
+def test_a_sum_of_money_or_a_numbered_period_counts_no_one() -> None:
+    question = "how many babies were sent to hospital for tongue-tie"
+    costs = "Each baby treated costs £148, compared with £395 in hospital."
+    assert new_values("number", costs, question) == []
+    period = "The wait fell from 6 weeks in the first quarter to 11 days by the end of year two."
+    assert new_values("number", period, "how many partners were treated") == []
+    assert new_values("number", "In year two the team saw 96 babies.", question) == ["96"]
 
 
 def test_working_days_are_a_length_of_time() -> None:

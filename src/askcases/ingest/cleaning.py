@@ -89,6 +89,11 @@ def parse_date(line: str) -> date | None:
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 MAX_TITLE = 200  # characters; an article whose first line is a whole page gets its opening words
+# A cover sheet's title field ("Title: Long COVID Rehabilitation Service: twelve-month review"),
+# among its opening lines, says what the article is about where its first line names only who
+# wrote it ("Larchmere Community Health NHS Trust"); the title reads the two together.
+_TITLE_FIELD = re.compile(r"(?:report |paper )?title\s*:\s*(?P<title>\S.{3,})", re.I)
+_TITLE_FIELD_LINES = 8
 
 
 def short_title(line: str) -> str:
@@ -162,6 +167,9 @@ def clean_article_text(lines: list[str]) -> CleanedText:
 
     if not kept:
         raise ArticleError("has no article text after cleaning (empty, or only page chrome)")
-    title = short_title(kept[0].removeprefix("• "))
+    fields = (_TITLE_FIELD.fullmatch(line) for line in kept[:_TITLE_FIELD_LINES])
+    field = next((found["title"] for found in fields if found is not None), None)
+    first = kept[0].removeprefix("• ")
+    title = short_title(f"{first} - {field}" if field and field not in first else first)
     published = dates[0].isoformat() if dates else None
     return CleanedText(title=title, date=published, text="\n".join(kept))

@@ -209,7 +209,7 @@ class Assistant:
         with recorder.stage("outcomes"):
             measures = asks_for_outcomes(read.text)
             from_table = (
-                outcomes_answer(read.text, measures, self.store.outcomes(), filters)
+                outcomes_answer(read.text, measures, self.store.outcomes(), filters, read.names)
                 if measures
                 else None
             )

@@ -36,6 +36,7 @@ from askcases.qa.questions import (
     asked_head,
     counts_focus,
     holds_type,
+    says_counted_verb,
     situation_and_request,
 )
 from askcases.qa.tracing import NO_RECORDER, RUNNERS_UP, Recorder
@@ -176,6 +177,8 @@ def counts_other(question: Question, sentence: str) -> bool:
     question asks for ("how many patients" -> "eight specialist treatment centres")."""
     if question.focus is None or question.kind != "number":
         return False
+    if says_counted_verb(question.focus, set(content_terms(sentence))):
+        return False  # "1,065 women were referred": the women counted are the referrals
     nouns = counted_nouns(sentence)
     if not nouns or None in nouns:
         return False

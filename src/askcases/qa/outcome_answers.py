@@ -6,6 +6,8 @@ Leaves out: extraction (askcases.outcomes.extract); the answer is verified like 
 
 from __future__ import annotations
 
+import re
+
 from askcases.outcomes.queries import describe_change, filter_outcomes, outcome_measures
 from askcases.text.markers import defuse_markers
 from askcases.types import Answer, Citation, Filters, Outcome, Passage
@@ -16,14 +18,29 @@ def asks_for_outcomes(question: str) -> list[str]:
     return outcome_measures(question)
 
 
+def _names_row(row: Outcome, names: tuple[str, ...]) -> bool:
+    """Whether the outcome's place, article or sentence names one of these names."""
+    where = f"{row.place} {row.title} {row.doc_id.replace('-', ' ')} {row.sentence}"
+    return any(re.search(rf"\b{re.escape(name)}\b", where, re.I) for name in names)
+
+
 def outcomes_answer(
-    question: str, measures: list[str], outcomes: list[Outcome], filters: Filters | None
+    question: str,
+    measures: list[str],
+    outcomes: list[Outcome],
+    filters: Filters | None,
+    names: tuple[str, ...] = (),
 ) -> Answer | None:
     """Every outcome of those measures inside the filters, grouped by the sentence that reports
-    them; None when the table has none."""
+    them; None when the table has none. A question that names places or bodies ("what savings
+    did Cressingham make") is answered by their outcomes only, and by none from the table when
+    it has none of theirs."""
     rows = filter_outcomes(outcomes, measures=measures)
     if filters is not None:
         rows = [r for r in rows if filters.admits(r.doc_id, r.date)]
+    named = tuple(n for n in names if not n.isdigit())
+    if named:
+        rows = [r for r in rows if _names_row(r, named)]
     if not rows:
         return None
     by_sentence: dict[tuple[str, int], list[Outcome]] = {}

@@ -101,6 +101,7 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "duration": (
         re.compile(
             r"\bhow (?:long|quickly|fast|soon)\b|\bwithin how\b|\bturnaround\b|\bresponse times?\b"
+            r"|\bhow many (?:working |calendar )?(?:minutes|hours|days|weeks|months|years)\b"
             r"|^(?!.*\b(?:how many|number|numbers|list)\b).*\bwait(?:s|ing)?\b",
             re.I,
         ),
@@ -176,7 +177,13 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 }
 
 
-_HOW_MANY_COUNT = re.compile(r"\bhow many\b(?! (?:pounds|per ?cent|percent))", re.I)
+# "how many days" asks for a length of time, "how many pounds" for money: neither counts things;
+# "... and how many now" counts what the question counted before it
+_HOW_MANY_COUNT = re.compile(
+    r"\bhow many\b(?! (?:pounds|per ?cent|percent|(?:working |calendar )?"
+    r"(?:minutes|hours|days|weeks|months|years)\b|(?:now|then|before|after|today)\b))",
+    re.I,
+)
 
 
 # A question of one ask that opens by asking who ("which charity paid for it") asks for a body
@@ -248,6 +255,12 @@ _WH_WORD = re.compile(r"\b(?:which|what|who|whom|whose|why|how|where|when|whethe
 _PERCENTAGE = re.compile(
     r"\d[\d,.]*(?:\s?%?\s?(?:-|–|to)\s?\d[\d,.]*)?\s?(?:%|per ?cent\b|percentage points?\b)", re.I
 )
+# A period named by its number ("year two", "quarter 3", "the first quarter"): it counts nothing.
+_PERIOD_NAMED = re.compile(
+    r"\b(?:year|quarter|phase|wave|stage|cohort|tranche)\s+(?:one|two|three|four|five|\d{1,2})\b"
+    r"|\b(?:first|second|third|fourth|final|last|next)\s+(?:quarter|half)\b",
+    re.I,
+)
 _SPAN_WORD = re.compile(r"\b\d+-(?:minute|hour|day|week|month|year)\b", re.I)
 _FOOTNOTE_MARK = re.compile(r"(?<=[A-Za-z)])\s?(?:\(\d{1,2}\)|\[\d{1,2}\]|[¹²³⁴⁵⁶⁷⁸⁹])(?=\s*\|)")
 _YEAR_SPAN = re.compile(r"\b(?:19|20)\d{2}\s?[/–-]\s?(?:19|20)?\d{2}\b")  # "2019/20", "2020-21"
@@ -263,9 +276,11 @@ def new_values(kind: str | None, sentence: str, question: str) -> list[str]:
     if kind == "number":  # a date's day and year count nothing ("launched on 1 March 2021")
         sentence = ANSWER_TYPES["date"][1].sub(" ", _YEAR_SPAN.sub(" ", sentence))
         if _HOW_MANY_COUNT.search(question) or _NUMBER_OF.search(question):
-            # "88% of people", "six months" count no one
+            # "88% of people", "six months", "£148 a baby", "by the end of year two" count no one
             sentence = _PERCENTAGE.sub(" ", sentence)
             sentence = ANSWER_TYPES["duration"][1].sub(" ", sentence)
+            sentence = ANSWER_TYPES["money"][1].sub(" ", sentence)
+            sentence = _PERIOD_NAMED.sub(" ", sentence)
             sentence = _SPAN_WORD.sub(" ", sentence)  # "30-day readmissions", "12-week course"
     values = []
     for found in ANSWER_TYPES[kind][1].finditer(sentence):
@@ -357,9 +372,13 @@ STAFF = {
     for w in "staff workforce employees nurses therapists physiotherapists audiologists "
     "pharmacists podiatrists doctors gps consultants assistants workers practitioners clinicians "
     "paramedics coordinators handlers specialists advisers advisors navigators psychologists "
-    "dietitians midwives officers psychiatrists optometrists wte".split()
+    "dietitians midwives officers psychiatrists optometrists professionals wte".split()
 }
-GENERIC_STAFF = {stem(w) for w in ("staff", "workforce", "employees")}
+# Words for staff of any kind: "how many practitioners" is answered by a count of midwives.
+GENERIC_STAFF = {
+    stem(w)
+    for w in ("staff", "workforce", "employees", "practitioners", "clinicians", "professionals")
+}
 _LIST_QUESTION = re.compile(
     r"^(?:which|what) (?:[a-z]+ )?[a-z]+s\b(?! (?:is|was|does|did|has)\b)|\blist\b|\bexamples\b|"
     r"\bwhere else\b|\bwhich (?:areas|initiatives|schemes|services|places|groups|ccgs)\b",
@@ -405,10 +424,20 @@ def focus_text(question: str) -> str:
     return " ".join(_counted_words(question))
 
 
+def says_counted_verb(focus: str | None, terms: set[str]) -> bool:
+    """Whether a sentence with these terms uses the verb of the counted noun: "1,065 women were
+    referred" counts referrals ("refer" of "referr")."""
+    return focus is not None and any(
+        len(t) >= 5 and len(focus) == len(t) + 1 and focus.startswith(t) for t in terms
+    )
+
+
 def counts_focus(focus: str | None, terms: set[str], related: frozenset[str] = frozenset()) -> bool:
     """Whether a sentence with these terms speaks of the counted thing (people ~ patients;
     `related`: other words for it, such as "centres" for "sites")."""
     if focus is None or focus in terms or related & terms:
+        return True
+    if says_counted_verb(focus, terms):
         return True
     if focus in GENERIC_STAFF:
         return bool(STAFF & terms)

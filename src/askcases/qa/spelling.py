@@ -94,17 +94,22 @@ def _english_stems() -> dict[str, str]:
 
 def _english_word(word: str) -> str | None:
     """The common or English word one letter away from a word of five letters or more, by its
-    stem ("thier" -> "their", "chemsits" -> "chemist")."""
+    stem ("thier" -> "their", "chemsits" -> "chemist"), the nearest as written where several
+    are."""
     if len(word) < MIN_LENGTH + 1:
         return None
     term = stem(word)
     if term in _english_stems():  # a form of an English word ("complication")
         return None
-    for known, written in _english_stems().items():
-        if known[:1] == term[:1] and abs(len(known) - len(term)) <= 1:
-            if edit_distance(term, known, 1) <= 1:
-                return written
-    return None
+    near = [
+        written
+        for known, written in _english_stems().items()
+        if known[:1] == term[:1]
+        and abs(len(known) - len(term)) <= 1
+        and edit_distance(term, known, 1) <= 1
+    ]
+    # of several, the word written nearest ("sucess" is "success", not "secession")
+    return min(near, key=lambda w: (edit_distance(word, w, 3), w), default=None)
 
 
 def correct_spelling(
@@ -126,8 +131,15 @@ def correct_spelling(
         term = stem(low)
         if term in vocabulary or group_of(term):
             return word
+        if low.endswith("s") and (
+            low[:-1] in english or low.endswith("es") and low[:-2] in english
+        ):
+            return word  # the plural of an English word ("dads"), never a typo of "days"
         near = closest_term(term, vocabulary)
         variant = closest_by_word(low, vocabulary)
+        # an English word one letter away ("sucess" -> "success") comes before a library word
+        # written further from it ("secession") or a form no one writes ("secess")
+        common = _english_word(low) if word.islower() else None
         if near is not None and variant is not None:
             # a stem one letter away whose word is further ("propot" of "propotion" is one
             # letter from "propos" of "proposal"): the word one edit away is meant ("proportion")
@@ -135,7 +147,11 @@ def correct_spelling(
             near = near if edit_distance(low, written_near, 1) <= 1 else None
         if near is not None:
             variant = None
+            if common is not None and edit_distance(low, (surface(near) or near).lower(), 1) > 1:
+                return common
         if variant is not None:
+            if common is not None and variant not in english:
+                return common
             return variant[:1].upper() + variant[1:] if word[:1].isupper() else variant
         if near is None:
             # "thier", "chemsits": a common or English word the library does not use
@@ -194,6 +210,8 @@ def names_in_lower_case(
             continue
         if i + 1 < len(words) and words[i + 1].lower() == "of":
             continue  # "type of scan": a kind, not a place
+        if i > 0 and words[i - 1].lower() == "how":
+            continue  # "how long", where the library writes "Long COVID": a question, no name
         term = stem(low)
         if term in vocabulary:
             if written_capitalised(term, low):

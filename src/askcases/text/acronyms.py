@@ -65,7 +65,12 @@ def expand_query(question: str, glossary: dict[str, str]) -> str:
 
 
 # An acronym as a question writes it: capitals, perhaps with "&" or dots ("B&NES", "VW", "U.C.R.").
-ASKED_ACRONYM = re.compile(r"(?<![\w&.])[A-Z](?:[&.]?[A-Z]){1,5}\.?(?![\w&])")
+# An acronym as a question writes it: capitals ("NHS", "B&NES", "N.E.L."), or three or more
+# with a lower-case letter between two of them ("BaNES": "Bath and North East Somerset").
+ASKED_ACRONYM = re.compile(
+    r"(?<![\w&.])(?:[A-Z](?:[&.]?[A-Z]){1,5}|(?=(?:[a-z]?[A-Z]){3})[A-Z](?:[a-z]?[A-Z]){2,5})"
+    r"\.?(?![\w&])"
+)
 # Words, "&", and the punctuation that ends a run of words ("virtual ward. The team": no "WT").
 _TOKEN = re.compile(r"[A-Z]{2,}(?![a-z])|[A-Za-z][a-z'’-]*|&|[.,;:!?()\[\]|/\"“”]")
 _FILLERS = {"a", "an", "with", "by", "from", "as", "or", "is", "are", "was", "be", "it", "this"}
