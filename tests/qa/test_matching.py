@@ -994,6 +994,29 @@ def test_a_question_about_a_plan_is_answered_by_the_plan(
     assert not answer.refused and "aiming for 22 in total" in answer.answer
 
 
+def test_a_question_about_then_and_now_quotes_both_halves(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    article = (
+        "Ear care clinic opens in Wrayford health centre\n\n"
+        "The community ear care clinic at Wrayford Health Centre opened in May 2023.\n\n"
+        "The average wait for a first appointment at the Wrayford hub is now 3 weeks.\n\n"
+        "Until 2023 the hospital service had a waiting list of 19 weeks.\n\n"
+        "The clinic is run by a team of four audiologists.\n"
+    )
+    answer = _asked_beside_wigan(
+        tmp_path,
+        embeddings,
+        "wrayford-ear.txt",
+        article,
+        "A patient asked me how long she'd wait at the ear hub in Wrayford rather than going to "
+        "the hospital - what's the wait for a first appointment at the hub now, and how does "
+        "that compare with what the hospital wait used to be?",
+    )
+    assert not answer.refused
+    assert "now 3 weeks" in answer.answer and "19 weeks" in answer.answer
+
+
 def test_what_it_costs_to_run_is_no_answer_to_what_it_cost_to_set_up(
     tmp_path: Path, embeddings: MiniLMEmbeddings
 ) -> None:

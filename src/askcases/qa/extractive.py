@@ -172,6 +172,33 @@ def counts_asked(question: Question, sentence: str) -> bool:
     )
 
 
+# A question that asks how things were before as well as now, and a sentence that says how they
+# were before ("Before the clinic opened, women waited 38 weeks").
+_ASKS_BEFORE = re.compile(
+    r"\b(?:before|used to|previously|prior|originally|beforehand|baseline|compared? (?:with|to)"
+    r"|compares?|vs\.?|versus|then and now)\b",
+    re.I,
+)
+_SAYS_BEFORE = re.compile(
+    r"\b(?:before|previously|used to|prior to|until|originally|baseline|formerly|had been)\b", re.I
+)
+
+
+_SAYS_NOW = re.compile(r"\b(?:now|currently|today|these days|at present)\b", re.I)
+
+
+def _then_or_now(sentence: str) -> str | None:
+    """Whether a sentence says how things were before, how they are now, or neither."""
+    if _SAYS_BEFORE.search(sentence):
+        return "before"
+    return "now" if _SAYS_NOW.search(sentence) else None
+
+
+def _holds_pair(sentence: str) -> bool:
+    """Whether the sentence gives a before and an after ("fell from 22 weeks to 9 weeks")."""
+    return any(f.kind == "pair" for f in find_figures(sentence))
+
+
 def counts_other(question: Question, sentence: str) -> bool:
     """Whether every number of the sentence counts something other than what a "how many"
     question asks for ("how many patients" -> "eight specialist treatment centres")."""
@@ -1578,4 +1605,25 @@ class ExtractiveAnswerer:
             duplicate = any(_overlap(cand.text, c.text) > w.duplicate_overlap for c in chosen)
             if cand not in chosen and not duplicate:
                 chosen.append(cand)
+        if (
+            len(chosen) < limit
+            and _ASKS_BEFORE.search(question.text)
+            and not any(_holds_pair(c.text) for c in chosen)
+        ):
+            # "what is the wait now, and how does that compare with before": the other half,
+            # from the same article, where no quoted sentence gives both
+            said = {_then_or_now(c.text) for c in chosen}
+            for cand in sorted(typed, key=lambda c: -unasked(c)):
+                if unasked(cand) < top - w.then_and_now_margin:
+                    break
+                if (
+                    cand not in chosen
+                    and cand.passage.doc_id == best.passage.doc_id
+                    and _then_or_now(cand.text) not in said | {None}
+                    and not any(
+                        _says_the_same(cand.text, c.text, w.duplicate_overlap) for c in chosen
+                    )
+                ):
+                    chosen.append(cand)
+                    break
         return chosen

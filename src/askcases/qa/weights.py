@@ -62,6 +62,8 @@ class ExtractiveWeights:
     # Which sentences answer.
     min_evidence: float = 0.42  # the plain cut-off, used only when there is no refusal model
     second_sentence_margin: float = 0.08  # a second sentence scores within this of the best
+    # the other half of "now, and before": a sentence of the best's article within this of it
+    then_and_now_margin: float = 0.15
     list_margin_factor: float = 2.0  # ... and within twice that for a list question
     max_answer_sentences: int = 3
     list_extra_sentences: int = 2  # a list question may quote this many more
