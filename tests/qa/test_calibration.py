@@ -87,6 +87,21 @@ def test_the_threshold_is_the_least_costly_with_each_group_held_out() -> None:
     assert model.probability([0.45, 0.45, 0.3, 0.0]) < model.threshold
 
 
+def test_a_group_whose_rest_is_all_right_is_left_out_of_the_held_out_costs() -> None:
+    # every question of groups b and c is answered rightly: without a, nothing can be fitted
+    all_right = [
+        Sample([0.7 + shift, 0.6, 0.6, 0.15], True, True, group)
+        for group, shift in (("b", 0.02), ("c", -0.02))
+        for _ in range(6)
+    ]
+    model, table = fit_with_threshold(_samples("a", 0.0) + all_right, steps=3000)
+    chosen = next(row for row in table if row["threshold"] == model.threshold)
+    # costs are of groups b and c alone, each judged by a model fitted with a's wrong answers:
+    # all twelve answered rightly at the threshold chosen
+    assert chosen["right"] == 12 and chosen["false_refusals"] == 0
+    assert chosen["unanswerable_answered"] == 0
+
+
 def test_a_threshold_needs_a_group_to_hold_out() -> None:
     with pytest.raises(UsageError, match="two groups"):
         fit_with_threshold(_samples("a", 0.0), steps=300)

@@ -218,6 +218,8 @@ def test_the_thing_a_which_question_asks_for_is_read_unless_it_is_a_kind_of_serv
     assert asked_noun("What software do the clinics run on") == "software"
     assert asked_noun("which schemes move diabetes care into practices") is None
     assert asked_noun("what happened to waiting times") is None
+    # "support" before a word for a kind of scheme is part of the noun, not a verb
+    assert asked_noun("what peer support scheme is being set up across Plymouth") is None
     assert asked_noun("what did Wigan save") is None
 
 
@@ -1436,3 +1438,132 @@ def test_a_fortnight_is_a_length_of_time() -> None:
     from askcases.qa.questions import holds_type
 
     assert holds_type("duration", "The wait is now under a fortnight.", "how long")
+
+
+def test_how_practices_are_paid_is_answered_by_the_way_they_are_paid(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    article = (
+        "Community blood tests move into Ashcombe surgeries\n\n3 March 2023\n\n"
+        "For many years Ashcombe practices have taken bloods on behalf of the hospital without "
+        "a contract for the work.\n\n"
+        "The ICB negotiated an item of service fee so that practices are properly remunerated "
+        "for taking the samples.\n\n"
+        "Patients save £12 a visit in travel and parking by having bloods taken at their surgery.\n"
+    )
+    answer = _asked_beside_wigan(
+        tmp_path,
+        embeddings,
+        "ashcombe-bloods.txt",
+        article,
+        "how do ashcombe practices get paid for doing the hospital's bloods",
+    )
+    assert not answer.refused
+    assert "item of service fee" in answer.answer
+    assert "£12" not in answer.answer
+
+
+def test_a_season_answers_when_a_service_opens(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    article = (
+        "Harrowgate GPs plan a community eye service\n\n"
+        "Harrowgate GP consortium has chosen ophthalmology as its first redesign.\n\n"
+        "Working with the local trust's consultants, it has developed a community eye service "
+        "which is due to open later in the autumn.\n\n"
+        "The hospital eye clinic saw 4,200 new patients on 1 April 2022.\n"
+    )
+    answer = _asked_beside_wigan(
+        tmp_path,
+        embeddings,
+        "harrowgate-eyes.txt",
+        article,
+        "when is the harrowgate community eye clinic due to open",
+    )
+    assert not answer.refused
+    assert "later in the autumn" in answer.answer
+
+
+def test_the_state_before_a_service_is_no_answer_about_now(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    article = (
+        "Tolbury community scan clinic\n\n12 June 2024\n\n"
+        "The Tolbury community scan clinic opened in the town's health centre in 2023.\n\n"
+        "Before the clinic opened, around 300 patients a month travelled to the hospital for "
+        "an ultrasound scan.\n\n"
+        "The clinic is run by two sonographers.\n"
+    )
+    settings = _library(tmp_path, embeddings, {"tolbury.txt": article, "stroke.txt": _WIGAN})
+    assistant = Assistant(settings, embeddings)
+    since = assistant.ask("How many patients a month have a scan at the Tolbury clinic now?")
+    assert since.refused
+    assert "300" not in since.answer.split("The closest passages")[0]
+    assert "before the service" in since.answer
+    before = assistant.ask(
+        "Before the Tolbury clinic opened, how many patients a month went to the hospital for a "
+        "scan?"
+    )
+    assert not before.refused and "300 patients a month" in before.answer
+
+
+def test_another_name_for_a_service_is_found_where_it_is_otherwise_known(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    article = (
+        "Virtual ward in Hexley\n\n2 May 2024\n\n"
+        "The Hexley virtual ward - otherwise known as hospital at home - cares for up to 40 "
+        "frail patients in their own homes.\n\n"
+        "It is staffed by community nurses and a consultant geriatrician.\n\n"
+        "The ward opened in January 2024 after a six-month pilot.\n"
+    )
+    answer = _asked_beside_wigan(
+        tmp_path,
+        embeddings,
+        "hexley-ward.txt",
+        article,
+        "does the hexley virtual ward go by any other name",
+    )
+    assert not answer.refused
+    assert "hospital at home" in answer.answer
+
+
+def test_bloods_count_as_blood_tests(tmp_path: Path, embeddings: MiniLMEmbeddings) -> None:
+    article = (
+        "Community phlebotomy in Pentreath\n\n8 August 2022\n\n"
+        "Prior to the pandemic, 9,000 bloods were taken every week across Pentreath's GP "
+        "practices and the hospital outpatient clinic.\n\n"
+        "The new service has 14 phlebotomists working from six surgeries.\n"
+    )
+    answer = _asked_beside_wigan(
+        tmp_path,
+        embeddings,
+        "pentreath-bloods.txt",
+        article,
+        "before covid, roughly how many blood tests a week were done across pentreath practices "
+        "and the hospital",
+    )
+    assert not answer.refused
+    assert "9,000" in answer.answer
+
+
+def test_which_groups_of_patients_asks_for_kinds_of_patient_not_a_body(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    article = (
+        "Diabetes care moves into Corlan practices\n\n5 May 2021\n\n"
+        "Most people with diabetes in Corlan are cared for by Corlan Hospitals NHS Trust.\n\n"
+        "This means the hospital specialists cannot always focus on the most complex patients, "
+        "for example Type 1, pump and antenatal patients.\n\n"
+        "Virtual clinics in each practice will help GPs manage less complex patients.\n"
+    )
+    answer = _asked_beside_wigan(
+        tmp_path,
+        embeddings,
+        "corlan-diabetes.txt",
+        article,
+        "In Corlan, which groups of patients with diabetes should the hospital specialists be "
+        "focusing on?",
+    )
+    assert not answer.refused
+    assert "antenatal" in answer.answer

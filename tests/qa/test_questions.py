@@ -49,6 +49,15 @@ from askcases.qa.questions import (
         ("how many days from discharge to the first review, and how many now?", "duration"),
         ("over how many years is the contract", "duration"),
         ("how many patients were seen before and how many now", "number"),
+        # how something is paid for is a way, not a sum
+        ("how do practices get paid for doing the hospital's bloods", "payment"),
+        ("what's the fee model for the community bloods", "payment"),
+        ("how much are practices paid per blood test", "money"),
+        # a "how many" inside what is asked about asks for no count
+        ("what will the team build so practices can see how many tests they do", None),
+        # kinds of patients, not a body
+        ("which groups of patients should the consultants focus on", None),
+        ("which group of practices runs the clinic", "who"),
     ],
 )
 def test_expected_answer_type_is_read_from_the_question(question: str, kind: str | None) -> None:

@@ -89,7 +89,8 @@ def fit_with_threshold(
 ) -> tuple[RefusalModel, list[dict[str, Any]]]:
     """The model fitted on every sample (on the features `names`, by default all a sample
     has), with the threshold of least held-out cost; and the held-out cost of each threshold
-    tried."""
+    tried. A group whose held-out rest is all of one kind (all answered rightly, say) cannot be
+    judged held out, and its samples count only in the final fit."""
     if len({s.right for s in samples}) < 2:
         raise UsageError("calibration needs both answerable and unanswerable questions")
     groups = sorted({s.group for s in samples})
@@ -99,13 +100,20 @@ def fit_with_threshold(
     for group in groups:
         train = [(s.features, int(s.right)) for s in samples if s.group != group]
         if len({y for _, y in train}) < 2:
-            raise UsageError(f"without {group}, the questions left are all of one kind")
+            continue  # the rest are all of one kind: nothing to fit without this group
         model = fit_refusal_model(train, steps=steps, names=names)
         for i, s in enumerate(samples):
             if s.group == group:
                 held_out[i] = model.probability(s.features)
-    probabilities = [held_out[i] for i in range(len(samples))]
-    table = [costs(samples, probabilities, t) for t in THRESHOLDS]
+    if not held_out:
+        raise UsageError(
+            "calibration needs more questions: without any one group, the questions left are "
+            "all answered rightly or all wrongly"
+        )
+    judged = sorted(held_out)
+    table = [
+        costs([samples[i] for i in judged], [held_out[i] for i in judged], t) for t in THRESHOLDS
+    ]
     for i, row in enumerate(table):  # a flat stretch of costs is noise: read each with its
         near = table[max(0, i - 1) : i + 2]  # neighbours
         row["smoothed_cost"] = sum(r["cost"] for r in near) / len(near)

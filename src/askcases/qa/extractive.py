@@ -522,6 +522,7 @@ _NATIONAL = re.compile(
     re.I,
 )
 # The state before a service began ("Before the service opened, patients waited 17 weeks").
+BEFORE_SERVICE = "the state before the service"
 _BASELINE = re.compile(
     r"\b(?:before the (?:\w+ )?(?:service|scheme|pilot|clinics?|team|hubs?|centres?|programme)s? "
     r"(?:opened|started|began|launched|was set up)|previously|used to|in the year before)\b"
@@ -1116,7 +1117,7 @@ class ExtractiveAnswerer:
             )
             if another_time:
                 f["baseline"] = -1.0
-                why.append("the state before the service")
+                why.append(BEFORE_SERVICE)
             if national_words is None and _NATIONAL.search(cand.text):
                 f["national"] = -1.0
                 why.append("a national comparison")
@@ -1414,6 +1415,15 @@ class ExtractiveAnswerer:
         )
         if only_expected:
             chosen = []
+        # "how many a week since the full launch": the state before the service says none of it
+        only_before = (
+            bool(chosen)
+            and (question.latest or question.since_start)
+            and not question.before
+            and all(BEFORE_SERVICE in c.why for c in chosen)
+        )
+        if only_before:
+            chosen = []
         shortlisted = bool(chosen) and only_shortlisted(question, chosen)
         if shortlisted:
             chosen = []
@@ -1426,7 +1436,12 @@ class ExtractiveAnswerer:
             "model": self.refusal.fitted_on if self.refusal is not None else "score cut-off",
             "typed_sentences": len(typed),
             "kind": question.kind,
-            "refused": weak or bool(elsewhere) or not typed or only_expected or shortlisted,
+            "refused": weak
+            or bool(elsewhere)
+            or not typed
+            or only_expected
+            or shortlisted
+            or only_before,
             "reason": (
                 "evidence too weak"
                 if weak
@@ -1473,6 +1488,15 @@ class ExtractiveAnswerer:
                 evidence,
                 question.kind,
             )
+        if only_before:
+            return refusal(
+                asked,
+                top,
+                "The passages give only how things were before the service, not now.",
+                "only the state before",
+                evidence,
+                question.kind,
+            )
         if shortlisted:
             return refusal(
                 asked,
@@ -1489,6 +1513,8 @@ class ExtractiveAnswerer:
                 if question.focus
                 else "route of referral"
                 if kind == "referral"
+                else "way of payment"
+                if kind == "payment"
                 else (kind or "answer")
             )
             return refusal(

@@ -21,7 +21,7 @@ from askcases.text.lexicon import (
     named_terms,
     stem,
 )
-from askcases.text.synonyms import defined_terms, group_of
+from askcases.text.synonyms import defined_terms, group_of, said_alone
 
 # Words that stand in for the thing counted, not name it ("how many new ones").
 _PRONOUN_FOCUS = {"one", "ones", "them", "they", "it", "those", "these", "there"}
@@ -37,6 +37,11 @@ _VALUE = r"(?:\d[\d,.]*|" + NUMBER_WORD_PATTERN + r")"
 # the end of a noun phrase: "the name of the GP group in Plymouth", not "the clinic manager"
 _NOUN_END = (
     r"(?=\s*(?:$|[?,.;:)-])|\s+(?:in|that|which|who|for|at|of|behind|running|doing|providing)\b)"
+)
+# "which groups of patients": kinds of people, not a body
+_OF_PEOPLE = (
+    r"(?!\s+of\s+(?:\w+\s+)?(?:patients|people|users|children|adults|diabetics|residents|clients"
+    r"|cases|women|men|carers|families|pupils)\b)"
 )
 ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "money": (
@@ -80,7 +85,11 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             + MONTH_NAMES
             + r"(?: \d{1,2})?,? (?:19|20)\d{2}\b|\b(?:19|20)\d{2}\b|\b"
             + MONTH_NAMES
-            + r"\b",
+            + r"\b"
+            # a season: "due to start later in the spring", "from autumn 2024"
+            r"|\b(?:in|by|from|until|till|during|over|this|next|last|early|late|mid)[- ]"
+            r"(?:the )?(?:early |late )?(?:spring|summer|autumn|winter)\b"
+            r"|\b(?:spring|summer|autumn|winter) (?:of )?(?:19|20)\d{2}\b",
             re.I,
         ),
     ),
@@ -151,7 +160,7 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(
             r"\bwho\b|\bwhose\b|\bwhich (?:\w+ )?(?:organisation|company|body|trust|person|group|"
             r"lead|leader|manager|director|officer|clinician|doctor|minister|secretary|provider|"
-            r"enterprise|charity|bodies|companies|charities)s?\b|"
+            r"enterprise|charity|bodies|companies|charities)s?\b" + _OF_PEOPLE + "|"
             r"\bwhat (?:organisation|company|body|enterprise)\b|"
             r"\bwhat(?:'s|’s|s| is| was) the name of (?:the |their |its )?(?:\w+ ){0,3}"
             r"(?:group|organisation|company|body|trust|provider|enterprise|charity|ccg|icb|"
@@ -190,7 +199,7 @@ _HOW_MANY_COUNT = re.compile(
 # or person whatever else it speaks of.
 _OPENS_WHO = re.compile(
     r"^\W*(?:who|whose|which (?:\w+ )?(?:organisation|company|body|trust|provider|enterprise|"
-    r"charity|group|charities|companies|bodies|ft)s?)\b",
+    r"charity|group|charities|companies|bodies|ft)s?)\b" + _OF_PEOPLE,
     re.I,
 )
 
@@ -230,11 +239,15 @@ def expected_type(question: str) -> str | None:
         and not ANSWER_TYPES["percent"][0].search(question)
     ):  # "what proportion self-referred" asks for a share of them
         return "referral"
+    if _HOW_PAID.search(question) and not _HOW_MUCH.search(question):
+        return "payment"  # "how are practices paid for bloods": the way, not a sum
     if _OPENS_WHO.search(question) and len(_NEXT_ASK.split(question)) == 1:
         return next((n for n in ("person", "who") if ANSWER_TYPES[n][0].search(question)), "who")
-    if _HOW_MANY_COUNT.search(question):
+    if _HOW_MANY_COUNT.search(question) and not _SEES_HOW_MANY.search(question):
         return "number"
     for name, (asks, _) in ANSWER_TYPES.items():
+        if name == "number" and _SEES_HOW_MANY.search(question):
+            continue
         if asks.search(question):
             return name
     if _KEYWORD_COUNT.search(question) and not _WH_WORD.search(question):
@@ -242,10 +255,37 @@ def expected_type(question: str) -> str | None:
     return None
 
 
+# A "how many" that is part of what is asked about ("what is One Care building so practices can
+# see how many blood tests they do") asks for no count.
+_SEES_HOW_MANY = re.compile(
+    r"^\W*(?:what|what's|whats|which)\b.*\b(?:see|track|monitor|show|record|measure|check)\s+"
+    r"how many\b",
+    re.I,
+)
+
+# How something is paid for, not how much: "how do practices get paid for doing hospital
+# bloods", "what's the fee model", "what payment arrangement did they agree".
+_HOW_PAID = re.compile(
+    r"\bhow (?:are|is|do|does|did|will|would|were|was|can|should)\b[^?.]*?"
+    r"\b(?:paid|funded|reimbursed|remunerated|commissioned)\b"
+    r"|\b(?:fee|payment|funding|pay|tariff|contract\w*)\s+(?:model|arrangements?|mechanism|system|"
+    r"basis|structure|method|route|terms|set-?up)\b",
+    re.I,
+)
+# a sentence that says how something is paid for ("negotiating an item of service fee so
+# practices were sufficiently remunerated")
+_PAYMENT = re.compile(
+    r"\b(?:fees?|paid|pay|pays|payments?|remunerat\w*|reimburs\w*|tariffs?|funded|funding|"
+    r"contract(?:s|ed)?|commissioned|budgets?|grants?|per (?:patient|test|visit|item|case))\b",
+    re.I,
+)
+_HOW_MUCH = re.compile(r"\bhow much\b|£|\bwhat (?:fee|price|sum|amount)\b|\bvalue of\b", re.I)
+
 # Shorthand for a count of people or cases over a time, in a question of keywords alone.
 _KEYWORD_COUNT = re.compile(
     r"\b(?:patients|pts|people|children|cyp|adults|referrals|clients|residents|cases)\s+"
-    r"(?:seen|treated|referred|assessed|visited|admitted|discharged|supported|reviewed)\b",
+    r"(?:seen|treated|referred|assessed|visited|admitted|discharged|supported|reviewed|"
+    r"avoided|prevented|received|completed)\b",
     re.I,
 )
 _WH_WORD = re.compile(r"\b(?:which|what|who|whom|whose|why|how|where|when|whether)\b", re.I)
@@ -335,6 +375,8 @@ def holds_type(kind: str | None, sentence: str, question: str) -> bool:
             return True
     if kind == "referral":
         return _REFERRAL.search(sentence) is not None
+    if kind == "payment":
+        return _PAYMENT.search(sentence) is not None
     return kind is None or bool(new_values(kind, sentence, question))
 
 
@@ -418,6 +460,34 @@ def focus_noun(question: str) -> str | None:
         return None
     word = words[-1].lower()
     return None if word in _PRONOUN_FOCUS else stem(word)
+
+
+_OTHER_NAME = re.compile(
+    r"\b(?:other|another|different|alternative|second|also)\s+(?:\w+\s+)?names?\b", re.I
+)
+_NAMING = frozenset(
+    stem(w) for w in ("otherwise", "known", "called", "aka", "dubbed", "termed", "referred")
+)
+
+# The head nouns of a count that staff drop: "blood tests" are "bloods".
+_DROPPED_HEADS = frozenset(stem(w) for w in ("tests", "checks", "samples", "draws", "scans"))
+# what people counted by a verb are counted as ("patients referred": referrals)
+_COUNTED_AS = {"refer": "referr", "referr": "referr", "admit": "admiss", "admiss": "admiss"}
+
+
+def _counted_otherwise(question: str, focus: str) -> frozenset[str]:
+    """Other words that count what a "how many" question counts: the word before a test's head
+    noun that staff say alone ("how many blood tests": "18,000 bloods"), with its group; and for
+    people counted by what was done to them, that act's noun ("how many new patients ... were
+    referred": "66 new referrals")."""
+    words = _counted_words(question)
+    found: set[str] = set()
+    if focus in _DROPPED_HEADS and len(words) >= 2 and said_alone(words[-2]):
+        before = stem(words[-2].lower())
+        found |= {before} | group_of(before)
+    if focus in PATIENTS:
+        found |= {_COUNTED_AS[t] for t in content_terms(question) if t in _COUNTED_AS}
+    return frozenset(found)
 
 
 def focus_text(question: str) -> str:
@@ -510,8 +580,16 @@ def asked_head(text: str) -> str | None:
     if found is None:
         return None
     words: list[str] = []
-    for word in found.group(1).lower().split():  # the head of "which GP clinical system did"
-        if word in STOPWORDS or word in _NOT_ASKED or word.endswith("ed") or word in VERBS:
+    found_words = found.group(1).lower().split()
+    for i, word in enumerate(found_words):  # the head of "which GP clinical system did"
+        # a verb before a word for a kind of scheme is a noun ("what peer support scheme")
+        joined = i + 1 < len(found_words) and stem(found_words[i + 1]) in CATEGORY_NOUNS
+        if (
+            word in STOPWORDS
+            or word in _NOT_ASKED
+            or word.endswith("ed")
+            or (word in VERBS and not joined)
+        ):
             break
         words.append(word)
         if len(word) > 3 and word.endswith("s") and not word.endswith(_NOT_PLURAL):
@@ -852,14 +930,24 @@ def read_question(
         if short and expansion.lower() in low:
             for t in content_terms(expansion):
                 related[t] = related.get(t, frozenset()) | frozenset(short)
+    # "does the bloods scheme go by any other name": "otherwise referred to as secondary care
+    # bloods" names it
+    if synonyms and _OTHER_NAME.search(text):
+        related[stem("name")] = related.get(stem("name"), frozenset()) | _NAMING
     # the kind of value is read from the request: not from the asker's situation ("I'm costing
     # a falls service - who runs it") nor from a follow-up's carried-over subject
     kind = expected_type(situation_and_request(text.partition(" (")[0])[1])
     # a question for a sum of money, a share or a date counts nothing ("finance want hard
     # numbers, so how much does Wigan save")
-    focus = focus_noun(text) if kind not in ("money", "percent", "date") else None
+    focus = (
+        focus_noun(text)
+        if kind not in ("money", "percent", "date") and not _SEES_HOW_MANY.search(text)
+        else None
+    )
     if synonyms and focus is not None and focus not in related:
         related[focus] = group_of(focus)
+    if synonyms and focus is not None:
+        related[focus] = related.get(focus, frozenset()) | _counted_otherwise(text, focus)
     return Question(
         text=text,
         expanded=expanded,

@@ -37,6 +37,18 @@ def _groups() -> dict[str, frozenset[str]]:
     return {s: frozenset(g - {s}) for s, g in groups.items()}
 
 
+@functools.cache
+def _listed() -> frozenset[str]:
+    data = json.loads(LAY_TERMS_FILE.read_text(encoding="utf-8"))
+    return frozenset(w for group in data["groups"] for w in group)
+
+
+def said_alone(word: str) -> bool:
+    """Whether staff say the word's plural alone for a thing it names ("bloods" for blood
+    tests): the plural is a word of the groups."""
+    return f"{word.lower()}s" in _listed()
+
+
 def group_of(term: str) -> frozenset[str]:
     """The stems grouped with a stem (not itself); empty for a word in no group."""
     return _groups().get(term, frozenset())
