@@ -1500,6 +1500,10 @@ def test_the_state_before_a_service_is_no_answer_about_now(
     assert since.refused
     assert "300" not in since.answer.split("The closest passages")[0]
     assert "before the service" in since.answer
+    opened = assistant.ask(
+        "Since the Tolbury clinic opened, how many patients a month have had a scan there?"
+    )
+    assert opened.refused and "before the service" in opened.answer
     before = assistant.ask(
         "Before the Tolbury clinic opened, how many patients a month went to the hospital for a "
         "scan?"

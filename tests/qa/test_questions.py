@@ -310,6 +310,11 @@ def test_a_question_for_a_kind_of_body_is_told_apart(question: str, body: str | 
     ("question", "since"),
     [
         ("since the full go live, how many bloods are practices doing a week?", True),
+        ("since the Tolbury community clinic opened, how many scans a month", True),
+        ("once the new service was up and running, how many tests a week were taken", True),
+        ("what happened to admissions after the launch of the hub", True),
+        ("how many were seen before the hub opened", False),
+        ("since 2021, how many referrals", False),
         ("ashcombe asthma admissions change since hub opened", True),
         ("how many patients has the team seen so far", True),
         ("total visits to date", True),

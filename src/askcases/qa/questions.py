@@ -748,8 +748,13 @@ def asks_latest(question: str) -> bool:
 
 # "since the full go live", "so far", "to date": asks about the time since the service began
 _SINCE = re.compile(
-    r"\bsince (?:the |its |it |they )?(?:\w+ )?(?:launch(?:ed)?|go[- ]?live|went live|start(?:ed)?|"
-    r"open(?:ed|ing)?|beg(?:an|inning)|set ?up)\b|\bso far\b|\bto date\b",
+    r"\bsince (?:the |its |it |they )?(?:[\w-]+ ){0,3}?(?:launch(?:ed)?|go[- ]?live|went live|"
+    r"start(?:ed)?|open(?:ed|ing)?|beg(?:an|inning)|set ?up)\b|\bso far\b|\bto date\b"
+    # "once the new service was up and running", "after the launch"
+    r"|\bonce (?:the |it |they |its )?(?:[\w-]+ ){0,3}?"
+    r"(?:was |were |is |are |had |has |went |got )?"
+    r"(?:up and running|launched|live|open(?:ed)?|started|set up)\b"
+    r"|\bafter (?:the |its )?(?:[\w-]+ ){0,2}?(?:launch|go[- ]?live|opening)\b",
     re.I,
 )
 
