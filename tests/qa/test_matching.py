@@ -1440,48 +1440,83 @@ def test_a_fortnight_is_a_length_of_time() -> None:
     assert holds_type("duration", "The wait is now under a fortnight.", "how long")
 
 
-def test_how_practices_are_paid_is_answered_by_the_way_they_are_paid(
-    tmp_path: Path, embeddings: MiniLMEmbeddings
-) -> None:
-    article = (
+# (article file, article, question, what the answer quotes, what it must not quote, if any)
+_READ_IN_STAFF_WORDS = {
+    # how something is paid for is the way, not the nearest sum of money
+    "way of payment": (
+        "ashcombe-bloods.txt",
         "Community blood tests move into Ashcombe surgeries\n\n3 March 2023\n\n"
         "For many years Ashcombe practices have taken bloods on behalf of the hospital without "
         "a contract for the work.\n\n"
         "The ICB negotiated an item of service fee so that practices are properly remunerated "
         "for taking the samples.\n\n"
-        "Patients save £12 a visit in travel and parking by having bloods taken at their surgery.\n"
-    )
-    answer = _asked_beside_wigan(
-        tmp_path,
-        embeddings,
-        "ashcombe-bloods.txt",
-        article,
+        "Patients save £12 a visit in travel and parking by having bloods taken at their "
+        "surgery.\n",
         "how do ashcombe practices get paid for doing the hospital's bloods",
-    )
-    assert not answer.refused
-    assert "item of service fee" in answer.answer
-    assert "£12" not in answer.answer
-
-
-def test_a_season_answers_when_a_service_opens(
-    tmp_path: Path, embeddings: MiniLMEmbeddings
-) -> None:
-    article = (
+        "item of service fee",
+        "£12",
+    ),
+    # a season is a date
+    "season": (
+        "harrowgate-eyes.txt",
         "Harrowgate GPs plan a community eye service\n\n"
         "Harrowgate GP consortium has chosen ophthalmology as its first redesign.\n\n"
         "Working with the local trust's consultants, it has developed a community eye service "
         "which is due to open later in the autumn.\n\n"
-        "The hospital eye clinic saw 4,200 new patients on 1 April 2022.\n"
-    )
-    answer = _asked_beside_wigan(
-        tmp_path,
-        embeddings,
-        "harrowgate-eyes.txt",
-        article,
+        "The hospital eye clinic saw 4,200 new patients on 1 April 2022.\n",
         "when is the harrowgate community eye clinic due to open",
-    )
+        "later in the autumn",
+        None,
+    ),
+    # "any other name" is said by "otherwise known as"
+    "other name": (
+        "hexley-ward.txt",
+        "Virtual ward in Hexley\n\n2 May 2024\n\n"
+        "The Hexley virtual ward - otherwise known as hospital at home - cares for up to 40 "
+        "frail patients in their own homes.\n\n"
+        "It is staffed by community nurses and a consultant geriatrician.\n\n"
+        "The ward opened in January 2024 after a six-month pilot.\n",
+        "does the hexley virtual ward go by any other name",
+        "hospital at home",
+        None,
+    ),
+    # a count of blood tests is a count of bloods
+    "bloods": (
+        "pentreath-bloods.txt",
+        "Community phlebotomy in Pentreath\n\n8 August 2022\n\n"
+        "Prior to the pandemic, 9,000 bloods were taken every week across Pentreath's GP "
+        "practices and the hospital outpatient clinic.\n\n"
+        "The new service has 14 phlebotomists working from six surgeries.\n",
+        "before covid, roughly how many blood tests a week were done across pentreath practices "
+        "and the hospital",
+        "9,000",
+        None,
+    ),
+    # "which groups of patients" asks for kinds of patient, not a body
+    "groups of patients": (
+        "corlan-diabetes.txt",
+        "Diabetes care moves into Corlan practices\n\n5 May 2021\n\n"
+        "Most people with diabetes in Corlan are cared for by Corlan Hospitals NHS Trust.\n\n"
+        "This means the hospital specialists cannot always focus on the most complex patients, "
+        "for example Type 1, pump and antenatal patients.\n\n"
+        "Virtual clinics in each practice will help GPs manage less complex patients.\n",
+        "In Corlan, which groups of patients with diabetes should the hospital specialists be "
+        "focusing on?",
+        "antenatal",
+        None,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_READ_IN_STAFF_WORDS))
+def test_a_question_in_staff_words_is_answered_by_the_sentence_that_says_it(
+    tmp_path: Path, embeddings: MiniLMEmbeddings, case: str
+) -> None:
+    name, article, question, quoted, not_quoted = _READ_IN_STAFF_WORDS[case]
+    answer = _asked_beside_wigan(tmp_path, embeddings, name, article, question)
     assert not answer.refused
-    assert "later in the autumn" in answer.answer
+    assert quoted in answer.answer
+    assert not_quoted is None or not_quoted not in answer.answer
 
 
 def test_the_state_before_a_service_is_no_answer_about_now(
@@ -1509,65 +1544,3 @@ def test_the_state_before_a_service_is_no_answer_about_now(
         "scan?"
     )
     assert not before.refused and "300 patients a month" in before.answer
-
-
-def test_another_name_for_a_service_is_found_where_it_is_otherwise_known(
-    tmp_path: Path, embeddings: MiniLMEmbeddings
-) -> None:
-    article = (
-        "Virtual ward in Hexley\n\n2 May 2024\n\n"
-        "The Hexley virtual ward - otherwise known as hospital at home - cares for up to 40 "
-        "frail patients in their own homes.\n\n"
-        "It is staffed by community nurses and a consultant geriatrician.\n\n"
-        "The ward opened in January 2024 after a six-month pilot.\n"
-    )
-    answer = _asked_beside_wigan(
-        tmp_path,
-        embeddings,
-        "hexley-ward.txt",
-        article,
-        "does the hexley virtual ward go by any other name",
-    )
-    assert not answer.refused
-    assert "hospital at home" in answer.answer
-
-
-def test_bloods_count_as_blood_tests(tmp_path: Path, embeddings: MiniLMEmbeddings) -> None:
-    article = (
-        "Community phlebotomy in Pentreath\n\n8 August 2022\n\n"
-        "Prior to the pandemic, 9,000 bloods were taken every week across Pentreath's GP "
-        "practices and the hospital outpatient clinic.\n\n"
-        "The new service has 14 phlebotomists working from six surgeries.\n"
-    )
-    answer = _asked_beside_wigan(
-        tmp_path,
-        embeddings,
-        "pentreath-bloods.txt",
-        article,
-        "before covid, roughly how many blood tests a week were done across pentreath practices "
-        "and the hospital",
-    )
-    assert not answer.refused
-    assert "9,000" in answer.answer
-
-
-def test_which_groups_of_patients_asks_for_kinds_of_patient_not_a_body(
-    tmp_path: Path, embeddings: MiniLMEmbeddings
-) -> None:
-    article = (
-        "Diabetes care moves into Corlan practices\n\n5 May 2021\n\n"
-        "Most people with diabetes in Corlan are cared for by Corlan Hospitals NHS Trust.\n\n"
-        "This means the hospital specialists cannot always focus on the most complex patients, "
-        "for example Type 1, pump and antenatal patients.\n\n"
-        "Virtual clinics in each practice will help GPs manage less complex patients.\n"
-    )
-    answer = _asked_beside_wigan(
-        tmp_path,
-        embeddings,
-        "corlan-diabetes.txt",
-        article,
-        "In Corlan, which groups of patients with diabetes should the hospital specialists be "
-        "focusing on?",
-    )
-    assert not answer.refused
-    assert "antenatal" in answer.answer
