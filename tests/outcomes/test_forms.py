@@ -243,6 +243,14 @@ def test_up_from_and_arrow_pairs_and_part_of_counts_are_read_and_years_are_not()
     assert all(f.kind != "pair" for f in mixed)
     rows = extract_outcomes(_article("Falls accounted for 1,240 of the referrals."))
     assert [(o.measure, o.value) for o in rows] == [("referrals", "1,240")]
+    # "of them": of what the sentence counted before
+    them = find_figures(
+        "The team identified 1,340 people with a fracture and assessed 1,065 of them."
+    )
+    assert [(f.value, f.noun) for f in them] == [("1,340", "people"), ("1,065", "people")]
+    # a letter inside a name is no word of the phrase's length ("hepatitis C")
+    nurses = find_figures("The team has four hepatitis C specialist nurses.")
+    assert nurses[0].noun == "hepatitis C specialist nurses"
     assert _rows("9 out of 10 people in England will benefit.") == []
 
 

@@ -1505,6 +1505,18 @@ _READ_IN_STAFF_WORDS = {
         "antenatal",
         None,
     ),
+    # the service named before a dash is what each of the asks after it is about
+    "topic before a dash": (
+        "halsterby-wheelchairs.md",
+        "# Halsterby Integrated Care Board\n\n## 2. Background\n\n"
+        "2.1 The new wheelchair service went live on 1 October 2023.\n\n"
+        "2.2 The service employs 31 staff, including nine occupational therapists. "
+        "Assessments take place at two centres, the main centre at Millbeck Park and a "
+        "satellite clinic at Hatchmere.\n",
+        "Halsterby wheelchair service - how many staff and how many assessment bases?",
+        "two centres",
+        None,
+    ),
 }
 
 
@@ -1517,6 +1529,54 @@ def test_a_question_in_staff_words_is_answered_by_the_sentence_that_says_it(
     assert not answer.refused
     assert quoted in answer.answer
     assert not_quoted is None or not_quoted not in answer.answer
+
+
+def test_a_count_of_adults_is_no_count_of_children(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    article = (
+        "Corlingham community sickle cell service\n\n13 March 2025\n\n"
+        "The community sickle cell service started in June 2024.\n\n"
+        "There are 286 adults on the Corlingham sickle cell register, and 241 of them have had a "
+        "community review since the service started.\n"
+    )
+    settings = _library(tmp_path, embeddings, {"corlingham.txt": article, "stroke.txt": _WIGAN})
+    assistant = Assistant(settings, embeddings)
+    children = assistant.ask("How many children has the Corlingham sickle cell service seen?")
+    assert children.refused
+    adults = assistant.ask("How many adults has the Corlingham sickle cell service reviewed?")
+    assert not adults.refused and "241" in adults.answer
+
+
+def test_a_heading_word_another_title_capitalises_is_no_other_place(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    # "3. Performance" is a part of the paper, though another article's title is "Quality and
+    # Performance Committee"; only headings that name another place set their part aside
+    paper = (
+        "# Halsterby Integrated Care Board\n\n## 1. Summary\n\n"
+        "1.1 This paper reviews the first year of the Halsterby wheelchair service and compares "
+        "performance with 2022/23.\n\n## 3. Performance\n\n"
+        "3.1 The service handed over 1,915 wheelchairs in the year, against 1,480 in 2022/23.\n"
+    )
+    # a long paper whose title, and so every passage of it, writes "Performance" with a capital
+    committee = "Corlingham Integrated Care Board - Quality and Performance Committee\n\n" + (
+        "13 March 2025\n\n"
+        + "".join(
+            f"{n}. The committee noted the report on community service {n} and agreed that the "
+            f"actions set out for the team in Corlingham were on track.\n\n"
+            for n in range(1, 41)
+        )
+    )
+    settings = _library(
+        tmp_path,
+        embeddings,
+        {"halsterby.md": paper, "corlingham.txt": committee, "stroke.txt": _WIGAN},
+    )
+    answer = Assistant(settings, embeddings).ask(
+        "How many wheelchairs were handed out to users in Halsterby in the first 12 months?"
+    )
+    assert not answer.refused and "1,915" in answer.answer
 
 
 def test_the_state_before_a_service_is_no_answer_about_now(

@@ -58,6 +58,11 @@ from askcases.qa.questions import (
         # kinds of patients, not a body
         ("which groups of patients should the consultants focus on", None),
         ("which group of practices runs the clinic", "who"),
+        # a time from one step to another is a length of time
+        ("cindersby hep c - time from positive result to getting treated, old vs new", "duration"),
+        ("sickle cell time to first pain relief, day unit vs A&E (mins)", "duration"),
+        ("what time does the clinic open", None),
+        ("which org and dept deliver the sedgeholt ambulatory PE pathway", "who"),
     ],
 )
 def test_expected_answer_type_is_read_from_the_question(question: str, kind: str | None) -> None:
@@ -181,6 +186,28 @@ def test_a_question_that_tells_no_situation_is_all_request(question: str) -> Non
                 "when did it start?",
             ],
         ),
+        (
+            # the service named before a dash is what each ask is about
+            "Halsterby wheelchair service - how many staff and how many assessment bases?",
+            [
+                "Halsterby wheelchair service - how many staff?",
+                "Halsterby wheelchair service - how many assessment bases?",
+            ],
+        ),
+        (
+            "Our PCN is looking at equipment reuse and I've been asked to find out how much "
+            "Halsterby saved from recycling chairs, and how the spend per new chair changed",
+            [
+                "Our PCN is looking at equipment reuse - how much Halsterby saved from recycling "
+                "chairs?",
+                "how the spend per new chair changed?",
+            ],
+        ),
+        (
+            # a question word opens a question, not the name of what it is about
+            "what is the wait - how long is it and how many are waiting",
+            ["what is the wait - how long is it?", "how many are waiting?"],
+        ),
         ("How many patients were seen and discharged home?", None),  # one ask
         ("Wigan stroke - how many days and what saving", None),  # asks too short to stand
         ("I would like to know, for the Leeds team, how long the wait is", None),
@@ -192,6 +219,18 @@ def test_a_question_of_several_asks_is_read_as_each_ask(
     from askcases.qa.questions import asks
 
     assert asks(question) == (parts or [question])
+
+
+def test_a_later_ask_carries_what_the_first_is_about_not_what_it_asks_for() -> None:
+    from askcases.qa.followups import resolve_followup
+    from askcases.qa.questions import what_it_is_about
+
+    about = what_it_is_about("How many specialist nurses does the Cindersby hep C service have?")
+    later = resolve_followup("how many community sites do they work from?", [about])
+    assert "Cindersby hep C service" in later
+    assert "nurses" not in later
+    about = what_it_is_about("What does the Corlingham sickle cell service cost per yr?")
+    assert "cost" not in about and "Corlingham sickle cell service" in about
 
 
 @pytest.mark.parametrize(
@@ -250,6 +289,8 @@ def test_a_question_for_a_commissioner_is_told_apart(question: str, commissioner
         ("Who runs the stroke rehab at home team?", True),
         ("which trust provides the community IV therapy in Dunmere", True),
         ("Which organisation hosts the memory service?", True),
+        ("which org delivers the ambulatory PE pathway", True),
+        ("who holds the halsterby wheelchair contract", True),
         ("Who is the clinical lead?", False),
         ("who funds it", False),
     ],
@@ -265,6 +306,8 @@ def test_a_sentence_names_who_runs_a_service_by_form() -> None:
     assert names_provider("In Bristol, GP Care runs the centres.")
     assert not names_provider("A team of 23 therapists and nurses visits people at home.")
     assert not names_provider("The team provides care seven days a week.")
+    assert names_provider("The ICB awarded a five-year contract to Halsterby Health CIC.")
+    assert names_provider("Repairs are subcontracted to Motionworks Mobility Ltd.")
 
 
 def test_a_range_of_percentages_gives_no_count() -> None:
@@ -335,6 +378,7 @@ def test_a_question_about_the_time_since_the_service_began_is_told_apart(
         ("How many FCP appointments did Tarrowby PCN deliver in the first year?", True),
         ("how many patients has the team seen since it opened", True),
         ("total visits to date", True),
+        ("How many wheelchair handovers did Halsterby actually manage in 2024/25?", True),
         ("What annual saving has the blood test made?", False),
         ("how much does the virtual clinic save the trust a year", False),
         ("how much extra money did the government promise the nhs", False),
@@ -352,6 +396,7 @@ def test_a_question_about_what_has_been_done_is_told_apart(question: str, done: 
         ("what is the target wait for the memory service", True),
         ("how much do they expect to save next year", True),
         ("how many clinics are planned", True),
+        ("what waiting time is quenmoor ENT aiming for in future", True),
         ("I would like to quote Wendlecott - what was their access rate in year two?", False),
         ("how much did the clinic save", False),
     ],

@@ -218,6 +218,7 @@ _BEFORE_NOT_A_COUNT = re.compile(
 )
 _YEARS = re.compile(r"^(?:19|20)\d\d$")
 _BASELINE = re.compile(r"\b(?:compared (?:with|to)|(?:up|down) from|before|against)\s(?:an? )?$")
+_OF_THEM = re.compile(r"\s+of (?:them|those|these)\b", re.I)
 _PART_OF = re.compile(r"\sof (?:the |all |our |its |their |these |those )?(?:\d[\d,]*(?:\.\d+)? )?")
 _NOT_A_RESULT_PAIR = re.compile(r"\b(?:aged?|ages|open|opens|opening|hours|numbered)\s$", re.I)
 _NOUN_WORD = re.compile(r"[A-Za-z&][\w&'-]*")
@@ -342,12 +343,16 @@ def _direction(before: str, after: str) -> str:
 def count_noun(sentence: str, end: int) -> str:
     """The noun phrase after a count: "34 community pharmacies across" -> "community pharmacies"."""
     words: list[str] = []
+
+    def counted() -> int:  # the words of the phrase so far, but "and" and a letter ("hepatitis C")
+        return sum(1 for w in words if w.lower() != "and" and len(w) > 1)
+
     for found in _NOUN_WORD.finditer(sentence, end):
         gap = sentence[end : found.start()]
         if gap.strip(" "):  # punctuation ends the phrase
             break
         word = found.group(0)
-        if word.lower() == "and" and words and len(words) - words.count("and") < _HEAD_LIMIT:
+        if word.lower() == "and" and words and counted() < _HEAD_LIMIT:
             following = _NOUN_WORD.match(sentence, found.end() + 1)
             if (
                 following
@@ -357,7 +362,7 @@ def count_noun(sentence: str, end: int) -> str:
                 words.append(word)
                 end = found.end()
                 continue
-        if word.lower() in _PHRASE_STOP or len(words) - words.count("and") >= _HEAD_LIMIT:
+        if word.lower() in _PHRASE_STOP or counted() >= _HEAD_LIMIT:
             break
         words.append(word)
         end = found.end()
@@ -491,6 +496,12 @@ def find_figures(sentence: str) -> list[Figure]:
         if part and not _YEARS.match(raw) and not _BEFORE_NOT_A_COUNT.search(before_count):
             # "212 of the 1,862 patients", "1,240 of the referrals"
             noun = count_noun(sentence, part.end())
+            if not noun and _OF_THEM.match(sentence, m.end()):
+                # "identified 1,340 people ... and assessed 1,065 of them": of the people
+                counted = [
+                    f for f in figures if f.kind == "count" and f.noun and f.end <= m.start()
+                ]
+                noun = counted[-1].noun if counted else ""
             if noun and noun[0].islower() and not re.search(rf"\b{_UNIT}$", noun, re.I):
                 add(Figure("count", normalise_value(raw), "", "", m.start(), m.end(), "", noun))
             continue

@@ -37,6 +37,7 @@ from askcases.qa.questions import (
     asks,
     read_question,
     situation_and_request,
+    what_it_is_about,
 )
 from askcases.qa.retrieval import HybridRetriever, Mode
 from askcases.qa.spelling import correct_spelling, english_words, names_in_lower_case
@@ -88,7 +89,7 @@ DOCUMENT_TERMS = frozenset(
     stem(w)
     for w in """update news newsletter bulletin report quarterly monthly weekly dashboard notice
     correction post blog briefing summary extract specification paper case study evaluation
-    minutes press release statement page""".split()
+    minutes press release statement page committee meeting agenda""".split()
 )
 TOPIC_SHARE = 3  # a title's word that at most one article in this many mentions names a topic
 
@@ -457,7 +458,8 @@ class Assistant:
             if n == 0 and carried:
                 text = f"{text.rstrip('?')} ({carried.rstrip('?')}"
             elif n > 0:  # the first ask's subject, not the asker's situation, carries on
-                text = resolve_followup(text, [situation_and_request(texts[0])[1]])
+                about = what_it_is_about(situation_and_request(texts[0])[1])
+                text = resolve_followup(text, [about])
             part = self._extractive(self.read(text), k, filters, _no_lap)
             if part.refused:
                 recorder.note(asks=texts, answered_ask_by_ask=False)

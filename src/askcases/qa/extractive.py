@@ -122,6 +122,9 @@ _AGENT = re.compile(
     r"\b(?:run|provided|led|funded|commissioned|delivered|operated|managed|paid for|set up|"
     r"developed|hosted|employed|staffed|organised|chaired)\s+(?:jointly\s+|together\s+|entirely\s+)?"
     r"by\s+(?:the\s+)?[A-Z]"
+    # "awarded a five-year contract to Halsterby Community Health Partnership"
+    r"|\b(?:awarded|given|let)\s+(?:a|the)\s+(?:[\w-]+\s){0,3}?contract\s+to\s+(?:the\s+)?[A-Z]"
+    r"|\b(?:sub)?contracted\s+(?:out\s+)?to\s+(?:the\s+)?[A-Z]"
 )
 _SAID = re.compile(r"\b(?:said|says|explained|added)\b|:\s*$")
 _NAMED_PERSON = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Professor|Prof)\.? [A-Z]|\b[A-Z][a-z]+ [A-Z][a-z]+,")
@@ -1341,7 +1344,11 @@ class ExtractiveAnswerer:
         # counting those that say the same as a quoted one, as an older article may): an answer
         # stands out; a question the library does not answer finds several near misses.
         first = best
-        if question.kind in FIGURES and typed and (question.achieved or question.planned):
+        if (
+            typed
+            and (question.kind in FIGURES or question.kind is None and question.planned)
+            and (question.achieved or question.planned)
+        ):
             first = self._standing_first(typed, best, question.achieved)
         if question.provider and typed and not names_provider(best.text):
             # "who runs it": a sentence naming who runs it, close to the best, answers first

@@ -111,6 +111,9 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(
             r"\bhow (?:long|quickly|fast|soon)\b|\bwithin how\b|\bturnaround\b|\bresponse times?\b"
             r"|\bhow many (?:working |calendar )?(?:minutes|hours|days|weeks|months|years)\b"
+            # "time from a positive result to treatment", "time to first pain relief"
+            r"|\btimes? (?:from|between|until|till)\b|\btimes? (?:it takes )?to (?:be |get )?"
+            r"(?:first|start|treat|see|seen|assess|diagnos|review|appointment|pain relief)"
             r"|^(?!.*\b(?:how many|number|numbers|list)\b).*\bwait(?:s|ing)?\b",
             re.I,
         ),
@@ -158,10 +161,10 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
     "who": (
         re.compile(
-            r"\bwho\b|\bwhose\b|\bwhich (?:\w+ )?(?:organisation|company|body|trust|person|group|"
-            r"lead|leader|manager|director|officer|clinician|doctor|minister|secretary|provider|"
+            r"\bwho\b|\bwhose\b|\bwhich (?:\w+ )?(?:organisation|org|company|body|trust|person|"
+            r"group|lead|leader|manager|director|officer|clinician|doctor|minister|secretary|provider|"
             r"enterprise|charity|bodies|companies|charities)s?\b" + _OF_PEOPLE + "|"
-            r"\bwhat (?:organisation|company|body|enterprise)\b|"
+            r"\bwhat (?:organisation|org|company|body|enterprise)\b|"
             r"\bwhat(?:'s|’s|s| is| was) the name of (?:the |their |its )?(?:\w+ ){0,3}"
             r"(?:group|organisation|company|body|trust|provider|enterprise|charity|ccg|icb|"
             r"consortium|federation|network|pcn|partnership|board)s?" + _NOUN_END,
@@ -198,7 +201,7 @@ _HOW_MANY_COUNT = re.compile(
 # A question of one ask that opens by asking who ("which charity paid for it") asks for a body
 # or person whatever else it speaks of.
 _OPENS_WHO = re.compile(
-    r"^\W*(?:who|whose|which (?:\w+ )?(?:organisation|company|body|trust|provider|enterprise|"
+    r"^\W*(?:who|whose|which (?:\w+ )?(?:organisation|org|company|body|trust|provider|enterprise|"
     r"charity|group|charities|companies|bodies|ft)s?)\b" + _OF_PEOPLE,
     re.I,
 )
@@ -407,6 +410,9 @@ PATIENTS = PEOPLE | {
     for w in "users clients carers adults children pupils mothers babies callers attendees "
     "participants members families diabetics smokers survivors cases".split()
 }
+# Groups of people of an age or a stage, none of which a count of another group answers: "286
+# adults" is no count of children.
+LIFE_STAGES = {stem(w) for w in "adults children child kids pupils mothers babies infants".split()}
 # Words for those who work in a service: "how many staff" is answered by a count of any of them
 # ("a team of 42 call handlers and mental health practitioners").
 STAFF = {
@@ -511,6 +517,8 @@ def counts_focus(focus: str | None, terms: set[str], related: frozenset[str] = f
         return True
     if focus in GENERIC_STAFF:
         return bool(STAFF & terms)
+    if focus in LIFE_STAGES:
+        return bool((PATIENTS - LIFE_STAGES) & terms)
     return focus in PATIENTS and bool(PATIENTS & terms)
 
 
@@ -538,7 +546,7 @@ CATEGORY_NOUNS = {
     for w in "scheme service programme program project initiative pilot model approach "
     "specialty speciality condition illness disease treatment therapy result outcome change "
     "improvement benefit difference impact area region place venue location site building "
-    "premises setting room hall town city county country group team organisation body "
+    "premises setting room hall town city county country group team organisation org body "
     "provider trust ccg company firm day week month year date time period hour "
     "complication problem risk issue symptom event factor reason cause barrier challenge lesson "
     "feature aspect element component step role task thing measure target goal aim option "
@@ -612,7 +620,9 @@ _REQUEST = re.compile(
     r"(?:know|understand|find out|check|see),? )"
     r"|(?:(?:i|we) (?:need|want|just need|just want|am trying|'m trying) to "
     r"(?:know|understand|find out|check|work out|see|get a sense of) )"
-    r"|(?:(?:i|we) (?:need|want) (?:to know )?))?"
+    r"|(?:(?:i|we) (?:need|want) (?:to know )?)"
+    r"|(?:(?:i|we)(?:'?ve| have) been asked (?:by [\w' ]{1,30} )?to "
+    r"(?:find out|check|work out|look into|see|confirm) ))?"
     rf"(?={_REQUEST_WORD}\b)",
     re.I,
 )
@@ -664,6 +674,11 @@ _NEXT_ASK = re.compile(
     r"(?=(?:what|what's|how|when|who|which|where|why|whether|is|are|was|were|did|does|has)\b)",
     re.I,
 )
+# What a question is about, named before a dash ahead of what it asks: "Halsterby wheelchair
+# service - how many staff ..."
+_TOPIC = re.compile(
+    rf"(?!{_REQUEST_WORD}\b)([^?.,;:–—-]{{3,60}}?)\s+[-–—:]\s+(?={_REQUEST_WORD}\b)", re.I
+)
 _ASK_WORDS = 3  # each ask of a question of several is at least this many words
 _MOST_ASKS = 3
 
@@ -673,6 +688,11 @@ def asks(text: str) -> list[str]:
     glaucoma project and how much was the grant" asks two. The asker's situation goes with the
     first; a question of one ask is returned whole."""
     situation, request = situation_and_request(text)
+    # "Halsterby wheelchair service - how many staff and how many bases": the service named
+    # first is what each ask is about
+    topic = _TOPIC.match(request)
+    if topic is not None:
+        request = request[topic.end() :]
     parts = [p.strip(" ,;:?.-–—") for p in _NEXT_ASK.split(request)]
     if (
         len(parts) < 2
@@ -681,9 +701,24 @@ def asks(text: str) -> list[str]:
         or _FIRST_ASK.match(parts[0]) is None
     ):
         return [text]
+    if topic is not None:
+        parts = [f"{topic.group(1)} - {p}" for p in parts]
     if situation:
         parts[0] = f"{situation} - {parts[0]}"
     return [f"{p}?" for p in parts]
+
+
+def what_it_is_about(ask: str) -> str:
+    """An ask less what it asks for, so that a later ask carries its subject only: "How many
+    specialist nurses does the Cindersby hep C service have" -> "How many does the Cindersby hep
+    C service have"; "What does the service cost per yr" -> "What does the service per yr"."""
+    counted = focus_text(ask)
+    if counted:
+        ask = re.sub(rf"\b{re.escape(counted)}\b", " ", ask, count=1)
+    kind = expected_type(ask)
+    if kind in ANSWER_TYPES and kind not in ("who", "person", "place", "date"):
+        ask = ANSWER_TYPES[kind][0].sub(" ", ask)
+    return " ".join(ask.split())
 
 
 def asks_for_change(question: str) -> bool:
@@ -693,8 +728,8 @@ def asks_for_change(question: str) -> bool:
 
 _EXPECTATION = re.compile(
     r"\b(?:will|would|could|might|expect\w*|estimat\w*|forecast\w*|projected|projections?|"
-    r"predict\w*|aim(?:s|ed|ing)?\s+to|target(?:s|ed)?|plan(?:s|ned)?\s+to|intend\w*|"
-    r"hop(?:e|es|ed|ing)\s+to|likely|potential(?:ly)?|going\s+to)\b",
+    r"predict\w*|aim(?:s|ed|ing)?\s+(?:to|for|at)|target(?:s|ed)?|plan(?:s|ned)?\s+to|intend\w*|"
+    r"hop(?:e|es|ed|ing)\s+to|likely|potential(?:ly)?|going\s+to|in\s+(?:the\s+)?future)\b",
     re.I,
 )
 _LATEST = re.compile(
@@ -708,7 +743,8 @@ _LATEST = re.compile(
 # save": asks about a plan ("would", "could" alone do not: "I would like to quote them")
 _PLAN_ASKED = re.compile(
     r"\b(?:aim(?:s|ed|ing)?|target(?:s|ed)?|plan(?:s|ned|ning)?|expect\w*|forecast\w*|"
-    r"project(?:ed|ions?)|intend\w*|ambition|hop(?:e|es|ed|ing) to|going to)\b",
+    r"project(?:ed|ions?)|intend\w*|ambition|hop(?:e|es|ed|ing) to|going to|"
+    r"in (?:the )?future)\b",
     re.I,
 )
 
@@ -727,8 +763,8 @@ def asks_achieved(question: str) -> bool:
 # has passed, which a projection does not cover. The perfect tense alone ("what saving has it
 # made") is answered by a projection, shown as one.
 _DONE = re.compile(
-    r"\bso far\b|\bto date\b|\bachieved\b|\bdid\b[^?]*\b(?:in|during|over)\s+(?:its|their|the)\s+"
-    r"(?:first|second|third|fourth|last|latest|past)\b",
+    r"\bso far\b|\bto date\b|\bachieved\b|\bactual(?:ly)?\b|"
+    r"\bdid\b[^?]*\b(?:in|during|over)\s+(?:its|their|the)\s+(?:first|second|third|fourth|last|latest|past)\b",
     re.I,
 )
 
@@ -837,9 +873,10 @@ def asked_body(question: str) -> str | None:
 # "who runs the stroke rehab team", "which trust provides it": asks for the organisation that
 # runs a service, which a sentence naming who does it answers first.
 _WHO_RUNS = re.compile(
-    r"\b(?:who|which (?:\w+ )?(?:organisations?|organizations?|trusts?|providers?|compan(?:y|ies)|"
-    r"bod(?:y|ies)|federations?|partnerships?|enterprises?|team))\b[^?]{0,25}?\b(?:runs?|running|"
-    r"operates?|operating|provides?|providing|delivers?|delivering|manages?|hosts?|employs?)\b",
+    r"\b(?:who|which (?:\w+ )?(?:organisations?|organizations?|orgs?|trusts?|providers?|"
+    r"compan(?:y|ies)|bod(?:y|ies)|federations?|partnerships?|enterprises?|team))\b[^?]{0,25}?\b(?:runs?|running|"
+    r"operates?|operating|provides?|providing|delivers?|delivering|manages?|hosts?|employs?|"
+    r"(?:holds?|has|won|was awarded) the (?:[\w-]+ ){0,3}?contract)\b",
     re.I,
 )
 

@@ -269,20 +269,27 @@ class KeywordIndex:
 
     def written_capitalised(self, term: str, word: str | None = None) -> bool:
         """Whether the indexed text writes words of this stem with a capital inside a sentence,
-        as it writes names ("Wigan", "BNSSG"), in the chunks that hold it (a sample of five).
+        as it writes names ("Wigan", "BNSSG"), in the chunks that hold it (a sample of twenty; a
+        title or heading repeated in each chunk counts once).
         With `word`, that very word must also be written there, always with a capital: "read"
         is not "Reading", though both stem to "read"; "planned" is no name for "Planned Care"
         when "plan" and "plans" are written in lower case."""
         db = self._db()
         rows = db.execute(
-            "SELECT text FROM chunk_text WHERE chunk_text MATCH ? LIMIT 5", (f'"{term}"',)
+            "SELECT text FROM chunk_text WHERE chunk_text MATCH ? LIMIT 20", (f'"{term}"',)
         ).fetchall()
         seen = capitalised = seen_word = capitalised_word = 0
+        places: set[str] = set()
         for (text,) in rows:
             for found in re.finditer(r"(?<=[a-z,] )([A-Za-z][A-Za-z'’-]*)", text):
                 written = found.group(1)
                 if stem(written.lower()) != term:
                     continue
+                # a title or heading repeated in each chunk is one place where it is written
+                place = text[max(0, found.start() - 30) : found.end()]
+                if place in places:
+                    continue
+                places.add(place)
                 seen += 1
                 capitalised += written[:1].isupper()
                 if word is not None and written.lower() == word.lower():
