@@ -82,13 +82,20 @@ _WIGAN = (
 )
 
 
+def _beside_wigan(
+    tmp_path: Path, embeddings: MiniLMEmbeddings, name: str, article: str
+) -> Assistant:
+    """An assistant over a library of this article (in a file of this name) and Wigan's."""
+    settings = _library(tmp_path, embeddings, {name: article, "stroke.txt": _WIGAN})
+    return Assistant(settings, embeddings)
+
+
 def _asked_beside_wigan(
     tmp_path: Path, embeddings: MiniLMEmbeddings, name: str, article: str, question: str
 ) -> Answer:
     """The answer to the question from a library of this article (in a file of this name) and
     Wigan's."""
-    settings = _library(tmp_path, embeddings, {name: article, "stroke.txt": _WIGAN})
-    return Assistant(settings, embeddings).ask(question)
+    return _beside_wigan(tmp_path, embeddings, name, article).ask(question)
 
 
 def _scored(
@@ -100,8 +107,7 @@ def _scored(
 ) -> list[Candidate]:
     """The sentences of a library of this article (in a file of this name) and Wigan's, scored
     for the question."""
-    settings = _library(tmp_path, embeddings, {name: article, "stroke.txt": _WIGAN})
-    assistant = Assistant(settings, embeddings)
+    assistant = _beside_wigan(tmp_path, embeddings, name, article)
     read = assistant.read(question)
     passages, _ = assistant.passages(read, 5)
     sections = assistant.sections(read, passages)
@@ -617,8 +623,7 @@ def test_a_figure_of_another_part_of_an_article_does_not_answer_for_this_one(
     ours: str,
     figure: str,
 ) -> None:
-    settings = _library(tmp_path, embeddings, {name: article, "stroke.txt": _WIGAN})
-    assistant = Assistant(settings, embeddings)
+    assistant = _beside_wigan(tmp_path, embeddings, name, article)
     refused = assistant.ask(theirs)
     assert refused.refused and figure not in refused.answer.split("closest passages")[0]
     answered = assistant.ask(ours)
@@ -655,8 +660,7 @@ def test_a_short_line_with_a_figure_is_read_with_the_heading_above_it(
         "Slide 9: Next steps - Year 2\n"
         "Target: 8,000 appointments\n"
     )
-    settings = _library(tmp_path, embeddings, {"slides.txt": slides, "stroke.txt": _WIGAN})
-    answer = Assistant(settings, embeddings).ask(
+    answer = _beside_wigan(tmp_path, embeddings, "slides.txt", slides).ask(
         "How many physio appointments did Tarrowby deliver in the first year?"
     )
     assert not answer.refused and answer.answer.startswith("6,840 appointments")
@@ -807,8 +811,7 @@ _SIGHT = (
 def test_a_question_of_two_asks_gets_both_answers_each_cited_once(
     tmp_path: Path, embeddings: MiniLMEmbeddings
 ) -> None:
-    settings = _library(tmp_path, embeddings, {"sight.txt": _SIGHT, "stroke.txt": _WIGAN})
-    assistant = Assistant(settings, embeddings)
+    assistant = _beside_wigan(tmp_path, embeddings, "sight.txt", _SIGHT)
     answer = assistant.ask(
         "Our practice may bid for money too, so which charity paid for the Dunholme glaucoma "
         "project and how much was the grant?"
@@ -821,7 +824,7 @@ def test_a_question_of_two_asks_gets_both_answers_each_cited_once(
     for c in answer.citations:  # each marker's quote is the sentence it follows
         assert f"[{c.n}]" in answer.answer
         assert answer.passages[c.passage - 1].doc_id == c.doc_id
-    off = Assistant(settings.model_copy(update={"matching_off": "asks"}), embeddings)
+    off = Assistant(assistant.settings.model_copy(update={"matching_off": "asks"}), embeddings)
     whole = off.ask(
         "Our practice may bid for money too, so which charity paid for the Dunholme glaucoma "
         "project and how much was the grant?"
@@ -841,8 +844,7 @@ _FOOT = (
 def test_which_icb_is_answered_by_a_sentence_that_names_one(
     tmp_path: Path, embeddings: MiniLMEmbeddings
 ) -> None:
-    settings = _library(tmp_path, embeddings, {"foot.txt": _FOOT, "stroke.txt": _WIGAN})
-    answer = Assistant(settings, embeddings).ask(
+    answer = _beside_wigan(tmp_path, embeddings, "foot.txt", _FOOT).ask(
         "Which ICB commissions the Mardwick foot protection service?"
     )
     assert not answer.refused
@@ -1044,8 +1046,7 @@ def test_another_quarter_s_figure_is_no_answer(
         "Q3 expenditure was £187,400 against a quarterly budget of £195,000.\n\n"
         "Referrals rose for the third quarter running, to 2,231.\n"
     )
-    settings = _library(tmp_path, embeddings, {"ecg.txt": article, "stroke.txt": _WIGAN})
-    assistant = Assistant(settings, embeddings)
+    assistant = _beside_wigan(tmp_path, embeddings, "ecg.txt", article)
     other = assistant.ask("how much did the Haddonby ECG hub spend in Q2")
     assert other.refused and "£187,400" not in other.answer.split("closest")[0]
     assert "£187,400" in assistant.ask("how much did the Haddonby ECG hub spend in Q3").answer
@@ -1060,8 +1061,7 @@ def test_a_shortlisting_is_no_answer_to_whether_it_won(
         "announced on 21 May 2020 at a ceremony in Manchester.\n\n"
         "It has treated 4,000 patients since it opened.\n"
     )
-    settings = _library(tmp_path, embeddings, {"clots.txt": article, "stroke.txt": _WIGAN})
-    assistant = Assistant(settings, embeddings)
+    assistant = _beside_wigan(tmp_path, embeddings, "clots.txt", article)
     won = assistant.ask("did the Wrenford clot clinic win the value award")
     assert won.refused and "shortlisted, not whether it won" in won.answer
     when = assistant.ask("when do we find out if the Wrenford clot clinic won the award")
@@ -1540,8 +1540,7 @@ def test_a_count_of_adults_is_no_count_of_children(
         "There are 286 adults on the Corlingham sickle cell register, and 241 of them have had a "
         "community review since the service started.\n"
     )
-    settings = _library(tmp_path, embeddings, {"corlingham.txt": article, "stroke.txt": _WIGAN})
-    assistant = Assistant(settings, embeddings)
+    assistant = _beside_wigan(tmp_path, embeddings, "corlingham.txt", article)
     children = assistant.ask("How many children has the Corlingham sickle cell service seen?")
     assert children.refused
     adults = assistant.ask("How many adults has the Corlingham sickle cell service reviewed?")
@@ -1589,8 +1588,7 @@ def test_the_state_before_a_service_is_no_answer_about_now(
         "an ultrasound scan.\n\n"
         "The clinic is run by two sonographers.\n"
     )
-    settings = _library(tmp_path, embeddings, {"tolbury.txt": article, "stroke.txt": _WIGAN})
-    assistant = Assistant(settings, embeddings)
+    assistant = _beside_wigan(tmp_path, embeddings, "tolbury.txt", article)
     since = assistant.ask("How many patients a month have a scan at the Tolbury clinic now?")
     assert since.refused
     assert "300" not in since.answer.split("The closest passages")[0]
