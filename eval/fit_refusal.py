@@ -1,5 +1,5 @@
 """Fit the packaged refusal model (src/askcases/qa/refusal_model.json) on the tuning sets only:
-the tuning part of eval/questions.jsonl, eval/tuning-paraphrases.jsonl and -2 to -9, the tuning
+the tuning part of eval/questions.jsonl, eval/tuning-paraphrases.jsonl and -2 to -10, the tuning
 article sets (eval/tuning-articles and -2 to -20) and the tuning part of
 eval/tuning-date-conflicts (each indexed under build/eval/ as `make eval` indexes them). Each set
 is held out in turn to choose the threshold (askcases.evaluation.calibrate). Of the sets of
@@ -80,6 +80,7 @@ def tuning_sets() -> list[tuple[str, Path, Path, Path, bool]]:
                 "tuning-paraphrases-7",
                 "tuning-paraphrases-8",
                 "tuning-paraphrases-9",
+                "tuning-paraphrases-10",
             )
         ),
     ]
