@@ -89,3 +89,20 @@ def test_a_sentence_two_asks_quote_is_quoted_once_in_their_answer() -> None:
     together = _together(whole, [first, second])
     assert together.answer == f"{wait} [1] {before} [2]"
     assert [c.n for c in together.citations] == [1, 2]
+
+
+def test_the_date_a_later_ask_reads_from_today_is_kept_with_the_sentence_quoted_once() -> None:
+    from askcases.qa.assistant import _together
+    from askcases.types import Answer, Citation, Passage
+
+    passage = Passage(1, "wave#1", "wave", "Fourth wave", None, "", 0, 400, 0.7)
+    said = "The Health Secretary has today announced a fourth wave of pathfinders."
+    cite = Citation(1, "wave", "wave", None, said, 10, 10 + len(said), 1)
+    who = Answer("who", f"{said} [1]", False, [cite], [passage])
+    when = Answer(
+        "when", f"The article is dated 4 April 2011: {said} [1]", False, [cite], [passage]
+    )
+    whole = Answer("who and when", "", False, [], [passage])
+    together = _together(whole, [who, when])
+    assert together.answer == f"The article is dated 4 April 2011: {said} [1]"
+    assert [c.n for c in together.citations] == [1]

@@ -21,6 +21,46 @@ def test_a_count_of_sites_is_answered_by_the_count_of_centres(assistant: Assista
     assert "eight specialist treatment centres" in answer.answer
 
 
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        # "total number" and "roughly" restate "how many": the count of diabetics answers
+        ("plymouth total number of diabetics registered", "11,600"),
+        (
+            "Roughly how many newly diagnosed diabetics get added to the Plymouth caseload each "
+            "year?",
+            "1,200",
+        ),
+        # what is to be built is what is to be developed
+        (
+            "What's One Care going to build so practices can see how many hospital blood tests "
+            "they're doing?",
+            "dashboard",
+        ),
+        # the situation before the dash says nothing the answer's article must mention
+        (
+            "Doing a capacity slide for the pathology network meeting - pre-Covid, roughly how "
+            "many blood samples a week were going through the hospital labs?",
+            "18,000",
+        ),
+    ],
+)
+def test_words_that_restate_the_ask_or_tell_the_situation_need_not_be_said(
+    assistant: Assistant, question: str, fact: str
+) -> None:
+    answer = assistant.ask(question)
+    assert not answer.refused, answer.reason
+    assert fact in answer.answer
+
+
+def test_who_announced_it_and_when_gives_the_day_its_article_says_today(
+    assistant: Assistant,
+) -> None:
+    answer = assistant.ask("Who announced the fourth wave of GP pathfinders, and when was that?")
+    assert not answer.refused
+    assert "Andrew Lansley" in answer.answer and "4 April 2011" in answer.answer
+
+
 def test_a_misspelt_place_is_read_as_the_library_spells_it(assistant: Assistant) -> None:
     answer = assistant.ask("how much did wigna save on stroke")
     assert answer.resolved_question == "how much did Wigan save on stroke"  # as the library has it

@@ -142,6 +142,12 @@ def test_a_body_is_no_person() -> None:
             "I'm writing a paper for our board and want to know what percentage drop Hawksmere "
             "saw in A&E attendances - can you find it?",
         ),
+        (  # told without its "I'm", and the request opens with what it is about
+            "Doing a capacity slide for the network meeting - pre-Covid, roughly how many "
+            "samples a week were taken?",
+            "Doing a capacity slide for the network meeting",
+            "pre-Covid, roughly how many samples a week were taken?",
+        ),
     ],
 )
 def test_the_askers_situation_is_told_apart_from_the_request(
@@ -157,6 +163,8 @@ def test_the_askers_situation_is_told_apart_from_the_request(
     [
         "What did the board decide about the wards, and how much will they cost?",  # two asks
         "Leeds falls team - how many callouts?",  # a subject, not a situation
+        "Leeds falls team in the winter - pre-Covid, how many callouts?",
+        "Writing up our year - how many seen?",  # too short to tell a situation
         "How many callouts did the falls team do in our area?",
         "We asked, and what happened?",  # too short to tell a situation
     ],

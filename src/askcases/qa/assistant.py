@@ -777,6 +777,9 @@ def _renumber(text: str, numbers: dict[int, int]) -> str:
     return re.sub(r"\[(\d+)\]", lambda m: f"[{numbers.get(int(m.group(1)), m.group(1))}]", text)
 
 
+_DATED_LEAD = re.compile(r"The article is dated [^:\[]+:")
+
+
 def _together(whole: Answer, answers: list[Answer]) -> Answer:
     """The answers to a question's asks as one answer: their sentences in order, each quoted
     once and numbered anew, and the passages they come from."""
@@ -786,6 +789,7 @@ def _together(whole: Answer, answers: list[Answer]) -> Answer:
     number_of: dict[tuple[str, int, int], int] = {}
     texts: list[str] = []
     quoted: set[int] = set()
+    dated: dict[int, str] = {}
     for answer in answers:
         for passage in answer.passages:
             if passage.chunk_id not in rank_of:
@@ -799,21 +803,29 @@ def _together(whole: Answer, answers: list[Answer]) -> Answer:
                 number_of[key] = len(citations) + 1
                 citations.append(dataclasses.replace(c, n=number_of[key], passage=rank_of[chunk]))
             renumbered[c.n] = number_of[key]
-        # a sentence an earlier ask's answer quotes is not quoted again
+        # a sentence an earlier ask's answer quotes is not quoted again, but the date a later
+        # ask reads from its article's "today" is kept ("who announced it, and when")
         kept = []
         for sentence in re.finditer(r".*?\[(\d+)\]|.+", _renumber(answer.answer, renumbered)):
             number = int(sentence.group(1)) if sentence.group(1) else None
             if number is None or number not in quoted:
                 kept.append(sentence.group(0).strip())
+            elif lead := _DATED_LEAD.match(sentence.group(0).strip()):
+                dated.setdefault(number, lead.group(0).strip())
             if number is not None:
                 quoted.add(number)
         text = " ".join(k for k in kept if k)
         if text and text not in texts:
             texts.append(text)
+    together = []
+    for sentence in re.finditer(r".*?\[(\d+)\]|.+", " ".join(texts)):
+        part = sentence.group(0).strip()
+        day = dated.pop(int(sentence.group(1)), None) if sentence.group(1) else None
+        together.append(f"{day} {part}" if day and not _DATED_LEAD.match(part) else part)
     return dataclasses.replace(
         answers[0],
         question=whole.question,
-        answer=" ".join(texts),
+        answer=" ".join(p for p in together if p),
         citations=citations,
         passages=passages,
         answer_type=whole.answer_type,

@@ -65,6 +65,10 @@ PATIENT_EVENTS = frozenset(
 QUESTION_WORDS = frozenset(
     stem(w) for w in "many much long number quick quickly soon often".split()
 )
+# words that restate "how many" or "how much" ("the number of", "roughly"): no measure
+FRAME_WORDS = frozenset(
+    stem(w) for w in "number amount figure roughly approximately approx".split()
+)
 LEAD_CHARS = 700  # an article's lead: its headline, dateline and first lines
 SENTENCE_CACHE = 20_000  # sentence vectors kept (1.5 kB each)
 MEASURE_CACHE = 20_000  # sentences whose figures' measures are kept
@@ -960,7 +964,11 @@ class ExtractiveAnswerer:
         own = set(content_terms(body)) | (set(content_terms(situation)) & named)
         carried_terms = set(content_terms(carried_over))
         own_terms = measure_words(question)
-        q_terms = list(dict.fromkeys(content_terms(text)))
+        q_terms = [
+            t
+            for t in dict.fromkeys(content_terms(text))
+            if question.kind not in FIGURES or t not in FRAME_WORDS or t in named
+        ]
         sentence_terms = [question.matched(q_terms, set(content_terms(c.text))) for c in candidates]
         # A question word that few candidate sentences share says more about which one answers.
         n = len(candidates)

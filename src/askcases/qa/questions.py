@@ -634,6 +634,13 @@ _FIRST_ASK = re.compile(
 )
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|i'd|we|we're|we've|we'd|our|my|me|us)\b", re.I)
 _SITUATION_WORDS = 5  # a situation is told in a clause of at least this many words
+# a situation told without its "I'm": "Doing a capacity slide for the network meeting - ..."
+_DOING = re.compile(
+    r"(?:just\s+|currently\s+)?(?:doing|writing|putting|pulling|preparing|drafting|working"
+    r"|compiling|updating|reviewing|looking|trying|planning|presenting)\b",
+    re.I,
+)
+_DASH = re.compile(r"\s[-–—]\s+")
 
 
 # A request that asks nothing of its own ("can you find it?", "thanks"): what is asked is
@@ -654,13 +661,18 @@ def situation_and_request(text: str) -> tuple[str, str]:
     is it worth" asks two things."""
     found = next((m for m in _REQUEST.finditer(text) if m.start() > 0), None)
     if found is None:
-        return "", text
+        # "Doing a slide for the network meeting - pre-Covid, roughly how many ...": the
+        # request after the dash opens with what it is about
+        dash = _DASH.search(text)
+        if dash is None or not re.search(_REQUEST_WORD + r"\b", text[dash.end() :], re.I):
+            return "", text
+        found = dash
     situation = text[: found.start()].strip()
     if _BARE_REQUEST.fullmatch(text[found.end() :].strip()):
         return "", text  # "... want to know what percentage drop they saw - can you find it?"
     if (
         re.match(_REQUEST_WORD + r"\b", situation, re.I)
-        or not _FIRST_PERSON.search(situation)
+        or not (_FIRST_PERSON.search(situation) or _DOING.match(situation))
         or len(situation.split()) < _SITUATION_WORDS
     ):
         return "", text
