@@ -1,6 +1,6 @@
 """Fit the packaged refusal model (src/askcases/qa/refusal_model.json) on the tuning sets only:
 the tuning part of eval/questions.jsonl, eval/tuning-paraphrases.jsonl and -2 to -10, the tuning
-article sets (eval/tuning-articles and -2 to -20) and the tuning part of
+article sets (eval/tuning-articles and -2 to -21) and the tuning part of
 eval/tuning-date-conflicts (each indexed under build/eval/ as `make eval` indexes them). Each set
 is held out in turn to choose the threshold (askcases.evaluation.calibrate). Of the sets of
 features in CANDIDATES, the one of least held-out cost is kept (the fewer features where costs are
@@ -61,6 +61,7 @@ TUNING_ARTICLE_SETS = (
     "tuning-articles-18",
     "tuning-articles-19",
     "tuning-articles-20",
+    "tuning-articles-21",
 )
 
 
