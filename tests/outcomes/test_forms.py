@@ -376,3 +376,19 @@ def test_a_table_cells_dagger_or_section_mark_is_a_footnote() -> None:
     )
     pairs = {(r[2], r[3]) for r in _rows(body)}
     assert ("41", "44") in pairs and ("72.4%", "81.9%") in pairs
+
+
+@pytest.mark.parametrize(
+    ("sentence", "noun"),
+    [
+        # a joined word before the rest leaves room for what is counted
+        (
+            "Four full-time alcohol liaison workers cover 11 GP practices.",
+            "full-time alcohol liaison workers",
+        ),
+        ("Nurses made 2,300 follow-up calls to patients at home.", "follow-up calls"),
+    ],
+)
+def test_a_count_names_the_thing_it_counts(sentence: str, noun: str) -> None:
+    counts = [f for f in find_figures(sentence) if f.kind == "count"]
+    assert counts and counts[0].noun == noun

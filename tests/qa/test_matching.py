@@ -1642,3 +1642,65 @@ def test_the_state_before_a_service_is_no_answer_about_now(
         "scan?"
     )
     assert not before.refused and "300 patients a month" in before.answer
+
+
+_CONTINENCE = (
+    "Tewsbury Bladder and Bowel Service: evaluation summary, year one\n\n20 November 2024\n\n"
+    "The service opened in January 2023 at Tewsbury Health Centre.\n\n"
+    "New adult patients seen in year one: 1,284.\n\n"
+    "The children's clinic is for ages 4 to 12; older children are seen by the school nurses.\n\n"
+    "Dr Helen Marsh, continence nurse consultant, said: Patients no longer wait months to be "
+    "seen.\n\n"
+    "The service is commissioned by Tewsbury Integrated Care Board.\n"
+)
+
+
+def test_a_year_of_a_service_s_life_is_not_answered_by_another_year_s_figure(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    assistant = _beside_wigan(tmp_path, embeddings, "continence.txt", _CONTINENCE)
+    first = assistant.ask("tewsbury continence new adult pts year one")
+    assert not first.refused and "1,284" in first.answer
+    second = assistant.ask("tewsbury continence new adult pts year 2")
+    assert "1,284" not in second.answer
+
+
+def test_words_that_restate_when_or_what_is_asked_need_not_be_said(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    assistant = _beside_wigan(tmp_path, embeddings, "continence.txt", _CONTINENCE)
+    # "month yr" restates "when"; "range" is what the ages are, not a word the article uses
+    launched = assistant.ask("tewsbury bladder and bowel service launch month yr")
+    assert not launched.refused and "January 2023" in launched.answer
+    ages = assistant.ask("What age range does the Tewsbury children's continence clinic cover?")
+    assert not ages.refused and "4 to 12" in ages.answer
+
+
+def test_the_clinician_quoted_is_the_one_who_speaks(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    assistant = _beside_wigan(tmp_path, embeddings, "continence.txt", _CONTINENCE)
+    quoted = assistant.ask("Who's the clinician quoted about the Tewsbury continence service?")
+    assert not quoted.refused and "Helen Marsh" in quoted.answer
+
+
+def test_a_month_is_no_other_place_and_yr_is_a_year(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    article = (
+        "Fit Futures: your questions answered\n\n"
+        "A guide for families about the Tewsbury children's healthy weight service\n\n"
+        "Updated: March 2025\n\n"
+        "Who runs it?\n\n"
+        "The programme is delivered by Fenside Family Health.\n\n"
+        "When did it start?\n\n"
+        "The first groups began in September 2023.\n\n"
+        "What does it cost?\n\n"
+        "The service cost £1.26 million in its first year, slightly below the budget.\n"
+    )
+    scored = _scored(tmp_path / "month", embeddings, article, "When did the Tewsbury groups begin?")
+    began = next(c for c in scored if "September 2023" in c.text)
+    assert not any(why.startswith("does not name") for why in began.why)
+    short = _scored(tmp_path / "yr", embeddings, article, "tewsbury weight service yr 1 spend")
+    cost = next(c for c in short if "£1.26 million" in c.text)
+    assert "yr" in cost.said or "year" in cost.said

@@ -63,6 +63,15 @@ from askcases.qa.questions import (
         ("sickle cell time to first pain relief, day unit vs A&E (mins)", "duration"),
         ("what time does the clinic open", None),
         ("which org and dept deliver the sedgeholt ambulatory PE pathway", "who"),
+        # shorthand for the month a service began, and for the person quoted
+        ("holloway vale gp alcohol service launch month yr", "date"),
+        ("ravenmoor hf nurses start year", "date"),
+        ("Who's the clinician quoted in the Ravenmoor heart failure announcement?", "person"),
+        ("who was the One Care spokesperson", "person"),
+        ("how many patients a year did the clinic start with", "number"),
+        # bed days saved are counted; what they were worth is money
+        ("frailty sdec bed days saved how robust is the estimate", "number"),
+        ("what were the bed days saved worth in money terms", "money"),
     ],
 )
 def test_expected_answer_type_is_read_from_the_question(question: str, kind: str | None) -> None:
@@ -442,3 +451,10 @@ def test_a_written_out_acronym_is_said_by_a_sentence_that_uses_the_acronym() -> 
 def test_a_sentence_that_says_a_figure_is_not_held_gives_none(sentence: str) -> None:
     assert not holds_type("number", sentence, "how many home INR visits did the nurses do")
     assert holds_type("number", "The nurses made 1,240 home INR visits.", "how many visits")
+
+
+def test_a_rate_named_by_what_it_counts_is_no_value_in_a_time() -> None:
+    team = "The team includes a dietitian who works with the team one day a week."
+    assert not holds_type("rate", team, "marstow cardiac rehab home based completion rate")
+    assert holds_type("rate", team, "how often does the dietitian work with the team")
+    assert holds_type("rate", "Completion rose to 71%.", "cardiac rehab completion rate")

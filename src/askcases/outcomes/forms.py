@@ -344,8 +344,14 @@ def count_noun(sentence: str, end: int) -> str:
     """The noun phrase after a count: "34 community pharmacies across" -> "community pharmacies"."""
     words: list[str] = []
 
-    def counted() -> int:  # the words of the phrase so far, but "and" and a letter ("hepatitis C")
-        return sum(1 for w in words if w.lower() != "and" and len(w) > 1)
+    def counted() -> int:
+        """The words of the phrase so far, but "and", a letter ("hepatitis C") and a joined
+        word before the rest ("four full-time alcohol liaison workers")."""
+        return sum(
+            1
+            for i, w in enumerate(words)
+            if w.lower() != "and" and len(w) > 1 and not (i == 0 and "-" in w)
+        )
 
     for found in _NOUN_WORD.finditer(sentence, end):
         gap = sentence[end : found.start()]

@@ -69,6 +69,8 @@ QUESTION_WORDS = frozenset(
 FRAME_WORDS = frozenset(
     stem(w) for w in "number amount figure roughly approximately approx".split()
 )
+# Words that restate "when" in a question for a date ("start date month yr")
+DATE_FRAME_WORDS = frozenset(stem(w) for w in "date dates day month yr exact".split())
 LEAD_CHARS = 700  # an article's lead: its headline, dateline and first lines
 SENTENCE_CACHE = 20_000  # sentence vectors kept (1.5 kB each)
 MEASURE_CACHE = 20_000  # sentences whose figures' measures are kept
@@ -579,6 +581,28 @@ _QUARTER = re.compile(
 _QUARTER_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "final": 4, "last": 4}
 
 
+# A year of a service's life: "in year one", "its second year", "yr 2", "the first 12 months".
+_SERVICE_YEAR = re.compile(
+    r"\b(?:year|yr)\s?(one|two|three|four|[1-4])\b(?![.,]\d|\s?%)"
+    r"|\b(first|second|third|fourth|1st|2nd|3rd|4th) (?:full |whole |complete )?(?:year|yr)\b"
+    r"|\bfirst (?:12|twelve) months\b",
+    re.I,
+)
+_SERVICE_YEAR_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "first": 1, "second": 2, "third": 3, "fourth": 4,
+    "1st": 1, "2nd": 2, "3rd": 3, "4th": 4,
+}  # fmt: skip
+
+
+def service_years(text: str) -> frozenset[int]:
+    """The years of a service's life a text names ("year one", "in its second year": 1, 2)."""
+    found = set()
+    for m in _SERVICE_YEAR.finditer(text):
+        word = (m.group(1) or m.group(2) or "first").lower()
+        found.add(int(word) if word.isdigit() else _SERVICE_YEAR_WORDS[word])
+    return frozenset(found)
+
+
 def quarters_named(text: str) -> frozenset[int]:
     """The quarters of a year a text names ("Q2 2024/25", "in the third quarter")."""
     return frozenset(
@@ -709,7 +733,12 @@ def places_not_named(question: Question, best: Candidate, passages: list[Passage
     ]
 
 
-_IN_PLACE = re.compile(r"\b(?:[Ii]n|[Aa]cross|[Aa]round)\s+(?:the\s+)?([A-Z][a-z]+)")
+# "in Newcastle", not "in September" or "on Mondays"
+_IN_PLACE = re.compile(
+    r"\b(?:[Ii]n|[Aa]cross|[Aa]round)\s+(?:the\s+)?(?!(?:January|February|March|April|May|June|"
+    r"July|August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|"
+    r"Saturday|Sunday)s?\b)([A-Z][a-z]+)"
+)
 
 
 def _names_another_place(sentence: str, question: Question) -> bool:
@@ -967,7 +996,11 @@ class ExtractiveAnswerer:
         q_terms = [
             t
             for t in dict.fromkeys(content_terms(text))
-            if question.kind not in FIGURES or t not in FRAME_WORDS or t in named
+            if t in named
+            or not (
+                (question.kind in FIGURES and t in FRAME_WORDS)
+                or (question.kind == "date" and t in DATE_FRAME_WORDS)
+            )
         ]
         sentence_terms = [question.matched(q_terms, set(content_terms(c.text))) for c in candidates]
         # A question word that few candidate sentences share says more about which one answers.
@@ -1052,6 +1085,7 @@ class ExtractiveAnswerer:
         # the years a question asks about: a sentence of other years is about another time
         asked_years = years_named(text, asked=True) if question.kind != "date" else frozenset()
         asked_quarters = quarters_named(text) if question.kind != "date" else frozenset()
+        asked_service = service_years(text) if question.kind != "date" else frozenset()
         asked_financial = (
             financial_years(text, asked=True) if question.kind != "date" else frozenset()
         )
@@ -1147,7 +1181,7 @@ class ExtractiveAnswerer:
                     why.append(OTHER_SECTION)
             # a table row is of its header's years ("| Baseline 2021/22 | Achieved 2023/24 |")
             timed = cand.text
-            if asked_years or asked_quarters or asked_financial:
+            if asked_years or asked_quarters or asked_financial or asked_service:
                 header = header_of(tables or {}, cand)
                 timed = f"{header} {cand.text}" if header else cand.text
             said_years = years_named(timed) if asked_years and not elsewhere else None
@@ -1155,10 +1189,18 @@ class ExtractiveAnswerer:
             # "2022/23" is not answered by "from 19 in 2021/22 to 11 in 2023/24", though each
             # financial year shares a calendar year with it
             said_financial = financial_years(timed) if asked_financial else None
+            # "year two" is not answered by a sentence of year one, nor by one under the title
+            # "evaluation summary, year one"
+            said_service = (
+                (service_years(timed) or service_years(cand.passage.title))
+                if asked_service and not elsewhere
+                else None
+            )
             if (
                 (said_years and not said_years & asked_years)
                 or (said_quarters and not said_quarters & asked_quarters)
                 or (said_financial and not said_financial & asked_financial)
+                or (said_service and not said_service & asked_service)
             ):
                 another_time = True
                 f["missing_name"] = -1.0

@@ -75,7 +75,9 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             # staff's shorthand: "go live date", "date fourth wave announced", "when announced"
             r"|\b(?:start|launch|announcement|opening|go[- ]live|live|publication|results?|"
             r"closing|completion)\s+dates?\b|^\W*dates?\b|\bwhen\s+(?:announced|launched|"
-            r"started|opened|published|introduced)\b",
+            r"started|opened|published|introduced)\b"
+            # "launch month yr", "start year"
+            r"|\b(?:start|launch|opening|go[- ]live)\s+(?:month|year|yr)\b",
             re.I,
         ),
         re.compile(
@@ -147,7 +149,10 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             r"charity|ccg|icb|consortium|federation|network|pcn|partnership|board|"
             r"service|scheme|programme|clinic|team|hub|initiative)s?" + _NOUN_END + ")"
             # staff's short form: "clinical lead who", "service manager - who"
-            r"|\b(?:lead|leader|manager|director|coordinator|chair|consultant)\W{0,3}who\b",
+            r"|\b(?:lead|leader|manager|director|coordinator|chair|consultant)\W{0,3}who\b"
+            # the one quoted: "who was the spokesperson", "the clinician quoted"
+            r"|\bspokes(?:person|man|woman|people)\b|\b(?:who|clinician|person|doctor|nurse|"
+            r"lead|manager)\b[^.?]{0,30}\bquoted\b",
             re.I,
         ),
         re.compile(
@@ -248,6 +253,8 @@ def expected_type(question: str) -> str | None:
         return next((n for n in ("person", "who") if ANSWER_TYPES[n][0].search(question)), "who")
     if _HOW_MANY_COUNT.search(question) and not _SEES_HOW_MANY.search(question):
         return "number"
+    if _SAVED_COUNT.search(question) and not _ASKS_MONEY.search(question):
+        return "number"  # "bed days saved" counts days of a bed, not money
     for name, (asks, _) in ANSWER_TYPES.items():
         if name == "number" and _SEES_HOW_MANY.search(question):
             continue
@@ -257,6 +264,16 @@ def expected_type(question: str) -> str | None:
         return "number"  # "podiatry patients treated 2023/24": a count, in shorthand
     return None
 
+
+# Things a service saves that are counted, not paid for: "bed days saved", "freed up 40 beds".
+_SAVED_COUNT = re.compile(
+    r"\b(?:bed[- ]?days?|appointments?|admissions?|journeys?|trips?|visits?|attendances?|miles|"
+    r"beds|conveyances?|call-?outs?|slots)\s+(?:saved|avoided|freed|released)\b"
+    r"|\b(?:sav(?:e|ed|es|ing)|free[ds]?|freeing)\s+(?:up\s+)?(?:\S+\s+){0,2}?"
+    r"(?:bed[- ]?days?|appointments|beds|journeys|miles|slots|conveyances|call-?outs)\b",
+    re.I,
+)
+_ASKS_MONEY = re.compile(r"£|\b(?:worth|money|pounds|cost|costs|financial|cash|value)\b", re.I)
 
 # A "how many" that is part of what is asked about ("what is One Care building so practices can
 # see how many blood tests they do") asks for no count.
@@ -309,6 +326,17 @@ _FOOTNOTE_MARK = re.compile(r"(?<=[A-Za-z)])\s?(?:\(\d{1,2}\)|\[\d{1,2}\]|[¹²�
 _YEAR_SPAN = re.compile(r"\b(?:19|20)\d{2}\s?[/–-]\s?(?:19|20)?\d{2}\b")  # "2019/20", "2020-21"
 
 
+# A rate named by what it counts ("completion rate", "DNA rate"), and a question for how often.
+_NAMED_RATE = re.compile(r"\b[a-z][a-z-]+ rates?\b", re.I)
+_ASKS_FREQUENCY = re.compile(
+    r"\bhow (?:often|frequent)|\bfrequency\b|\b(?:a|per|each|every) (?:day|week|month|year)\b"
+    r"|\b(?:daily|weekly|monthly|yearly)\b",
+    re.I,
+)
+# A value in a time: "one day a week", "twice a month", "30 a month".
+_PER_TIME = re.compile(r"\b[\w,.]+(?: [a-z]+){0,3} (?:a|per|each) (?:day|week|month|year)\b", re.I)
+
+
 def new_values(kind: str | None, sentence: str, question: str) -> list[str]:
     """Values of that kind in the sentence that the question does not already contain."""
     if kind is None:
@@ -325,6 +353,9 @@ def new_values(kind: str | None, sentence: str, question: str) -> list[str]:
             sentence = ANSWER_TYPES["money"][1].sub(" ", sentence)
             sentence = _PERIOD_NAMED.sub(" ", sentence)
             sentence = _SPAN_WORD.sub(" ", sentence)  # "30-day readmissions", "12-week course"
+    if kind == "rate" and _NAMED_RATE.search(question) and not _ASKS_FREQUENCY.search(question):
+        # "the home-based completion rate" is a share, not "one day a week"
+        sentence = _PER_TIME.sub(" ", sentence)
     values = []
     for found in ANSWER_TYPES[kind][1].finditer(sentence):
         words = [w.lower() for w in WORD.findall(found.group(0))]
@@ -550,7 +581,7 @@ CATEGORY_NOUNS = {
     "provider trust ccg company firm day week month year date time period hour "
     "complication problem risk issue symptom event factor reason cause barrier challenge lesson "
     "feature aspect element component step role task thing measure target goal aim option "
-    "tool resource level value figure amount total sum proportion share".split()
+    "tool resource level value figure amount total sum proportion share range band".split()
 }
 
 
