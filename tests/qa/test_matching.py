@@ -1704,3 +1704,28 @@ def test_a_month_is_no_other_place_and_yr_is_a_year(
     short = _scored(tmp_path / "yr", embeddings, article, "tewsbury weight service yr 1 spend")
     cost = next(c for c in short if "£1.26 million" in c.text)
     assert "yr" in cost.said or "year" in cost.said
+
+
+def test_the_person_quoted_is_told_apart_from_sentences_that_name_no_one(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    # sentences about what the organisation did share more of the question's words, but only
+    # the one that names a speaker says who spoke and in what role
+    article = (
+        "Community bloods successfully rolled out in Tewsbury\n\n1 June 2021\n\n"
+        "Tewsbury Care has been involved in supporting general practice and system partners to "
+        "develop a new process for taking bloods in community settings.\n\n"
+        "The next steps will see Tewsbury Care analyse the data being collected to monitor the "
+        "numbers of bloods being done and develop a dashboard for practices.\n\n"
+        "Throughout the programme, Tewsbury Care has provided support for practices, in the form "
+        "of regular communications and training.\n\n"
+        'Board Coordinator Rosie Hallam said: "A huge thanks goes to Nicola Marsh (Board lead) '
+        'for her leadership in the programme."\n'
+    )
+    assistant = _beside_wigan(tmp_path, embeddings, "bloods.txt", article)
+    thanked = assistant.ask("tewsbury bloods programme person thanking colleagues job title")
+    assert not thanked.refused and "Rosie Hallam" in thanked.answer
+    spoke = assistant.ask("who was the tewsbury care spokesperson on the bloods rollout")
+    assert not spoke.refused and "Rosie Hallam" in spoke.answer
+    # the refusal model's margin is over the other sentences that name a person: none here
+    assert spoke.evidence is not None and spoke.evidence.margin > 0.5

@@ -68,6 +68,8 @@ from askcases.qa.questions import (
         ("ravenmoor hf nurses start year", "date"),
         ("Who's the clinician quoted in the Ravenmoor heart failure announcement?", "person"),
         ("who was the One Care spokesperson", "person"),
+        ("Who gave the quote for One Care, and what is their job title?", "person"),
+        ("bloods programme person thanking colleagues job title", "person"),
         ("how many patients a year did the clinic start with", "number"),
         # bed days saved are counted; what they were worth is money
         ("frailty sdec bed days saved how robust is the estimate", "number"),

@@ -748,6 +748,12 @@ def _names_another_place(sentence: str, question: Question) -> bool:
 
 
 _TODAY = re.compile(r"\btoday\b", re.I)
+# A question for the one who spoke: "the spokesperson", "who gave the quote", "job title".
+_ASKS_SPEAKER = re.compile(
+    r"\bspokes(?:person|man|woman|people)\b|\bquote[ds]?\b|\bjob title\b|\bthank\w*"
+    r"|\bwho (?:said|spoke|announced)\b",
+    re.I,
+)
 # Words for what a commissioner does, which a sentence naming one says.
 _COMMISSIONING = frozenset(
     stem(w)
@@ -1428,8 +1434,15 @@ class ExtractiveAnswerer:
         )
         if typed and follow is not None:
             quoted.insert(quoted.index(first) + 1, follow)
-        # for "which ICB" or "which trust", the other sentences that name one are the rivals
-        rivals = typed if question.commissioner or question.body is not None else ranked
+        # for "which ICB", "which trust" or "who was the spokesperson", the other sentences that
+        # name one are the rivals
+        rivals = (
+            typed
+            if question.commissioner
+            or question.body is not None
+            or (question.kind == "person" and _ASKS_SPEAKER.search(question.text) is not None)
+            else ranked
+        )
         rest = [
             c.score
             for c in rivals

@@ -152,7 +152,8 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             r"|\b(?:lead|leader|manager|director|coordinator|chair|consultant)\W{0,3}who\b"
             # the one quoted: "who was the spokesperson", "the clinician quoted"
             r"|\bspokes(?:person|man|woman|people)\b|\b(?:who|clinician|person|doctor|nurse|"
-            r"lead|manager)\b[^.?]{0,30}\bquoted\b",
+            r"lead|manager)\b[^.?]{0,30}\bquoted\b|\bwho (?:gave|gives|made|makes) the "
+            r"(?:quote|comment|statement)\b|\bjob title\b",
             re.I,
         ),
         re.compile(
