@@ -1,5 +1,5 @@
 """Fit the packaged refusal model (src/askcases/qa/refusal_model.json) on the tuning sets only:
-the tuning part of eval/questions.jsonl, eval/tuning-paraphrases.jsonl and -2 to -10, the tuning
+the tuning part of eval/questions.jsonl, eval/tuning-paraphrases.jsonl and -2 to -12, the tuning
 article sets (eval/tuning-articles and -2 to -21) and the tuning part of
 eval/tuning-date-conflicts (each indexed under build/eval/ as `make eval` indexes them). Each set
 is held out in turn to choose the threshold (askcases.evaluation.calibrate). Of the sets of
@@ -82,6 +82,8 @@ def tuning_sets() -> list[tuple[str, Path, Path, Path, bool]]:
                 "tuning-paraphrases-8",
                 "tuning-paraphrases-9",
                 "tuning-paraphrases-10",
+                "tuning-paraphrases-11",
+                "tuning-paraphrases-12",
             )
         ),
     ]
