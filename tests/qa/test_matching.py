@@ -267,6 +267,8 @@ def test_the_thing_a_which_question_asks_for_is_read_unless_it_is_a_kind_of_serv
     # "support" before a word for a kind of scheme is part of the noun, not a verb
     assert asked_noun("what peer support scheme is being set up across Plymouth") is None
     assert asked_noun("what did Wigan save") is None
+    # "which parts of the NHS": an answer names the parts ("local hospitals and GP surgeries")
+    assert asked_noun("which parts of the local NHS got capacity freed up") is None
 
 
 def test_the_question_words_an_articles_title_holds_count_for_its_sentences(
@@ -1729,3 +1731,36 @@ def test_the_person_quoted_is_told_apart_from_sentences_that_name_no_one(
     assert not spoke.refused and "Rosie Hallam" in spoke.answer
     # the refusal model's margin is over the other sentences that name a person: none here
     assert spoke.evidence is not None and spoke.evidence.margin > 0.5
+
+
+_GROUPS = (
+    "More GP groups to lead the way in Tewsbury\n\n4th April 2011\n\n"
+    "Health Secretary Andrew Marsh has today announced a fourth group of GPs ready to lead the "
+    "way in Tewsbury.\n\n"
+    "220 groups of GP practices across the county have come forward to commission services.\n\n"
+    "In 2009 there were 120 groups of GP practices.\n\n"
+    "In Tewsbury, GPs have organised a new service for people with back pain where physios go "
+    "and treat patients in their own home.\n"
+)
+
+
+def test_the_year_an_article_is_dated_holds_for_its_sentences(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    question = "total number of tewsbury GP groups after the 2011 announcement"
+    scored = _scored(tmp_path, embeddings, _GROUPS, question)
+    dated = next(c for c in scored if c.text.startswith("220 groups"))
+    assert not any(why.startswith("does not name") for why in dated.why)
+    # a sentence that names another year is still of that year
+    earlier = next(c for c in scored if c.text.startswith("In 2009"))
+    assert any(why.startswith("does not name 2011") for why in earlier.why)
+
+
+def test_pts_are_patients_and_a_secretary_a_minister(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    assistant = _beside_wigan(tmp_path, embeddings, "groups.txt", _GROUPS)
+    works = assistant.ask("How does the Tewsbury back pain service work for pts?")
+    assert not works.refused and "physios" in works.answer
+    minister = assistant.ask("who was the minister that announced the new tewsbury GP groups")
+    assert not minister.refused and "Andrew Marsh" in minister.answer

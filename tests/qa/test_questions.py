@@ -74,6 +74,15 @@ from askcases.qa.questions import (
         # bed days saved are counted; what they were worth is money
         ("frailty sdec bed days saved how robust is the estimate", "number"),
         ("what were the bed days saved worth in money terms", "money"),
+        # a role asked for by name is a person; "no. of" is "number of"
+        ("who was the minister that announced the new batch of GP pathfinders", "person"),
+        ("no. of practices signed up to the community bloods scheme", "number"),
+        # "where" asks for a place where it leads an ask, not where it joins a clause
+        ("where are the clinics", "place"),
+        ("complex diabetes unit where based", "place"),
+        ("she's asking where they are", "place"),
+        ("what problem about where results get sent did the programme sort out", None),
+        ("what's the peer support thing where diabetics help each other", None),
     ],
 )
 def test_expected_answer_type_is_read_from_the_question(question: str, kind: str | None) -> None:
@@ -342,6 +351,28 @@ def test_a_sum_of_money_or_a_numbered_period_counts_no_one() -> None:
     period = "The wait fell from 6 weeks in the first quarter to 11 days by the end of year two."
     assert new_values("number", period, "how many partners were treated") == []
     assert new_values("number", "In year two the team saw 96 babies.", question) == ["96"]
+
+
+def test_one_picked_out_counts_no_one() -> None:
+    one_of = "Each clinic will involve one of the diabetic consultants working with the GPs."
+    assert new_values("number", one_of, "how many GP surgeries run the clinics") == []
+    assert new_values("number", "It covers 24 practices.", "how many GP surgeries") == ["24"]
+
+
+def test_who_works_alongside_staff_is_answered_by_other_staff() -> None:
+    question = "who works alongside the practice gps in the virtual diabetes clinics"
+    sentence = "Each clinic will involve one of the diabetic consultants working with the GPs."
+    assert holds_type("who", sentence, question)
+    assert not holds_type("who", "The clinics are held monthly in each practice.", question)
+    # any "who" but one for what only a body does may be answered by the staff who do it
+    assert holds_type("who", sentence, "who sits in with the GPs at the clinics")
+    assert not holds_type("who", sentence, "who runs the clinics")
+
+
+def test_a_setting_answers_where_care_is_given_but_not_where_a_team_is_based() -> None:
+    sentence = "Vulnerable older people are now treated in their own homes."
+    assert holds_type("place", sentence, "where are older people treated now")
+    assert not holds_type("place", sentence, "where is the team based")
 
 
 def test_working_days_are_a_length_of_time() -> None:

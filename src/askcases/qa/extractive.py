@@ -1116,8 +1116,15 @@ class ExtractiveAnswerer:
                 if _names_another_place(cand.text, question)
                 else leads.get(cand.passage.doc_id, set())
             )
+            # the year an article is dated holds for a sentence that names no other year ("the
+            # 2011 announcement" of an article of April 2011)
+            dated = (
+                cand.passage.date[:4] if cand.passage.date and not _YEAR.search(cand.text) else None
+            )
             local = [
-                n for n in question.names if stem(n) not in title_terms and n not in lead_names
+                n
+                for n in question.names
+                if stem(n) not in title_terms and n not in lead_names and n != dated
             ]
             # a section's heading names its place: "RAVELSTOKE" for the bullets below it; under
             # another place's heading, the names of the article's title hold no more

@@ -131,7 +131,8 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "number": (
         re.compile(
             r"\bhow (?:many|much|far|big|large)\b|\bwhat (?:number|amount|figure)\b|"
-            r"\bnumbers? of\b|\bnumbers\b|\btotal\b|\baltogether\b|\bheadcount\b|\bWTE\b"
+            r"\bnumbers? of\b|\bno\.? of\b|\bnumbers\b|\btotal\b|\baltogether\b|\bheadcount\b"
+            r"|\bWTE\b"
             # "patients per week", "pts a month": a count in a time
             r"|\b(?:patients|pts|people|referrals|visits|contacts|attendances|admissions|"
             r"appointments|assessments|calls|cases|clients|users|checks|tests|scans)\s+"
@@ -144,6 +145,9 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(
             r"\bwhich (?:\w+ )?(?:lead|leader|manager|director|officer|clinician|doctor|minister|"
             r"secretary|coordinator|chair|person)s?\b|\bwho (?:said|announced|spoke|leads|is the)\b"
+            # "who was the minister that announced it"
+            r"|\bwho (?:was|were) the (?:\w+ )?(?:minister|secretary|lead|leader|manager|director|"
+            r"officer|coordinator|chair|chairman|chairwoman|chief executive|ceo)s?\b"
             r"|\bwhat(?:'s|’s|s| is| was) the name\b(?! of (?:the |their |its )?"
             r"(?:\w+ ){0,3}(?:group|organisation|company|body|trust|provider|enterprise|"
             r"charity|ccg|icb|consortium|federation|network|pcn|partnership|board|"
@@ -182,7 +186,13 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
     "place": (
         re.compile(
-            r"\bwhere\b(?! else)|\bwhich (?:area|region|town|city|place|county)\b|\blocation\b",
+            # "where" asks for a place where it leads the question, not where it joins a clause
+            # ("what problem about where results get sent")
+            r"(?:^|[,;:(-]\s*|\band |\bor )where\b(?! else)|\bwhere (?:is|was|are|were|do|does|"
+            r"did|can|could|will|would|should|has|have|had|based|located|held|situated|and)\b"
+            r"|\bwhere\s*\?*$|\b(?:ask|asks|asked|asking|know|tell (?:me|us)|find out|say|said|"
+            r"check) where\b"
+            r"|\bwhich (?:area|region|town|city|place|county)\b|\blocation\b",
             re.I,
         ),
         re.compile(
@@ -323,6 +333,8 @@ _PERIOD_NAMED = re.compile(
     re.I,
 )
 _SPAN_WORD = re.compile(r"\b\d+-(?:minute|hour|day|week|month|year)\b", re.I)
+# "one of the consultants" picks one out: it counts none of them
+_ONE_OF = re.compile(r"\bone of (?:the|their|its|our|these|those|them)\b", re.I)
 _FOOTNOTE_MARK = re.compile(r"(?<=[A-Za-z)])\s?(?:\(\d{1,2}\)|\[\d{1,2}\]|[¹²³⁴⁵⁶⁷⁸⁹])(?=\s*\|)")
 _YEAR_SPAN = re.compile(r"\b(?:19|20)\d{2}\s?[/–-]\s?(?:19|20)?\d{2}\b")  # "2019/20", "2020-21"
 
@@ -352,6 +364,7 @@ def new_values(kind: str | None, sentence: str, question: str) -> list[str]:
             sentence = _PERCENTAGE.sub(" ", sentence)
             sentence = ANSWER_TYPES["duration"][1].sub(" ", sentence)
             sentence = ANSWER_TYPES["money"][1].sub(" ", sentence)
+            sentence = _ONE_OF.sub(" ", sentence)
             sentence = _PERIOD_NAMED.sub(" ", sentence)
             sentence = _SPAN_WORD.sub(" ", sentence)  # "30-day readmissions", "12-week course"
     if kind == "rate" and _NAMED_RATE.search(question) and not _ASKS_FREQUENCY.search(question):
@@ -381,9 +394,28 @@ _DOERS = re.compile(
 # "who does", "who carries out", "who sees": asks for the staff who do it, not only a body
 _WHO_DOES = re.compile(
     r"\bwho (?:does|do|did|carries out|carry out|sees|see|visits|visit|treats|treat|delivers|"
-    r"deliver|takes|take|gives|give|fits|fit|reviews|review|assesses|assess)\b",
+    r"deliver|takes|take|gives|give|fits|fit|reviews|review|assesses|assess|works|work|worked)\b",
     re.I,
 )
+
+
+# What only a body does, or is: "who runs it", "who commissioned it", "which trust", "who said".
+# Any other "who" ("who sits in with the GPs") may be answered by the staff who do it.
+_ORG_ACT = re.compile(
+    r"\b(?:run|runs|ran|running|operat\w*|provid\w*|commission\w*|fund\w*|pay|pays|paid|"
+    r"paying|own\w*|manag\w*|host\w*|contract\w*|set up|sets up|develop\w*|buil[dt]\w*|"
+    r"award\w*|announc\w*|shortlist\w*|nominat\w*|lead|leads|led|organis\w*|partner\w*|"
+    r"said|say|says|quoted|spoke|thank\w*|behind|responsible|in charge|company|organisation|"
+    r"org|body|trust|charity|enterprise|ccg|icb|provider)\b",
+    re.I,
+)
+# Where care is given, which answers "where are they treated" but not "where is the team based".
+_SETTING = re.compile(
+    r"\b(?:at|in) (?:their |patients'? |people's |the patient's )?(?:own )?homes?\b"
+    r"|\bin (?:the )?community\b|\bin (?:local )?(?:GP )?(?:practices|surgeries)\b",
+    re.I,
+)
+_BASED = re.compile(r"\b(?:based|located|situated|address|headquarter\w*|hq)\b", re.I)
 
 
 # A sentence that says the figure is not held ("Information not held.", "... are recorded as
@@ -404,10 +436,12 @@ def holds_type(kind: str | None, sentence: str, question: str) -> bool:
         return False
     if kind == "duration" and _TIMED_ROW.match(sentence.strip()):
         return True
-    if kind == "who" and _WHO_DOES.search(question):
+    if kind == "who" and (_WHO_DOES.search(question) or not _ORG_ACT.search(question)):
         asked = {w.lower() for w in WORD.findall(question)}
         if any(m.group(0).lower() not in asked for m in _DOERS.finditer(sentence)):
             return True
+    if kind == "place" and not _BASED.search(question) and _SETTING.search(sentence):
+        return True  # "where are they treated now": "in their own homes"
     if kind == "referral":
         return _REFERRAL.search(sentence) is not None
     if kind == "payment":
@@ -429,7 +463,8 @@ _HOW_MANY_DID = re.compile(
 )
 # "the number of referrals", "number of older people seen", "total visits", "patient numbers"
 _NUMBER_OF = re.compile(
-    r"\b(?:numbers? of|total) (?:[a-z-]+ ){0,2}?([a-z-]+s|people|children|men|women|staff)\b"
+    r"\b(?:numbers? of|no\.? of|total) (?:[a-z-]+ ){0,2}?"
+    r"([a-z-]+s|people|children|men|women|staff)\b"
     r"|\b([a-z-]+) numbers\b",
     re.I,
 )
@@ -581,8 +616,8 @@ CATEGORY_NOUNS = {
     "premises setting room hall town city county country group team organisation org body "
     "provider trust ccg company firm day week month year date time period hour "
     "complication problem risk issue symptom event factor reason cause barrier challenge lesson "
-    "feature aspect element component step role task thing measure target goal aim option "
-    "tool resource level value figure amount total sum proportion share range band".split()
+    "feature aspect element component part sector step role task thing measure target goal aim "
+    "option tool resource level value figure amount total sum proportion share range band".split()
 }
 
 
