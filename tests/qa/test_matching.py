@@ -317,6 +317,11 @@ def test_a_count_of_other_things_does_not_answer_how_many(assistant: Assistant) 
     assert not counts_other(asked, "The clinics treated 1,140 patients in two years.")
     assert not counts_other(asked, "Around 1,200 new diabetics enter the system each year.")
     assert not counts_other(asked, "Waits fell from 14 days to 6.")  # no count: cannot tell
+    # a sum of money or a share counts nothing, so the count beside it still counts patients
+    practices = read_question("How many GP practices have signed up", {})
+    bath = "It will save up to £60,000 a year, and benefit on average 10 patients per GP practice."
+    assert counts_other(practices, bath)
+    assert not counts_other(practices, "It will save £60,000 a year across 24 GP practices.")
     answer = assistant.ask("how many patients have the bristol clot clinics treated")
     assert answer.refused  # the article counts its centres, never its patients
 
@@ -1764,3 +1769,9 @@ def test_pts_are_patients_and_a_secretary_a_minister(
     assert not works.refused and "physios" in works.answer
     minister = assistant.ask("who was the minister that announced the new tewsbury GP groups")
     assert not minister.refused and "Andrew Marsh" in minister.answer
+
+
+def test_how_common_asks_for_a_rate_and_names_no_measure(assistant: Assistant) -> None:
+    # "common" is the question's way of asking for a rate: the sentence need not say it
+    answer = assistant.ask("how common is DVT")
+    assert not answer.refused and "1,000" in answer.answer

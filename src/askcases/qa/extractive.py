@@ -71,6 +71,10 @@ FRAME_WORDS = frozenset(
 )
 # Words that restate "when" in a question for a date ("start date month yr")
 DATE_FRAME_WORDS = frozenset(stem(w) for w in "date dates day month yr exact".split())
+# "how common", "how often": the question's way of asking for a rate, no measure of its own
+_HOW_COMMON = re.compile(
+    r"\bhow (common|often|frequent|frequently|prevalent|likely|widespread)\b", re.I
+)
 LEAD_CHARS = 700  # an article's lead: its headline, dateline and first lines
 SENTENCE_CACHE = 20_000  # sentence vectors kept (1.5 kB each)
 MEASURE_CACHE = 20_000  # sentences whose figures' measures are kept
@@ -234,13 +238,15 @@ def counts_other(question: Question, sentence: str) -> bool:
 
 def counted_nouns(sentence: str) -> tuple[tuple[str, ...] | None, ...]:
     """The stemmed words of what each figure of a sentence counts ("eight specialist treatment
-    centres": specialist, treatment, centr), None for a figure of another form."""
+    centres": specialist, treatment, centr), None for a figure of another form that may count
+    something (a before and after); a sum of money or a share counts nothing and is left out."""
     with _MEASURE_LOCK:
         known = _NOUN_CACHE.get(sentence)
     if known is None:
         known = tuple(
             tuple(content_terms(f.noun)) if f.kind == "count" else None
             for f in find_figures(sentence)
+            if f.kind not in ("money", "share")
         )
         with _MEASURE_LOCK:
             _NOUN_CACHE[sentence] = known
@@ -999,6 +1005,7 @@ class ExtractiveAnswerer:
         own = set(content_terms(body)) | (set(content_terms(situation)) & named)
         carried_terms = set(content_terms(carried_over))
         own_terms = measure_words(question)
+        asking = {stem(m.group(1).lower()) for m in _HOW_COMMON.finditer(text)}
         q_terms = [
             t
             for t in dict.fromkeys(content_terms(text))
@@ -1006,6 +1013,7 @@ class ExtractiveAnswerer:
             or not (
                 (question.kind in FIGURES and t in FRAME_WORDS)
                 or (question.kind == "date" and t in DATE_FRAME_WORDS)
+                or t in asking
             )
         ]
         sentence_terms = [question.matched(q_terms, set(content_terms(c.text))) for c in candidates]
