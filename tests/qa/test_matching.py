@@ -8,7 +8,7 @@ from conftest import make_settings
 from askcases.config import Settings
 from askcases.embedding.minilm import MiniLMEmbeddings
 from askcases.qa.assistant import Assistant
-from askcases.qa.extractive import Candidate, candidate_sentences
+from askcases.qa.extractive import Candidate, candidate_sentences, names_agent
 from askcases.qa.questions import asked_noun, focus_noun
 from askcases.qa.spelling import correct_spelling, edit_distance
 from askcases.store.sync import sync_index
@@ -1775,3 +1775,143 @@ def test_how_common_asks_for_a_rate_and_names_no_measure(assistant: Assistant) -
     # "common" is the question's way of asking for a rate: the sentence need not say it
     answer = assistant.ask("how common is DVT")
     assert not answer.refused and "1,000" in answer.answer
+
+
+_ANTICOAG = (
+    "Tewsbury community anticoagulation review\n\n26 March 2025\n\n"
+    "1. This paper reports on the second year of the community anticoagulation service for "
+    "people with atrial fibrillation, which pharmacists run for the primary care network. It "
+    "sets out activity, outcomes and costs, and asks the committee to approve recurrent "
+    "funding. Anticoagulation lowers the risk of stroke for people with atrial fibrillation, "
+    "and regular reviews keep the dose right and pick up bleeding early. Before the service "
+    "began, all reviews took place in the hospital's outpatient department, and many patients "
+    "found the journey hard. Pharmacists now see patients closer to home, with the hospital "
+    "team giving advice where a case is complex.\n\n"
+    "2. The service started on 3 October 2022. Clinics run at Longmeadow Health Centre and "
+    "St Aldric's Medical Practice, with home visits for housebound patients.\n\n"
+    "At Longmeadow Health Centre, the average wait for a first review fell from 11 weeks to "
+    "3 weeks.\n"
+)
+
+
+def test_a_name_written_with_its_possessive_is_a_name_the_answer_must_give(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    question = "st aldric's tewsbury first anticoag review wait"
+    assistant = _beside_wigan(tmp_path, embeddings, "anticoag.txt", _ANTICOAG)
+    assert "aldric" in assistant.read(question).names
+    scored = _scored(tmp_path / "scored", embeddings, _ANTICOAG, question)
+    other_site = next(c for c in scored if c.text.startswith("At Longmeadow"))
+    assert "does not name aldric" in other_site.why
+    site = assistant.ask("longmeadow tewsbury first anticoag review wait")
+    assert not site.refused and "3 weeks" in site.answer
+
+
+_EYES = (
+    "More GP groups lead the way\n\n4th April 2011\n\n"
+    "A fourth wave of GP commissioning groups has been announced today, bringing the number of "
+    "groups of practices that plan and buy local services for their patients to 220. The "
+    "groups cover nearly nine in ten people. They will work with local authorities and "
+    "hospital consultants to redesign services so that more care is given closer to home, and "
+    "they will share what they learn with each other through a national network. Each group "
+    "has chosen a service to redesign first, and many have started with the care of long-term "
+    "conditions, where patients visit hospital often.\n\n"
+    "From the first waves there are further examples of local commissioning:\n\n"
+    "  • Tewsbury Quality Care Consortium identified ophthalmology as an area where they could "
+    "redesign services for the benefit of patients. Working together with consultants from "
+    "their local acute trust, they have developed a community based ophthalmology service which "
+    "is expected to start later in the spring. This will allow GPs and optometrists to refer "
+    "patients directly to the new service, reducing waiting times.\n"
+    "  • In Bexley, GPs have put in place a new service which cuts the wait for a diagnosis of "
+    "heart disease from nine months to three weeks.\n"
+)
+
+
+def test_a_sentence_that_goes_on_from_one_that_goes_on_keeps_the_first_ones_place(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    question = "apart from GPs, who can refer straight into the Tewsbury community eye service"
+    scored = _scored(tmp_path, embeddings, _EYES, question)
+    refer = next(c for c in scored if c.text.startswith("This will allow"))
+    assert not any(why.startswith("does not name") for why in refer.why)
+    answer = _asked_beside_wigan(tmp_path / "asked", embeddings, "eyes.txt", _EYES, question)
+    assert not answer.refused and "optometrists" in answer.answer
+
+
+_OUTREACH = (
+    "Street health team cuts A&E visits among Tewsbury's rough sleepers\n\n"
+    "The Tewsbury Street Health Team is run by Tewsbury Community Health NHS Trust in "
+    "partnership with the homelessness charity Open Door Tewsbury. The team is made up of two "
+    "specialist nurses, a GP who works three sessions a week, a mental health practitioner and a "
+    "peer support worker. It runs clinics at the Haven Day Centre on Cooper's Yard and the "
+    "Bridge Street Hostel, and goes out on the streets at least four evenings a week.\n"
+)
+
+
+def test_who_is_on_a_team_is_answered_by_its_staff_and_where_by_its_sites(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    assistant = _beside_wigan(tmp_path, embeddings, "outreach.txt", _OUTREACH)
+    members = assistant.ask(
+        "We want to set up a homeless outreach service and need to think about skill mix - "
+        "who's actually on the Tewsbury street health team?"
+    )
+    assert not members.refused and "specialist nurses" in members.answer
+    assert "run by" not in members.citations[0].quote
+    where = assistant.ask("Where does the Tewsbury homeless team hold its regular clinics?")
+    assert not where.refused and "Haven Day Centre" in where.answer
+    # "Open Door Tewsbury" is a name, but "the area next door" names no place
+    assert assistant.read("what's the wait in the area next door to Tewsbury").names == (
+        "Tewsbury",
+    )
+
+
+def test_a_kind_of_arrangement_or_a_line_asked_for_is_named_by_its_instance() -> None:
+    # the article names the format ("virtual clinics"), the line ("the new 111 service")
+    assert asked_noun("what format are the first diabetes clinics in the practices") is None
+    assert asked_noun("what phone line did the GP practices push to pts") is None
+    assert asked_noun("what payment mechanism did One Care help agree") is None
+    assert asked_noun("which app do patients use") == "app"
+
+
+def test_a_participle_after_in_names_no_place() -> None:
+    from askcases.qa.spelling import names_in_lower_case
+
+    def names(question: str) -> list[str]:
+        return names_in_lower_case(question, {}, lambda term, word=None: False)
+
+    assert names("what share of patients sent in labelled as COPD did not have it") == []
+    assert names("who runs the clinics in leeds") == ["leeds"]
+
+
+def test_who_coordinates_it_names_who_does_it_as_who_runs_it_does() -> None:
+    coordinated = "The scheme is coordinated by Tewsbury Local Pharmaceutical Committee."
+    assert names_agent(coordinated) == (True, False)
+    assert names_agent("Pharmacists coordinate the care of their patients with GPs.") == (
+        False,
+        False,
+    )
+
+
+_INJECTIONS = (
+    "Eye injections move to community clinics in Tewsbury\n\n14 May 2025\n\n"
+    "The share of injections given more than two weeks later than planned fell from 38% to "
+    "9%.\n\n"
+    "By comparison, in neighbouring North Wessdale, where injections are still given in "
+    "hospital, 31% were delayed by more than two weeks over the same period.\n"
+)
+
+
+def test_a_neighbouring_area_asked_about_is_no_national_comparison(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    asked = _scored(
+        tmp_path, embeddings, _INJECTIONS, "tewsbury neighbouring area late injections rate"
+    )
+    nearby = next(c for c in asked if "North Wessdale" in c.text)
+    assert "a national comparison" not in nearby.why
+    plain = _scored(tmp_path / "plain", embeddings, _INJECTIONS, "tewsbury late injections rate")
+    assert "a national comparison" in next(c for c in plain if "North Wessdale" in c.text).why
+    # a result measured against the plan is a result
+    late = next(c for c in plain if c.text.startswith("The share"))
+    assert "reports a result" in late.why

@@ -83,6 +83,10 @@ from askcases.qa.questions import (
         ("she's asking where they are", "place"),
         ("what problem about where results get sent did the programme sort out", None),
         ("what's the peer support thing where diabetics help each other", None),
+        # a keyword query that ends on what it wants; a phone number counts nothing
+        ("sorrelby pharmacy contraception consultations 2025/26 actual number", "number"),
+        ("hadlingford hearing aid follow ups and repairs 2024/25 number", "number"),
+        ("what's the phone number?", None),
     ],
 )
 def test_expected_answer_type_is_read_from_the_question(question: str, kind: str | None) -> None:
@@ -491,3 +495,20 @@ def test_a_rate_named_by_what_it_counts_is_no_value_in_a_time() -> None:
     assert not holds_type("rate", team, "marstow cardiac rehab home based completion rate")
     assert holds_type("rate", team, "how often does the dietitian work with the team")
     assert holds_type("rate", "Completion rose to 71%.", "cardiac rehab completion rate")
+
+
+def test_a_street_that_opens_a_bodys_name_is_no_place() -> None:
+    question = "where does the homeless team hold its regular clinics"
+    run_by = "The Tewsbury Street Health Team is run by Tewsbury Community Health NHS Trust."
+    assert not holds_type("place", run_by, question)
+    assert holds_type("place", "It runs clinics at the Bridge Street Hostel.", question)
+
+
+def test_who_is_on_a_team_is_answered_by_the_staff_it_is_made_of() -> None:
+    question = (
+        "We want to set up a homeless outreach service and need to think about skill mix - "
+        "who's actually on the street health team?"
+    )
+    staff = "The team is made up of two specialist nurses and a peer support worker."
+    assert holds_type("who", staff, question)
+    assert not holds_type("who", "It is funded by the council.", question)

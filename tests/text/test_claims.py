@@ -182,3 +182,14 @@ def test_an_item_of_a_list_of_expected_benefits_is_a_projection() -> None:
     assert not under_expecting_lead(item, "Results in the first year were:\n" + first)
     # a sentence that is no item of a list stands on its own
     assert not under_expecting_lead("About 5,100 bed days were saved.", lead)
+
+
+def test_a_result_measured_against_a_plan_is_no_plan() -> None:
+    late = (
+        "The share of injections given more than two weeks later than planned fell from 38% to 9%."
+    )
+    assert claim_of(late).status == "achieved"
+    assert claim_of("Clinics ran as expected and waits fell from 20 to 8 weeks.").status == (
+        "achieved"
+    )
+    assert claim_of("The trust expects waits to fall to 8 weeks.").status == "projected"

@@ -34,8 +34,10 @@ from askcases.qa.questions import (
     STAFF,
     Question,
     asked_head,
+    asks_members,
     counts_focus,
     holds_type,
+    names_doers,
     says_counted_verb,
     situation_and_request,
 )
@@ -130,7 +132,8 @@ def read_forms(sentence: str) -> tuple[bool, frozenset[str]]:
 # speaker ("Dr David Peel, Clinical Lead ..., said:").
 _AGENT = re.compile(
     r"\b(?:run|provided|led|funded|commissioned|delivered|operated|managed|paid for|set up|"
-    r"developed|hosted|employed|staffed|organised|chaired)\s+(?:jointly\s+|together\s+|entirely\s+)?"
+    r"developed|hosted|employed|staffed|organised|chaired|coordinated|co-ordinated|overseen|"
+    r"administered|supervised|directed|facilitated)\s+(?:jointly\s+|together\s+|entirely\s+)?"
     r"by\s+(?:the\s+)?[A-Z]"
     # "awarded a five-year contract to Halsterby Community Health Partnership"
     r"|\b(?:awarded|given|let)\s+(?:a|the)\s+(?:[\w-]+\s){0,3}?contract\s+to\s+(?:the\s+)?[A-Z]"
@@ -296,6 +299,11 @@ class Candidate:
     # The sentence before, when this one goes on about its subject ("In Bexley, GPs have put in
     # place a new service ... The service uses a clinic in Harley Street ...").
     context: str = ""
+    # The sentences before that one where it too goes on from them ("Barking & Dagenham ...
+    # identified ophthalmology ... Working together ..., they have developed a community based
+    # ophthalmology service ... This will allow GPs and optometrists to refer"): their names
+    # hold for this one.
+    earlier: str = ""
     # The ranking features, in RANK_FEATURES' order; the score is their weighted sum.
     features: tuple[float, ...] = ()
     # The weighted share of what the question asks beyond its names that the sentence says,
@@ -430,6 +438,8 @@ def candidate_sentences(passages: list[Passage], min_terms: int) -> list[Candida
     out = []
     for passage in passages:
         previous: tuple[int, int] | None = None
+        # what each sentence that goes on from the ones before it goes on from
+        carried: dict[tuple[int, int], tuple[str, str]] = {}
         for s, e in sentence_spans(passage.text):
             s0 = s
             numbered = _PARAGRAPH_NUMBER.match(passage.text, s, e)
@@ -461,14 +471,24 @@ def candidate_sentences(passages: list[Passage], min_terms: int) -> list[Candida
                 continue  # "2. Community falls service - update from Kwame Asante": a title
             seen.add(key)
             context = heading
+            earlier = ""
             if not heading and _refers_back(text):
                 if before is not None:
                     if "\n\n" not in passage.text[before[1] : s]:  # the same paragraph
                         context = passage.text[before[0] : before[1]]
+                        earlier = " ".join(x for x in carried.get(before, ("", "")) if x)
                 else:  # the first sentence of a passage: the last of the passage before it
-                    context = _last_sentence_before(passages, passage)
+                    context, earlier = _sentences_before(passages, passage)
+                carried[previous] = (earlier, context)
             out.append(
-                Candidate(passage, passage.start + s, passage.start + e, text, context=context)
+                Candidate(
+                    passage,
+                    passage.start + s,
+                    passage.start + e,
+                    text,
+                    context=context,
+                    earlier=earlier,
+                )
             )
     return out
 
@@ -520,14 +540,28 @@ def _heading_above(text: str, offset: int) -> str:
 def _last_sentence_before(passages: list[Passage], passage: Passage) -> str:
     """The last sentence of the same paragraph that a retrieved passage of the same article
     holds just before `passage` starts, else ""."""
+    return _sentences_before(passages, passage)[0]
+
+
+def _sentences_before(passages: list[Passage], passage: Passage) -> tuple[str, str]:
+    """The last sentence of the same paragraph that a retrieved passage of the same article
+    holds just before `passage` starts, and the one before that where the last goes on from it
+    ("", "" for none)."""
     for other in passages:
         if other.doc_id != passage.doc_id or not other.start < passage.start <= other.end + 2:
             continue
         upto = passage.start - other.start
         spans = [(s, e) for s, e in sentence_spans(other.text) if e <= upto]
         if spans and "\n\n" not in other.text[spans[-1][1] : upto]:
-            return other.text[spans[-1][0] : spans[-1][1]]
-    return ""
+            last = other.text[spans[-1][0] : spans[-1][1]]
+            if (
+                len(spans) > 1
+                and _refers_back(last)
+                and "\n\n" not in other.text[spans[-2][1] : spans[-1][0]]
+            ):
+                return last, other.text[spans[-2][0] : spans[-2][1]]
+            return last, ""
+    return "", ""
 
 
 # A national figure beside the local one ("Nationally, around 59% of patients ... finish it").
@@ -544,7 +578,11 @@ _BASELINE = re.compile(
     r"|^\W*(?:[AQ]: )?(?:Before|Prior to|Until)\b(?![^.;]*\b(?:now|today|currently)\b)",
     re.I,
 )
-_NATIONAL_ASKED = re.compile(r"\b(?:national\w*|england|uk|country|britain)\b", re.I)
+_NATIONAL_ASKED = re.compile(
+    r"\b(?:national\w*|england|uk|country|britain|benchmarks?|neighbour\w*|next door|"
+    r"nearby|elsewhere)\b",
+    re.I,
+)
 # A year or financial year: "2021", "2021/22", "2021-22", "23/24".
 _YEAR = re.compile(
     r"(?<![\d/£.,])(?:(?P<y>(?:19|20)\d\d)(?:\s?[/–-]\s?(?P<next>(?:20)?\d\d))?|"
@@ -1171,6 +1209,9 @@ class ExtractiveAnswerer:
                 why.append("counts what is asked")
             if question.kind in ("who", "person"):
                 agent, speaker = names_agent(cand.text)
+                if question.kind == "who" and asks_members(question.text):
+                    # the staff a team is made of, not the body that runs it nor one who speaks
+                    agent, speaker = names_doers(question.text, cand.text), False
                 f["agent"], f["speaker"] = float(agent), float(speaker)
                 if agent or speaker:
                     why.append("names who does it")
@@ -1190,7 +1231,10 @@ class ExtractiveAnswerer:
             absent = [
                 n
                 for n in local
-                if not mentions(n, cand.text) and not (w.context_term and mentions(n, cand.context))
+                if not mentions(n, cand.text)
+                and not (
+                    w.context_term and (mentions(n, cand.context) or mentions(n, cand.earlier))
+                )
             ]
             elsewhere = bool(local) and len(absent) == len(local)
             if elsewhere:

@@ -133,6 +133,9 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             r"\bhow (?:many|much|far|big|large)\b|\bwhat (?:number|amount|figure)\b|"
             r"\bnumbers? of\b|\bno\.? of\b|\bnumbers\b|\btotal\b|\baltogether\b|\bheadcount\b"
             r"|\bWTE\b"
+            # a keyword query that ends on what it wants: "consultations 2025/26 actual number"
+            r"|(?<!phone )(?<!contact )(?<!reference )\bnumber\W*$"
+            r"|\b(?:actual|measured|validated|final|exact)\s+number\b"
             # "patients per week", "pts a month": a count in a time
             r"|\b(?:patients|pts|people|referrals|visits|contacts|attendances|admissions|"
             r"appointments|assessments|calls|cases|clients|users|checks|tests|scans)\s+"
@@ -200,6 +203,8 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             r"(?!(?:January|February|March|April|May|June|July|August|September|October|"
             r"November|December|Q[1-4])\b)[A-Z][a-zA-Z&]+"
             r"|\b[A-Z][a-z]+ (?:Street|Road|Lane|Avenue|Square|Wing|House|Centre|Hospital)\b"
+            # a street that opens a body's name is no place ("the Quarleston Street Health Team")
+            r"(?! (?:Health|Team|Service|Project|Partnership|Group|Network|Trust)\b)"
         ),
     ),
 }
@@ -397,6 +402,12 @@ _WHO_DOES = re.compile(
     r"deliver|takes|take|gives|give|fits|fit|reviews|review|assesses|assess|works|work|worked)\b",
     re.I,
 )
+# "who's on the team", "who is in the team": its members, the staff it is made of
+_WHO_IS_ON = re.compile(
+    r"\bwho(?:'s|\u2019s|\s+is|\s+are|\s+was|\s+were)\s+(?:actually\s+)?(?:on|in)\s+"
+    r"(?:the|their|its)\b",
+    re.I,
+)
 
 
 # What only a body does, or is: "who runs it", "who commissioned it", "which trust", "who said".
@@ -429,6 +440,20 @@ _NOT_HELD = re.compile(
 )
 
 
+def asks_members(question: str) -> bool:
+    """Whether a "who" question asks who a team is made of ("who's on the team")."""
+    return _WHO_IS_ON.search(question) is not None
+
+
+def names_doers(question: str, sentence: str) -> bool:
+    """Whether a "who does it" question ("who carries out the checks", "who's on the team") is
+    answered by the staff the sentence names who do the work, beyond those the question names."""
+    if not (_WHO_DOES.search(question) or _WHO_IS_ON.search(question)):
+        return False
+    asked = {w.lower() for w in WORD.findall(question)}
+    return any(m.group(0).lower() not in asked for m in _DOERS.finditer(sentence))
+
+
 def holds_type(kind: str | None, sentence: str, question: str) -> bool:
     """Whether the sentence gives a value of the kind asked for, beyond what the question says;
     a sentence that says the figure is not held gives none."""
@@ -436,7 +461,9 @@ def holds_type(kind: str | None, sentence: str, question: str) -> bool:
         return False
     if kind == "duration" and _TIMED_ROW.match(sentence.strip()):
         return True
-    if kind == "who" and (_WHO_DOES.search(question) or not _ORG_ACT.search(question)):
+    if kind == "who" and (
+        _WHO_DOES.search(question) or _WHO_IS_ON.search(question) or not _ORG_ACT.search(question)
+    ):
         asked = {w.lower() for w in WORD.findall(question)}
         if any(m.group(0).lower() not in asked for m in _DOERS.finditer(sentence)):
             return True
@@ -617,7 +644,8 @@ CATEGORY_NOUNS = {
     "provider trust ccg company firm day week month year date time period hour "
     "complication problem risk issue symptom event factor reason cause barrier challenge lesson "
     "feature aspect element component part sector step role task thing measure target goal aim "
-    "option tool resource level value figure amount total sum proportion share range band".split()
+    "option tool resource level value figure amount total sum proportion share range band "
+    "format form mechanism arrangement entity method structure setup set-up line".split()
 }
 
 

@@ -185,6 +185,8 @@ _OF_PLACE = set(
     people residents patients population hospitals hospital practices surgeries gps trust trusts
     council councils university isle part parts north south east west centre outskirts""".split()
 )
+# Everyday phrases whose last word the library may write in a name ("Open Door Quarleston").
+_PHRASES = {"next door", "front door", "front line", "on board", "in line", "on line"}
 _COMMON_NOUN_ENDINGS = ("ing", "ents", "ions", "ness", "ment", "ments", "ities", "ers")
 # Endings of describing words ("therapeutic", "clinical", "intensive"), which no place name has
 # when another word follows.
@@ -210,6 +212,8 @@ def names_in_lower_case(
             continue
         if i + 1 < len(words) and words[i + 1].lower() == "of":
             continue  # "type of scan": a kind, not a place
+        if i > 0 and f"{words[i - 1].lower()} {low}" in _PHRASES:
+            continue  # "the area next door": an everyday phrase, whatever the library names
         if i > 0 and words[i - 1].lower() == "how":
             continue  # "how long", where the library writes "Long COVID": a question, no name
         term = stem(low)
@@ -228,7 +232,14 @@ def names_in_lower_case(
                 and low in english_words()
                 and not (i > 1 and words[i - 2].lower() in _OF_PLACE)
             )
-            if low not in _NOT_PLACES and not low.endswith(_COMMON_NOUN_ENDINGS) and not common:
+            # "sent in labelled as COPD": a verb's participle is no place
+            participle = low.endswith("ed") and low in english_words()
+            if (
+                low not in _NOT_PLACES
+                and not low.endswith(_COMMON_NOUN_ENDINGS)
+                and not common
+                and not participle
+            ):
                 if not describes:
                     names.append(word)  # "for copying", "in touch": no place
     return names

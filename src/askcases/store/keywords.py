@@ -292,7 +292,10 @@ class KeywordIndex:
                 places.add(place)
                 seen += 1
                 capitalised += written[:1].isupper()
-                if word is not None and written.lower() == word.lower():
+                # "St Aldric's" writes the name "Aldric"
+                if word is not None and written.lower().removesuffix("'s").removesuffix(
+                    "\u2019s"
+                ) == word.lower().removesuffix("'s").removesuffix("\u2019s"):
                     seen_word += 1
                     capitalised_word += written[:1].isupper()
         if word is not None and not (seen_word > 0 and capitalised_word == seen_word):

@@ -159,6 +159,10 @@ def _is_month(text: str, found: re.Match[str]) -> bool:
     )
 
 
+# A result measured against a plan is no plan: "later than planned", "as expected".
+_AGAINST_PLAN = re.compile(r"\b(?:than|as)\s+$", re.I)
+
+
 def _expects(text: str) -> bool:
     """Whether a word of expectation is in the text; a capitalised one followed by another
     capitalised word is part of a name ("Clinical Lead for Planned Care"), and "May" beside a
@@ -166,6 +170,7 @@ def _expects(text: str) -> bool:
     return any(
         not (found.group(0)[0].isupper() and _NAME_WORD.match(text, found.end()))
         and not _is_month(text, found)
+        and not _AGAINST_PLAN.search(text, max(0, found.start() - 5), found.start())
         and not (
             found.group(0).lower() in ("would", "could")
             and _REPORTED_SPEECH.search(text[: found.start()])
