@@ -269,3 +269,29 @@ def test_a_numbered_parts_title_answers_nothing() -> None:
     sentences = [c.text for c in _candidates(text)]
     assert not any(s.startswith(("Item 7", "Service 1")) for s in sentences)
     assert any(s.startswith("Recommendation 2: The ICB should extend") for s in sentences)
+
+
+def test_the_numbers_asked_for_name_what_is_counted_not_how_they_are_wanted() -> None:
+    assert focus_noun("Have you got the numbers for COPD emergency admissions in Dunholt?") == (
+        stem("admissions")
+    )
+    # "actual numbers" in the asker's situation counts nothing
+    assert (
+        focus_noun(
+            "I'd like a local example with actual numbers. What were emergency admissions "
+            "from Pellingham care homes before and after?"
+        )
+        is None
+    )
+
+
+def test_a_count_that_reports_no_result_still_says_what_it_counts() -> None:
+    from askcases.qa.extractive import counted_nouns
+
+    crestonby = (
+        "It is run by the GP federation for the nine practices in Crestonby, which together "
+        "look after around 118,000 registered patients."
+    )
+    assert (stem("practices"),) in counted_nouns(crestonby)
+    surgeries = "Two GPs with specialist training carry out the work at three surgeries."
+    assert (stem("GPs"),) in counted_nouns(surgeries)

@@ -1915,3 +1915,34 @@ def test_a_neighbouring_area_asked_about_is_no_national_comparison(
     # a result measured against the plan is a result
     late = next(c for c in plain if c.text.startswith("The share"))
     assert "reports a result" in late.why
+
+
+def test_when_it_was_due_to_open_is_answered_by_when_it_is_expected_to(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    assistant = _beside_wigan(tmp_path, embeddings, "eyes.txt", _EYES)
+    due = assistant.ask("Tewsbury Quality Care Consortium eye service - when was it due to open?")
+    assert not due.refused and "later in the spring" in due.answer
+
+
+_CAFE = (
+    "Crisis café marks first year in Tewsbury\n\n"
+    "The Nightjar, a mental health crisis café in Tewsbury town centre, opened on 2 May 2023. "
+    "It is run by the local charity Harbour Light Wellbeing and is open from 6pm to midnight. "
+    "In its first 12 months The Nightjar recorded 1,926 visits. That is below the first-year "
+    "aim of 2,400 visits, which the charity says reflects a slow start over the summer. "
+    "Night-time A&E attendances for mental health reasons fell by 19%.\n"
+)
+
+
+def test_a_figure_that_goes_on_from_the_one_before_is_quoted_with_it(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    assistant = _beside_wigan(tmp_path, embeddings, "cafe.txt", _CAFE)
+    for question in (
+        "tewsbury crisis cafe how many visits first year vs the aim",
+        "how many visits was the tewsbury cafe aiming for in its first year, and did it get there",
+    ):
+        visits = assistant.ask(question)
+        assert not visits.refused
+        assert "1,926" in visits.answer and "2,400" in visits.answer

@@ -23,7 +23,7 @@ from cachetools import LRUCache
 from langchain_core.embeddings import Embeddings
 
 from askcases.outcomes.extract import named_figures
-from askcases.outcomes.forms import find_figures, is_time, table_row
+from askcases.outcomes.forms import COUNT, count_noun, find_figures, is_time, overlaps, table_row
 from askcases.qa.calibration import FEATURES, RefusalModel
 from askcases.qa.questions import (
     GENERIC_STAFF,
@@ -239,6 +239,9 @@ def counts_other(question: Question, sentence: str) -> bool:
     )
 
 
+_YEAR_NUMBER = re.compile(r"(?:19|20)\d{2}")
+
+
 def counted_nouns(sentence: str) -> tuple[tuple[str, ...] | None, ...]:
     """The stemmed words of what each figure of a sentence counts ("eight specialist treatment
     centres": specialist, treatment, centr), None for a figure of another form that may count
@@ -246,11 +249,26 @@ def counted_nouns(sentence: str) -> tuple[tuple[str, ...] | None, ...]:
     with _MEASURE_LOCK:
         known = _NOUN_CACHE.get(sentence)
     if known is None:
-        known = tuple(
+        figures = find_figures(sentence)
+        found = [
             tuple(content_terms(f.noun)) if f.kind == "count" else None
-            for f in find_figures(sentence)
+            for f in figures
             if f.kind not in ("money", "share")
-        )
+        ]
+        # counts that report no result still say what they count: "the nine practices in
+        # Crestonby", "Two GPs ... at three surgeries"
+        spans = [(f.start, f.end) for f in figures]
+        for m in COUNT.finditer(sentence):
+            if overlaps(spans, m.start(), m.end()) or _YEAR_NUMBER.fullmatch(m.group("v")):
+                continue
+            opens = not sentence[: m.start()].strip()
+            if not (opens or re.search(r"\bthe\s$", sentence[max(0, m.start() - 4) : m.start()])):
+                continue
+            noun = count_noun(sentence, m.end())
+            first = noun.split(" ")[0] if noun else ""
+            if first and (first[0].islower() or first.removesuffix("s").isupper()):
+                found.append(tuple(content_terms(noun)))
+        known = tuple(found)
         with _MEASURE_LOCK:
             _NOUN_CACHE[sentence] = known
     return known
@@ -411,6 +429,14 @@ FORM_FEATURES = ("result_form", "result_for_change", "direct_count", "agent", "s
 # A sentence that opens by referring back to the one before ("The service", "It", "They").
 _REFERS_BACK = re.compile(
     r"^\W*(?:the|this|these|that|those|it|its|they|their|such|both|each|he|she|his|her)\b", re.I
+)
+
+
+# A sentence that goes on from the figure before it: "That is below the aim of 2,400".
+_GOES_ON = re.compile(
+    r"^\W*(?:that|this|these|those)\s+(?:is|was|are|were|means|meant|represents|compares)\b"
+    r"|^\W*of (?:these|those|them|whom)\b",
+    re.I,
 )
 
 
@@ -917,7 +943,12 @@ def only_shortlisted(question: Question, chosen: list[Candidate]) -> bool:
 
 # "when did it start", "when was it launched": asks when something happened, which a date a
 # plan looks ahead to does not say
-_WHEN_DONE = re.compile(r"\bwhen (?:did|was|were|has|have)\b", re.I)
+# "when did it open", not "when was it due to open"
+_WHEN_DONE = re.compile(
+    r"\bwhen (?:did|was|were|has|have)\b(?!(?:\s+\w+){0,3}\s+(?:due|expected|planned|scheduled|"
+    r"set|meant|supposed|going|intended|hoped|aiming)\b)",
+    re.I,
+)
 
 
 def still_to_come(question: Question, c: Candidate) -> bool:
@@ -1746,6 +1777,22 @@ class ExtractiveAnswerer:
         )
         chosen = [best]
         docs = {best.passage.doc_id}
+        # "That is below the first-year aim of 2,400 visits" goes on from "... recorded 1,926
+        # visits": the sentence it goes on from is quoted with it where it gives what is asked
+        if best.context and _GOES_ON.match(best.text):
+            best_chunk = best.passage.chunk_id
+            before = next(
+                (
+                    c
+                    for c in sorted(typed, key=lambda c: c.passage.chunk_id != best_chunk)
+                    if c.passage.doc_id == best.passage.doc_id
+                    and c.end <= best.start
+                    and c.text == best.context
+                ),
+                None,
+            )
+            if before is not None:
+                chosen.append(before)
         # a sentence that names none of the places asked about does not join one that does
         if not _names_elsewhere(best):
             close = [c for c in close if not _names_elsewhere(c)]

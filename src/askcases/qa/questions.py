@@ -48,8 +48,11 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(
             r"\b(?:cost|costs|save|saved|saves|saving|savings|spend|spent|budget|funding|"
             r"money|pounds|price|worth|fee|fees|charge|charges|tariff|paid|pay|payment|grants?|"
-            r"invest\w*|(?:how much|what) (?:did|does|do|will|has|have) (?:\w+ ){1,3}"
-            r"(?:give|get|receive|award)s?)\b|£",
+            r"invest\w*|how much (?:did|does|do|will|has|have) (?:\w+ ){1,3}"
+            r"(?:give|get|receive|award)s?"
+            # "what did practices get for it", not "what does the consultant give GPs"
+            r"|what (?:did|does|do|will|has|have) (?:\w+ ){1,3}(?:give|get|receive|award)s?"
+            r"(?=\s*(?:$|\?|for\b|per\b|each\b|in return\b)))\b|£",
             re.I,
         ),
         re.compile(r"£\s?\d[\d,.]*(?:\s?(?:million|billion|m|bn|k)\b)?|\d[\d,.]*\s?pounds\b", re.I),
@@ -77,7 +80,10 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             r"closing|completion)\s+dates?\b|^\W*dates?\b|\bwhen\s+(?:announced|launched|"
             r"started|opened|published|introduced)\b"
             # "launch month yr", "start year"
-            r"|\b(?:start|launch|opening|go[- ]live)\s+(?:month|year|yr)\b",
+            r"|\b(?:start|launch|opening|go[- ]live)\s+(?:month|year|yr)\b"
+            # "care home rounds year started"
+            r"|\b(?:year|yr|month|date)\s+(?:it\s+|they\s+)?(?:started|launched|opened|began|"
+            r"went live|introduced|set up)\b",
             re.I,
         ),
         re.compile(
@@ -131,6 +137,9 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "number": (
         re.compile(
             r"\bhow (?:many|much|far|big|large)\b|\bwhat (?:number|amount|figure)\b|"
+            # a keyword query that ends on a capacity ("virtual ward bed capacity")
+            r"^(?!.*\b(?:has|have|had|did|does|do|is|are|was|were|how|what|which|why|when|where"
+            r"|who)\b).*\bcapacity\W*$|"
             r"\bnumbers? of\b|\bno\.? of\b|\bnumbers\b|\btotal\b|\baltogether\b|\bheadcount\b"
             r"|\bWTE\b"
             # a keyword query that ends on what it wants: "consultations 2025/26 actual number"
@@ -490,9 +499,11 @@ _HOW_MANY_DID = re.compile(
 )
 # "the number of referrals", "number of older people seen", "total visits", "patient numbers"
 _NUMBER_OF = re.compile(
-    r"\b(?:numbers? of|no\.? of|total) (?:[a-z-]+ ){0,2}?"
+    r"\b(?:numbers? (?:of|for|on)|no\.? of|total) (?:[a-z-]+ ){0,2}?"
     r"([a-z-]+s|people|children|men|women|staff)\b"
-    r"|\b([a-z-]+) numbers\b",
+    r"|\b(?!(?:the|these|those|some|any|actual|exact|real|hard|latest|headline|overall|rough|"
+    r"final|key|raw|up-to-date|recent|current|official|precise|accurate|detailed|your|their|its"
+    r"|our|my)\b)([a-z-]+) numbers\b",
     re.I,
 )
 _AFTER_HOW_MANY = re.compile(r"\bhow many ((?:[a-z&'-]+\s*){1,4})", re.I)
