@@ -519,3 +519,17 @@ def test_who_is_on_a_team_is_answered_by_the_staff_it_is_made_of() -> None:
     staff = "The team is made up of two specialist nurses and a peer support worker."
     assert holds_type("who", staff, question)
     assert not holds_type("who", "It is funded by the council.", question)
+
+
+def test_a_number_word_in_a_name_counts_nothing() -> None:
+    question = "how many practices signed up to community phlebotomy"
+    for sentence in (
+        "One Care has been involved in supporting general practice and system partners.",
+        "Practices were supported by One Care throughout the programme.",
+        "The clinics run across Three Rivers and the city.",
+    ):
+        assert new_values("number", sentence, question) == []
+    advisers = "Two Dementia Advisers from the Alzheimer's Society work with the team."
+    assert new_values("number", advisers, "how many advisers") == ["Two"]
+    one_in_four = "One patient in four was seen at home."
+    assert new_values("number", one_in_four, question) == ["One", "four"]

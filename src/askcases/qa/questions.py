@@ -364,6 +364,15 @@ _ASKS_FREQUENCY = re.compile(
 _PER_TIME = re.compile(r"\b[\w,.]+(?: [a-z]+){0,3} (?:a|per|each) (?:day|week|month|year)\b", re.I)
 
 
+# A number word in a name: capitalised inside a sentence ("supported by One Care", "across Three
+# Rivers"), or "One" opening a sentence before a capitalised word ("One Care has been involved");
+# "Two Dementia Advisers from the Alzheimer's Society" opening a sentence counts two.
+_NAMED_NUMBER = re.compile(
+    r"(?:(?<=[a-z0-9,;:] )(?:One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten)|^\W*One)"
+    r"(?= [A-Z][a-z])"
+)
+
+
 def new_values(kind: str | None, sentence: str, question: str) -> list[str]:
     """Values of that kind in the sentence that the question does not already contain."""
     if kind is None:
@@ -371,6 +380,8 @@ def new_values(kind: str | None, sentence: str, question: str) -> list[str]:
     asked = set(content_terms(question)) | {w.lower() for w in WORD.findall(question)}
     # a table cell's footnote mark ("| frequent attenders (1) |") is no value
     sentence = _FOOTNOTE_MARK.sub(" ", sentence)
+    # nor is a number word that names a body or a place ("One Care", "in Three Rivers")
+    sentence = _NAMED_NUMBER.sub(" ", sentence)
     if kind == "number":  # a date's day and year count nothing ("launched on 1 March 2021")
         sentence = ANSWER_TYPES["date"][1].sub(" ", _YEAR_SPAN.sub(" ", sentence))
         if _HOW_MANY_COUNT.search(question) or _NUMBER_OF.search(question):
