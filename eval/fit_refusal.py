@@ -3,9 +3,10 @@ the tuning part of eval/questions.jsonl, eval/tuning-paraphrases.jsonl and -2 to
 article sets (eval/tuning-articles and -2 to -23) and the tuning part of
 eval/tuning-date-conflicts (each indexed under build/eval/ as `make eval` indexes them). Each set
 is held out in turn to choose the threshold (askcases.evaluation.calibrate). Of the sets of
-features in CANDIDATES, the one of least held-out cost is kept (the fewer features where costs are
-equal). The test sets (eval/paraphrases.jsonl, eval/new-articles/, eval/date-conflicts/) are never
-read. Run with `make fit-refusal`.
+features in CANDIDATES for a logistic regression (and, with --trees, boosted trees), the one of
+least held-out cost is kept (the logistic one, then the fewer features, where costs are equal). The
+test sets (eval/paraphrases.jsonl, eval/new-articles/, eval/date-conflicts/) are never read.
+Run with `make fit-refusal`.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from askcases.config import load_settings, project_root
 from askcases.embedding.minilm import MiniLMEmbeddings
 from askcases.evaluation.calibrate import (
+    TREE_DEPTH,
     Sample,
     costs,
     fit_with_threshold,
@@ -32,14 +34,25 @@ from askcases.evaluation.calibrate import (
 from askcases.evaluation.questions import load_questions
 from askcases.evaluation.splits import split_of
 from askcases.qa.assistant import Assistant
-from askcases.qa.calibration import FEATURES, load_refusal_model
+from askcases.qa.calibration import FEATURES, RefusalModel, load_refusal_model
 from askcases.store.sync import sync_index
 
 ROOT = project_root()
-# the sets of features tried: the best sentence's evidence; with what the quoted sentences say
-# together; with what kind of value the question asks for and whether the answer's article is
-# the one retrieval ranked first; with both
-CANDIDATES = (FEATURES[:5], FEATURES[:6], FEATURES[:5] + FEATURES[6:], FEATURES)
+# the sets of features tried with a logistic regression: the best sentence's evidence; with what
+# the quoted sentences say together; with what kind of value the question asks for and whether
+# the answer's article is the one retrieval ranked first; with both; with how the question is
+# put as well
+EVIDENCE = FEATURES[:9]
+FORM = FEATURES[9:]
+CANDIDATES = (
+    (FEATURES[:5], False),
+    (FEATURES[:6], False),
+    (FEATURES[:5] + FEATURES[6:9], False),
+    (EVIDENCE, False),
+    (FEATURES[:5] + FEATURES[6:9] + FORM, False),
+)
+# ... and, with --trees, boosted trees on the last set and on every feature
+TREE_CANDIDATES = ((FEATURES[:5] + FEATURES[6:9] + FORM, True), (FEATURES, True))
 TUNING_ARTICLE_SETS = (
     "tuning-articles",
     "tuning-articles-2",
@@ -135,6 +148,11 @@ def main() -> None:
         default=None,
         help="fit on the samples a run with --samples wrote, answering no question",
     )
+    parser.add_argument(
+        "--trees",
+        action="store_true",
+        help="also try boosted trees (askcases.evaluation.calibrate.fit_trees)",
+    )
     args = parser.parse_args()
     samples: list[Sample] = []
     if args.reuse is not None:
@@ -150,12 +168,17 @@ def main() -> None:
     before = load_refusal_model(args.out) if args.out.exists() else None
     # the set of features of least held-out cost (with neighbours), the fewer where equal
     fits = []
-    for names in CANDIDATES:
-        model, table = fit_with_threshold(samples, names=names)
+    for names, trees in CANDIDATES + (TREE_CANDIDATES if args.trees else ()):
+        model, table = fit_with_threshold(samples, names=names, trees=trees)
         least = min(row["smoothed_cost"] for row in table)
-        print(f"{len(names)} features ({', '.join(names)}): least held-out cost {least:.1f}")
-        fits.append((least, len(names), model, table))
-    _, _, model, table = min(fits, key=lambda fit: fit[:2])
+        learner = "boosted trees" if trees else "logistic"
+        print(
+            f"{learner}, {len(names)} features ({', '.join(names)}): "
+            f"least held-out cost {least:.1f}"
+        )
+        fits.append((least, trees, len(names), model, table))
+    # the least cost; where equal, the logistic model and the fewer features
+    _, _, _, model, table = min(fits, key=lambda fit: fit[:3])
     right = sum(1 for s in samples if s.right)
     model = dataclasses.replace(
         model,
@@ -164,11 +187,17 @@ def main() -> None:
     )
     print("held-out cost of each threshold (each tuning set held out in turn):")
     print(format_costs(table, model.threshold))
-    print(
-        "weights: "
-        + ", ".join(f"{f} {w:+.3f}" for f, w in zip(model.reads, model.weights, strict=True))
-        + f", bias {model.bias:+.3f}; threshold {model.threshold}"
-    )
+    if isinstance(model, RefusalModel):
+        print(
+            "weights: "
+            + ", ".join(f"{f} {w:+.3f}" for f, w in zip(model.reads, model.weights, strict=True))
+            + f", bias {model.bias:+.3f}; threshold {model.threshold}"
+        )
+    else:
+        print(
+            f"{len(model.trees)} boosted trees of depth {TREE_DEPTH} on "
+            f"{', '.join(model.reads)}; threshold {model.threshold}"
+        )
     if before is not None:
         was = costs(samples, [before.probability(s.features) for s in samples], before.threshold)
         print(

@@ -247,6 +247,11 @@ class Evidence:
     names_who: float = 0.0
     # 1 when the best sentence is of the article whose passage retrieval ranked first
     first_article: float = 0.0
+    # how the question is put (askcases.qa.questions.question_form): its length in twenties of
+    # words, and 1 when it tells the asker's situation first, or is keywords alone
+    words: float = 0.0
+    situation: float = 0.0
+    keywords: float = 0.0
     p_answerable: float | None = None
 
     @property
@@ -261,6 +266,9 @@ class Evidence:
             self.figure,
             self.names_who,
             self.first_article,
+            self.words,
+            self.situation,
+            self.keywords,
         ]
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from askcases.config import PACKAGE_DIR, REFUSAL_MODEL_FILE
 from askcases.errors import UsageError
-from askcases.evaluation.calibrate import COST_WRONG, Sample, fit_with_threshold
+from askcases.evaluation.calibrate import COST_WRONG, Sample, fit_trees, fit_with_threshold
 from askcases.qa.assistant import Assistant
 from askcases.qa.calibration import FEATURES, fit_refusal_model, load_refusal_model
 
@@ -152,13 +152,27 @@ def test_a_model_of_chosen_features_reads_them_by_name(tmp_path: Path) -> None:
     assert load_refusal_model(path) == model
 
 
-def test_a_model_naming_an_unknown_feature_says_how_to_remake_it(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("saved", "says"),
+    [
+        (
+            '{"format": "askcases-refusal/5", "features": ["score", "shoe_size"], '
+            '"weights": [2.0, 1.0], "bias": -3.0, "threshold": 0.5}',
+            "some of the features",
+        ),
+        (
+            '{"format": "askcases-refusal-trees/1", "features": ["score"], "base": 0.0, '
+            '"threshold": 0.5, "trees": [[[0, 0.5, 1, 7, 0.0], [-1, 0, -1, -1, 0.1]]]}',
+            "a node it does not have",
+        ),
+    ],
+)
+def test_an_unusable_model_says_what_is_wrong_and_how_to_remake_it(
+    tmp_path: Path, saved: str, says: str
+) -> None:
     path = tmp_path / "model.json"
-    path.write_text(
-        '{"format": "askcases-refusal/5", "features": ["score", "shoe_size"], '
-        '"weights": [2.0, 1.0], "bias": -3.0, "threshold": 0.5}'
-    )
-    with pytest.raises(UsageError, match="some of the features.*askcases eval calibrate"):
+    path.write_text(saved)
+    with pytest.raises(UsageError, match=f"{says}.*askcases eval calibrate"):
         load_refusal_model(path)
 
 
@@ -185,3 +199,61 @@ def test_the_refusal_model_reads_what_a_question_asks_for(assistant: Assistant) 
     assert who.evidence.figure == 0.0
     packaged = load_refusal_model(PACKAGE_DIR / "qa" / REFUSAL_MODEL_FILE)
     assert packaged is not None and {"figure", "names_who", "first_article"} <= set(packaged.reads)
+
+
+def _vector(**given: float) -> list[float]:
+    values = {**dict.fromkeys(FEATURES, 0.5), "situation": 0.0, **given}
+    return [values[name] for name in FEATURES]
+
+
+def _interacting(n: int) -> list[tuple[list[float], int]]:
+    """Samples where a long question's evidence answers it unless it tells a situation, and a
+    short one's only when it does: no weighted sum of the two tells them apart, trees do."""
+    samples = []
+    for i in range(n):
+        words = 0.25 + 2.5 * ((i * 11) % n) / n
+        situation = float(i % 2)
+        samples.append(
+            (_vector(words=words, situation=situation), int((words > 1.5) != bool(situation)))
+        )
+    return samples
+
+
+def test_boosted_trees_read_two_features_together_and_round_trip(tmp_path: Path) -> None:
+    samples = _interacting(120)
+    names = ["words", "situation"]
+    trees = fit_trees(samples, names)
+    assert trees.reads == ("words", "situation")
+    long_told, long_untold = _vector(words=2.5, situation=1.0), _vector(words=2.5)
+    short_told, short_untold = _vector(words=0.5, situation=1.0), _vector(words=0.5)
+    assert trees.probability(long_untold) > 0.5 > trees.probability(long_told)
+    assert trees.probability(short_told) > 0.5 > trees.probability(short_untold)
+    logistic = fit_refusal_model(samples, steps=3000, names=names)
+    wrong = sum((logistic.probability(v) > 0.5) != bool(y) for v, y in samples)
+    assert wrong > len(samples) // 4  # a weighted sum gets many of them wrong
+    path = tmp_path / "trees.json"
+    trees.save(path)
+    assert json.loads(path.read_text())["format"] == "askcases-refusal-trees/1"
+    assert load_refusal_model(path) == trees
+    assert fit_trees(samples, names) == trees  # deterministic
+
+
+def test_boosted_trees_never_read_more_evidence_as_weaker() -> None:
+    # right answers above a word overlap of 0.4, but the few highest overlaps were near misses
+    samples = [(_vector(lexical=0.02 * i), int(0.4 < 0.02 * i < 0.9)) for i in range(50)]
+    trees = fit_trees(samples, ["lexical"])
+    chances = [trees.probability(_vector(lexical=0.02 * i)) for i in range(50)]
+    assert chances[30] > 0.5 > chances[5]
+    assert all(later >= earlier for earlier, later in zip(chances, chances[1:], strict=False))
+
+
+def test_the_refusal_model_reads_how_a_question_is_put(assistant: Assistant) -> None:
+    short = assistant.ask("wigan stroke saving")
+    assert short.evidence is not None
+    assert short.evidence.keywords == 1.0 and short.evidence.situation == 0.0
+    long = assistant.ask(
+        "I'm writing a business case for our stroke pathway and the board will want figures - "
+        "how many days did Wigan take off the average stroke stay"
+    )
+    assert long.evidence is not None and long.evidence.keywords == 0.0
+    assert long.evidence.situation == 1.0 and long.evidence.words > short.evidence.words

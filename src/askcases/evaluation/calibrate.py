@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,13 @@ from askcases.errors import UsageError
 from askcases.evaluation.questions import run_eval
 from askcases.evaluation.splits import split_of
 from askcases.qa.assistant import Assistant
-from askcases.qa.calibration import FEATURES, RefusalModel, fit_refusal_model
+from askcases.qa.calibration import (
+    FEATURES,
+    AnyRefusalModel,
+    RefusalModel,
+    TreeRefusalModel,
+    fit_refusal_model,
+)
 
 COST_WRONG = 2.0  # a wrong answer, or an answer to an unanswerable question, per false refusal
 THRESHOLDS = tuple(round(0.2 + 0.05 * i, 2) for i in range(11))  # 0.2 to 0.7
@@ -84,13 +91,82 @@ def costs(samples: list[Sample], probabilities: list[float], threshold: float) -
     }
 
 
+TREE_ROUNDS = 200  # boosted trees: how many
+TREE_DEPTH = 2  # each splits twice, reading at most two features together
+TREE_RATE = 0.05  # each tree's share of its fit
+
+
+# Evidence that can only speak for an answer: more of it never lowers the chance of a right one.
+RISING = ("score", "semantic", "lexical", "margin", "asked", "asked_quoted", "first_article")
+_STEP_MAX = 4.0  # a working response beyond this is cut (LogitBoost's bound)
+
+
+def fit_trees(
+    samples: list[tuple[list[float], int]], names: list[str] | None = None
+) -> TreeRefusalModel:
+    """Boosted regression trees on the log-odds of a right answer (LogitBoost: each tree a
+    Newton step, fitted by scikit-learn's regression tree; deterministic), the two classes
+    weighed equally as in fit_refusal_model, on the features `names` of the samples (each in
+    FEATURES' order). Each tree may only rise with the RISING features, so a sentence that
+    says more of what is asked never reads as weaker evidence."""
+    import numpy as np
+    from sklearn.tree import DecisionTreeRegressor
+
+    if not samples or len({y for _, y in samples}) < 2:
+        raise UsageError("calibration needs both answerable and unanswerable questions")
+    used = [n for n in FEATURES if n in names] if names else FEATURES[: len(samples[0][0])]
+    x = np.array([[v[FEATURES.index(n)] for n in used] for v, _ in samples], dtype=np.float64)
+    y = np.array([label for _, label in samples], dtype=np.float64)
+    n, positives = len(y), float(y.sum())
+    weight = np.where(y == 1, n / (2 * positives), n / (2 * (n - positives)))
+    base = round(math.log(float((weight * y).sum()) / float((weight * (1 - y)).sum())), 9)
+    rising = [1 if name in RISING else 0 for name in used]
+    logits = np.full(n, base)
+    trees = []
+    for _ in range(TREE_ROUNDS):
+        p = 1.0 / (1.0 + np.exp(-logits))
+        h = np.clip(p * (1 - p), 1e-6, None)
+        z = np.clip((y - p) / h, -_STEP_MAX, _STEP_MAX)
+        tree = DecisionTreeRegressor(max_depth=TREE_DEPTH, monotonic_cst=rising, random_state=0)
+        tree.fit(x, z, sample_weight=weight * h)
+        t = tree.tree_
+        nodes = tuple(
+            (
+                int(t.feature[i]) if t.children_left[i] >= 0 else -1,
+                round(float(t.threshold[i]), 6) if t.children_left[i] >= 0 else 0.0,
+                int(t.children_left[i]),
+                int(t.children_right[i]),
+                round(float(t.value[i].ravel()[0]) * TREE_RATE, 9),
+            )
+            for i in range(t.node_count)
+        )
+        trees.append(nodes)
+        logits = logits + np.array([nodes[leaf][4] for leaf in tree.apply(x)])
+    model = TreeRefusalModel(tuple(trees), base, tuple(used))
+    # the saved trees give the log-odds they were fitted to
+    for i in range(0, n, max(1, n // 50)):
+        p_i = model.probability(list(samples[i][0]))
+        assert abs(math.log(p_i / (1 - p_i)) - logits[i]) < 1e-6, "trees read back differently"
+    return model
+
+
 def fit_with_threshold(
-    samples: list[Sample], steps: int = 20000, names: list[str] | None = None
-) -> tuple[RefusalModel, list[dict[str, Any]]]:
+    samples: list[Sample],
+    steps: int = 20000,
+    names: list[str] | None = None,
+    trees: bool = False,
+) -> tuple[AnyRefusalModel, list[dict[str, Any]]]:
     """The model fitted on every sample (on the features `names`, by default all a sample
-    has), with the threshold of least held-out cost; and the held-out cost of each threshold
-    tried. A group whose held-out rest is all of one kind (all answered rightly, say) cannot be
-    judged held out, and its samples count only in the final fit."""
+    has; boosted trees when `trees`, else a logistic regression), with the threshold of least
+    held-out cost; and the held-out cost of each threshold tried. A group whose held-out rest
+    is all of one kind (all answered rightly, say) cannot be judged held out, and its samples
+    count only in the final fit."""
+
+    def fit(train: list[tuple[list[float], int]]) -> AnyRefusalModel:
+        return (
+            fit_trees(train, names) if trees else fit_refusal_model(train, steps=steps, names=names)
+        )
+
     if len({s.right for s in samples}) < 2:
         raise UsageError("calibration needs both answerable and unanswerable questions")
     groups = sorted({s.group for s in samples})
@@ -101,7 +177,7 @@ def fit_with_threshold(
         train = [(s.features, int(s.right)) for s in samples if s.group != group]
         if len({y for _, y in train}) < 2:
             continue  # the rest are all of one kind: nothing to fit without this group
-        model = fit_refusal_model(train, steps=steps, names=names)
+        model = fit(train)
         for i, s in enumerate(samples):
             if s.group == group:
                 held_out[i] = model.probability(s.features)
@@ -123,9 +199,7 @@ def fit_with_threshold(
     least = min(row["smoothed_cost"] for row in table)
     close = [row for row in table if row["smoothed_cost"] <= least + COST_WRONG]
     best = min(close, key=lambda row: (row["false_refusals"], row["threshold"]))
-    model = fit_refusal_model(
-        [(s.features, int(s.right)) for s in samples], steps=steps, names=names
-    )
+    model = fit([(s.features, int(s.right)) for s in samples])
     return dataclasses.replace(model, threshold=best["threshold"]), table
 
 
@@ -137,7 +211,7 @@ def third_of(question_id: str) -> str:
 
 def calibrate(
     assistant: Assistant, questions: list[dict[str, Any]], path: Path, progress: bool = True
-) -> RefusalModel:
+) -> AnyRefusalModel:
     """Fit the refusal model on the tuning part of `questions`, each third held out in turn for
     the threshold, and save it to `path`."""
     tuning = [{**q, "group": third_of(q["id"])} for q in questions if split_of(q["id"]) == "tuning"]

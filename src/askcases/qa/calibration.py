@@ -1,17 +1,22 @@
 """The refusal model: how likely the best sentence found answers the question rightly.
 
-A logistic regression over evidence features of the best candidate sentence (its score, its
-meaning similarity to the question, its weighted word overlap, its margin over the best sentence
-that would not be quoted, the share of what the question asks beyond its names that it says,
-and the share that the sentences quoted say together), what the question asks for (a figure;
-who or where) and whether the sentence's article is the one retrieval ranked first (a
-question's kind weighs its evidence: "which groups of patients" is answered in other words
-than "how many"), fitted on tuning questions (answered
-rightly = 1; answered wrongly or unanswerable = 0) by `askcases eval calibrate` or
-`eval/fit_refusal.py`, with the threshold that costs least when each group of tuning questions
-is held out in turn; saved as JSON that starts with a format version and names the features it
-reads. A model of an earlier format (the first three, four, five or six features) still loads.
-Leaves out: any other learner.
+It reads evidence features of the best candidate sentence (its score, its meaning similarity to
+the question, its weighted word overlap, its margin over the best sentence that would not be
+quoted, the share of what the question asks beyond its names that it says, and the share that
+the sentences quoted say together), what the question asks for (a figure; who or where), whether
+the sentence's article is the one retrieval ranked first (a question's kind weighs its evidence:
+"which groups of patients" is answered in other words than "how many"), and how the question is
+put (its length, whether it tells the asker's situation, whether it is keywords alone: a long
+question is seldom said word for word). Two learners: a logistic regression (RefusalModel), and
+boosted shallow regression trees (TreeRefusalModel), whose leaves read two features together
+("a low word overlap is weak evidence, except for a long question") and never fall as the
+sentence's evidence rises. Either is fitted on tuning
+questions (answered rightly = 1; answered wrongly or unanswerable = 0) by `eval/fit_refusal.py`
+(`askcases eval calibrate` fits the logistic one), with the threshold that costs least when each
+group of tuning questions is held out in turn; saved as JSON that starts with a format version
+and names the features it reads. A model of an earlier format (the first three, four, five or
+six features) still loads.
+Leaves out: fitting trees (askcases.evaluation.calibrate).
 """
 
 from __future__ import annotations
@@ -22,9 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from askcases.errors import UsageError
-from askcases.files import write_json
+from askcases.files import atomic_write_text, write_json
 
 FORMAT = "askcases-refusal/5"
+TREES_FORMAT = "askcases-refusal-trees/1"
 FEATURES = [
     "score",
     "semantic",
@@ -35,6 +41,9 @@ FEATURES = [
     "figure",
     "names_who",
     "first_article",
+    "words",
+    "situation",
+    "keywords",
 ]
 # earlier formats that still load, each with the features it reads
 EARLIER = {
@@ -80,13 +89,87 @@ class RefusalModel:
         write_json(path, data)
 
 
-def load_refusal_model(path: Path) -> RefusalModel | None:
+# A tree's node: the index (among the features the model reads) of the feature it splits on, the
+# value at or under which a sample goes left, the left and right nodes' indexes; a leaf has
+# feature -1 and adds its value to the log-odds.
+Node = tuple[int, float, int, int, float]
+
+
+@dataclass(frozen=True)
+class TreeRefusalModel:
+    trees: tuple[tuple[Node, ...], ...]
+    base: float  # the log-odds before any tree
+    features: tuple[str, ...]
+    threshold: float = 0.5
+    fitted_on: str = ""
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        return self.features
+
+    def probability(self, features: list[float]) -> float:
+        """The chance of a right answer from the features in FEATURES' order."""
+        used = [features[FEATURES.index(name)] for name in self.features]
+        z = self.base
+        for tree in self.trees:
+            node = tree[0]
+            while node[0] >= 0:
+                node = tree[node[2] if used[node[0]] <= node[1] else node[3]]
+            z += node[4]
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def save(self, path: Path) -> None:
+        data = {
+            "format": TREES_FORMAT,
+            "features": list(self.features),
+            "base": self.base,
+            "threshold": self.threshold,
+            "fitted_on": self.fitted_on,
+            "trees": _TREES,
+        }
+        trees = ",\n".join("  " + json.dumps([list(node) for node in t]) for t in self.trees)
+        text = json.dumps(data, indent=1).replace(json.dumps(_TREES), f"[\n{trees}\n ]")
+        atomic_write_text(path, text + "\n")
+
+
+AnyRefusalModel = RefusalModel | TreeRefusalModel
+_TREES = "(trees, a line each)"
+
+
+def _trees(data: dict[str, object], names: list[str]) -> TreeRefusalModel:
+    trees = []
+    for tree in data["trees"]:  # type: ignore[attr-defined]
+        nodes = tuple(
+            (int(f), float(t), int(left), int(right), float(v)) for f, t, left, right, v in tree
+        )
+        for i, (f, _, left, right, _) in enumerate(nodes):
+            if f >= len(names) or (
+                f >= 0 and not (i < left < len(nodes) and i < right < len(nodes))
+            ):
+                raise ValueError("a tree node names a feature or a node it does not have")
+        if not nodes:
+            raise ValueError("a tree has no nodes")
+        trees.append(nodes)
+    return TreeRefusalModel(
+        tuple(trees),
+        float(data["base"]),  # type: ignore[arg-type]
+        tuple(names),
+        float(data.get("threshold", 0.5)),  # type: ignore[arg-type]
+        str(data.get("fitted_on", "")),
+    )
+
+
+def load_refusal_model(path: Path) -> AnyRefusalModel | None:
     """The saved model, or None when there is no file (the plain score cut-off applies then)."""
     if not path.exists():
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         names = data.get("features")
+        if data.get("format") == TREES_FORMAT:
+            if not isinstance(names, list) or not names or names != _in_order(names):
+                raise ValueError(f"expected some of the features {FEATURES}, in that order")
+            return _trees(data, names)
         if data.get("format") == FORMAT:
             if not isinstance(names, list) or not names or names != _in_order(names):
                 raise ValueError(f"expected some of the features {FEATURES}, in that order")

@@ -24,7 +24,7 @@ from langchain_core.embeddings import Embeddings
 
 from askcases.outcomes.extract import named_figures
 from askcases.outcomes.forms import COUNT, count_noun, find_figures, is_time, overlaps, table_row
-from askcases.qa.calibration import FEATURES, RefusalModel
+from askcases.qa.calibration import FEATURES, AnyRefusalModel
 from askcases.qa.questions import (
     GENERIC_STAFF,
     NAMES_BODY,
@@ -38,6 +38,7 @@ from askcases.qa.questions import (
     counts_focus,
     holds_type,
     names_doers,
+    question_form,
     says_counted_verb,
     situation_and_request,
 )
@@ -1019,7 +1020,7 @@ class ExtractiveAnswerer:
     def __init__(
         self,
         embeddings: Embeddings,
-        refusal_model: RefusalModel | None = None,
+        refusal_model: AnyRefusalModel | None = None,
         weights: ExtractiveWeights = EXTRACTIVE,
     ) -> None:
         self.embeddings = embeddings
@@ -1550,6 +1551,7 @@ class ExtractiveAnswerer:
             1.0 if question.kind in FIGURES else 0.0,
             1.0 if question.kind in ("who", "person", "place") else 0.0,
             1.0 if passages and best.passage.doc_id == _first_article(passages) else 0.0,
+            *question_form(question.text),
         )
         if self.refusal is not None:
             p_answerable: float | None = self.refusal.probability(list(scores))

@@ -796,6 +796,26 @@ def situation_and_request(text: str) -> tuple[str, str]:
     return situation, text[found.end() :].strip()
 
 
+# A word that asks: a question without one is a query of keywords ("ravenmoor hf team visits")
+_ASKING_WORD = re.compile(
+    r"\b(?:what|what's|which|who|whom|whose|how|when|where|why|whether|is|are|was|were|did|does"
+    r"|do|has|have|had|can|could)\b",
+    re.I,
+)
+_FORM_WORDS = 20  # a question's length is read in twenties of words, up to three of them
+
+
+def question_form(text: str) -> tuple[float, float, float]:
+    """How a question is put, which weighs its evidence: its length (in twenties of words, at
+    most three), whether it tells the asker's situation before its request (1 or 0), and whether
+    it is keywords alone (1 or 0). A long question is rarely said word for word by one
+    sentence, so the same evidence answers it more often than a short one."""
+    words = min(len(text.split()), 3 * _FORM_WORDS) / _FORM_WORDS
+    situation = 1.0 if situation_and_request(text)[0] else 0.0
+    keywords = 0.0 if _ASKING_WORD.search(text) else 1.0
+    return round(words, 4), situation, keywords
+
+
 # Where a request asks a second thing: "..., and how much was the grant", "...? When did it
 # open?", "..., how many medicines were stopped".
 _NEXT_ASK = re.compile(
