@@ -3,8 +3,9 @@ the tuning part of eval/questions.jsonl, eval/tuning-paraphrases.jsonl and -2 to
 article sets (eval/tuning-articles and -2 to -23) and the tuning part of
 eval/tuning-date-conflicts (each indexed under build/eval/ as `make eval` indexes them). Each set
 is held out in turn to choose the threshold (askcases.evaluation.calibrate). Of the sets of
-features in CANDIDATES for a logistic regression (and, with --trees, boosted trees), the one of
-least held-out cost is kept (the logistic one, then the fewer features, where costs are equal). The
+features in CANDIDATES for a logistic regression (and, with --trees, boosted trees and the mean of
+trees and a logistic regression), the one of least held-out cost is kept (the simpler learner,
+then the fewer features, where costs are equal; with --keep, the least costly of that learner). The
 test sets (eval/paraphrases.jsonl, eval/new-articles/, eval/date-conflicts/) are never read.
 Run with `make fit-refusal`.
 """
@@ -34,7 +35,12 @@ from askcases.evaluation.calibrate import (
 from askcases.evaluation.questions import load_questions
 from askcases.evaluation.splits import split_of
 from askcases.qa.assistant import Assistant
-from askcases.qa.calibration import FEATURES, RefusalModel, load_refusal_model
+from askcases.qa.calibration import (
+    FEATURES,
+    RefusalModel,
+    TreeRefusalModel,
+    load_refusal_model,
+)
 from askcases.store.sync import sync_index
 
 ROOT = project_root()
@@ -44,15 +50,22 @@ ROOT = project_root()
 # put as well
 EVIDENCE = FEATURES[:9]
 FORM = FEATURES[9:]
+LEARNERS = ("logistic", "boosted trees", "mean of both")  # the simpler first, where costs are equal
 CANDIDATES = (
-    (FEATURES[:5], False),
-    (FEATURES[:6], False),
-    (FEATURES[:5] + FEATURES[6:9], False),
-    (EVIDENCE, False),
-    (FEATURES[:5] + FEATURES[6:9] + FORM, False),
+    (FEATURES[:5], "logistic"),
+    (FEATURES[:6], "logistic"),
+    (FEATURES[:5] + FEATURES[6:9], "logistic"),
+    (EVIDENCE, "logistic"),
+    (FEATURES[:5] + FEATURES[6:9] + FORM, "logistic"),
 )
-# ... and, with --trees, boosted trees on the last set and on every feature
-TREE_CANDIDATES = ((FEATURES[:5] + FEATURES[6:9] + FORM, True), (FEATURES, True))
+# ... and, with --trees, boosted trees on the last set and on every feature, and the mean of the
+# trees on the last set and the logistic regression on the third
+MEAN_WITH = FEATURES[:5] + FEATURES[6:9]
+TREE_CANDIDATES = (
+    (FEATURES[:5] + FEATURES[6:9] + FORM, "boosted trees"),
+    (FEATURES, "boosted trees"),
+    (FEATURES[:5] + FEATURES[6:9] + FORM, "mean of both"),
+)
 TUNING_ARTICLE_SETS = (
     "tuning-articles",
     "tuning-articles-2",
@@ -153,6 +166,12 @@ def main() -> None:
         action="store_true",
         help="also try boosted trees (askcases.evaluation.calibrate.fit_trees)",
     )
+    parser.add_argument(
+        "--keep",
+        choices=LEARNERS,
+        default=None,
+        help="keep the least costly fit of this learner (default: of any)",
+    )
     args = parser.parse_args()
     samples: list[Sample] = []
     if args.reuse is not None:
@@ -168,17 +187,25 @@ def main() -> None:
     before = load_refusal_model(args.out) if args.out.exists() else None
     # the set of features of least held-out cost (with neighbours), the fewer where equal
     fits = []
-    for names, trees in CANDIDATES + (TREE_CANDIDATES if args.trees else ()):
-        model, table = fit_with_threshold(samples, names=names, trees=trees)
+    for names, learner in CANDIDATES + (TREE_CANDIDATES if args.trees else ()):
+        model, table = fit_with_threshold(
+            samples,
+            names=names,
+            trees=learner != "logistic",
+            mean_with=MEAN_WITH if learner == "mean of both" else None,
+        )
         least = min(row["smoothed_cost"] for row in table)
-        learner = "boosted trees" if trees else "logistic"
+        also = f" and logistic on {len(MEAN_WITH)}" if learner == "mean of both" else ""
         print(
-            f"{learner}, {len(names)} features ({', '.join(names)}): "
+            f"{learner}, {len(names)} features ({', '.join(names)}){also}: "
             f"least held-out cost {least:.1f}"
         )
-        fits.append((least, trees, len(names), model, table))
-    # the least cost; where equal, the logistic model and the fewer features
-    _, _, _, model, table = min(fits, key=lambda fit: fit[:3])
+        fits.append((least, LEARNERS.index(learner), len(names), model, table))
+    # the least cost; where equal, the simpler learner and the fewer features
+    kept = [fit for fit in fits if args.keep is None or LEARNERS[fit[1]] == args.keep]
+    if not kept:
+        parser.error(f"no {args.keep} was fitted: add --trees")
+    _, _, _, model, table = min(kept, key=lambda fit: fit[:3])
     right = sum(1 for s in samples if s.right)
     model = dataclasses.replace(
         model,
@@ -193,10 +220,16 @@ def main() -> None:
             + ", ".join(f"{f} {w:+.3f}" for f, w in zip(model.reads, model.weights, strict=True))
             + f", bias {model.bias:+.3f}; threshold {model.threshold}"
         )
-    else:
+    elif isinstance(model, TreeRefusalModel):
         print(
             f"{len(model.trees)} boosted trees of depth {TREE_DEPTH} on "
             f"{', '.join(model.reads)}; threshold {model.threshold}"
+        )
+    else:
+        print(
+            "the mean of "
+            + " and ".join(f"{type(m).__name__} on {', '.join(m.reads)}" for m in model.members)
+            + f"; threshold {model.threshold}"
         )
     if before is not None:
         was = costs(samples, [before.probability(s.features) for s in samples], before.threshold)

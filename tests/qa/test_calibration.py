@@ -7,7 +7,12 @@ from askcases.config import PACKAGE_DIR, REFUSAL_MODEL_FILE
 from askcases.errors import UsageError
 from askcases.evaluation.calibrate import COST_WRONG, Sample, fit_trees, fit_with_threshold
 from askcases.qa.assistant import Assistant
-from askcases.qa.calibration import FEATURES, fit_refusal_model, load_refusal_model
+from askcases.qa.calibration import (
+    FEATURES,
+    MeanRefusalModel,
+    fit_refusal_model,
+    load_refusal_model,
+)
 
 
 def test_fitted_model_separates_strong_from_weak_evidence(tmp_path: Path) -> None:
@@ -165,6 +170,12 @@ def test_a_model_of_chosen_features_reads_them_by_name(tmp_path: Path) -> None:
             '"threshold": 0.5, "trees": [[[0, 0.5, 1, 7, 0.0], [-1, 0, -1, -1, 0.1]]]}',
             "a node it does not have",
         ),
+        ('{"format": "askcases-refusal-mean/1", "members": []}', "the models it takes the mean"),
+        (
+            '{"format": "askcases-refusal-mean/1", "members": [{"format": "askcases-refusal/5", '
+            '"features": ["score"], "weights": [1.0, 2.0], "bias": 0.0}]}',
+            "one weight per feature",
+        ),
     ],
 )
 def test_an_unusable_model_says_what_is_wrong_and_how_to_remake_it(
@@ -257,3 +268,36 @@ def test_the_refusal_model_reads_how_a_question_is_put(assistant: Assistant) -> 
     )
     assert long.evidence is not None and long.evidence.keywords == 0.0
     assert long.evidence.situation == 1.0 and long.evidence.words > short.evidence.words
+
+
+def test_the_mean_of_trees_and_a_logistic_regression_is_fitted_held_out_and_round_trips(
+    tmp_path: Path,
+) -> None:
+    samples = [
+        Sample(features, bool(right), True, f"set {i % 4}")
+        for i, (features, right) in enumerate(_interacting(120))
+    ]
+    model, table = fit_with_threshold(
+        samples, names=["words", "situation"], trees=True, mean_with=["words"]
+    )
+    assert isinstance(model, MeanRefusalModel) and model.threshold in [
+        r["threshold"] for r in table
+    ]
+    logistic, trees = model.members
+    assert logistic.reads == ("words",) and trees.reads == ("words", "situation")
+    assert model.reads == ("words", "situation")
+    long_told = _vector(words=2.5, situation=1.0)
+    assert model.probability(long_told) == pytest.approx(
+        (logistic.probability(long_told) + trees.probability(long_told)) / 2
+    )
+    # the trees see what the weighted sum cannot: a long question that tells a situation
+    assert model.probability(long_told) < logistic.probability(long_told)
+    path = tmp_path / "mean.json"
+    model.save(path)
+    saved = json.loads(path.read_text())
+    assert saved["format"] == "askcases-refusal-mean/1"
+    assert [m["format"] for m in saved["members"]] == [
+        "askcases-refusal/5",
+        "askcases-refusal-trees/1",
+    ]
+    assert load_refusal_model(path) == model

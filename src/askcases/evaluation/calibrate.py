@@ -29,6 +29,7 @@ from askcases.qa.assistant import Assistant
 from askcases.qa.calibration import (
     FEATURES,
     AnyRefusalModel,
+    MeanRefusalModel,
     RefusalModel,
     TreeRefusalModel,
     fit_refusal_model,
@@ -155,16 +156,25 @@ def fit_with_threshold(
     steps: int = 20000,
     names: list[str] | None = None,
     trees: bool = False,
+    mean_with: list[str] | None = None,
 ) -> tuple[AnyRefusalModel, list[dict[str, Any]]]:
     """The model fitted on every sample (on the features `names`, by default all a sample
-    has; boosted trees when `trees`, else a logistic regression), with the threshold of least
+    has; boosted trees when `trees`, else a logistic regression; with `mean_with`, the mean of
+    that and a logistic regression on the features `mean_with`), with the threshold of least
     held-out cost; and the held-out cost of each threshold tried. A group whose held-out rest
     is all of one kind (all answered rightly, say) cannot be judged held out, and its samples
     count only in the final fit."""
 
-    def fit(train: list[tuple[list[float], int]]) -> AnyRefusalModel:
+    def one(train: list[tuple[list[float], int]]) -> RefusalModel | TreeRefusalModel:
         return (
             fit_trees(train, names) if trees else fit_refusal_model(train, steps=steps, names=names)
+        )
+
+    def fit(train: list[tuple[list[float], int]]) -> AnyRefusalModel:
+        if mean_with is None:
+            return one(train)
+        return MeanRefusalModel(
+            (fit_refusal_model(train, steps=steps, names=mean_with), one(train))
         )
 
     if len({s.right for s in samples}) < 2:

@@ -10,7 +10,8 @@ put (its length, whether it tells the asker's situation, whether it is keywords 
 question is seldom said word for word). Two learners: a logistic regression (RefusalModel), and
 boosted shallow regression trees (TreeRefusalModel), whose leaves read two features together
 ("a low word overlap is weak evidence, except for a long question") and never fall as the
-sentence's evidence rises. Either is fitted on tuning
+sentence's evidence rises; and the mean of the two's chances (MeanRefusalModel). Each is
+fitted on tuning
 questions (answered rightly = 1; answered wrongly or unanswerable = 0) by `eval/fit_refusal.py`
 (`askcases eval calibrate` fits the logistic one), with the threshold that costs least when each
 group of tuning questions is held out in turn; saved as JSON that starts with a format version
@@ -25,12 +26,14 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from askcases.errors import UsageError
 from askcases.files import atomic_write_text, write_json
 
 FORMAT = "askcases-refusal/5"
 TREES_FORMAT = "askcases-refusal-trees/1"
+MEAN_FORMAT = "askcases-refusal-mean/1"
 FEATURES = [
     "score",
     "semantic",
@@ -74,11 +77,11 @@ class RefusalModel:
         z = self.bias + sum(w * x for w, x in zip(self.weights, used, strict=True))
         return 1.0 / (1.0 + math.exp(-z))
 
-    def save(self, path: Path) -> None:
-        """The model as JSON, in the earliest format that reads its features."""
+    def to_json(self) -> dict[str, object]:
+        """The model as JSON data, in the earliest format that reads its features."""
         used = list(self.reads)
         fmt = next((f for f, names in EARLIER.items() if names == used), FORMAT)
-        data = {
+        return {
             "format": fmt,
             "features": used,
             "weights": list(self.weights),
@@ -86,7 +89,9 @@ class RefusalModel:
             "threshold": self.threshold,
             "fitted_on": self.fitted_on,
         }
-        write_json(path, data)
+
+    def save(self, path: Path) -> None:
+        write_json(path, self.to_json())
 
 
 # A tree's node: the index (among the features the model reads) of the feature it splits on, the
@@ -118,8 +123,9 @@ class TreeRefusalModel:
             z += node[4]
         return 1.0 / (1.0 + math.exp(-z))
 
-    def save(self, path: Path) -> None:
-        data = {
+    def to_json(self) -> dict[str, object]:
+        """The model as JSON data (its trees stand for _TREES, which _as_text writes out)."""
+        return {
             "format": TREES_FORMAT,
             "features": list(self.features),
             "base": self.base,
@@ -127,13 +133,46 @@ class TreeRefusalModel:
             "fitted_on": self.fitted_on,
             "trees": _TREES,
         }
-        trees = ",\n".join("  " + json.dumps([list(node) for node in t]) for t in self.trees)
-        text = json.dumps(data, indent=1).replace(json.dumps(_TREES), f"[\n{trees}\n ]")
-        atomic_write_text(path, text + "\n")
+
+    def save(self, path: Path) -> None:
+        atomic_write_text(path, _as_text(self.to_json(), self.trees))
 
 
-AnyRefusalModel = RefusalModel | TreeRefusalModel
+@dataclass(frozen=True)
+class MeanRefusalModel:
+    """The mean of its members' chances: a logistic regression and boosted trees, say."""
+
+    members: tuple[RefusalModel | TreeRefusalModel, ...]
+    threshold: float = 0.5
+    fitted_on: str = ""
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        return tuple(_in_order([name for m in self.members for name in m.reads]))
+
+    def probability(self, features: list[float]) -> float:
+        """The chance of a right answer from the features in FEATURES' order."""
+        return sum(m.probability(features) for m in self.members) / len(self.members)
+
+    def save(self, path: Path) -> None:
+        data = {
+            "format": MEAN_FORMAT,
+            "threshold": self.threshold,
+            "fitted_on": self.fitted_on,
+            "members": [m.to_json() for m in self.members],
+        }
+        trees = next((m.trees for m in self.members if isinstance(m, TreeRefusalModel)), ())
+        atomic_write_text(path, _as_text(data, trees))
+
+
+AnyRefusalModel = RefusalModel | TreeRefusalModel | MeanRefusalModel
 _TREES = "(trees, a line each)"
+
+
+def _as_text(data: dict[str, object], trees: tuple[tuple[Node, ...], ...]) -> str:
+    """The model's JSON with its trees written a line each."""
+    lines = ",\n".join("  " + json.dumps([list(node) for node in t]) for t in trees)
+    return json.dumps(data, indent=1).replace(json.dumps(_TREES), f"[\n{lines}\n ]") + "\n"
 
 
 def _trees(data: dict[str, object], names: list[str]) -> TreeRefusalModel:
@@ -165,29 +204,43 @@ def load_refusal_model(path: Path) -> AnyRefusalModel | None:
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        names = data.get("features")
-        if data.get("format") == TREES_FORMAT:
-            if not isinstance(names, list) or not names or names != _in_order(names):
-                raise ValueError(f"expected some of the features {FEATURES}, in that order")
-            return _trees(data, names)
-        if data.get("format") == FORMAT:
-            if not isinstance(names, list) or not names or names != _in_order(names):
-                raise ValueError(f"expected some of the features {FEATURES}, in that order")
-        elif EARLIER.get(data.get("format")) != names:
-            raise ValueError(f"expected format {FORMAT} with some of the features {FEATURES}")
-        if len(data["weights"]) != len(names):
-            raise ValueError("expected one weight per feature")
-        return RefusalModel(
-            tuple(float(w) for w in data["weights"]),
-            float(data["bias"]),
+        if data.get("format") != MEAN_FORMAT:
+            return _model(data)
+        members = data["members"]
+        if not isinstance(members, list) or not members:
+            raise ValueError("expected the models it takes the mean of")
+        return MeanRefusalModel(
+            tuple(_model(m) for m in members),
             float(data.get("threshold", 0.5)),
             str(data.get("fitted_on", "")),
-            tuple(names),
         )
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise UsageError(
             f"refusal model {path} is unusable ({exc}); run `askcases eval calibrate`"
         ) from None
+
+
+def _model(data: Any) -> RefusalModel | TreeRefusalModel:
+    """A logistic regression or boosted trees from their JSON data."""
+    names = data.get("features")
+    if data.get("format") == TREES_FORMAT:
+        if not isinstance(names, list) or not names or names != _in_order(names):
+            raise ValueError(f"expected some of the features {FEATURES}, in that order")
+        return _trees(data, names)
+    if data.get("format") == FORMAT:
+        if not isinstance(names, list) or not names or names != _in_order(names):
+            raise ValueError(f"expected some of the features {FEATURES}, in that order")
+    elif EARLIER.get(data.get("format")) != names:
+        raise ValueError(f"expected format {FORMAT} with some of the features {FEATURES}")
+    if len(data["weights"]) != len(names):
+        raise ValueError("expected one weight per feature")
+    return RefusalModel(
+        tuple(float(w) for w in data["weights"]),
+        float(data["bias"]),
+        float(data.get("threshold", 0.5)),
+        str(data.get("fitted_on", "")),
+        tuple(names),
+    )
 
 
 def _in_order(names: list[str]) -> list[str]:
