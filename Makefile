@@ -111,7 +111,7 @@ fit-ranker: venv
 	$(BIN)/python eval/fit_ranker.py --collect --rows build/ranker-rows.json
 
 fit-refusal: venv
-	$(BIN)/python eval/fit_refusal.py
+	$(BIN)/python eval/fit_refusal.py --trees --keep "mean of both"
 
 bench: venv
 	$(BIN)/python eval/bench.py

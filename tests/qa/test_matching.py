@@ -1330,6 +1330,36 @@ def test_a_which_icb_answer_stands_out_among_the_sentences_that_name_one(
     assert not answer.refused and "Lowfield Integrated Care Board" in answer.answer
 
 
+_PATHFINDERS = (
+    "Eye care pathfinders in Fernhollow\n\n4 June 2024\n\n"
+    "40 groups of optometry practices across the county have come forward so they can see "
+    "patients their GP would otherwise send to the hospital eye service.\n\n"
+    "{restated}"
+    "The pathfinders will be supported by the county's optical committee.\n"
+)
+
+
+def test_a_sentence_giving_the_same_figure_is_no_rival_to_the_answer(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    question = "How many eye care pathfinder groups are there?"
+    restated = (
+        '"We welcome the new groups, which take the total number of eye care pathfinders to 40," '
+        "said the clinical lead.\n\n"
+    )
+    answers = []
+    for name, said in (("once", ""), ("twice", restated)):
+        settings = _library(
+            tmp_path / name, embeddings, {"fernhollow.txt": _PATHFINDERS.format(restated=said)}
+        )
+        answers.append(Assistant(settings, embeddings).ask(question))
+    once, twice = answers
+    assert not once.refused and not twice.refused and "40 groups" in twice.answer
+    # a second sentence saying 40 in other words makes the answer no less certain
+    assert once.evidence is not None and twice.evidence is not None
+    assert twice.evidence.margin == pytest.approx(once.evidence.margin, abs=0.05)
+
+
 def test_a_wait_is_not_answered_by_another_length_of_time(assistant: Assistant) -> None:
     # the DVT article gives "journeys of six hours or more", no wait for treatment
     answer = assistant.ask("How long did patients wait for DVT treatment before the service?")

@@ -72,6 +72,9 @@ QUESTION_WORDS = frozenset(
 FRAME_WORDS = frozenset(
     stem(w) for w in "number amount figure roughly approximately approx".split()
 )
+# "total number of diabetics registered" restates "how many" for a count; a total cost or time
+# is what a cost per visit or a wait per patient does not give
+COUNT_FRAME_WORDS = frozenset({stem("total")})
 # Words that restate "when" in a question for a date ("start date month yr")
 DATE_FRAME_WORDS = frozenset(stem(w) for w in "date dates day month yr exact".split())
 # "how common", "how often": the question's way of asking for a rate, no measure of its own
@@ -1082,6 +1085,7 @@ class ExtractiveAnswerer:
             if t in named
             or not (
                 (question.kind in FIGURES and t in FRAME_WORDS)
+                or (question.kind == "number" and t in COUNT_FRAME_WORDS)
                 or (question.kind == "date" and t in DATE_FRAME_WORDS)
                 or t in asking
             )
@@ -1534,11 +1538,19 @@ class ExtractiveAnswerer:
             or (question.kind == "person" and _ASKS_SPEAKER.search(question.text) is not None)
             else ranked
         )
+        # nor a sentence that gives the same figure as the answer in other words ("220 groups of
+        # GP practices have come forward" and "bringing the number of pathfinders to 220")
+        given = (
+            {v for q in quoted for v, _ in measured(q.text) if _fits(question.kind, v)}
+            if typed and question.kind in FIGURES
+            else set()
+        )
         rest = [
             c.score
             for c in rivals
             if c not in quoted
             and not any(_overlap(c.text, q.text) > w.duplicate_overlap for q in quoted)
+            and not (given and given & {v for v, _ in measured(c.text)})
         ]
         margin = first.score - (max(rest) if rest else 0.0)
         scores = (
