@@ -426,6 +426,9 @@ def test_words_after_in_or_of_that_name_no_place() -> None:
     assert names("we are thinking of copying the model") == []
     assert names("did the pilot improve time in therapeutic range") == []
     assert names("who runs the clinics in leeds") == ["leeds"]
+    # "in absolute numbers", "in real terms": a common phrase, not a place
+    assert names("in absolute numbers, how many people are covered") == []
+    assert names("what did it save in real terms") == []
 
     # "how long" asks a question, though the library writes "Long COVID" as a name
     def written_as_names(term: str, word: str | None = None) -> bool:
@@ -1976,3 +1979,44 @@ def test_a_figure_that_goes_on_from_the_one_before_is_quoted_with_it(
         visits = assistant.ask(question)
         assert not visits.refused
         assert "1,926" in visits.answer and "2,400" in visits.answer
+
+
+def test_when_a_service_went_live_is_answered_by_its_launch_date_not_another_year(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    assistant = _beside_wigan(
+        tmp_path,
+        embeddings,
+        "quillerton-falls.md",
+        "# Quillerton falls response service: two-year review\n\nQuillerton Community Health "
+        "Board, 4 October 2024\n\n"
+        "1. This paper reports on the first two years of the Quillerton falls response "
+        "service, which goes out to people who have fallen at home.\n\n"
+        "2. In 2021/22 the ambulance service attended 3,840 falls calls in Quillerton, and 62% "
+        "of those patients were taken to the emergency department.\n\n"
+        "3. The service was launched on 5 September 2022. It is run by Quillerton Community "
+        "Health.\n",
+    )
+    answer = assistant.ask("when did the quillerton falls response service go live")
+    assert not answer.refused
+    first = answer.answer.split("[1]")[0]
+    assert "launched on 5 September 2022" in first and "2021/22" not in first
+
+
+def test_a_before_figure_alone_does_not_answer_now_against_before(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    assistant = _beside_wigan(
+        tmp_path,
+        embeddings,
+        "dornbrook-bloods.txt",
+        "Community bloods in Dornbrook\n\n2 March 2021\n\n"
+        "Before the pandemic, 18,000 bloods were taken every week at Dornbrook Hospital's "
+        "outpatient clinics.\n\n"
+        "Practices in Dornbrook now take bloods that hospital clinicians request.\n",
+    )
+    # only the state before is given: the "now" half of the question is not
+    both = assistant.ask("how many bloods a week are taken in Dornbrook now vs before?")
+    assert both.refused and "before" in both.answer
+    before = assistant.ask("how many bloods a week were taken in Dornbrook before the pandemic?")
+    assert not before.refused and "18,000" in before.answer

@@ -4,6 +4,7 @@ from askcases.qa.questions import (
     asked_body,
     asks_commissioner,
     asks_done,
+    asks_members,
     asks_planned,
     asks_provider,
     asks_published,
@@ -11,6 +12,7 @@ from askcases.qa.questions import (
     expected_type,
     holds_type,
     is_list_question,
+    names_doers,
     new_values,
 )
 
@@ -67,6 +69,8 @@ from askcases.qa.questions import (
         ("holloway vale gp alcohol service launch month yr", "date"),
         ("ravenmoor hf nurses start year", "date"),
         ("Who's the clinician quoted in the Ravenmoor heart failure announcement?", "person"),
+        ("who's the named clinical lead at the diabetes service", "person"),
+        ("Who's the provider trust for the hospital at home service?", "who"),
         ("who was the One Care spokesperson", "person"),
         ("Who gave the quote for One Care, and what is their job title?", "person"),
         ("bloods programme person thanking colleagues job title", "person"),
@@ -247,6 +251,14 @@ def test_a_question_that_tells_no_situation_is_all_request(question: str) -> Non
             "what is the wait - how long is it and how many are waiting",
             ["what is the wait - how long is it?", "how many are waiting?"],
         ),
+        (
+            # two question words asking of one thing
+            "Where and how often does the Thornbury eczema clinic run",
+            [
+                "Where does the Thornbury eczema clinic run?",
+                "how often does the Thornbury eczema clinic run?",
+            ],
+        ),
         ("How many patients were seen and discharged home?", None),  # one ask
         ("Wigan stroke - how many days and what saving", None),  # asks too short to stand
         ("I would like to know, for the Leeds team, how long the wait is", None),
@@ -323,6 +335,23 @@ def test_a_question_for_a_commissioner_is_told_apart(question: str, commissioner
 
 
 @pytest.mark.parametrize(
+    ("sentence", "names"),
+    [
+        ("NHS Yarncombe and Exley ICB plans and pays for health services.", True),
+        ("Commissioner: North Vennshire Integrated Care Board (ICB)", True),
+        ("It is commissioned by Bristol CCG.", True),
+        # "the ICB" says which ICB no more than the question does
+        ("It is commissioned by the ICB and run by the community trust.", False),
+        ("The ICB funds two more nurses.", False),
+    ],
+)
+def test_a_sentence_answers_which_icb_only_by_naming_one(sentence: str, names: bool) -> None:
+    from askcases.qa.questions import NAMES_COMMISSIONER
+
+    assert (NAMES_COMMISSIONER.search(sentence) is not None) is names
+
+
+@pytest.mark.parametrize(
     ("question", "provider"),
     [
         ("Who runs the stroke rehab at home team?", True),
@@ -378,6 +407,12 @@ def test_who_works_alongside_staff_is_answered_by_other_staff() -> None:
     # any "who" but one for what only a body does may be answered by the staff who do it
     assert holds_type("who", sentence, "who sits in with the GPs at the clinics")
     assert not holds_type("who", sentence, "who runs the clinics")
+    # "which clinicians staff the clinic" asks for kinds of staff, not a named person
+    staffed = "Which clinicians staff the eczema clinic"
+    assert expected_type(staffed) == "who"
+    assert asks_members(staffed)
+    assert names_doers(staffed, "It is led by two nurse specialists, supported by a GP.")
+    assert expected_type("which clinician leads the service") == "person"
 
 
 def test_a_setting_answers_where_care_is_given_but_not_where_a_team_is_based() -> None:
@@ -467,7 +502,7 @@ def test_a_question_about_a_plan_is_told_apart(question: str, planned: bool) -> 
 
 
 def test_a_written_out_acronym_is_said_by_a_sentence_that_uses_the_acronym() -> None:
-    from askcases.qa.questions import read_question
+    from askcases.qa.questions import counts_focus, read_question
     from askcases.text.lexicon import content_terms
 
     question = read_question(
@@ -480,6 +515,13 @@ def test_a_written_out_acronym_is_said_by_a_sentence_that_uses_the_acronym() -> 
     # without the glossary, the acronym says none of them
     plain = read_question("When did the early supported discharge team start?", {})
     assert plain.matched(asked, sentence) == set()
+    # so are its last words: "link workers" are counted by "8 SPLWs"
+    workers = read_question(
+        "How many link workers does the team have?", {"SPLWs": "social prescribing link workers"}
+    )
+    counted = set(content_terms("8 SPLWs (7.2 WTE) covering 11 GP practices"))
+    assert counts_focus(workers.focus, counted, workers.focus_related)
+    assert not counts_focus(workers.focus, counted)
 
 
 @pytest.mark.parametrize(

@@ -65,6 +65,12 @@ PATIENT_EVENTS = frozenset(
     for w in "referrals appointments attendances admissions consultations visits contacts "
     "assessments episodes treatments tests checks".split()
 )
+# Words for a service's start, the event a "when" question most often asks the date of.
+START_EVENTS = frozenset(
+    stem(w)
+    for w in "start started began begin opened open launched launch live introduced rolled "
+    "commenced established".split()
+)
 QUESTION_WORDS = frozenset(
     stem(w) for w in "many much long number quick quickly soon often".split()
 )
@@ -294,6 +300,17 @@ def gives_measure(question: Question, wanted: list[str], sentence: str) -> bool:
     question names ("how many audiologists" -> "a team of five audiologists": staff)."""
     if not wanted:
         return False
+    if question.kind == "date":
+        # "when did it go live": a date with the event asked about ("was launched on 5 September")
+        events = [
+            t for t in wanted if t in START_EVENTS or question.related.get(t, set()) & START_EVENTS
+        ]
+        # (a start still to come does not say when it started, unless a plan is asked about)
+        return (
+            bool(events)
+            and bool(question.matched(events, set(content_terms(sentence))))
+            and (question.planned or claim_of(sentence).status != "projected")
+        )
     people = PEOPLE & set(wanted)
     for value, words in measured(sentence):
         terms = set(content_terms(words))
@@ -607,6 +624,11 @@ _BASELINE = re.compile(
     r"(?:opened|started|began|launched|was set up)|previously|used to|in the year before)\b"
     r"|^\W*(?:[AQ]: )?(?:Before|Prior to|Until)\b(?![^.;]*\b(?:now|today|currently)\b)",
     re.I,
+)
+# a sentence of the state before the service alone ("Before MECS began, ... had 14,200
+# attendances"), with no now beside it
+_OPENS_BEFORE = re.compile(
+    r"^\W*(?:[AQ]: )?(?:Before|Prior to|Until)\b(?![^.;]*\b(?:now|today|currently|since)\b)"
 )
 _NATIONAL_ASKED = re.compile(
     r"\b(?:national\w*|england|uk|country|britain|benchmarks?|neighbour\w*|next door|"
@@ -1589,12 +1611,18 @@ class ExtractiveAnswerer:
         )
         if only_expected:
             chosen = []
-        # "how many a week since the full launch": the state before the service says none of it
+        # "how many a week since the full launch", or "now vs before": the state before the
+        # service says none of it, or only its first half
         only_before = (
             bool(chosen)
             and (question.latest or question.since_start)
-            and not question.before
-            and all(BEFORE_SERVICE in c.why for c in chosen)
+            and all(
+                BEFORE_SERVICE in c.why
+                or question.before
+                and _OPENS_BEFORE.search(c.text) is not None
+                and not read_forms(c.text)[0]
+                for c in chosen
+            )
         )
         if only_before:
             chosen = []

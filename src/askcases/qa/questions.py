@@ -155,8 +155,11 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
     "person": (
         re.compile(
-            r"\bwhich (?:\w+ )?(?:lead|leader|manager|director|officer|clinician|doctor|minister|"
-            r"secretary|coordinator|chair|person)s?\b|\bwho (?:said|announced|spoke|leads|is the)\b"
+            r"\bwhich (?:\w+ )?(?:lead|leader|manager|director|officer|minister|"
+            r"secretary|coordinator|chair|person)s?\b|\bwhich (?:\w+ )?(?:clinician|doctor)\b"
+            r"|\bwho (?:said|announced|spoke|leads|is the)\b"
+            r"|\bwho[’']s the (?:\w+ ){0,2}(?:lead|leader|manager|director|clinician|doctor|"
+            r"minister|secretary|coordinator|chair|person|consultant|officer|spokesperson)\b"
             # "who was the minister that announced it"
             r"|\bwho (?:was|were) the (?:\w+ )?(?:minister|secretary|lead|leader|manager|director|"
             r"officer|coordinator|chair|chairman|chairwoman|chief executive|ceo)s?\b"
@@ -425,7 +428,9 @@ _WHO_DOES = re.compile(
 # "who's on the team", "who is in the team": its members, the staff it is made of
 _WHO_IS_ON = re.compile(
     r"\bwho(?:'s|\u2019s|\s+is|\s+are|\s+was|\s+were)\s+(?:actually\s+)?(?:on|in)\s+"
-    r"(?:the|their|its)\b",
+    r"(?:the|their|its)\b"
+    # "which clinicians staff the clinic": the kinds of staff, not a named person
+    r"|\bwhich (?:\w+ )?(?:clinicians|doctors|staff|professionals|professions|roles)\b",
     re.I,
 )
 
@@ -514,7 +519,7 @@ _NUMBER_OF = re.compile(
     r"([a-z-]+s|people|children|men|women|staff)\b"
     r"|\b(?!(?:the|these|those|some|any|actual|exact|real|hard|latest|headline|overall|rough|"
     r"final|key|raw|up-to-date|recent|current|official|precise|accurate|detailed|your|their|its"
-    r"|our|my)\b)([a-z-]+) numbers\b",
+    r"|our|my|before|after|and|or)\b)([a-z-]+) numbers\b",
     re.I,
 )
 _AFTER_HOW_MANY = re.compile(r"\bhow many ((?:[a-z&'-]+\s*){1,4})", re.I)
@@ -618,9 +623,13 @@ def focus_text(question: str) -> str:
 
 def says_counted_verb(focus: str | None, terms: set[str]) -> bool:
     """Whether a sentence with these terms uses the verb of the counted noun: "1,065 women were
-    referred" counts referrals ("refer" of "referr")."""
-    return focus is not None and any(
-        len(t) >= 5 and len(focus) == len(t) + 1 and focus.startswith(t) for t in terms
+    referred" counts referrals ("refer" of "referr"); "1,150 people have started" counts
+    starters."""
+    if focus is None:
+        return False
+    return any(len(t) >= 5 and len(focus) == len(t) + 1 and focus.startswith(t) for t in terms) or (
+        # the doer of the verb: "starters" are counted by "people have started"
+        focus.endswith("er") and len(focus) >= 6 and focus[:-2] in terms
     )
 
 
@@ -828,6 +837,9 @@ _NEXT_ASK = re.compile(
 _TOPIC = re.compile(
     rf"(?!{_REQUEST_WORD}\b)([^?.,;:–—-]{{3,60}}?)\s+[-–—:]\s+(?={_REQUEST_WORD}\b)", re.I
 )
+# two question words asking of one thing: "where and how often does the clinic run"
+_WH_ASK = r"(?:where|when|who|how often|how long|how soon|how much|how many)"
+_WH_PAIR = re.compile(rf"\s*({_WH_ASK}),?\s+and\s+({_WH_ASK})\s+(\S.*)$", re.I)
 _ASK_WORDS = 3  # each ask of a question of several is at least this many words
 _MOST_ASKS = 3
 
@@ -842,7 +854,11 @@ def asks(text: str) -> list[str]:
     topic = _TOPIC.match(request)
     if topic is not None:
         request = request[topic.end() :]
-    parts = [p.strip(" ,;:?.-–—") for p in _NEXT_ASK.split(request)]
+    pair = _WH_PAIR.match(request)
+    if pair is not None:  # "where and how often does it run": where it runs, how often it runs
+        parts = [f"{pair.group(n)} {pair.group(3)}".strip(" ,;:?.-–—") for n in (1, 2)]
+    else:
+        parts = [p.strip(" ,;:?.-–—") for p in _NEXT_ASK.split(request)]
     if (
         len(parts) < 2
         or len(parts) > _MOST_ASKS
@@ -976,8 +992,11 @@ _WHICH_COMMISSIONER = re.compile(
     r"|\b(?:icbs?|ccgs?) (?:that|which) (?:commissions|funds|pays)\b",
     re.I,
 )
+# a named ICB or CCG ("NHS Yarncombe and Exley ICB", "North Vennshire Integrated Care Board"),
+# not "the ICB", which says which body of the kind no more than the question does
 NAMES_COMMISSIONER = re.compile(
-    r"\b(?:ICBs?|CCGs?|Integrated Care Boards?|Clinical Commissioning Groups?)\b"
+    r"\b(?!(?:The|Its|Their|This|Our|Each|Every|Local)\b)[A-Z][\w&’'-]*\s+"
+    r"(?:ICBs?|CCGs?|Integrated Care Boards?|Clinical Commissioning Groups?)\b"
 )
 
 
@@ -1113,13 +1132,17 @@ def read_question(
     expanded = expand_query(f"{text} ({' '.join(defined)})" if defined else text, glossary)
     terms = list(dict.fromkeys(content_terms(text)))
     related = {t: group_of(t) for t in terms} if synonyms else {}
-    # the words of an expansion the question writes out are said by a sentence that uses the
-    # acronym ("early supported discharge" by "The ESD service was launched ...")
+    # the words of an expansion the question writes out, or its last two or more, are said by a
+    # sentence that uses the acronym ("early supported discharge" by "The ESD service was
+    # launched ...", "link workers" by "8 SPLWs")
     low = text.lower()
     for acronym, expansion in glossary.items():
         short = content_terms(acronym)
-        if short and expansion.lower() in low:
-            for t in content_terms(expansion):
+        words = expansion.lower().split()
+        tails = (" ".join(words[-n:]) for n in range(len(words), 1, -1))
+        said = next((t for t in tails if re.search(rf"\b{re.escape(t)}\b", low)), None)
+        if short and said is not None:
+            for t in content_terms(said):
                 related[t] = related.get(t, frozenset()) | frozenset(short)
     # "does the bloods scheme go by any other name": "otherwise referred to as secondary care
     # bloods" names it

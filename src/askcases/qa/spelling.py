@@ -174,7 +174,8 @@ _NOT_PLACES = set(
     charge line hand fact short part order need use mind favour response detail advance full
     work common public private principle theory reality terms view case cases average hospital
     community profit example instance money funding store shop branch clinic clinics surgery
-    pharmacy school schools house home hub centre""".split()
+    pharmacy school schools house home hub centre absolute real relative cash actual numerical
+    percentage""".split()
 )
 
 
