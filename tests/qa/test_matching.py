@@ -186,6 +186,12 @@ def test_an_answer_about_another_place_is_refused_and_says_so(
 
     here = assistant.ask("How long is the wait for a hearing test in Fernleigh?")
     assert not here.refused and "2 weeks" in here.answer
+    # "hearing" of "a hearing test" names a topic only Fernleigh's article mentions, even in a
+    # library of two; "waiting for" names none
+    topics = assistant.topics(assistant.read("How long is the wait for a hearing test in Tennick?"))
+    assert topics == {"hearing": frozenset({"fernleigh-hearing"})}
+    waiting = assistant.read("how long are people in Tennick waiting for an oxygen review")
+    assert "waiting" not in assistant.topics(waiting)
 
 
 def test_an_answer_from_an_article_about_another_service_is_refused_and_says_so(
@@ -983,6 +989,17 @@ def test_a_saving_or_a_visit_s_cost_is_no_answer_to_what_a_service_costs_to_run(
     running = article + "\nThe virtual clinic costs £95,000 a year to run.\n"
     settings = _library(tmp_path / "with", embeddings, {"vfc.txt": running})
     assert "£95,000" in Assistant(settings, embeddings).ask(asked).answer
+    # and what a year costs is no answer to what one review costs
+    year_only = running.replace(
+        "Each virtual review costs £48, compared with £196 for a face-to-face appointment.\n\n", ""
+    )
+    settings = _library(tmp_path / "year", embeddings, {"vfc.txt": year_only})
+    single = Assistant(settings, embeddings).ask("cost of a single virtual review hexbury")
+    assert "£95,000" not in single.answer
+    single = Assistant(
+        _library(tmp_path / "unit", embeddings, {"vfc.txt": running}), embeddings
+    ).ask("cost of a single virtual review hexbury")
+    assert "£48" in single.answer
 
 
 def test_a_word_of_the_askers_situation_is_no_name_the_answer_must_mention(

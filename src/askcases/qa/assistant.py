@@ -92,6 +92,14 @@ DOCUMENT_TERMS = frozenset(
     minutes press release statement page committee meeting agenda""".split()
 )
 TOPIC_SHARE = 3  # a title's word that at most one article in this many mentions names a topic
+# a word of "-ing" followed by a word of a noun phrase names a thing ("hearing test", "social
+# prescribing link workers"); followed by a preposition, article or pronoun, a doing ("waiting
+# for", "attending the")
+_NAMES_A_THING = re.compile(
+    r"^\s+(?!(?:for|to|the|a|an|of|in|on|at|by|with|from|their|its|his|her|them|it|this|that|"
+    r"these|those|and|or|is|are|was|were|up|out|down|off|back|now|there|here)\b)[a-z][a-z-]+\b",
+    re.I,
+)
 
 
 Lap = Callable[[str, float], float]  # (stage, when it began) -> now; records the stage's time
@@ -674,17 +682,22 @@ class Assistant:
         if not self.settings.matching("topics"):
             return {}
         count, titled = self._titles()
-        limit = count // TOPIC_SHARE
+        limit = max(1, count // TOPIC_SHARE) if count > 1 else 0
         if limit < 1:
             return {}
         named = {t for name in question.names for t in content_terms(name)}
         found: dict[str, frozenset[str]] = {}
-        for word, term in content_words(question.text.partition(" (")[0]):
+        text = question.text.partition(" (")[0]
+        for word, term in content_words(text):
             others = sorted(question.related.get(term, frozenset()))
             if term in named or not titled.intersection([term, *others]) or word in found:
                 continue
-            if term in VERB_STEMS or word.lower().endswith(("ed", "ing")):
+            if term in VERB_STEMS or word.lower().endswith("ed"):
                 continue  # "moved", "cuts": a verb of a title names no topic
+            if word.lower().endswith("ing") and not _NAMES_A_THING.search(
+                text[text.find(word) + len(word) :]
+            ):
+                continue  # "waiting for", but "a hearing test" names one
             if term in DOCUMENT_TERMS:
                 continue  # "a quarterly update for our board": the form of a paper, no topic
             if 0 < self.store.keywords.document_count([word, *others], limit) <= limit:

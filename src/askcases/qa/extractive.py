@@ -915,6 +915,13 @@ _UNIT_COST = re.compile(
     r"[a-z-]+\b",
     re.I,
 )
+# what one visit, patient or test costs ("cost of a single home visit", "cost per patient")
+_UNIT_COST_ASKED = re.compile(
+    r"\bcosts? (?:of )?(?:a single|one|each|an individual)\b|\bcosts? per (?!year|yr\b|annum)"
+    r"|\bunit cost|\b(?:a single|each|one|per) (?:[\w-]+ ){0,3}(?:visit|appointment|session|"
+    r"test|scan|contact|attendance|episode|consultation|referral|patient)s? cost\b",
+    re.I,
+)
 _TOTAL = re.compile(
     r"\b(?:a|per|each) year\b|\bannual\w*|\byearly\b|\bmillion\b|£[\d.,]+\s?m\b", re.I
 )
@@ -938,10 +945,13 @@ _SAYS_SETUP = re.compile(
 
 def other_cost(question: Question, c: Candidate) -> bool:
     """For a question about what a service costs to run, a sentence that gives no cost of it:
-    a saving, or what one visit costs; for one about what it cost to set up, a sentence that
-    says nothing of setting it up."""
+    a saving, or what one visit costs; for one about what one visit or patient costs, a sentence
+    that gives no such cost; for one about what it cost to set up, a sentence that says nothing
+    of setting it up."""
     if _SETUP_COST_ASKED.search(question.text) is not None:
         return _SAYS_SETUP.search(c.text) is None
+    if question.kind == "money" and _UNIT_COST_ASKED.search(question.text) is not None:
+        return _UNIT_COST.search(c.text) is None  # "cost of a single visit": not a year's cost
     if _RUNNING_COST_ASKED.search(question.text) is None:
         return False
     if _SAYS_COST.search(_AVOIDED.sub("", c.text)) is None:
