@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: help venv browser local-llm index serve test check lint eval baseline fit-ranker fit-refusal bench bench-large load attack clean
+.PHONY: help venv browser local-llm index serve test check lint eval baseline fit-ranker fit-refusal fit-common-terms bench bench-large load attack clean
 
 help:
 	@echo "make serve   - install, index corpus/ if needed, start the web chat on http://127.0.0.1:7860"
@@ -18,6 +18,7 @@ help:
 	@echo "make eval    - run the evaluation questions against index/ and print the figures"
 	@echo "make fit-ranker - refit the packaged sentence ranking weights on the tuning sets (then make fit-refusal)"
 	@echo "make fit-refusal - refit the packaged refusal model on the tuning sets (never the test sets)"
+	@echo "make fit-common-terms - refit the packaged list of words most tuning articles use"
 	@echo "make bench   - benchmark at 1k and 10k chunks beside the tutorial pipeline (BENCHMARKS.md)"
 	@echo "make baseline - retrieval figures: tutorial pipeline, dense, BM25, hybrid and askcases"
 	@echo "make load    - 20 users x 25 questions while an article re-indexes, then a 10-min soak"
@@ -112,6 +113,9 @@ fit-ranker: venv
 
 fit-refusal: venv
 	$(BIN)/python eval/fit_refusal.py --trees --keep "mean of both"
+
+fit-common-terms: venv
+	$(BIN)/python eval/fit_common_terms.py
 
 bench: venv
 	$(BIN)/python eval/bench.py

@@ -1,6 +1,6 @@
 """Fit the packaged refusal model (src/askcases/qa/refusal_model.json) on the tuning sets only:
 the tuning part of eval/questions.jsonl, eval/tuning-paraphrases.jsonl and -2 to -15, the tuning
-article sets (eval/tuning-articles and -2 to -24) and the tuning part of
+article sets (eval/tuning-articles and -2 to -26) and the tuning part of
 eval/tuning-date-conflicts (each indexed under build/eval/ as `make eval` indexes them). Each set
 is held out in turn to choose the threshold (askcases.evaluation.calibrate). Of the sets of
 features in CANDIDATES for a logistic regression (and, with --trees, boosted trees and the mean of
@@ -91,6 +91,8 @@ TUNING_ARTICLE_SETS = (
     "tuning-articles-22",
     "tuning-articles-23",
     "tuning-articles-24",
+    "tuning-articles-25",
+    "tuning-articles-26",
 )
 
 

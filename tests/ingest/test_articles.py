@@ -534,3 +534,21 @@ def test_a_cover_sheet_s_title_field_says_what_a_board_paper_is_about(tmp_path: 
         encoding="utf-8",
     )
     assert load_article(path).title == "Larchmere Community Health NHS Trust"
+
+
+def test_a_blog_posts_byline_keeps_its_author_and_role_after_the_title(tmp_path: Path) -> None:
+    page = tmp_path / "blog.html"
+    page.write_text(
+        "<html><head><title>Three years of rehab | Staff blog</title></head><body>"
+        "<nav>Home | News</nav><main><article><h1>Three years of rehab</h1>"
+        '<p class="byline">By Rachel Adeyemi, Consultant Physiotherapist and Clinical Lead, '
+        "Holmby Rehabilitation Service</p>"
+        + "<p>We have seen 1,240 people since the clinic opened in February 2021, and most "
+        "of them finished the programme.</p>"
+        * 3
+        + "</article></main><footer>© 2024 Holmby Trust</footer></body></html>",
+        encoding="utf-8",
+    )
+    article = load_article(page)
+    assert article.title == "Three years of rehab"
+    assert "By Rachel Adeyemi, Consultant Physiotherapist and Clinical Lead" in article.text

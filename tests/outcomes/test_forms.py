@@ -392,3 +392,23 @@ def test_a_table_cells_dagger_or_section_mark_is_a_footnote() -> None:
 def test_a_count_names_the_thing_it_counts(sentence: str, noun: str) -> None:
     counts = [f for f in find_figures(sentence) if f.kind == "count"]
     assert counts and counts[0].noun == noun
+
+
+def test_a_count_whose_noun_opens_with_an_acronym_and_shares_in_words_are_figures() -> None:
+    hubs = find_figures("It opened at three GP-led hubs: Canal Street Health Centre.")
+    assert [(f.kind, f.value, f.noun) for f in hubs] == [("count", "3", "GP-led hubs")]
+    assert find_figures("Ward 7 is open.") == []  # a name, not a count
+    shares = find_figures("486 women were referred, and more than three quarters of them set one.")
+    assert ("share", "75%") in [(f.kind, f.value) for f in shares]
+    assert [(f.kind, f.value) for f in find_figures("Two-thirds of patients improved.")] == [
+        ("share", "67%")
+    ]
+
+
+def test_a_pair_whose_first_figure_is_told_when_it_held_at_length() -> None:
+    sentence = (
+        "For the people we've worked with for a full year, A&E attendances went down from 2,214 "
+        "in the twelve months before they joined us to 1,018 in the twelve months after."
+    )
+    pairs = [f for f in find_figures(sentence) if f.kind == "pair"]
+    assert [(f.before, f.value) for f in pairs] == [("2,214", "1,018")]

@@ -12,6 +12,7 @@ from askcases.qa.extractive import Candidate, candidate_sentences, names_agent
 from askcases.qa.questions import asked_noun, focus_noun
 from askcases.qa.spelling import correct_spelling, edit_distance
 from askcases.store.sync import sync_index
+from askcases.text.lexicon import common_terms
 from askcases.types import Answer
 
 
@@ -441,7 +442,9 @@ def test_words_after_in_or_of_that_name_no_place() -> None:
         return True
 
     assert names_in_lower_case("how long do people wait", {"long": 4}, written_as_names) == []
-    assert names_in_lower_case("long covid waits", {"long": 4}, written_as_names) == ["long"]
+    # a word most service articles use ("long") is a name in lower case only after a place word
+    assert names_in_lower_case("long covid waits", {"long": 4}, written_as_names) == []
+    assert names_in_lower_case("wigan stroke savings", {"wigan": 4}, written_as_names) == ["wigan"]
     # after "of", a word of everyday English is no place the library lacks
     assert names("trying to get a sense of scale for phlebotomy demand") == []
     assert names("what did the hospitals of leicester do about waits") == ["leicester"]
@@ -2037,3 +2040,140 @@ def test_a_before_figure_alone_does_not_answer_now_against_before(
     assert both.refused and "before" in both.answer
     before = assistant.ask("how many bloods a week were taken in Dornbrook before the pandemic?")
     assert not before.refused and "18,000" in before.answer
+
+
+def test_a_word_most_articles_use_names_no_topic_or_place(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    settings = _library(
+        tmp_path,
+        embeddings,
+        {
+            "ostleby-eczema.txt": (
+                "Children's eczema clinic in Ostleby\n\n9 May 2024\n\n"
+                "The community clinic sees children whose eczema has not cleared with creams.\n\n"
+                "Hospital referrals for childhood eczema in Ostleby fell by 46% in its first "
+                "year.\n"
+            ),
+            "ostleby-link-workers.txt": (
+                "Link workers in Ostleby\n\n2 June 2024\n\n"
+                "Link workers are employed by Ostleby Together, a local charity.\n\n"
+                "They took 3,065 referrals in 2023/24.\n"
+            ),
+            "stroke.txt": _WIGAN,
+        },
+    )
+    assistant = Assistant(settings, embeddings)
+    # "together" is a word of a charity's name here, and of most service articles elsewhere:
+    # putting a paper together asks about no place the eczema article lacks
+    answer = assistant.ask(
+        "I'm putting a paper together for our board next week on community dermatology. By "
+        "what percentage did hospital referrals for childhood eczema drop in Ostleby?"
+    )
+    assert not answer.refused, answer.reason
+    assert "46%" in answer.answer
+    assert "togeth" in common_terms() and "eczema" not in common_terms()
+
+
+@pytest.mark.parametrize(
+    ("name", "article", "question", "facts"),
+    [
+        # the state after, which does not name the place again, joins the state before
+        (
+            "carrowby-eyes.txt",
+            "Opticians see minor eye problems in Carrowby\n\n3 April 2024\n\n"
+            "Before the scheme began, the eye casualty department at Carrowby General Hospital "
+            "had 14,200 attendances in 2022. A hospital audit found that around 55% of those "
+            "patients could have been seen in the community. In the 12 months after the scheme "
+            "launched, eye casualty attendances fell to 10,650, a drop of 25%.\n\n"
+            "The scheme is run by Carrowby Primary Eyecare.\n",
+            "What happened to attendances at the Carrowby General Hospital eye casualty after the "
+            "scheme started? I need the before and after numbers.",
+            ("14,200", "10,650"),
+        ),
+        # a sentence that gives both joins one that gives the state before alone
+        (
+            "fenwick-foot.txt",
+            "Diabetic foot service in Fenwick\n\n1 March 2024\n\n"
+            "In 2021/22 the average time from referral to first specialist assessment in Fenwick "
+            "was 17 days, well outside the national guidance that people with an active diabetic "
+            "foot problem should be seen by a specialist team within one working day.\n\n"
+            "The service opened in June 2022 with three podiatrists.\n\n"
+            "The average time from referral to first specialist assessment fell from 17 days in "
+            "2021/22 to 3 days.\n",
+            "How quickly do people with diabetic foot problems in Fenwick get assessed by a "
+            "specialist, before vs after the new service?",
+            ("17 days", "3 days"),
+        ),
+    ],
+)
+def test_before_and_after_quotes_the_half_the_best_sentence_lacks(
+    tmp_path: Path,
+    embeddings: MiniLMEmbeddings,
+    name: str,
+    article: str,
+    question: str,
+    facts: tuple[str, str],
+) -> None:
+    answer = _asked_beside_wigan(tmp_path, embeddings, name, article, question)
+    assert not answer.refused, answer.reason
+    assert all(fact in answer.answer for fact in facts)
+
+
+def test_a_count_of_gp_led_hubs_answers_how_many_sites(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    assistant = _beside_wigan(
+        tmp_path,
+        embeddings,
+        "hollerby-minor-surgery.txt",
+        "GP surgeries cut waits for minor operations in Hollerby\n\n15 May 2024\n\n"
+        "It opened on 3 April 2023 at three GP-led hubs: Canal Street Health Centre, Brookend "
+        "Medical Practice and Sturmead Surgery.\n\n"
+        "The average wait for treatment fell from 31 weeks to 9 weeks.\n",
+    )
+    answer = assistant.ask("How many sites does the Hollerby minor surgery service run from?")
+    assert not answer.refused, answer.reason
+    assert "three GP-led hubs" in answer.answer
+
+
+def test_a_rate_over_another_span_or_for_the_whole_country_answers_nothing_local(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    assistant = _beside_wigan(
+        tmp_path,
+        embeddings,
+        "pelham-alcohol.md",
+        "# Pelham alcohol care team: year one\n\n"
+        "- Run by Pelham Hospitals NHS FT since 3 April 2023\n"
+        "- 30-day readmission: 22% → 17%\n"
+        "- For context, the Office for National Statistics estimated that 1.9 million people in "
+        "the UK drink at higher risk.\n",
+    )
+    thirty = assistant.ask("pelham alcohol care team 30 day readmission rate")
+    assert not thirty.refused and "17%" in thirty.answer
+    ninety = assistant.ask("pelham alcohol care team 90 day readmission rate")
+    assert ninety.refused and "17%" not in ninety.answer
+    local = assistant.ask("pelham estimated number of people drinking at higher risk")
+    assert local.refused and "1.9 million" not in local.answer
+    assert "national figure" in local.answer
+    country = assistant.ask("how many people in the UK drink at higher risk, as quoted for Pelham")
+    assert not country.refused and "1.9 million" in country.answer
+
+
+def test_a_year_told_by_its_months_is_that_financial_year(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    assistant = _beside_wigan(
+        tmp_path,
+        embeddings,
+        "dunford-surgery.txt",
+        "Minor surgery in Dunford\n\n15 May 2024\n\n"
+        "Between April 2023 and the end of March 2024 the service carried out 1,486 "
+        "procedures.\n\n"
+        "The service is run by Dunford GP Alliance.\n",
+    )
+    first = assistant.ask("How many procedures did the Dunford service do in 2023/24?")
+    assert not first.refused and "1,486" in first.answer
+    second = assistant.ask("How many procedures did the Dunford service do in 2024/25?")
+    assert second.refused and "1,486" not in second.answer

@@ -575,3 +575,34 @@ def test_a_number_word_in_a_name_counts_nothing() -> None:
     assert new_values("number", advisers, "how many advisers") == ["Two"]
     one_in_four = "One patient in four was seen at home."
     assert new_values("number", one_in_four, question) == ["One", "four"]
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        # which people may use it, not which body runs it
+        ("ebbersleigh online sexual health testing who is allowed to order a kit", None),
+        ("Who's eligible for the pharmacy pill scheme in Sorrelby?", None),
+        ("Who runs the Ebbersleigh testing service?", "who"),
+        # a place's numbers are no count of the place
+        ("I need the Scarrowdale numbers - what was the quit rate?", "rate"),
+    ],
+)
+def test_who_may_use_a_service_and_a_places_numbers_are_read_as_meant(
+    question: str, kind: str | None
+) -> None:
+    assert expected_type(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("kind", "sentence"),
+    [
+        ("percent", "486 women were referred, and more than three quarters of them set a date."),
+        ("percent", "About a fifth of patients dropped out before discharge."),
+        ("duration", "Avg time referral → ACT review 5.2 hrs (target <24 hrs)"),
+        ("date", "Live 3 Apr 23."),
+        ("number", "Fourteen pharmacies across the town offer a free test."),
+    ],
+)
+def test_shares_in_words_and_staff_shorthand_give_values(kind: str, sentence: str) -> None:
+    assert holds_type(kind, sentence, "question")

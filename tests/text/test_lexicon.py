@@ -5,7 +5,7 @@ import sqlite3
 
 from conftest import CORPUS
 
-from askcases.text.lexicon import content_terms, matched_terms, same_family, stem
+from askcases.text.lexicon import content_terms, matched_terms, named_terms, same_family, stem
 
 
 def _fts5_porter_vocabulary(text: str) -> set[str]:
@@ -71,3 +71,33 @@ def test_an_acronym_is_spelled_out_by_the_initials_of_words_written_together() -
     assert spelled_out("DL", texts) is None  # "day. Length"
     # two capitals stand for lower-case words only: "Blood Test" would be too loose a match
     assert spelled_out("BT", ["a Blood Test", "a Blood Test"]) is None
+
+
+def test_a_joined_word_gives_each_of_its_initials_and_a_list_line_defines_an_acronym() -> None:
+    from askcases.text.acronyms import find_acronyms, spelled_out
+
+    texts = ["Team of 4.2 whole-time equivalent TDAs, led by a specialist midwife."]
+    assert spelled_out("WTE", texts) == "whole time equivalent"
+    glossary = find_acronyms(
+        "A post of 1.0 whole-time equivalent (WTE).\n"
+        "- TDA: tobacco dependence adviser\n"
+        "ACT = alcohol care team, Eskerby General Hospital | Apr 23 - Mar 24\n"
+        "CO: carbon monoxide\n"
+        "Notes: see below\n"
+    )
+    assert glossary == {
+        "WTE": "whole-time equivalent",
+        "TDA": "tobacco dependence adviser",
+        "ACT": "alcohol care team",
+    }
+
+
+def test_a_place_that_begins_like_a_month_is_a_name() -> None:
+    assert named_terms("for our QI group and Marbeck reports shorter stays") == ["QI", "Marbeck"]
+    assert named_terms("referrals in Jul-Sep and in March") == []
+
+
+def test_a_number_word_and_its_digits_are_the_same_word() -> None:
+    from askcases.text.synonyms import group_of
+
+    assert "4" in group_of(stem("four")) and "four" in group_of("4")

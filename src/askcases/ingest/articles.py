@@ -29,7 +29,7 @@ from askcases.types import Article
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
 # the loaders, the cleaner and the sentence splitter: a change re-chunks every article
-CLEANER_VERSION = "12"
+CLEANER_VERSION = "13"
 MAX_ARTICLE_MB = 20  # a case study is tens of kB; a bigger file is most likely not one
 
 

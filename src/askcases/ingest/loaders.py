@@ -244,6 +244,30 @@ def html_published(raw: str) -> str | None:
     return None
 
 
+# "By Rachel Adeyemi, Consultant Physiotherapist and Clinical Lead": who wrote it, and their role
+_BYLINE = re.compile(r"^[Bb]y\s+[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+)+,\s+\S.{3,160}$")
+
+
+def html_byline(raw: str) -> str | None:
+    """The byline of a page's article with its author's role ("By Rachel Adeyemi, Consultant
+    Physiotherapist and Clinical Lead, ..."), which the text extraction leaves out."""
+    import lxml.html
+    from lxml.etree import ParserError
+
+    try:
+        page = lxml.html.fromstring(raw)
+    except (ParserError, ValueError):
+        return None
+    scopes = page.xpath("//article") or page.xpath("//main")
+    if not scopes:
+        return None
+    for element in scopes[0].xpath(".//p|.//div|.//span"):
+        line = " ".join(element.text_content().split())
+        if _BYLINE.match(line):
+            return line
+    return None
+
+
 def html_lines(raw: str) -> tuple[list[str], str | None]:
     import trafilatura
 
@@ -255,6 +279,9 @@ def html_lines(raw: str) -> tuple[list[str], str | None]:
     lines = plain_lines(extracted or "")
     if title and not any(line == title for line in lines[:3]):
         lines.insert(0, title)
+    byline = html_byline(raw)
+    if byline and byline not in lines:  # after the title, which stays first
+        lines.insert(lines.index(title) + 1 if title in lines[:3] else 0, byline)
     return lines, title
 
 

@@ -82,9 +82,11 @@ _YEAR = rf"(?:\s(?:in|during) {_PERIOD})?"
 PERIOD_TAIL = re.compile(rf"\s(?:in|during|for|by) {_PERIOD}\s*$", re.I)
 
 _RATE = r"(?:\s(?:a|an|per|each) (?:day|week|month|year|quarter))?"  # "from 88 a month to 26"
-# When the first figure held ("from 18% in our first three months to 7%").
+# When the first figure held ("from 18% in our first three months to 7%", "from 2,214 in the
+# twelve months before they joined us to 1,018").
 _WHEN = (
-    r"(?:\s(?:in|during|over|at|before|after) (?:the |our |its |their )?(?:[a-z]+ ){0,2}[a-z]+)?"
+    r"(?:\s(?:in|during|over|at|before|after) (?:the |our |its |their )?(?:[a-z]+ ){0,2}"
+    r"[a-z]+){0,2}"
 )
 # what a share is of ("from 5.9% of births in the baseline year to 8.6%")
 _SHARE_OF = r"(?:(?<=%) of (?:all )?[a-z]+)?"
@@ -166,9 +168,18 @@ SHARE = re.compile(
     rf"(?<![£\d.,-])(?P<v>{NUMBER}(?:%|\s?per ?cent))"
     rf"|(?<![£\d.,])\b(?P<n>{NUMBER}) in (?!(?:19|20)\d\d\b)(?P<m>{NUMBER})\b(?! every)"
     r"|\b(?:roughly|about|around|nearly|almost|just over|just under|more than) (?:a|one) "
-    r"(?P<part>half|third|quarter|fifth)\b|\b(?:a|one) (?P<partof>third|quarter|fifth) of\b",
+    r"(?P<part>half|third|quarter|fifth)\b|\b(?:a|one) (?P<partof>third|quarter|fifth) of\b"
+    r"|\b(?P<parts>(?:two|three|four)[ -](?:thirds|quarters|fifths))\b(?= of\b)",
     re.I,
 )
+# "more than three quarters of them (371)", "two-thirds of patients"
+_MANY_PARTS = {
+    "two thirds": "67%",
+    "three quarters": "75%",
+    "two fifths": "40%",
+    "three fifths": "60%",
+    "four fifths": "80%",
+}
 MONEY = re.compile(
     rf"£(?P<v>\d[\d,]*(?:\.\d+)?{_SCALE})|(?P<w>{NUMBER}(?: million| billion)?) pounds\b", re.I
 )
@@ -435,6 +446,10 @@ def find_figures(sentence: str) -> list[Figure]:
             value = normalise_value(m.group("v"))
         elif part := m.group("part") or m.group("partof"):  # "roughly a third of them"
             value = _PARTS[part.lower()]
+        elif m.group("parts"):
+            value = _MANY_PARTS.get(m.group("parts").lower().replace("-", " "), "")
+            if not value:
+                continue  # "two quarters": no share staff write
         else:
             n, of = normalise_value(m.group("n")), normalise_value(m.group("m"))
             if (number_of(n) or 0) > (number_of(of) or 0):
@@ -520,8 +535,8 @@ def find_figures(sentence: str) -> list[Figure]:
         noun = count_noun(sentence, m.end())
         if re.search(rf"\b{_UNIT}$", noun, re.I) and not re.search(r"\bbed\b", noun, re.I):
             continue  # "two school years": a length of time; "4,300 bed days" is a count
-        if not noun or noun[0].isupper() and not noun.split(" ")[0].isupper():
-            continue  # "Ward 7", "Sept 2019 Leeds": a name, not a count
+        if not noun or noun[0].isupper() and not noun.split(" ")[0].split("-")[0].isupper():
+            continue  # "Ward 7", "Sept 2019 Leeds": a name, not a count ("three GP-led hubs" is)
         add(Figure("count", normalise_value(raw), "", "", m.start(), m.end(), "", noun))
     return sorted(figures, key=lambda f: f.start)
 

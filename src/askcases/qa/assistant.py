@@ -52,6 +52,7 @@ from askcases.text.lexicon import (
     MONTHS,
     STOPWORDS,
     clause_openers,
+    common_terms,
     content_terms,
     content_words,
     stem,
@@ -700,6 +701,8 @@ class Assistant:
                 continue  # "waiting for", but "a hearing test" names one
             if term in DOCUMENT_TERMS:
                 continue  # "a quarterly update for our board": the form of a paper, no topic
+            if term in common_terms():
+                continue  # "putting a paper together": a word most service articles use
             if 0 < self.store.keywords.document_count([word, *others], limit) <= limit:
                 found[word] = frozenset(self.store.keywords.documents_with([word, *others], among))
         return found
@@ -728,6 +731,8 @@ class Assistant:
         if word is None:
             return {}
         term = stem(word)
+        if term in common_terms():
+            return {}  # "what national estimate", "the charity head": what most articles say
         others = sorted(question.related.get(term, frozenset()))
         return {word: frozenset(self.store.keywords.documents_with([word, *others], among))}
 

@@ -210,7 +210,14 @@ _SAYS_BEFORE = re.compile(
 )
 
 
-_SAYS_NOW = re.compile(r"\b(?:now|currently|today|these days|at present)\b", re.I)
+# ... or how they are now: "now", or a result after the start ("In the 12 months after MECS
+# launched, attendances fell to 10,650")
+_SAYS_NOW = re.compile(
+    r"\b(?:now|currently|today|these days|at present)\b|\b(?:fell|dropped|rose|increased|"
+    r"decreased|reduced|came down|went up|improved) to\b|\bafter (?:the )?(?:\w+ ){0,3}?"
+    r"(?:launched|began|started|opened|went live)\b",
+    re.I,
+)
 
 
 def _then_or_now(sentence: str) -> str | None:
@@ -305,10 +312,12 @@ def gives_measure(question: Question, wanted: list[str], sentence: str) -> bool:
         events = [
             t for t in wanted if t in START_EVENTS or question.related.get(t, set()) & START_EVENTS
         ]
-        # (a start still to come does not say when it started, unless a plan is asked about)
+        # (a start still to come does not say when it started, unless a plan is asked about);
+        # any word for a start says when it started ("start date": "Live 3 Apr 23")
+        terms = set(content_terms(sentence))
         return (
             bool(events)
-            and bool(question.matched(events, set(content_terms(sentence))))
+            and bool(question.matched(events, terms) or START_EVENTS & terms)
             and (question.planned or claim_of(sentence).status != "projected")
         )
     people = PEOPLE & set(wanted)
@@ -614,7 +623,8 @@ def _sentences_before(passages: list[Passage], passage: Passage) -> tuple[str, s
 # A national figure beside the local one ("Nationally, around 59% of patients ... finish it").
 _NATIONAL = re.compile(
     r"\b(?:nationally|national (?:average|figure|rate|data)|(?:england|uk|national) average"
-    r"|(?:for|by|in) comparison|across england)\b",
+    r"|(?:for|by|in) comparison|across england|for context|office for national statistics"
+    r"|in the uk)\b",
     re.I,
 )
 # The state before a service began ("Before the service opened, patients waited 17 weeks").
@@ -707,11 +717,46 @@ def quarters_named(text: str) -> frozenset[int]:
     )
 
 
+# A span a measure is counted over: "30-day readmissions", "90 day readmission rate", "within
+# 14 days", "a 4-week quit", as hours (a week is a week however it is written).
+_SPAN = re.compile(
+    r"\b(\d+)[- ](hour|day|week|month)\b(?!s)|\bwithin (\d+) (hour|day|week|month)s?\b", re.I
+)
+_SPAN_HOURS = {"hour": 1, "day": 24, "week": 24 * 7, "month": 24 * 30}
+OTHER_SPAN = "counts over another span of time"
+NATIONAL_FIGURE = "a national comparison"
+
+
+def spans_named(text: str) -> frozenset[int]:
+    """The spans of time a text counts a measure over, in hours ("30-day readmissions": 720)."""
+    return frozenset(
+        int(m.group(1) or m.group(3)) * _SPAN_HOURS[(m.group(2) or m.group(4)).lower()]
+        for m in _SPAN.finditer(text)
+    )
+
+
+# A financial year told by its months: "between April 2023 and the end of March 2024", "from
+# April 2023 to March 2024", "Apr 23 - Mar 24"
+_MONTHS_OF_FINANCIAL_YEAR = re.compile(
+    r"\bapr(?:il)?\.? (?P<first>(?:20)?\d{2})\b[^.;|]{0,25}?\bmar(?:ch)?\.? "
+    r"(?P<second>(?:20)?\d{2})\b",
+    re.I,
+)
+
+
 def _years(text: str, asked: bool) -> list[tuple[int, bool]]:
     """Each year or financial year a text names, as its first year and whether it is a financial
     year; with `asked`, not those a question counts from ("since 2021")."""
     found = []
+    spans = []
+    for m in _MONTHS_OF_FINANCIAL_YEAR.finditer(text):
+        first, second = (int(m.group(g)[-2:]) for g in ("first", "second"))
+        if second == first + 1:
+            found.append((2000 + first, True))
+            spans.append((m.start(), m.end()))
     for m in _YEAR.finditer(text):
+        if any(start <= m.start() < end for start, end in spans):
+            continue
         if asked and _YEAR_RELATIVE.search(text, max(0, m.start() - 30), m.start()):
             continue
         if _THRESHOLD.search(text, max(0, m.start() - 20), m.start()):
@@ -912,14 +957,15 @@ _SAYS_COST = re.compile(
 _AVOIDED = re.compile(r"\bavoided costs?\b|\bcosts? (?:avoided|saved|savings?)\b", re.I)
 _UNIT_COST = re.compile(
     r"^\W*(?:each|a|an|one)\s+(?:[\w-]+\s+){1,4}costs?\b|\bcosts? per\b|\bper (?!year|yr\b|annum)"
-    r"[a-z-]+\b",
+    r"[a-z-]+\b|\bcost of (?:a|an|each|one) (?!year\b)[a-z-]+",
     re.I,
 )
 # what one visit, patient or test costs ("cost of a single home visit", "cost per patient")
 _UNIT_COST_ASKED = re.compile(
     r"\bcosts? (?:of )?(?:a single|one|each|an individual)\b|\bcosts? per (?!year|yr\b|annum)"
     r"|\bunit cost|\b(?:a single|each|one|per) (?:[\w-]+ ){0,3}(?:visit|appointment|session|"
-    r"test|scan|contact|attendance|episode|consultation|referral|patient)s? cost\b",
+    r"test|scan|contact|attendance|episode|consultation|referral|patient)s? cost\b"
+    r"|\bdoes (?:a single|each) (?:[\w-]+ ){1,3}cost\b",
     re.I,
 )
 _TOTAL = re.compile(
@@ -1205,6 +1251,8 @@ class ExtractiveAnswerer:
         # the years a question asks about: a sentence of other years is about another time
         asked_years = years_named(text, asked=True) if question.kind != "date" else frozenset()
         asked_quarters = quarters_named(text) if question.kind != "date" else frozenset()
+        # "90 day readmission rate" is not answered by a 30-day one
+        asked_spans = spans_named(text) if question.kind != "duration" else frozenset()
         asked_service = service_years(text) if question.kind != "date" else frozenset()
         asked_financial = (
             financial_years(text, asked=True) if question.kind != "date" else frozenset()
@@ -1295,7 +1343,7 @@ class ExtractiveAnswerer:
                 why.append(BEFORE_SERVICE)
             if national_words is None and _NATIONAL.search(cand.text):
                 f["national"] = -1.0
-                why.append("a national comparison")
+                why.append(NATIONAL_FIGURE)
             absent = [
                 n
                 for n in local
@@ -1340,6 +1388,13 @@ class ExtractiveAnswerer:
                 f["asked"] = 0.0
                 elsewhere = True
                 why.append(OTHER_YEAR)
+            said_spans = spans_named(cand.text) if asked_spans else None
+            if said_spans and not said_spans & asked_spans and OTHER_YEAR not in why:
+                another_time = True
+                f["missing_name"] = -1.0
+                f["asked"] = 0.0
+                elsewhere = True
+                why.append(OTHER_SPAN)
             if section is not None and section.other_part:
                 f["missing_name"] = -1.0
                 f["asked"] = 0.0
@@ -1468,6 +1523,7 @@ class ExtractiveAnswerer:
                 )
                 and not (w.other_count and counts_other(question, c.text))
                 and OTHER_YEAR not in c.why  # "in its first year (2021/22)": not 2023/24's
+                and OTHER_SPAN not in c.why  # "30-day readmissions": not 90-day ones
                 and OTHER_SECTION not in c.why  # under "3. Penmarrow", not Drayholt's
                 and OTHER_PART not in c.why  # under "4.3.2 Continence", not podiatry's
                 and not (
@@ -1636,6 +1692,21 @@ class ExtractiveAnswerer:
         )
         if only_before:
             chosen = []
+        # "how many people in Gullinford live with long COVID": a figure for the whole country,
+        # given for context, is none of a place's (but "by comparison, ... in neighbouring
+        # Castlebury" is Castlebury's)
+        places = [n for n in question.names if not n.isupper() and not any(d.isdigit() for d in n)]
+        only_national = (
+            bool(chosen)
+            and bool(places)
+            and _NATIONAL_ASKED.search(question.text) is None
+            and all(
+                NATIONAL_FIGURE in c.why and not any(mentions(n, c.text) for n in places)
+                for c in chosen
+            )
+        )
+        if only_national:
+            chosen = []
         shortlisted = bool(chosen) and only_shortlisted(question, chosen)
         if shortlisted:
             chosen = []
@@ -1653,7 +1724,8 @@ class ExtractiveAnswerer:
             or not typed
             or only_expected
             or shortlisted
-            or only_before,
+            or only_before
+            or only_national,
             "reason": (
                 "evidence too weak"
                 if weak
@@ -1666,7 +1738,15 @@ class ExtractiveAnswerer:
                         else (
                             "only what is expected, not what was done"
                             if only_expected
-                            else ("shortlisted, not said to have won" if shortlisted else "")
+                            else (
+                                "shortlisted, not said to have won"
+                                if shortlisted
+                                else (
+                                    "only how things were before"
+                                    if only_before
+                                    else ("only a national figure" if only_national else "")
+                                )
+                            )
                         )
                     )
                 )
@@ -1706,6 +1786,15 @@ class ExtractiveAnswerer:
                 top,
                 "The passages give only how things were before the service, not now.",
                 "only the state before",
+                evidence,
+                question.kind,
+            )
+        if only_national:
+            return refusal(
+                asked,
+                top,
+                "The passages give only a national figure, not one for the place asked about.",
+                "only a national figure",
                 evidence,
                 question.kind,
             )
@@ -1865,15 +1954,23 @@ class ExtractiveAnswerer:
             and not any(_holds_pair(c.text) for c in chosen)
         ):
             # "what is the wait now, and how does that compare with before": the other half,
-            # from the same article, where no quoted sentence gives both
+            # from the same article, where no quoted sentence gives both; or a sentence that
+            # gives both ("fell from 17 days in 2021/22 to 3 days") beside one that gives the
+            # state before alone
             said = {_then_or_now(c.text) for c in chosen}
-            for cand in sorted(typed, key=lambda c: -unasked(c)):
-                if unasked(cand) < top - w.then_and_now_margin:
+            # the other half need not name again the place its article's first half names
+            missing = RANK_FEATURES.index("missing_name")
+
+            def named(c: Candidate) -> float:
+                return unasked(c) - w.missing_name * c.features[missing] if c.features else c.score
+
+            for cand in sorted(typed, key=lambda c: -named(c)):
+                if named(cand) < top - w.then_and_now_margin:
                     break
                 if (
                     cand not in chosen
                     and cand.passage.doc_id == best.passage.doc_id
-                    and _then_or_now(cand.text) not in said | {None}
+                    and (_holds_pair(cand.text) or _then_or_now(cand.text) not in said | {None})
                     and not any(
                         _says_the_same(cand.text, c.text, w.duplicate_overlap) for c in chosen
                     )

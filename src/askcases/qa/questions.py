@@ -64,7 +64,8 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(
             r"\d[\d,.]*\s?(?:%|per ?cent\b)|\b" + _VALUE + r" (?:out of|in) (?:every )?"
             r"(?:\d[\d,]*|" + NUMBER_WORD_PATTERN + r")\b"
-            r"|\b(?:half|a quarter|a third)\b",
+            r"|\b(?:half|a quarter|a third|a fifth|(?:two|three|four)[ -](?:thirds|quarters|"
+            r"fifths))\b",
             re.I,
         ),
     ),
@@ -94,6 +95,9 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             + r"(?: \d{1,2})?,? (?:19|20)\d{2}\b|\b(?:19|20)\d{2}\b|\b"
             + MONTH_NAMES
             + r"\b"
+            # staff's short dates: "Live 3 Apr 23", "Sept 2023", "Apr 23 - Mar 24"
+            r"|\b(?:\d{1,2} )?(?-i:(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec))\.? "
+            r"(?:19|20)?\d{2}\b"
             # a season: "due to start later in the spring", "from autumn 2024"
             r"|\b(?:in|by|from|until|till|during|over|this|next|last|early|late|mid)[- ]"
             r"(?:the )?(?:early |late )?(?:spring|summer|autumn|winter)\b"
@@ -130,7 +134,8 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             + _VALUE
             + r"|a few|several|(?<!\d\s)a)\s+"  # "88 a month" is a rate
             + r"(?:(?:working|calendar|clear|whole|full)\s+)?"  # "4 working days"
-            + r"(?:hours?|days?|weeks?|fortnights?|months?|years?|minutes?)\b(?!-)",
+            + r"(?:hours?|hrs?|days?|weeks?|wks?|fortnights?|months?|mths?|years?|yrs?|"
+            + r"minutes?|mins?)\b(?!-)",
             re.I,
         ),
     ),
@@ -264,6 +269,15 @@ _REFERRAL = re.compile(
 )
 
 
+# "who is allowed to order a kit", "who's eligible", "who can use it": asks which people
+# may use the service, not which body runs it
+_WHO_MAY_USE = re.compile(
+    r"\bwho(?:'s|’s| is| are)? (?:eligible|allowed|entitled|able to|qualif\w+|can (?:use|get|order|"
+    r"access|join|have|self-refer|be referred|apply|attend|book|come))\b",
+    re.I,
+)
+
+
 def expected_type(question: str) -> str | None:
     """The kind of value the question asks for, or None for an open question ("how many GP
     appointments were saved" asks for a count, not money; "what do GPs arrange for people who
@@ -277,6 +291,8 @@ def expected_type(question: str) -> str | None:
         return "referral"
     if _HOW_PAID.search(question) and not _HOW_MUCH.search(question):
         return "payment"  # "how are practices paid for bloods": the way, not a sum
+    if _WHO_MAY_USE.search(question):
+        return None
     if _OPENS_WHO.search(question) and len(_NEXT_ASK.split(question)) == 1:
         return next((n for n in ("person", "who") if ANSWER_TYPES[n][0].search(question)), "who")
     if _HOW_MANY_COUNT.search(question) and not _SEES_HOW_MANY.search(question):
@@ -519,7 +535,7 @@ _NUMBER_OF = re.compile(
     r"([a-z-]+s|people|children|men|women|staff)\b"
     r"|\b(?!(?:the|these|those|some|any|actual|exact|real|hard|latest|headline|overall|rough|"
     r"final|key|raw|up-to-date|recent|current|official|precise|accurate|detailed|your|their|its"
-    r"|our|my|before|after|and|or)\b)([a-z-]+) numbers\b",
+    r"|our|my|before|after|and|or)\b)(?-i:(?![A-Z]))([a-z-]+) numbers\b",  # not "the Wigan numbers"
     re.I,
 )
 _AFTER_HOW_MANY = re.compile(r"\bhow many ((?:[a-z&'-]+\s*){1,4})", re.I)

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Mapping
 
 from askcases.embedding.model import model_path
-from askcases.text.lexicon import GENERIC_NAMES, STOPWORDS, stem
+from askcases.text.lexicon import GENERIC_NAMES, STOPWORDS, common_terms, stem
 from askcases.text.synonyms import group_of
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’]*")
@@ -219,7 +219,12 @@ def names_in_lower_case(
             continue  # "how long", where the library writes "Long COVID": a question, no name
         term = stem(low)
         if term in vocabulary:
-            if written_capitalised(term, low):
+            # "putting a paper together" beside the library's "Wyckenham Together": a word most
+            # service articles use is a name in lower case only where a place word leads it
+            everyday = term in common_terms() and not (
+                i > 0 and words[i - 1].lower() in _PLACE_LEAD
+            )
+            if not everyday and written_capitalised(term, low):
                 names.append(word)
         elif i > 0 and words[i - 1].lower() in _PLACE_LEAD and not group_of(term):
             following = words[i + 1].lower() if i + 1 < len(words) else ""

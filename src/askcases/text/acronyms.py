@@ -13,7 +13,13 @@ from collections.abc import Iterable
 
 _BRACKETED = re.compile(r"\(([A-Z][A-Za-z&]{1,9})\)")
 _JOINERS = {"and", "of", "the", "for", "in", "&", "on", "at", "to"}
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|&")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*|&")  # "whole-time equivalent (WTE)": two words, then one
+# A line of a list of abbreviations: "TDA: tobacco dependence adviser", "- ACT = alcohol care team"
+_DEFINED = re.compile(
+    r"^[ \t]*(?:[-*•][ \t]*)?\**(?P<acronym>[A-Z][A-Za-z&]{1,9})\**[ \t]*(?::|=|–|—| - )[ \t]*"
+    r"\**(?P<words>[A-Za-z][A-Za-z'’& -]*?)[ \t]*(?=$|[,;.(|])",
+    re.M,
+)
 
 
 def _expansion(words: list[str], letters: str) -> int | None:
@@ -47,6 +53,14 @@ def find_acronyms(text: str) -> dict[str, str]:
         if count:
             start = window_start + words[len(words) - count].start()
             found[acronym] = " ".join(text[start : match.start()].split())
+    for match in _DEFINED.finditer(text):
+        acronym = match.group("acronym")
+        letters = "".join(ch for ch in acronym if ch.isalpha())
+        if sum(ch.isupper() for ch in letters) < 2 or acronym in found:
+            continue
+        defining = [w.group(0) for w in _WORD.finditer(match.group("words"))]
+        if defining and _expansion(defining, letters) == len(defining):
+            found[acronym] = " ".join(match.group("words").split())
     return found
 
 
@@ -79,7 +93,8 @@ MIN_LOWER_USES = 2  # two words in lower case spell an acronym only where used t
 
 def _runs(text: str, letters: str) -> list[list[str]]:
     """The runs of words of the text whose initials spell `letters`, joiners allowed inside."""
-    words = [m.group(0) for m in _TOKEN.finditer(text)]
+    # each part of a joined word gives its initial ("whole-time equivalent": WTE)
+    words = [part for m in _TOKEN.finditer(text) for part in m.group(0).split("-") if part]
     found = []
     for i, first in enumerate(words):
         low = first.lower()

@@ -9,8 +9,10 @@ Leaves out: lemmatisation and spelling correction.
 from __future__ import annotations
 
 import functools
+import json
 import re
 import threading
+from pathlib import Path
 
 import snowballstemmer
 
@@ -91,7 +93,8 @@ NUMBER_VALUES = {
     "fifty": 50, "hundred": 100, "thousand": 1000, "dozen": 12,
 }  # fmt: skip
 NUMBER_WORDS = (
-    "one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty "
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
     "hundred thousand million billion dozen half quarter"
 ).split()
 NUMBER_WORD_PATTERN = r"(?:" + "|".join(NUMBER_WORDS) + r")"
@@ -156,6 +159,18 @@ def matched_terms(wanted: list[str] | set[str], terms: set[str]) -> set[str]:
     return {t for t in wanted if t in terms or any(same_family(t, s) for s in terms)}
 
 
+COMMON_TERMS_FILE = Path(__file__).with_name("common_terms.json")
+
+
+@functools.cache
+def common_terms() -> frozenset[str]:
+    """Content terms that many service articles use ("staff", "together", "estimate"), fitted on
+    the tuning articles (eval/fit_common_terms.py): none of them names a topic of the library."""
+    if not COMMON_TERMS_FILE.exists():
+        return frozenset()
+    return frozenset(json.loads(COMMON_TERMS_FILE.read_text(encoding="utf-8"))["terms"])
+
+
 def content_terms(text: str) -> list[str]:
     """Words that carry meaning, lower-cased and stemmed, in order."""
     return list(_content_terms(text))
@@ -183,7 +198,11 @@ def content_words(text: str) -> list[tuple[str, str]]:
 _CLAUSE_END = re.compile(r"(?:[:;?!]|\s[-–—]|\b[a-z]{3,}\.|\d\.)\s*$")
 
 
-_MONTH_WORD = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
+# a month as written in full or short ("Jul-Sep", "March"), not a name it begins ("Marbeck")
+_MONTH_WORD = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
 _MONTHS_ONLY = re.compile(rf"{_MONTH_WORD}(?:[-–/]{_MONTH_WORD})*")
 
 
