@@ -158,6 +158,20 @@ def test_a_date_inside_a_story_s_first_sentence_is_not_its_publication_date(
     assert load_article(path).date is None
 
 
+def _web_page(
+    path: Path, title: str, chrome: str, lead: str, paragraph: str, page_title: str = ""
+) -> Path:
+    """A web page in site chrome: the article's heading, a lead line (a date, a byline) and a
+    paragraph three times inside <main><article>, a footer after."""
+    path.write_text(
+        f"<html><head><title>{page_title or title}</title></head><body>{chrome}"
+        f"<main><article><h1>{title}</h1>{lead}{paragraph * 3}</article></main>"
+        "<footer>© 2025 Hawksmere Trust</footer></body></html>",
+        encoding="utf-8",
+    )
+    return path
+
+
 @pytest.mark.parametrize(
     "stamp",
     [
@@ -169,17 +183,14 @@ def test_a_date_inside_a_story_s_first_sentence_is_not_its_publication_date(
 def test_a_web_page_s_publication_line_dates_it_though_the_text_leaves_it_out(
     tmp_path: Path, stamp: str
 ) -> None:
-    page = tmp_path / "cafe.html"
-    page.write_text(
-        "<html><head><title>Crisis cafe first year</title></head><body>"
+    page = _web_page(
+        tmp_path / "cafe.html",
+        "Crisis cafe first year",
         '<nav><a href="/">Home</a> <a href="/news">News</a></nav>'
-        "<p>Today is Monday 3 February 2025</p>"
-        f"<main><article><h1>Crisis cafe first year</h1>{stamp}"
-        + "<p>The cafe opened on 2 October 2023 and has had 2,346 visits in its first year, "
-        "helping people in crisis in the evenings without going to A&amp;E.</p>"
-        * 3
-        + "</article></main><footer>© 2025 Hawksmere Trust</footer></body></html>",
-        encoding="utf-8",
+        "<p>Today is Monday 3 February 2025</p>",
+        stamp,
+        "<p>The cafe opened on 2 October 2023 and has had 2,346 visits in its first year, "
+        "helping people in crisis in the evenings without going to A&amp;E.</p>",
     )
     article = load_article(page)
     assert article.date == "2024-10-09"
@@ -537,17 +548,15 @@ def test_a_cover_sheet_s_title_field_says_what_a_board_paper_is_about(tmp_path: 
 
 
 def test_a_blog_posts_byline_keeps_its_author_and_role_after_the_title(tmp_path: Path) -> None:
-    page = tmp_path / "blog.html"
-    page.write_text(
-        "<html><head><title>Three years of rehab | Staff blog</title></head><body>"
-        "<nav>Home | News</nav><main><article><h1>Three years of rehab</h1>"
+    page = _web_page(
+        tmp_path / "blog.html",
+        "Three years of rehab",
+        "<nav>Home | News</nav>",
         '<p class="byline">By Rachel Adeyemi, Consultant Physiotherapist and Clinical Lead, '
-        "Holmby Rehabilitation Service</p>"
-        + "<p>We have seen 1,240 people since the clinic opened in February 2021, and most "
-        "of them finished the programme.</p>"
-        * 3
-        + "</article></main><footer>© 2024 Holmby Trust</footer></body></html>",
-        encoding="utf-8",
+        "Holmby Rehabilitation Service</p>",
+        "<p>We have seen 1,240 people since the clinic opened in February 2021, and most "
+        "of them finished the programme.</p>",
+        page_title="Three years of rehab | Staff blog",
     )
     article = load_article(page)
     assert article.title == "Three years of rehab"

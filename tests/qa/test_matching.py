@@ -139,6 +139,22 @@ def _asked_beside_wigan(
     return _beside_wigan(tmp_path, embeddings, name, article).ask(question)
 
 
+def _answers(assistant: Assistant, question: str, *facts: str) -> Answer:
+    """The answer to the question, which must not be a refusal and must hold each fact."""
+    answer = assistant.ask(question)
+    assert not answer.refused, answer.reason
+    assert all(fact in answer.answer for fact in facts), answer.answer
+    return answer
+
+
+def _refuses(assistant: Assistant, question: str, *figures: str) -> Answer:
+    """The answer to the question, which must be a refusal that gives none of the figures."""
+    answer = assistant.ask(question)
+    assert answer.refused, answer.answer
+    assert not any(figure in answer.answer for figure in figures), answer.answer
+    return answer
+
+
 def _scored(
     tmp_path: Path,
     embeddings: MiniLMEmbeddings,
@@ -949,11 +965,9 @@ def test_a_projection_is_no_answer_to_what_has_been_done(
         },
     )
     assistant = Assistant(settings, embeddings)
-    done = assistant.ask("How many coil fittings has the Tewsbury menopause clinic done so far?")
-    assert done.refused and "900" not in done.answer
-    assert "not what has been done" in done.answer
-    expected = assistant.ask("How many coil fittings is the Tewsbury clinic expected to do?")
-    assert not expected.refused and "900" in expected.answer
+    question = "How many coil fittings has the Tewsbury menopause clinic done so far?"
+    assert "not what has been done" in _refuses(assistant, question, "900").answer
+    _answers(assistant, "How many coil fittings is the Tewsbury clinic expected to do?", "900")
 
 
 def test_a_date_a_plan_looks_ahead_to_is_no_answer_to_when_something_happened(
@@ -2120,60 +2134,64 @@ def test_before_and_after_quotes_the_half_the_best_sentence_lacks(
     assert all(fact in answer.answer for fact in facts)
 
 
-def test_a_count_of_gp_led_hubs_answers_how_many_sites(
-    tmp_path: Path, embeddings: MiniLMEmbeddings
+@pytest.mark.parametrize(
+    ("name", "article", "answered", "refused"),
+    [
+        # three GP-led hubs are a count of sites
+        (
+            "hollerby-minor-surgery.txt",
+            "GP surgeries cut waits for minor operations in Hollerby\n\n15 May 2024\n\n"
+            "It opened on 3 April 2023 at three GP-led hubs: Canal Street Health Centre, "
+            "Brookend Medical Practice and Sturmead Surgery.\n\n"
+            "The average wait for treatment fell from 31 weeks to 9 weeks.\n",
+            [("How many sites does the Hollerby minor surgery service run from?", "three GP-led")],
+            [],
+        ),
+        # a rate over another span, or a figure for the whole country, answers nothing local
+        (
+            "pelham-alcohol.md",
+            "# Pelham alcohol care team: year one\n\n"
+            "- Run by Pelham Hospitals NHS FT since 3 April 2023\n"
+            "- 30-day readmission: 22% → 17%\n"
+            "- For context, the Office for National Statistics estimated that 1.9 million people "
+            "in the UK drink at higher risk.\n",
+            [
+                ("pelham alcohol care team 30 day readmission rate", "17%"),
+                (
+                    "how many people in the UK drink at higher risk, as quoted for Pelham",
+                    "1.9 million",
+                ),
+            ],
+            [
+                ("pelham alcohol care team 90 day readmission rate", "17%", ""),
+                (
+                    "pelham estimated number of people drinking at higher risk",
+                    "1.9 million",
+                    "national figure",
+                ),
+            ],
+        ),
+        # a year told by its months is that financial year
+        (
+            "dunford-surgery.txt",
+            "Minor surgery in Dunford\n\n15 May 2024\n\n"
+            "Between April 2023 and the end of March 2024 the service carried out 1,486 "
+            "procedures.\n\nThe service is run by Dunford GP Alliance.\n",
+            [("How many procedures did the Dunford service do in 2023/24?", "1,486")],
+            [("How many procedures did the Dunford service do in 2024/25?", "1,486", "")],
+        ),
+    ],
+)
+def test_a_figure_answers_for_its_own_things_span_year_and_place(
+    tmp_path: Path,
+    embeddings: MiniLMEmbeddings,
+    name: str,
+    article: str,
+    answered: list[tuple[str, str]],
+    refused: list[tuple[str, str, str]],
 ) -> None:
-    assistant = _beside_wigan(
-        tmp_path,
-        embeddings,
-        "hollerby-minor-surgery.txt",
-        "GP surgeries cut waits for minor operations in Hollerby\n\n15 May 2024\n\n"
-        "It opened on 3 April 2023 at three GP-led hubs: Canal Street Health Centre, Brookend "
-        "Medical Practice and Sturmead Surgery.\n\n"
-        "The average wait for treatment fell from 31 weeks to 9 weeks.\n",
-    )
-    answer = assistant.ask("How many sites does the Hollerby minor surgery service run from?")
-    assert not answer.refused, answer.reason
-    assert "three GP-led hubs" in answer.answer
-
-
-def test_a_rate_over_another_span_or_for_the_whole_country_answers_nothing_local(
-    tmp_path: Path, embeddings: MiniLMEmbeddings
-) -> None:
-    assistant = _beside_wigan(
-        tmp_path,
-        embeddings,
-        "pelham-alcohol.md",
-        "# Pelham alcohol care team: year one\n\n"
-        "- Run by Pelham Hospitals NHS FT since 3 April 2023\n"
-        "- 30-day readmission: 22% → 17%\n"
-        "- For context, the Office for National Statistics estimated that 1.9 million people in "
-        "the UK drink at higher risk.\n",
-    )
-    thirty = assistant.ask("pelham alcohol care team 30 day readmission rate")
-    assert not thirty.refused and "17%" in thirty.answer
-    ninety = assistant.ask("pelham alcohol care team 90 day readmission rate")
-    assert ninety.refused and "17%" not in ninety.answer
-    local = assistant.ask("pelham estimated number of people drinking at higher risk")
-    assert local.refused and "1.9 million" not in local.answer
-    assert "national figure" in local.answer
-    country = assistant.ask("how many people in the UK drink at higher risk, as quoted for Pelham")
-    assert not country.refused and "1.9 million" in country.answer
-
-
-def test_a_year_told_by_its_months_is_that_financial_year(
-    tmp_path: Path, embeddings: MiniLMEmbeddings
-) -> None:
-    assistant = _beside_wigan(
-        tmp_path,
-        embeddings,
-        "dunford-surgery.txt",
-        "Minor surgery in Dunford\n\n15 May 2024\n\n"
-        "Between April 2023 and the end of March 2024 the service carried out 1,486 "
-        "procedures.\n\n"
-        "The service is run by Dunford GP Alliance.\n",
-    )
-    first = assistant.ask("How many procedures did the Dunford service do in 2023/24?")
-    assert not first.refused and "1,486" in first.answer
-    second = assistant.ask("How many procedures did the Dunford service do in 2024/25?")
-    assert second.refused and "1,486" not in second.answer
+    assistant = _beside_wigan(tmp_path, embeddings, name, article)
+    for question, fact in answered:
+        _answers(assistant, question, fact)
+    for question, figure, says in refused:
+        assert says in _refuses(assistant, question, figure).answer
