@@ -1136,20 +1136,48 @@ def test_another_quarter_s_figure_is_no_answer(
     assert "£187,400" in assistant.ask("how much did the Haddonby ECG hub spend in Q3").answer
 
 
-def test_a_shortlisting_is_no_answer_to_whether_it_won(
-    tmp_path: Path, embeddings: MiniLMEmbeddings
+@pytest.mark.parametrize(
+    ("name", "article", "refused", "says", "answered", "fact"),
+    [
+        # a shortlisting does not say whether it won
+        (
+            "clots.txt",
+            "Community clot clinic in Wrenford shortlisted\n\n2 March 2020\n\n"
+            "The clot clinic has been shortlisted for a national Value Award. The winner will be "
+            "announced on 21 May 2020 at a ceremony in Manchester.\n\n"
+            "It has treated 4,000 patients since it opened.\n",
+            "did the Wrenford clot clinic win the value award",
+            "shortlisted, not whether it won",
+            "when do we find out if the Wrenford clot clinic won the award",
+            "21 May 2020",
+        ),
+        # only the state before is given: the "now" half of the question is not
+        (
+            "dornbrook-bloods.txt",
+            "Community bloods in Dornbrook\n\n2 March 2021\n\n"
+            "Before the pandemic, 18,000 bloods were taken every week at Dornbrook Hospital's "
+            "outpatient clinics.\n\n"
+            "Practices in Dornbrook now take bloods that hospital clinicians request.\n",
+            "how many bloods a week are taken in Dornbrook now vs before?",
+            "before",
+            "how many bloods a week were taken in Dornbrook before the pandemic?",
+            "18,000",
+        ),
+    ],
+)
+def test_half_of_what_is_asked_is_refused_saying_why_and_the_whole_is_answered(
+    tmp_path: Path,
+    embeddings: MiniLMEmbeddings,
+    name: str,
+    article: str,
+    refused: str,
+    says: str,
+    answered: str,
+    fact: str,
 ) -> None:
-    article = (
-        "Community clot clinic in Wrenford shortlisted\n\n2 March 2020\n\n"
-        "The clot clinic has been shortlisted for a national Value Award. The winner will be "
-        "announced on 21 May 2020 at a ceremony in Manchester.\n\n"
-        "It has treated 4,000 patients since it opened.\n"
-    )
-    assistant = _beside_wigan(tmp_path, embeddings, "clots.txt", article)
-    won = assistant.ask("did the Wrenford clot clinic win the value award")
-    assert won.refused and "shortlisted, not whether it won" in won.answer
-    when = assistant.ask("when do we find out if the Wrenford clot clinic won the award")
-    assert not when.refused and "21 May 2020" in when.answer
+    assistant = _beside_wigan(tmp_path, embeddings, name, article)
+    assert says in _refuses(assistant, refused).answer
+    _answers(assistant, answered, fact)
 
 
 def test_who_funds_it_is_answered_by_who_commissions_it(
@@ -2035,25 +2063,6 @@ def test_when_a_service_went_live_is_answered_by_its_launch_date_not_another_yea
     assert not answer.refused
     first = answer.answer.split("[1]")[0]
     assert "launched on 5 September 2022" in first and "2021/22" not in first
-
-
-def test_a_before_figure_alone_does_not_answer_now_against_before(
-    tmp_path: Path, embeddings: MiniLMEmbeddings
-) -> None:
-    assistant = _beside_wigan(
-        tmp_path,
-        embeddings,
-        "dornbrook-bloods.txt",
-        "Community bloods in Dornbrook\n\n2 March 2021\n\n"
-        "Before the pandemic, 18,000 bloods were taken every week at Dornbrook Hospital's "
-        "outpatient clinics.\n\n"
-        "Practices in Dornbrook now take bloods that hospital clinicians request.\n",
-    )
-    # only the state before is given: the "now" half of the question is not
-    both = assistant.ask("how many bloods a week are taken in Dornbrook now vs before?")
-    assert both.refused and "before" in both.answer
-    before = assistant.ask("how many bloods a week were taken in Dornbrook before the pandemic?")
-    assert not before.refused and "18,000" in before.answer
 
 
 def test_a_word_most_articles_use_names_no_topic_or_place(
