@@ -1,6 +1,6 @@
 """Fit the packaged refusal model (src/askcases/qa/refusal_model.json) on the tuning sets only:
-the tuning part of eval/questions.jsonl, eval/tuning-paraphrases.jsonl and -2 to -15, the tuning
-article sets (eval/tuning-articles and -2 to -26) and the tuning part of
+the tuning part of eval/questions.jsonl, eval/tuning-paraphrases.jsonl and -2 to -16, the tuning
+article sets (eval/tuning-articles and -2 to -27) and the tuning part of
 eval/tuning-date-conflicts (each indexed under build/eval/ as `make eval` indexes them). Each set
 is held out in turn to choose the threshold (askcases.evaluation.calibrate). Of the sets of
 features in CANDIDATES for a logistic regression (and, with --trees, boosted trees and the mean of
@@ -93,6 +93,7 @@ TUNING_ARTICLE_SETS = (
     "tuning-articles-24",
     "tuning-articles-25",
     "tuning-articles-26",
+    "tuning-articles-27",
 )
 
 
@@ -118,6 +119,7 @@ def tuning_sets() -> list[tuple[str, Path, Path, Path, bool]]:
                 "tuning-paraphrases-13",
                 "tuning-paraphrases-14",
                 "tuning-paraphrases-15",
+                "tuning-paraphrases-16",
             )
         ),
     ]

@@ -225,6 +225,57 @@ def test_a_sentence_going_on_in_a_named_month_is_read_with_the_one_before() -> N
     assert leeds.context == ""  # it names its own place
 
 
+def test_a_sentence_giving_the_figure_of_the_one_before_is_read_with_it() -> None:
+    text = (
+        "Stroke discharge\n\nThe board set a target for 40% of stroke patients to go home with "
+        "early supported discharge. In the first year the figure was 36%. In the first year the "
+        "share of patients seen at home rose to 52%.\n"
+    )
+    sentences = _candidates(text)
+    figure = next(c for c in sentences if "was 36%" in c.text)
+    share = next(c for c in sentences if "rose to 52%" in c.text)
+    assert figure.context.startswith("The board set a target")  # "the figure" is the target's
+    assert share.context == ""  # "the share of patients" says what it is
+
+
+def test_a_short_sentence_giving_only_a_value_is_read_with_the_one_before() -> None:
+    text = (
+        "Lymphoedema clinic\n\nThe average wait from referral to first appointment was 6 "
+        "weeks, down from 19 weeks. Our target is 8 weeks. We saw 486 new patients.\n"
+    )
+    target = next(c for c in _candidates(text) if c.text == "Our target is 8 weeks.")
+    assert target.context.startswith("The average wait from referral")
+
+
+def test_a_count_of_a_joined_word_is_a_count_of_its_parts() -> None:
+    from askcases.qa.extractive import counts_asked, counts_other
+    from askcases.qa.questions import read_question
+
+    question = read_question("how many falls-related ambulance call-outs were there?", {})
+    sentence = "They generated 263 falls-related ambulance call-outs, compared with 425 before."
+    assert counts_asked(question, sentence)
+    assert not counts_other(question, sentence)
+    assert counts_other(question, "It runs 38 classes a week in 22 community venues.")
+
+
+def test_the_header_of_a_two_column_table_answers_nothing() -> None:
+    text = (
+        "Inspection\n\nRatings\n| Key question | Rating |\n| Safe | Good |\n"
+        "| Well-led | Requires improvement |\nThis was the first inspection.\n"
+    )
+    sentences = [c.text for c in _candidates(text)]
+    assert "| Key question | Rating |" not in sentences
+    assert "| Well-led | Requires improvement |" in sentences
+
+
+def test_the_year_before_an_asked_year_is_asked_too() -> None:
+    from askcases.qa.extractive import financial_years
+
+    asked = "How long was the wait in 2023/24, and what was it the yr before?"
+    assert financial_years(asked, asked=True) == {2022, 2023}
+    assert financial_years("How long was the wait in 2023/24?", asked=True) == {2023}
+
+
 def test_a_question_in_the_article_and_a_tables_header_row_answer_nothing() -> None:
     text = (
         "Service update\n\nWhat is the Children's Community Asthma Nurse Service? It is a team "

@@ -68,6 +68,32 @@ def test_a_misspelt_place_is_read_as_the_library_spells_it(assistant: Assistant)
     assert not answer.refused and "£700,000" in answer.answer
 
 
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        # the account of Barking & Dagenham goes on in the next passage ("..., they have
+        # developed a community based ophthalmology service which is expected to start ..."):
+        # when it was due, asked of a long name, is when it was expected
+        (
+            "when was the Barking and Dagenham GP consortium community clinic due to open?",
+            "later in the spring",
+        ),
+        # a commissioner is a body, not a person
+        ("who is the gp led commissioner for the plymouth diabetes redesign", "Sentinel"),
+        # "the DH round-up" is the Department of Health's
+        (
+            "I'm using the DH round-up of GP-led services - when did emergency hospital "
+            "admissions first fall compared with the previous year?",
+            "2011",
+        ),
+    ],
+)
+def test_an_account_is_read_across_passages_and_asks_as_staff_put_them(
+    assistant: Assistant, question: str, fact: str
+) -> None:
+    _answers(assistant, question, fact)
+
+
 def test_real_words_and_places_are_never_corrected() -> None:
     vocabulary = {"need": 3, "wigan": 2, "lead": 5}
     assert correct_spelling("clinics in leeds", vocabulary, lambda t: t) == "clinics in leeds"

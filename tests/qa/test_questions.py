@@ -98,6 +98,18 @@ from askcases.qa.questions import (
         # "what does X give" asks for money only where what is given goes unsaid
         ("what did practices get for it", "money"),
         ("What does the consultant give GPs apart from help with patients?", None),
+        ("what's the annual contract value for the Quaysford hub", "money"),
+        ("where are the results of hospital-requested bloods supposed to go?", None),
+        # "who is the ... commissioner" asks for a body; "who is the clinical lead" for a person
+        ("who is the gp led commissioner for the plymouth diabetes redesign", "who"),
+        ("who is the provider of the DVT service", "who"),
+        ("who is the clinical lead for the DVT service", "person"),
+        ("who is the lead for the trust", "person"),
+        # staff's shorthand ending on a role asks for the person; sites are places
+        ("kellingmoor menopause clinic clinical lead", "person"),
+        ("kellingmoor menopause clinic which sites does it run sessions from", "place"),
+        # who may use it, misspelt or not: the rule for who may, not a body
+        ("marshcote steady steps falls classes who is eligable", "eligibility"),
     ],
 )
 def test_expected_answer_type_is_read_from_the_question(question: str, kind: str | None) -> None:
@@ -121,6 +133,9 @@ def test_expected_answer_type_is_read_from_the_question(question: str, kind: str
         ("person", "Dr David Peel, Clinical Lead for Planned Care, said:", True),
         ("person", "BNSSG Clinical Commissioning Group (CCG) moved DVT services.", False),
         ("place", "The service uses a clinic in Harley Street.", True),
+        ("eligibility", "Anyone aged 65 or over can join if they have fallen.", True),
+        ("eligibility", "The scheme is open to people registered with a local GP.", True),
+        ("eligibility", "It began in October 2021 in four church halls.", False),
     ],
 )
 def test_a_sentence_holds_the_kind_of_value_asked_for(
@@ -150,6 +165,11 @@ def test_a_body_is_no_person() -> None:
     assert not holds_type("person", body, asked)
     assert holds_type("person", "Lorna Beech, lead podiatrist, said the clinics work.", asked)
     assert holds_type("person", "Dr David Peel, Clinical Lead for Planned Care, said:", asked)
+    # a person of another role than the one asked for is not the one
+    consultant = "who's the palliative care consultant doing sessions at the hub"
+    manager = "The registered manager is Claire Penhallow, Director of Clinical Services."
+    assert not holds_type("person", manager, consultant)
+    assert holds_type("person", "Dr Ana Reyes, consultant in palliative care, said:", consultant)
 
 
 @pytest.mark.parametrize(
@@ -257,6 +277,16 @@ def test_a_question_that_tells_no_situation_is_all_request(question: str) -> Non
             [
                 "Where does the Thornbury eczema clinic run?",
                 "how often does the Thornbury eczema clinic run?",
+            ],
+        ),
+        (
+            # a time said before the first ask
+            "We're copying the Plymouth model so I need the numbers - to date how many "
+            "referrals has it avoided, and how many new cases did the clinics see?",
+            [
+                "We're copying the Plymouth model so I need the numbers - to date how many "
+                "referrals has it avoided?",
+                "how many new cases did the clinics see?",
             ],
         ),
         ("How many patients were seen and discharged home?", None),  # one ask
@@ -581,8 +611,8 @@ def test_a_number_word_in_a_name_counts_nothing() -> None:
     ("question", "kind"),
     [
         # which people may use it, not which body runs it
-        ("ebbersleigh online sexual health testing who is allowed to order a kit", None),
-        ("Who's eligible for the pharmacy pill scheme in Sorrelby?", None),
+        ("ebbersleigh online sexual health testing who is allowed to order a kit", "eligibility"),
+        ("Who's eligible for the pharmacy pill scheme in Sorrelby?", "eligibility"),
         ("Who runs the Ebbersleigh testing service?", "who"),
         # a place's numbers are no count of the place
         ("I need the Scarrowdale numbers - what was the quit rate?", "rate"),
@@ -606,3 +636,26 @@ def test_who_may_use_a_service_and_a_places_numbers_are_read_as_meant(
 )
 def test_shares_in_words_and_staff_shorthand_give_values(kind: str, sentence: str) -> None:
     assert holds_type(kind, sentence, "question")
+
+
+def test_a_name_the_asker_tells_as_their_own_is_not_asked_about() -> None:
+    from askcases.qa.questions import read_question
+
+    own = read_question(
+        "We're reviewing the rapid response KPIs for our own service - how often did the "
+        "Quaysford hub reach urgent calls within 2 hours?",
+        {},
+    )
+    assert own.names == ("Quaysford",)
+    asked = read_question(
+        "I'm writing a paper on our PCN and the BNSSG DVT service - who runs it?", {}
+    )
+    assert "BNSSG" in asked.names
+
+
+def test_since_a_service_went_fully_live_is_the_time_since_it_began() -> None:
+    assert asks_since_start(
+        "since the community bloods service around Bristol went fully live, how many tests "
+        "have the practices done?"
+    )
+    assert not asks_since_start("how many tests did the practices do before it went live?")

@@ -28,6 +28,11 @@ def test_either_form_of_an_acronym_finds_the_other() -> None:
     )
     assert expand_query("what did the clinical commissioning group do", glossary).endswith("(CCG)")
     assert expand_query("nothing to expand", glossary) == "nothing to expand"
+    # one acronym, however many: the library's "FCPs" are the question's "FCP"
+    plural = {"FCPs": "first contact physiotherapists"}
+    assert expand_query("the Tindlebury FCP pilot", plural).endswith(
+        "(first contact physiotherapists)"
+    )
 
 
 def test_corpus_glossary_is_stored_with_the_index(assistant: Assistant) -> None:

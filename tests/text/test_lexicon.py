@@ -71,6 +71,8 @@ def test_an_acronym_is_spelled_out_by_the_initials_of_words_written_together() -
     assert spelled_out("DL", texts) is None  # "day. Length"
     # two capitals stand for lower-case words only: "Blood Test" would be too loose a match
     assert spelled_out("BT", ["a Blood Test", "a Blood Test"]) is None
+    # but a name with a joiner inside spells two: "the DH round-up" is the Department of Health's
+    assert spelled_out("DH", ["Via the Department of Health"]) == "Department of Health"
 
 
 def test_a_joined_word_gives_each_of_its_initials_and_a_list_line_defines_an_acronym() -> None:

@@ -22,6 +22,7 @@ from askcases.qa.extractive import (
     BACKGROUND_HEADING,
     ExtractiveAnswerer,
     Section,
+    refers_back,
     refusal,
     with_nearest,
 )
@@ -55,10 +56,12 @@ from askcases.text.lexicon import (
     common_terms,
     content_terms,
     content_words,
+    mentions,
     stem,
 )
 from askcases.text.markers import marker_numbers
 from askcases.text.privacy import mask_identifiers, privacy_note
+from askcases.text.sentences import sentence_spans
 from askcases.text.synonyms import group_of
 from askcases.types import (
     NO_CLAIMS,
@@ -118,6 +121,10 @@ def clean_question(question: str | None) -> str:
             f"the question is {len(asked):,} characters long; keep it under {MAX_QUESTION_CHARS:,}"
         )
     return "".join(ch for ch in asked if ch.isprintable())
+
+
+# a name inside a request ("how many did the Plymouth team see"), not its first word
+_NAMED = re.compile(r"(?<=\s)(?!I\b)[A-Z][\w&'’-]*(?: [A-Z][\w&'’-]*)*")
 
 
 class Assistant:
@@ -441,9 +448,51 @@ class Assistant:
         candidates = retriever.passages(question.expanded, recorder=recorder)
         if not candidates:
             return [], []
-        return retriever.passages_naming(
+        found, missing = retriever.passages_naming(
             question.expanded, question.names, candidates, k, recorder=recorder
         )
+        return found + self._going_on(question, found), missing
+
+    def _going_on(self, question: Question, passages: list[Passage]) -> list[Passage]:
+        """The next passage of an article where a retrieved one ends on a sentence naming a
+        place or body the question names and the next goes on about it ("Barking & Dagenham
+        ... identified ophthalmology ..." | "Working together with consultants ..., they have
+        developed a community based ophthalmology service ..."): a chunk may end mid-account."""
+        names = [n for n in question.names if not n.isdigit()]
+        if not names or not self.settings.matching("context"):
+            return []
+        ending = [
+            p
+            for p in passages
+            if (spans := sentence_spans(p.text))
+            and any(mentions(n, p.text[spans[-1][0] : spans[-1][1]]) for n in names)
+        ]
+        if not ending:
+            return []
+        held = {p.chunk_id for p in passages}
+        chunks = self.store.dense.chunks_of(sorted({p.doc_id for p in ending}))
+        out = []
+        for p in ending:
+            after = next((c for c in chunks.get(p.doc_id, []) if c.start >= p.end), None)
+            if after is None or after.chunk_id in held or after.start - p.end > 2:
+                continue
+            first = sentence_spans(after.text)[:1]
+            if first and refers_back(after.text[first[0][0] : first[0][1]]):
+                held.add(after.chunk_id)
+                out.append(
+                    Passage(
+                        p.rank,
+                        after.chunk_id,
+                        after.doc_id,
+                        after.title,
+                        after.date,
+                        after.text,
+                        after.start,
+                        after.end,
+                        p.score,
+                    )
+                )
+        return out
 
     def _ask_by_ask(
         self,
@@ -467,7 +516,10 @@ class Assistant:
             if n == 0 and carried:
                 text = f"{text.rstrip('?')} ({carried.rstrip('?')}"
             elif n > 0:  # the first ask's subject, not the asker's situation, carries on
-                about = what_it_is_about(situation_and_request(texts[0])[1])
+                situation, request = situation_and_request(texts[0])
+                about = what_it_is_about(request)
+                if not _NAMED.search(request):  # "the Plymouth model ... - how many has it"
+                    about = " ".join([about, *_NAMED.findall(situation)])
                 text = resolve_followup(text, [about])
             part = self._extractive(self.read(text), k, filters, _no_lap)
             if part.refused:

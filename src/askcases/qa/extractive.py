@@ -36,6 +36,7 @@ from askcases.qa.questions import (
     asked_head,
     asks_members,
     counts_focus,
+    holds_focus,
     holds_type,
     names_doers,
     question_form,
@@ -44,6 +45,7 @@ from askcases.qa.questions import (
 )
 from askcases.qa.tracing import NO_RECORDER, RUNNERS_UP, Recorder
 from askcases.qa.weights import EXTRACTIVE, ExtractiveWeights
+from askcases.text.acronyms import spelled_out
 from askcases.text.claims import (
     PROJECTION_LEADS,
     Claim,
@@ -150,7 +152,9 @@ _AGENT = re.compile(
     r"|\b(?:sub)?contracted\s+(?:out\s+)?to\s+(?:the\s+)?[A-Z]"
 )
 _SAID = re.compile(r"\b(?:said|says|explained|added)\b|:\s*$")
-_NAMED_PERSON = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Professor|Prof)\.? [A-Z]|\b[A-Z][a-z]+ [A-Z][a-z]+,")
+_NAMED_PERSON = re.compile(
+    r"\b(?:Dr|Mr|Mrs|Ms|Miss|Mx|Professor|Prof)\.? [A-Z]|\b[A-Z][a-z]+ [A-Z][a-z]+,"
+)
 
 
 # "GP Care runs the centres", "Tennick Respiratory Partnership provides ...": an organisation
@@ -188,7 +192,7 @@ def counts_asked(question: Question, sentence: str) -> bool:
     if question.focus is None:
         return False
     counted = read_forms(sentence)[1]
-    if question.focus in counted or question.focus_related & counted:
+    if holds_focus(question.focus, counted) or question.focus_related & counted:
         return True
     if question.focus in GENERIC_STAFF:  # "how many staff" -> "42 call handlers"
         return bool(STAFF & counted)
@@ -250,7 +254,9 @@ def counts_other(question: Question, sentence: str) -> bool:
         wanted |= PATIENTS
         events = PATIENT_EVENTS
     return not any(
-        wanted.intersection(noun) or (noun and noun[-1] in events)  # the head: "referrals"
+        wanted.intersection(noun)
+        or (noun and noun[-1] in events)  # the head: "referrals"
+        or holds_focus(question.focus, set(noun))  # "call-outs": ("call", "out")
         for noun in nouns
         if noun is not None
     )
@@ -477,15 +483,37 @@ _ITEM_TITLE = re.compile(r"\s*\d{1,2}(?:\.\d{1,2})*\.?\s+[A-Z][^.!?:;|\d]*$")
 
 # A pronoun inside a sentence that names nothing itself ("Working with their local provider
 # they are providing ..."): it goes on about the subject of the sentence before.
-_PRONOUN = re.compile(r"\b(?:they|their|it|its|this|these)\b", re.I)
+_PRONOUN = re.compile(
+    r"\b(?:they|their|it|its|this|these"
+    # "In the first year the figure was 36%": the figure, rate or share of the sentence before
+    r"|(?:the|that) (?:figure|rate|proportion|share|percentage)(?! of\b))\b",
+    re.I,
+)
 # a capital inside a sentence: a name it gives itself ("In June" names a month, not a subject)
 _NAME_INSIDE = re.compile(r"(?<=\s)(?!(?i:" + MONTH_NAMES + r")\b)[A-Z]")
 
 
-def _refers_back(text: str) -> bool:
+def _spells(name: str, text: str) -> bool:
+    """Whether the text writes out an acronym the question names ("first contact
+    physiotherapy" for FCP)."""
+    return name.removesuffix("s").isupper() and spelled_out(name, [text]) is not None
+
+
+def refers_back(text: str) -> bool:
+    """Whether a sentence goes on about the subject of the one before ("It now visits ...")."""
     if _REFERS_BACK.match(text):
         return True
     return _PRONOUN.search(text) is not None and _NAME_INSIDE.search(text.strip()) is None
+
+
+def _short_value_alone(text: str, min_terms: int) -> bool:
+    """A short sentence that gives a value and names nothing ("Our target is 8 weeks."): it
+    goes on about what the sentence before measures."""
+    return (
+        len(content_terms(text)) <= min_terms
+        and _SHORT_VALUE.search(text) is not None
+        and _NAME_INSIDE.search(text.strip()) is None
+    )
 
 
 def candidate_sentences(passages: list[Passage], min_terms: int) -> list[Candidate]:
@@ -528,7 +556,7 @@ def candidate_sentences(passages: list[Passage], min_terms: int) -> list[Candida
             seen.add(key)
             context = heading
             earlier = ""
-            if not heading and _refers_back(text):
+            if not heading and (refers_back(text) or _short_value_alone(text, min_terms)):
                 if before is not None:
                     if "\n\n" not in passage.text[before[1] : s]:  # the same paragraph
                         context = passage.text[before[0] : before[1]]
@@ -566,9 +594,15 @@ def _header_row(text: str, end: int) -> bool:
         return True
     # one whose separator is cut off (a passage's last line), or a table with none (from a
     # web page): every cell a word or a period ("| Measure | 2022/23 | 2023/24 |"), no figure
-    row = text[text.rfind("\n", 0, end) + 1 : end].strip()
+    start = text.rfind("\n", 0, end) + 1
+    row = text[start:end].strip()
     cells = [_PERIOD_LABEL.sub("", c).strip() for c in row.strip("|").split("|")]
-    return len(cells) >= 3 and not any(re.match(r"[-+£$]?\s?\d", c) for c in cells if c)
+    if any(re.match(r"[-+£$]?\s?\d", c) for c in cells if c):
+        return False
+    # of two columns, the first row of a table over another row ("| Key question | Rating |")
+    before = text[text.rfind("\n", 0, max(0, start - 1)) + 1 : start].strip()
+    first = start > 0 and not before.startswith("|") and text[end:].lstrip(" ").startswith("\n|")
+    return len(cells) >= 3 or (len(cells) == 2 and first)
 
 
 # a column's period: "2022/23", "Q2 2024/25", "2023"
@@ -612,7 +646,7 @@ def _sentences_before(passages: list[Passage], passage: Passage) -> tuple[str, s
             last = other.text[spans[-1][0] : spans[-1][1]]
             if (
                 len(spans) > 1
-                and _refers_back(last)
+                and refers_back(last)
                 and "\n\n" not in other.text[spans[-2][1] : spans[-1][0]]
             ):
                 return last, other.text[spans[-2][0] : spans[-2][1]]
@@ -773,7 +807,16 @@ def _years(text: str, asked: bool) -> list[tuple[int, bool]]:
             and 15 <= int(m.group("bare")) == int(m.group("bare_next")) - 1
         ):
             found.append((2000 + int(m.group("bare")), True))
+    if asked and found and _YEAR_BEFORE.search(text):
+        # "in 2023/24, and what was it the yr before?" asks of 2022/23 too
+        found += [(first - 1, financial) for first, financial in found]
     return found
+
+
+_YEAR_BEFORE = re.compile(
+    r"\b(?:the|a) (?:year|yr) (?:before|earlier)\b|\b(?:previous|prior|preceding) (?:year|yr)\b",
+    re.I,
+)
 
 
 def years_named(text: str, asked: bool = False) -> frozenset[int]:
@@ -957,7 +1000,9 @@ _SAYS_COST = re.compile(
 _AVOIDED = re.compile(r"\bavoided costs?\b|\bcosts? (?:avoided|saved|savings?)\b", re.I)
 _UNIT_COST = re.compile(
     r"^\W*(?:each|a|an|one)\s+(?:[\w-]+\s+){1,4}costs?\b|\bcosts? per\b|\bper (?!year|yr\b|annum)"
-    r"[a-z-]+\b|\bcost of (?:a|an|each|one) (?!year\b)[a-z-]+",
+    r"[a-z-]+\b|\bcost of (?:a|an|each|one) (?!year\b)[a-z-]+"
+    # "cost about £277 for each person who started a course", "£40 a head"
+    r"|£[\d,.]+\s+(?:for (?:each|every) (?!year\b)[a-z-]+|a head)\b",
     re.I,
 )
 # what one visit, patient or test costs ("cost of a single home visit", "cost per patient")
@@ -1027,7 +1072,7 @@ def only_shortlisted(question: Question, chosen: list[Candidate]) -> bool:
 # plan looks ahead to does not say
 # "when did it open", not "when was it due to open"
 _WHEN_DONE = re.compile(
-    r"\bwhen (?:did|was|were|has|have)\b(?!(?:\s+\w+){0,3}\s+(?:due|expected|planned|scheduled|"
+    r"\bwhen (?:did|was|were|has|have)\b(?!(?:\s+[\w&-]+){0,8}\s+(?:due|expected|planned|scheduled|"
     r"set|meant|supposed|going|intended|hoped|aiming)\b)",
     re.I,
 )
@@ -1286,7 +1331,10 @@ class ExtractiveAnswerer:
             local = [
                 n
                 for n in question.names
-                if stem(n) not in title_terms and n not in lead_names and n != dated
+                if stem(n) not in title_terms
+                and n not in lead_names
+                and n != dated
+                and not _spells(n, cand.passage.title)
             ]
             # a section's heading names its place: "RAVELSTOKE" for the bullets below it; under
             # another place's heading, the names of the article's title hold no more
@@ -1348,6 +1396,7 @@ class ExtractiveAnswerer:
                 n
                 for n in local
                 if not mentions(n, cand.text)
+                and not _spells(n, cand.text)
                 and not (
                     w.context_term and (mentions(n, cand.context) or mentions(n, cand.earlier))
                 )
@@ -1816,6 +1865,8 @@ class ExtractiveAnswerer:
                 if kind == "referral"
                 else "way of payment"
                 if kind == "payment"
+                else "rule for who may use it"
+                if kind == "eligibility"
                 else (kind or "answer")
             )
             return refusal(

@@ -19,6 +19,7 @@ from askcases.text.lexicon import (
     content_terms,
     matched_terms,
     named_terms,
+    same_family,
     stem,
 )
 from askcases.text.synonyms import defined_terms, group_of, said_alone
@@ -48,6 +49,7 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(
             r"\b(?:cost|costs|save|saved|saves|saving|savings|spend|spent|budget|funding|"
             r"money|pounds|price|worth|fee|fees|charge|charges|tariff|paid|pay|payment|grants?|"
+            r"(?:contract|annual|financial) value|value of the contract|"
             r"invest\w*|how much (?:did|does|do|will|has|have) (?:\w+ ){1,3}"
             r"(?:give|get|receive|award)s?"
             # "what did practices get for it", not "what does the consultant give GPs"
@@ -162,7 +164,11 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(
             r"\bwhich (?:\w+ )?(?:lead|leader|manager|director|officer|minister|"
             r"secretary|coordinator|chair|person)s?\b|\bwhich (?:\w+ )?(?:clinician|doctor)\b"
-            r"|\bwho (?:said|announced|spoke|leads|is the)\b"
+            r"|\bwho (?:said|announced|spoke|leads)\b"
+            # "who is the clinical lead", not "who is the GP-led commissioner": a body
+            r"|\bwho is the\b(?! (?:(?!(?:for|of|at|in|with)\b)[\w-]+ ){0,3}?"
+            r"(?:commissioners?|providers?|funders?|operators?|hosts?|organisations?|company|"
+            r"charity|trust|body|ccg|icb)\b)"
             r"|\bwho[’']s the (?:\w+ ){0,2}(?:lead|leader|manager|director|clinician|doctor|"
             r"minister|secretary|coordinator|chair|person|consultant|officer|spokesperson)\b"
             # "who was the minister that announced it"
@@ -181,7 +187,7 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             re.I,
         ),
         re.compile(
-            r"\b(?:Dr|Mr|Mrs|Ms|Prof|Sir|Dame)\.? [A-Z][a-z]+(?: [A-Z][a-z]+)?"
+            r"\b(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Sir|Dame)\.? [A-Z][a-z]+(?: [A-Z][a-z]+)?"
             r"|\b(?!(?:"
             + _ORG_WORDS
             + r")\b)[A-Z][a-z]+ (?!(?:"
@@ -201,7 +207,8 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             re.I,
         ),
         re.compile(
-            r"\b(?:Dr|Mr|Mrs|Ms|Prof)\.? [A-Z][a-z]+|\b[A-Z][a-zA-Z]+(?: (?:[A-Z][a-zA-Z]+|&))+"
+            r"\b(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof)\.? [A-Z][a-z]+"
+            r"|\b[A-Z][a-zA-Z]+(?: (?:[A-Z][a-zA-Z]+|&))+"
         ),
     ),
     "place": (
@@ -212,7 +219,9 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             r"did|can|could|will|would|should|has|have|had|based|located|held|situated|and)\b"
             r"|\bwhere\s*\?*$|\b(?:ask|asks|asked|asking|know|tell (?:me|us)|find out|say|said|"
             r"check) where\b"
-            r"|\bwhich (?:area|region|town|city|place|county)\b|\blocation\b",
+            r"|\bwhich (?:area|region|town|city|place|county)\b|\blocation\b"
+            # "which sites does it run sessions from", "what venues"
+            r"|\b(?:which|what) (?:\w+ )?(?:sites|venues|locations|premises|bases)\b",
             re.I,
         ),
         re.compile(
@@ -270,10 +279,35 @@ _REFERRAL = re.compile(
 
 
 # "who is allowed to order a kit", "who's eligible", "who can use it": asks which people
-# may use the service, not which body runs it
+# may use the service (its eligibility), not which body runs it
 _WHO_MAY_USE = re.compile(
-    r"\bwho(?:'s|’s| is| are)? (?:eligible|allowed|entitled|able to|qualif\w+|can (?:use|get|order|"
+    r"\bwho(?:'s|’s| is| are)? (?:elig\w*|allowed|entitled|able to|qualif\w+|can (?:use|get|order|"
     r"access|join|have|self-refer|be referred|apply|attend|book|come))\b",
+    re.I,
+)
+
+
+# "where are the results of hospital-requested bloods supposed to go": where a thing is sent
+_WHERE_SENT = re.compile(
+    r"\bwhere (?:are|is|do|does|did|should|will|would) (?:the )?(?:[\w-]+ ){0,6}?"
+    r"(?:results?|reports?|letters?|information|data|samples?)\b[^?]{0,60}?\b(?:go|goes|sent|"
+    r"returned|end up|ends up)\b",
+    re.I,
+)
+# staff's shorthand ending on a role: "... menopause clinic clinical lead", "... service manager"
+_KEYWORD_ROLE = re.compile(
+    r"\b(?:lead|leader|manager|director|coordinator|chair|consultant|clinician|matron)\W*$",
+    re.I,
+)
+
+
+# what a sentence says of who may use a service: "Anyone aged 65 or over ... can join if they
+# have fallen", "open to adults registered with", "eligible", "the criteria are"
+_ELIGIBILITY = re.compile(
+    r"\baged? (?:\d+|over|under|between|from)\b|\b\d+ (?:or|and) (?:over|older|above|under)\b"
+    r"|\bover[- ]\d+s?\b|\b(?:can|may|could|are able to|is able to) (?:join|use|be referred|"
+    r"refer themselves|self-refer|attend|get|order|access|apply|book|have)\b|\bopen to\b"
+    r"|\beligib\w*|\bcriteria\b|\bentitled\b|\bqualify\b",
     re.I,
 )
 
@@ -292,7 +326,9 @@ def expected_type(question: str) -> str | None:
     if _HOW_PAID.search(question) and not _HOW_MUCH.search(question):
         return "payment"  # "how are practices paid for bloods": the way, not a sum
     if _WHO_MAY_USE.search(question):
-        return None
+        return "eligibility"
+    if _WHERE_SENT.search(question):
+        return None  # "where are the results supposed to go": to whom, not a place
     if _OPENS_WHO.search(question) and len(_NEXT_ASK.split(question)) == 1:
         return next((n for n in ("person", "who") if ANSWER_TYPES[n][0].search(question)), "who")
     if _HOW_MANY_COUNT.search(question) and not _SEES_HOW_MANY.search(question):
@@ -306,6 +342,8 @@ def expected_type(question: str) -> str | None:
             return name
     if _KEYWORD_COUNT.search(question) and not _WH_WORD.search(question):
         return "number"  # "podiatry patients treated 2023/24": a count, in shorthand
+    if _KEYWORD_ROLE.search(question) and not _WH_WORD.search(question):
+        return "person"  # "kellingmoor menopause clinic clinical lead": who it is
     return None
 
 
@@ -495,6 +533,16 @@ def names_doers(question: str, sentence: str) -> bool:
     return any(m.group(0).lower() not in asked for m in _DOERS.finditer(sentence))
 
 
+# the role a "who is the ..." question asks for ("who's the palliative care consultant doing
+# sessions", "who is the clinical lead"): a sentence that answers names the role
+_ROLE_ASKED = re.compile(
+    r"\bwho(?:'s|’s| is| was) the (?:[\w-]+ ){0,3}?(consultant|manager|director|matron|chair"
+    r"|coordinator|pharmacist|nurse|physiotherapist|psychologist|geriatrician|cardiologist"
+    r"|dermatologist|surgeon|gp)s?\b",
+    re.I,
+)
+
+
 def holds_type(kind: str | None, sentence: str, question: str) -> bool:
     """Whether the sentence gives a value of the kind asked for, beyond what the question says;
     a sentence that says the figure is not held gives none."""
@@ -502,6 +550,11 @@ def holds_type(kind: str | None, sentence: str, question: str) -> bool:
         return False
     if kind == "duration" and _TIMED_ROW.match(sentence.strip()):
         return True
+    if kind == "person" and (role := _ROLE_ASKED.search(question)) is not None:
+        # "who's the palliative care consultant": a person of another role is not the one
+        wanted = stem(role.group(1))
+        if not any(same_family(wanted, t) for t in content_terms(sentence)):
+            return False
     if kind == "who" and (
         _WHO_DOES.search(question) or _WHO_IS_ON.search(question) or not _ORG_ACT.search(question)
     ):
@@ -514,6 +567,8 @@ def holds_type(kind: str | None, sentence: str, question: str) -> bool:
         return _REFERRAL.search(sentence) is not None
     if kind == "payment":
         return _PAYMENT.search(sentence) is not None
+    if kind == "eligibility":
+        return _ELIGIBILITY.search(sentence) is not None
     return kind is None or bool(new_values(kind, sentence, question))
 
 
@@ -649,10 +704,16 @@ def says_counted_verb(focus: str | None, terms: set[str]) -> bool:
     )
 
 
+def holds_focus(focus: str, terms: set[str] | frozenset[str]) -> bool:
+    """Whether the stems hold the counted thing; a joined word as its parts, as a sentence's
+    terms are read ("call-outs": "call", "out")."""
+    return focus in terms or ("-" in focus and set(focus.split("-")) <= terms)
+
+
 def counts_focus(focus: str | None, terms: set[str], related: frozenset[str] = frozenset()) -> bool:
     """Whether a sentence with these terms speaks of the counted thing (people ~ patients;
     `related`: other words for it, such as "centres" for "sites")."""
-    if focus is None or focus in terms or related & terms:
+    if focus is None or holds_focus(focus, terms) or related & terms:
         return True
     if says_counted_verb(focus, terms):
         return True
@@ -752,6 +813,8 @@ _REQUEST_WORD = (
     r"(?:whether|how|what|what's|which|who|whom|whose|when|where|why|is|are|was|were|did|does|do"
     r"|has|have|had|can|could|should|would|will)"
 )
+# a time said before what is asked: "to date how many referrals has it avoided"
+_TIME_LEAD = r"(?:(?:to date|so far|in total|overall|altogether|currently|right now),?\s+)?"
 # Where a request follows the asker's situation: "... - how many", "..., so can you tell me
 # what", "... and would like to know how many", ". In Pelbury, how big".
 _REQUEST = re.compile(
@@ -765,12 +828,14 @@ _REQUEST = re.compile(
     r"|(?:(?:i|we) (?:need|want) (?:to know )?)"
     r"|(?:(?:i|we)(?:'?ve| have) been asked (?:by [\w' ]{1,30} )?to "
     r"(?:find out|check|work out|look into|see|confirm) ))?"
-    rf"(?={_REQUEST_WORD}\b)",
+    rf"(?={_TIME_LEAD}{_REQUEST_WORD}\b)",
     re.I,
 )
 # how a first ask opens: "would like to know, for Ellerscombe, how long" asks once
 _FIRST_ASK = re.compile(
-    r"(?:whether|how|what|what's|which|who|whom|whose|when|where|why|is|are|was|were|did|does"
+    # "to date how many referrals has it avoided, and how many ...": a time first
+    _TIME_LEAD
+    + r"(?:whether|how|what|what's|which|who|whom|whose|when|where|why|is|are|was|were|did|does"
     r"|do|has|have|had|can you|could you)\b",
     re.I,
 )
@@ -965,7 +1030,9 @@ def asks_latest(question: str) -> bool:
 
 # "since the full go live", "so far", "to date": asks about the time since the service began
 _SINCE = re.compile(
-    r"\bsince (?:the |its |it |they )?(?:[\w-]+ ){0,3}?(?:launch(?:ed)?|go[- ]?live|went live|"
+    r"\bsince (?!when\b)(?:the |its |it |they )?(?:[\w-]+ ){0,6}?"
+    r"(?:(?:fully|properly|officially) )?"
+    r"(?:launch(?:ed)?|go[- ]?live|went (?:(?:fully|properly|officially) )?live|"
     r"start(?:ed)?|open(?:ed|ing)?|beg(?:an|inning)|set ?up)\b|\bso far\b|\bto date\b"
     # "once the new service was up and running", "after the launch"
     r"|\bonce (?:the |it |they |its )?(?:[\w-]+ ){0,3}?"
@@ -1060,7 +1127,9 @@ _WHO_RUNS = re.compile(
     r"\b(?:who|which (?:\w+ )?(?:organisations?|organizations?|orgs?|trusts?|providers?|"
     r"compan(?:y|ies)|bod(?:y|ies)|federations?|partnerships?|enterprises?|team))\b[^?]{0,25}?\b(?:runs?|running|"
     r"operates?|operating|provides?|providing|delivers?|delivering|manages?|hosts?|employs?|"
-    r"(?:holds?|has|won|was awarded) the (?:[\w-]+ ){0,3}?contract)\b",
+    r"(?:holds?|has|won|was awarded) the (?:[\w-]+ ){0,3}?contract)\b"
+    # "who is the provider of the DVT service"
+    r"|\bwho(?:'s|’s| is| are) the (?:[\w-]+ ){0,3}?(?:providers?|operators?)\b",
     re.I,
 )
 
@@ -1100,7 +1169,7 @@ class Question:
 
     text: str  # the question as it stands alone (a follow-up resolved)
     expanded: str  # with the other form of each acronym it uses (for search and value typing)
-    kind: str | None  # the kind of value asked for (see ANSWER_TYPES)
+    kind: str | None  # the kind of value asked for (ANSWER_TYPES, referral, payment, eligibility)
     focus: str | None  # the stemmed thing a "how many" question counts
     names: tuple[str, ...]  # places, bodies, acronyms and years it names
     listing: bool  # asks for several things
@@ -1132,6 +1201,21 @@ class Question:
     def counted(self) -> str:
         """The words a "how many" question counts, as written."""
         return focus_text(self.text)
+
+
+def _askers_own(name: str, text: str) -> bool:
+    """Whether a name is the asker's own, told in their situation and not asked about ("We're
+    reviewing the rapid response KPIs for our own service - how often did the Quaysford hub
+    ...", "for our PCN"): an answer need not name it."""
+    situation, request = situation_and_request(text.partition(" (")[0])
+    own = re.compile(
+        rf"\b(?:our|my|own|(?:we're|we are|i'm|i am) (?:reviewing|updating|setting)"
+        rf"(?: the| our| my)?)\s+"
+        rf"(?:(?!(?:and|the|of|for|with|in|at|to|or)\b)[\w&-]+\s+){{0,3}}?"
+        rf"{re.escape(name)}\b",
+        re.I,
+    )
+    return bool(situation) and own.search(situation) is not None and name not in request
 
 
 def read_question(
@@ -1183,7 +1267,11 @@ def read_question(
         expanded=expanded,
         kind=kind,
         focus=focus,
-        names=tuple(dict.fromkeys([*named_terms(text), *(names or [])])),
+        names=tuple(
+            n
+            for n in dict.fromkeys([*named_terms(text), *(names or [])])
+            if not _askers_own(n, text)
+        ),
         listing=is_list_question(text),
         change=asks_for_change(text),
         achieved=asks_achieved(text),

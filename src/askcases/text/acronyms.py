@@ -69,7 +69,9 @@ def expand_query(question: str, glossary: dict[str, str]) -> str:
     extra = []
     low = question.lower()
     for acronym, expansion in sorted(glossary.items()):
-        has_acronym = re.search(rf"\b{re.escape(acronym)}\b", question) is not None
+        # "FCP" asks of what the library writes "FCPs", and "FCPs" of "FCP"
+        single = acronym[:-1] if acronym.endswith("s") and acronym[:-1].isupper() else acronym
+        has_acronym = re.search(rf"\b{re.escape(single)}s?\b", question) is not None
         has_expansion = expansion.lower() in low
         if has_acronym and not has_expansion:
             extra.append(expansion)
@@ -122,8 +124,9 @@ def _runs(text: str, letters: str) -> list[list[str]]:
 def spelled_out(acronym: str, texts: Iterable[str]) -> str | None:
     """The words of `texts` whose initials spell the acronym, joiners allowed inside ("B&NES":
     "Bath and North East Somerset"); None where none do. Words written as a name (each one
-    capitalised) spell an acronym of three letters or more; words in lower case spell one of
-    three letters or more ("did not attend"), and of two ("virtual ward") only where the
+    capitalised) spell an acronym of three letters or more, or of two with a joiner inside
+    ("Department of Health": DH); words in lower case spell one of three letters or more ("did
+    not attend"), and of two ("virtual ward") only where the
     passages use them at least MIN_LOWER_USES times. The phrase used most wins, as it is most
     often written."""
     letters = "".join(ch for ch in acronym.lower() if ch.isalpha())
@@ -142,7 +145,10 @@ def spelled_out(acronym: str, texts: Iterable[str]) -> str | None:
         form = written[key].most_common(1)[0][0]
         words = [w for w in form.split() if w.lower() not in _JOINERS]
         as_name = all(w[0].isupper() for w in words)
-        if len(letters) > 2 if as_name else len(letters) > 2 or count >= MIN_LOWER_USES:
+        # a name of two words spells two letters only with a joiner inside ("Department of
+        # Health": DH), as names of two capitalised words are many
+        joined = len(form.split()) > len(words)
+        if len(letters) > 2 or joined if as_name else len(letters) > 2 or count >= MIN_LOWER_USES:
             candidates.append((count, form))
     if not candidates:
         return None
