@@ -629,6 +629,17 @@ def test_another_place_in_a_sentence_keeps_the_lead_from_naming_it() -> None:
             "counts what is asked",
             id="a national comparison is marked as one",
         ),
+        pytest.param(
+            "Steady Steps falls classes in Marshcote\n\n"
+            "Steady Steps began in four church halls in central Marshcote.\n\n"
+            "Anyone aged 65 or over who is registered with a Marshcote GP can join if they "
+            "have fallen in the past 12 months.\n",
+            "marshcote steady steps falls classes who is eligible",
+            "Anyone aged 65",
+            "gives an eligibility value",
+            "gives no",
+            id="who may use a service is the eligibility asked for",
+        ),
     ],
 )
 def test_a_sentence_is_read_with_what_surrounds_it(

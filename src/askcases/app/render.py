@@ -334,8 +334,10 @@ def refusal_reasoning(trace: dict[str, Any]) -> str:
             f"best sentence score {score:.2f} (refused under {refusal['min_evidence']:.2f})"
         )
     if refusal.get("typed_sentences") is not None and refusal.get("kind"):
+        kind = str(refusal["kind"])
+        article = "an" if kind[0] in "aeiou" else "a"
         parts.append(
-            f"{refusal['typed_sentences']} sentence(s) give a {refusal['kind']} value as asked"
+            f"{refusal['typed_sentences']} sentence(s) give {article} {kind} value as asked"
         )
     verdict = f"refused: {trace.get('reason')}" if trace.get("refused") else "answered"
     return f"{verdict.capitalize()}. " + ("; ".join(parts) + "." if parts else "")

@@ -1353,7 +1353,8 @@ class ExtractiveAnswerer:
             if question.kind is not None:
                 typed = gives_kind(question, cand)
                 f["type_match"] = 1.0 if typed else -1.0
-                why.append(f"gives {'a' if typed else 'no'} {question.kind} value")
+                article = ("an" if question.kind[0] in "aeiou" else "a") if typed else "no"
+                why.append(f"gives {article} {question.kind} value")
                 # "In June 2024 it was 7 weeks.": "it" is the measure of the sentence before
                 goes_on = bool(cand.context) and _PRONOUN.search(cand.text) is not None
                 if typed and (
