@@ -94,6 +94,7 @@ TUNING_ARTICLE_SETS = (
     "tuning-articles-25",
     "tuning-articles-26",
     "tuning-articles-27",
+    "tuning-articles-28",
 )
 
 
@@ -120,6 +121,7 @@ def tuning_sets() -> list[tuple[str, Path, Path, Path, bool]]:
                 "tuning-paraphrases-14",
                 "tuning-paraphrases-15",
                 "tuning-paraphrases-16",
+                "tuning-paraphrases-17",
             )
         ),
     ]

@@ -77,3 +77,21 @@ def test_a_sentence_longer_than_a_chunk_is_cut_at_word_boundaries() -> None:
         assert chunk.text == article.text[chunk.start : chunk.end]
         assert not chunk.text.startswith(" ") and not chunk.text.endswith(" ")
     assert "".join(c.text.replace(" ", "") for c in chunks[1:]).endswith("word399.")
+
+
+def test_a_heading_goes_with_the_text_it_heads_not_at_the_end_of_a_chunk() -> None:
+    # a FAQ page: each question on a line of its own heads its answer
+    answers = [
+        ("Where does the clinic run?", "The clinic is held at the Family Hub every Tuesday."),
+        ("Who runs the clinic?", "It is run by the infant feeding team and led by Ann Lee."),
+        ("How long will we wait?", "In 2023/24 the average wait was six working days."),
+        ("Results", "Two in three babies assessed went on to have the procedure."),
+    ]
+    text = "Tongue-tie clinic: questions\n" + "\n".join(f"{q}\n{a}" for q, a in answers)
+    chunks = chunk_article(_article(text), 30, ENCODING)
+    assert len(chunks) >= 3
+    for heading, answer in answers:
+        holding = next(c for c in chunks if answer in c.text)
+        assert heading in holding.text, (heading, [c.text for c in chunks])
+    for chunk in chunks[:-1]:
+        assert not chunk.text.rstrip().endswith("?")

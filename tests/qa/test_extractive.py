@@ -33,6 +33,9 @@ def test_a_count_must_be_of_the_thing_asked_about() -> None:
     assert focus_noun("How many children with asthma were reviewed?") == stem("children")
     assert focus_noun("How many women went through the menopause clinic?") == stem("women")
     assert focus_noun("how many people with diabetes were seen") == stem("people")
+    # the "A" of "A&E" is no article ending what is counted
+    asked = "how many catheter-related A&E attendances were there per quarter"
+    assert focus_noun(asked) == stem("attendances")
     # "how many staff" is answered by a count of any who work there, "how many nurses" is not
     team = set(content_terms("a team of 42 call handlers and mental health practitioners"))
     assert counts_focus(focus_noun("how many staff work on the crisis line"), team)

@@ -318,6 +318,9 @@ def test_the_thing_a_which_question_asks_for_is_read_unless_it_is_a_kind_of_serv
     assert asked_noun("what did Wigan save") is None
     # "which parts of the NHS": an answer names the parts ("local hospitals and GP surgeries")
     assert asked_noun("which parts of the local NHS got capacity freed up") is None
+    # what others did is the asker's aside; the request's "which ..." names what is asked for
+    aside = "I want to see what others went for - which award category was the clinic entered in?"
+    assert asked_noun(aside) == "category"
 
 
 def test_the_question_words_an_articles_title_holds_count_for_its_sentences(
@@ -2241,3 +2244,38 @@ def test_a_figure_answers_for_its_own_things_span_year_and_place(
         _answers(assistant, question, fact)
     for question, figure, says in refused:
         assert says in _refuses(assistant, question, figure).answer
+
+
+_FAQ_PAGE = (
+    "Tongue-tie clinic: frequently asked questions\n"
+    "Our midwife-led clinic assesses and treats babies whose feeding is affected by a tight "
+    "tongue-tie. Here are answers to the questions parents ask us most often.\n"
+    "What is tongue-tie?\n"
+    "Tongue-tie is when the strip of skin under a baby's tongue is shorter than usual, which "
+    "can make it hard for the baby to feed. Many babies with it have no feeding problems.\n"
+    "Where does the clinic run?\n"
+    "The clinic is held at Hollowmere Family Hub, 4 Tanner's Lane, every Monday morning. "
+    "Before it opened, babies from Hollowmere were sent to the regional children's surgery "
+    "service at Eastgate Children's Hospital, a round trip of about 40 miles.\n"
+    "Who runs the clinic?\n"
+    "It is run by our infant feeding team and led by Nadia Okonkwo-Barr, Infant Feeding Lead "
+    "Midwife. Two midwives trained in the procedure carry it out.\n"
+    "Can my baby be referred?\n"
+    "Babies up to 12 weeks old who were born at our hospital or live in Hollowmere can be "
+    "referred by a midwife, health visitor or GP.\n"
+    "How long will we wait?\n"
+    "In 2023/24 the average wait was 7 working days. When babies were sent to Eastgate the "
+    "average wait was 5.5 weeks.\n"
+    "What did parents think?\n"
+    "Of the 240 parents who completed our feedback form, 96% would recommend the clinic, and "
+    "81% of babies in Hollowmere seen by us were still breastfeeding at 8 weeks.\n"
+)
+
+
+def test_a_faq_page_answers_for_the_place_it_names_throughout(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    # the page's title and opening never name Hollowmere, but its answers do, throughout
+    assistant = _beside_wigan(tmp_path, embeddings, "tongue-tie.html.txt", _FAQ_PAGE)
+    _answers(assistant, "hollowmere tongue tie clinic who leads it", "Nadia Okonkwo-Barr")
+    _answers(assistant, "hollowmere tongue tie clinic where is it held", "Hollowmere Family Hub")

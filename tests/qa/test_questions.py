@@ -57,6 +57,7 @@ from askcases.qa.questions import (
         ("how much are practices paid per blood test", "money"),
         # a "how many" inside what is asked about asks for no count
         ("what will the team build so practices can see how many tests they do", None),
+        ("In the bloods programme, what tool will they build to show practices how many", None),
         # kinds of patients, not a body
         ("which groups of patients should the consultants focus on", None),
         ("which group of practices runs the clinic", "who"),
@@ -110,6 +111,12 @@ from askcases.qa.questions import (
         ("kellingmoor menopause clinic which sites does it run sessions from", "place"),
         # who may use it, misspelt or not: the rule for who may, not a body
         ("marshcote steady steps falls classes who is eligable", "eligibility"),
+        # a role's name asked for in shorthand; a fraction is a share
+        ("sentinel healthcare plymouth GP clinical lead for diabetes name", "person"),
+        ("copperwick cdc what fraction of tests were blood tests", "percent"),
+        # an age limit is a rule for who may use it
+        ("cressingham tongue-tie clinic age cut-off", "eligibility"),
+        ("when was the age limit for the ear wax clinic changed?", "date"),
     ],
 )
 def test_expected_answer_type_is_read_from_the_question(question: str, kind: str | None) -> None:
@@ -133,15 +140,34 @@ def test_expected_answer_type_is_read_from_the_question(question: str, kind: str
         ("person", "Dr David Peel, Clinical Lead for Planned Care, said:", True),
         ("person", "BNSSG Clinical Commissioning Group (CCG) moved DVT services.", False),
         ("place", "The service uses a clinic in Harley Street.", True),
+        ("person", "It is led by Nadia Okonkwo-Barr, Infant Feeding Lead Midwife.", True),
+        # a hub or a street is no person
+        ("person", "The clinic is held at Brambleholt Family Hub, 18 Cobbler's Lane.", False),
         ("eligibility", "Anyone aged 65 or over can join if they have fallen.", True),
         ("eligibility", "The scheme is open to people registered with a local GP.", True),
         ("eligibility", "It began in October 2021 in four church halls.", False),
+        ("eligibility", "The clinic is for babies under 12 weeks old with feeding problems.", True),
+        ("eligibility", "Waits fell to under 12 weeks.", False),
     ],
 )
 def test_a_sentence_holds_the_kind_of_value_asked_for(
     kind: str, sentence: str, holds: bool
 ) -> None:
     assert holds_type(kind, sentence, "question") is holds
+
+
+def test_kinds_of_body_answer_which_groups_are_involved() -> None:
+    asked = "which groups will be involved in the Plymouth expert patient scheme?"
+    listed = "This will involve social services, local schools, employers and community groups."
+    assert holds_type("who", listed, asked)
+    assert not holds_type("who", "It will involve patients and their families.", asked)
+
+
+def test_a_street_or_hub_answers_where_beyond_the_place_asked_about() -> None:
+    held = "The clinic is held at Brambleholt Family Hub, 18 Cobbler's Lane, every Tuesday."
+    assert holds_type("place", held, "where is the brambleholt tongue tie clinic held")
+    sent = "Babies from Brambleholt were sent to a service out of the area."
+    assert not holds_type("place", sent, "where is the brambleholt tongue tie clinic held")
 
 
 def test_a_value_the_question_already_states_is_not_an_answer() -> None:

@@ -1,5 +1,6 @@
 """Other words for the same thing, and definitions learned from articles."""
 
+from askcases.qa.questions import read_question
 from askcases.text.lexicon import stem
 from askcases.text.synonyms import defined_terms, find_definitions, group_of
 
@@ -34,3 +35,11 @@ def test_a_definition_in_an_article_ties_a_lay_word_to_its_term() -> None:
     assert definitions == {"DVT": "clot"}
     assert defined_terms("how common are leg clots?", definitions) == ["DVT"]
     assert defined_terms("how common are strokes?", definitions) == []
+
+
+def test_a_common_noun_an_article_defines_is_said_by_the_lay_word_of_its_definition() -> None:
+    text = "Here is what happens.\nA frenotomy is a quick snip of the tight skin under the tongue."
+    definitions = find_definitions(text)
+    assert definitions == {"frenotomy": "snip"}
+    question = read_question("what share of babies had the snip", {}, definitions)
+    assert stem("frenotomy") in question.related[stem("snip")]

@@ -28,8 +28,8 @@ from askcases.ingest.loaders import (
 from askcases.types import Article
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
-# the loaders, the cleaner and the sentence splitter: a change re-chunks every article
-CLEANER_VERSION = "13"
+# the loaders, the cleaner, the sentence splitter and the chunker: a change re-chunks every article
+CLEANER_VERSION = "14"
 MAX_ARTICLE_MB = 20  # a case study is tens of kB; a bigger file is most likely not one
 
 

@@ -1,7 +1,9 @@
 """Split cleaned article text into sentences, then pack sentences into token-bounded chunks.
 
 Every span is a (start, end) pair of character offsets into `Article.text`, so a citation can
-point at exactly the text it quotes. Leaves out: overlap between chunks (sentences are whole, so
+point at exactly the text it quotes. A heading line ("Results", or a question that heads its
+answer on a FAQ page: "Who runs the clinic?") never ends a chunk: it goes with the text it heads.
+Leaves out: overlap between chunks (sentences are whole, so
 an evidence sentence is never cut in two) and language-specific sentence models.
 """
 
@@ -11,7 +13,7 @@ import functools
 import re
 from typing import Any
 
-from askcases.text.sentences import sentence_spans
+from askcases.text.sentences import is_section_heading, sentence_spans
 from askcases.types import Article, Chunk
 
 
@@ -21,6 +23,21 @@ def get_encoding(name: str) -> Any:
     import tiktoken
 
     return tiktoken.get_encoding(name)
+
+
+# a question on a line of its own that heads its answer: "Who runs the clinic?"
+_QUESTION_LINE = re.compile(r"[A-Z][^\n]{0,100}\?")
+
+
+def _heads(text: str, start: int, end: int) -> bool:
+    """Whether the span is a whole line that heads what follows it: a section heading, or a
+    short question on a line of its own."""
+    whole = (start == 0 or text[start - 1] == "\n") and (end == len(text) or text[end] == "\n")
+    line = text[start:end].strip()
+    return whole and (
+        is_section_heading(line)
+        or (_QUESTION_LINE.fullmatch(line) is not None and len(line.split()) <= 16)
+    )
 
 
 def _split_long(
@@ -74,8 +91,14 @@ def chunk_article(article: Article, max_tokens: int, encoding_name: str) -> list
     for unit in units:
         # Joining text adds at most a token or two at each seam, hence the margin of one per unit.
         if group and sum(u[2] + 1 for u in group) + unit[2] > max_tokens:
+            carried: list[tuple[int, int, int]] = []
+            while len(group) > 1 and _heads(text, group[-1][0], group[-1][1]):
+                carried.insert(0, group.pop())  # a heading goes with what it heads
             close()
-            group = []
+            group = carried
+            if group and sum(u[2] + 1 for u in group) + unit[2] > max_tokens:
+                close()
+                group = []
         group.append(unit)
     if group:
         close()

@@ -58,6 +58,7 @@ from askcases.text.lexicon import (
     content_words,
     mentions,
     stem,
+    times_named,
 )
 from askcases.text.markers import marker_numbers
 from askcases.text.privacy import mask_identifiers, privacy_note
@@ -87,6 +88,7 @@ def _names(name: str, heading: str) -> bool:
 # A numbered heading's number: "4.3.1 Adult podiatry", "2. Drayholt".
 _PART_NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)*\.?)\s+(?=[A-Za-z])")
 SECTION_NAME_WORDS = 4  # a heading of at most this many words may be another place's name
+OWN_MENTIONS = 3  # an article that names a place this often (in a third of its chunks) is of it
 # Words for the form or period of a paper ("Quarterly Performance Dashboard", "News update"): a
 # title's word of these names no topic of the library.
 DOCUMENT_TERMS = frozenset(
@@ -125,6 +127,17 @@ def clean_question(question: str | None) -> str:
 
 # a name inside a request ("how many did the Plymouth team see"), not its first word
 _NAMED = re.compile(r"(?<=\s)(?!I\b)[A-Z][\w&'’-]*(?: [A-Z][\w&'’-]*)*")
+# a later ask of the same measure at another time or place: "what was the average wait in
+# 2023/24, and what was it back when babies were sent to the regional hospital"
+_SAME_MEASURE = re.compile(
+    r"^\W*(?:what|how much|how many)(?:'s|’s|\s+(?:was|is|were|are|will be|would be))\s+"
+    r"(?:it|that|this|they|the figure)\b",
+    re.I,
+)
+# the time a first ask names, which a later ask of the same measure does not carry
+_OWN_TIME = re.compile(
+    r"\b(?:in|during|for|by)?\s*(?:(?:19|20)\d\d(?:[/-]\d{2,4})?|Q[1-4])\b", re.I
+)
 
 
 class Assistant:
@@ -518,10 +531,16 @@ class Assistant:
             elif n > 0:  # the first ask's subject, not the asker's situation, carries on
                 situation, request = situation_and_request(texts[0])
                 about = what_it_is_about(request)
+                if _SAME_MEASURE.match(text):  # the same measure, at another time
+                    about = " ".join(_OWN_TIME.sub(" ", request).split())
                 if not _NAMED.search(request):  # "the Plymouth model ... - how many has it"
                     about = " ".join([about, *_NAMED.findall(situation)])
                 text = resolve_followup(text, [about])
-            part = self._extractive(self.read(text), k, filters, _no_lap)
+            read = self.read(text)
+            if n > 0 and read.kind is None and _SAME_MEASURE.match(texts[n]):
+                first = self.read(situation_and_request(texts[0])[1])
+                read = dataclasses.replace(read, kind=first.kind)  # the kind of value it asks
+            part = self._extractive(read, k, filters, _no_lap)
             if part.refused:
                 recorder.note(asks=texts, answered_ask_by_ask=False)
                 return whole
@@ -572,8 +591,9 @@ class Assistant:
                     doc_id: self.store.keywords.table_headers(doc_id)
                     for doc_id in dict.fromkeys(p.doc_id for p in passages)
                 }
+                own = self.own_names(question, passages)
                 answer = self.answerer.answer(
-                    question, passages, k, recorder, boost, required, sections, tables
+                    question, passages, k, recorder, boost, required, sections, tables, own
                 )
             if answer.refused:
                 answer = with_nearest(answer, self.answerer.nearest(question, answer.passages))
@@ -582,6 +602,27 @@ class Assistant:
             scope = f" (Only articles {filters.describe()} were searched.)"
             answer = dataclasses.replace(answer, answer=answer.answer + scope)
         return answer
+
+    def own_names(self, question: Question, passages: list[Passage]) -> dict[str, frozenset[str]]:
+        """For each article among `passages`, the names asked about that it names throughout:
+        at least OWN_MENTIONS times, in a third or more of its chunks. A sentence of it that
+        names no other place is of that place, as one under a title that names it is (a FAQ
+        page of the Brambleholt tongue-tie clinic whose title and opening never name the
+        town)."""
+        found: dict[str, frozenset[str]] = {}
+        if not question.names:
+            return found
+        for doc_id in dict.fromkeys(p.doc_id for p in passages):
+            texts = self.store.keywords.chunk_texts(doc_id)
+            own = frozenset(
+                name
+                for name in question.names
+                if sum(times_named(name, t) for t in texts) >= OWN_MENTIONS
+                and 3 * sum(mentions(name, t) for t in texts) >= len(texts)
+            )
+            if own:
+                found[doc_id] = own
+        return found
 
     def sections(self, question: Question, passages: list[Passage]) -> dict[str, list[Section]]:
         """For each article among `passages` with section headings: its sections, each with its

@@ -1179,10 +1179,12 @@ class ExtractiveAnswerer:
         candidates: list[Candidate],
         sections: dict[str, list[Section]] | None = None,
         tables: dict[str, Tables] | None = None,
+        own_names: dict[str, frozenset[str]] | None = None,
     ) -> list[Candidate]:
         """Candidates with an evidence score (about 0 to 1), best first. `sections` holds the
         sections of the articles with headings (Assistant.sections), `tables` the tables of the
-        articles with their headers (KeywordIndex.table_headers)."""
+        articles with their headers (KeywordIndex.table_headers), `own_names` the names asked about
+        that an article names throughout (Assistant.own_names)."""
         if not candidates:
             return []
         import numpy as np
@@ -1322,6 +1324,7 @@ class ExtractiveAnswerer:
                 set()
                 if _names_another_place(cand.text, question)
                 else leads.get(cand.passage.doc_id, set())
+                | (own_names or {}).get(cand.passage.doc_id, set())
             )
             # the year an article is dated holds for a sentence that names no other year ("the
             # 2011 announcement" of an article of April 2011)
@@ -1533,6 +1536,7 @@ class ExtractiveAnswerer:
         required: list[dict[str, frozenset[str]]] | None = None,
         sections: dict[str, list[Section]] | None = None,
         tables: dict[str, Tables] | None = None,
+        own_names: dict[str, frozenset[str]] | None = None,
     ) -> Answer:
         """Rank `passages` by their best sentence, keep k, and answer from them or refuse.
         `boost` (document id -> score) is added to the sentences of those articles: it ranks,
@@ -1543,7 +1547,9 @@ class ExtractiveAnswerer:
         w = self.weights
         asked = question.text
         boost = boost or {}
-        ranked = self.score(question, candidate_sentences(passages, w.min_terms), sections, tables)
+        ranked = self.score(
+            question, candidate_sentences(passages, w.min_terms), sections, tables, own_names
+        )
         if boost:
             ranked = sorted(
                 (

@@ -31,7 +31,9 @@ _ORG_WORDS = (
     "Group|Groups|Trust|Care|Council|Network|Service|Services|Company|Board|Hospital|Hospitals|"
     "Health|Forum|Centre|Commissioning|Clinical|Department|Journal|Consortium|Practice|Award|"
     "Partnership|Partners|Alliance|Enterprise|Federation|Foundation|Committee|Team|Unit|Clinic|"
-    "Primary|Community|Integrated|General|Royal|County|Borough|City|District|University"
+    "Primary|Community|Integrated|General|Royal|County|Borough|City|District|University|"
+    # a place's name is no person's: "Brambleholt Family Hub, 18 Cobbler's Lane"
+    "Hub|Hubs|Lane|Road|Street|Avenue|Square|Library|Surgery|Building|Centres|School|Station"
 )
 # kind: (what in a question asks for it, what in a sentence gives one)
 _VALUE = r"(?:\d[\d,.]*|" + NUMBER_WORD_PATTERN + r")"
@@ -61,7 +63,9 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
     "percent": (
         re.compile(
-            r"\bper ?cent|\bpercentage\b|%|\bproportion\b|\bshare of\b|\bwhat share\b", re.I
+            r"\bper ?cent|\bpercentage\b|%|\bproportion\b|\bshare of\b|\bwhat share\b"
+            r"|\b(?:what|which) fraction\b",
+            re.I,
         ),
         re.compile(
             r"\d[\d,.]*\s?(?:%|per ?cent\b)|\b" + _VALUE + r" (?:out of|in) (?:every )?"
@@ -192,7 +196,7 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             + _ORG_WORDS
             + r")\b)[A-Z][a-z]+ (?!(?:"
             + _ORG_WORDS
-            + r")\b)[A-Z][a-zA-Z]+(?=,| said| \(| has| announced)"
+            + r")\b)[A-Z][a-zA-Z]+(?:-[A-Z][a-zA-Z]+)?(?=,| said| \(| has| announced)"
         ),
     ),
     "who": (
@@ -228,7 +232,9 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             r"\b(?:in|at|across|based at|near|within|from)\s+(?:the\s+)?"
             r"(?!(?:January|February|March|April|May|June|July|August|September|October|"
             r"November|December|Q[1-4])\b)[A-Z][a-zA-Z&]+"
-            r"|\b[A-Z][a-z]+ (?:Street|Road|Lane|Avenue|Square|Wing|House|Centre|Hospital)\b"
+            # "18 Cobbler's Lane", "Brambleholt Family Hub"
+            r"|\b[A-Z][a-z]+(?:['’]s)? (?:Street|Road|Lane|Avenue|Square|Wing|House|Centre|"
+            r"Hospital|Hub)\b"
             # a street that opens a body's name is no place ("the Quarleston Street Health Team")
             r"(?! (?:Health|Team|Service|Project|Partnership|Group|Network|Trust)\b)"
         ),
@@ -287,6 +293,14 @@ _WHO_MAY_USE = re.compile(
 )
 
 
+# the age a service is open to: "age cut-off", "what's the upper age limit"
+_AGE_LIMIT = re.compile(
+    r"\bage (?:cut-?offs?|limits?|range|bands?|criteri\w+)\b|\b(?:upper|lower|maximum|minimum|max|"
+    r"min) age\b",
+    re.I,
+)
+
+
 # "where are the results of hospital-requested bloods supposed to go": where a thing is sent
 _WHERE_SENT = re.compile(
     r"\bwhere (?:are|is|do|does|did|should|will|would) (?:the )?(?:[\w-]+ ){0,6}?"
@@ -294,9 +308,11 @@ _WHERE_SENT = re.compile(
     r"returned|end up|ends up)\b",
     re.I,
 )
-# staff's shorthand ending on a role: "... menopause clinic clinical lead", "... service manager"
+# staff's shorthand ending on a role: "... menopause clinic clinical lead", "... service manager",
+# "... GP clinical lead for diabetes name"
 _KEYWORD_ROLE = re.compile(
-    r"\b(?:lead|leader|manager|director|coordinator|chair|consultant|clinician|matron)\W*$",
+    r"\b(?:lead|leader|manager|director|coordinator|chair|consultant|clinician|matron)"
+    r"(?: (?:for|of) [\w-]+(?: [\w-]+)?)?(?:'?s)?(?:,? (?:name|named|who))?\W*$",
     re.I,
 )
 
@@ -307,7 +323,10 @@ _ELIGIBILITY = re.compile(
     r"\baged? (?:\d+|over|under|between|from)\b|\b\d+ (?:or|and) (?:over|older|above|under)\b"
     r"|\bover[- ]\d+s?\b|\b(?:can|may|could|are able to|is able to) (?:join|use|be referred|"
     r"refer themselves|self-refer|attend|get|order|access|apply|book|have)\b|\bopen to\b"
-    r"|\beligib\w*|\bcriteria\b|\bentitled\b|\bqualify\b",
+    r"|\beligib\w*|\bcriteria\b|\bentitled\b|\bqualify\b"
+    # "for babies under 12 weeks old", "children up to the age of 18"
+    r"|\b(?:under|over|up to|younger than|older than) (?:\d+|" + NUMBER_WORD_PATTERN + r") "
+    r"(?:weeks?|months?|years?) (?:old|of age)\b|\bup to the age of\b|\bfor ages \d+",
     re.I,
 )
 
@@ -344,6 +363,8 @@ def expected_type(question: str) -> str | None:
         return "number"  # "podiatry patients treated 2023/24": a count, in shorthand
     if _KEYWORD_ROLE.search(question) and not _WH_WORD.search(question):
         return "person"  # "kellingmoor menopause clinic clinical lead": who it is
+    if _AGE_LIMIT.search(question):
+        return "eligibility"  # "tongue-tie clinic age cut-off": who may use it, by age
     return None
 
 
@@ -360,8 +381,8 @@ _ASKS_MONEY = re.compile(r"£|\b(?:worth|money|pounds|cost|costs|financial|cash|
 # A "how many" that is part of what is asked about ("what is One Care building so practices can
 # see how many blood tests they do") asks for no count.
 _SEES_HOW_MANY = re.compile(
-    r"^\W*(?:what|what's|whats|which)\b.*\b(?:see|track|monitor|show|record|measure|check)\s+"
-    r"how many\b",
+    r"(?:^\W*|[,;:]\s+)(?:what|what's|whats|which)\b.*\b(?:see|track|monitor|show|record|measure|"
+    r"check|tell)\s+(?:[\w-]+\s+){0,2}?how many\b",
     re.I,
 )
 
@@ -473,6 +494,20 @@ _DOERS = re.compile(
     r"clinicians?|specialists?|volunteers?)\b",
     re.I,
 )
+# "which groups will be involved", "which partners": kinds of body may answer
+_WHICH_PARTNERS = re.compile(
+    r"\b(?:which|what) (?:other )?(?:groups|partners|organisations|organizations|bodies|agencies|"
+    r"sectors)\b",
+    re.I,
+)
+_KINDS_OF_BODY = re.compile(
+    r"\b(?:social services|social care|(?:local )?schools|colleges|employers|charities|"
+    r"voluntary (?:sector|groups|organisations)|community groups|faith groups|churches|"
+    r"(?:local )?councils?|local authorit(?:y|ies)|housing associations?|public health|"
+    r"pharmacies|police|fire service|ambulance service|care homes|hospices|universit(?:y|ies)|"
+    r"leisure centres|libraries|job ?centres?)\b",
+    re.I,
+)
 # "who does", "who carries out", "who sees": asks for the staff who do it, not only a body
 _WHO_DOES = re.compile(
     r"\bwho (?:does|do|did|carries out|carry out|sees|see|visits|visit|treats|treat|delivers|"
@@ -561,6 +596,11 @@ def holds_type(kind: str | None, sentence: str, question: str) -> bool:
         asked = {w.lower() for w in WORD.findall(question)}
         if any(m.group(0).lower() not in asked for m in _DOERS.finditer(sentence)):
             return True
+    if kind == "who" and _WHICH_PARTNERS.search(question):
+        # "which groups will be involved": "social services, local schools, employers and
+        # community groups" name kinds of body, not one by name
+        if len({m.group(0).lower() for m in _KINDS_OF_BODY.finditer(sentence)}) >= 2:
+            return True
     if kind == "place" and not _BASED.search(question) and _SETTING.search(sentence):
         return True  # "where are they treated now": "in their own homes"
     if kind == "referral":
@@ -574,7 +614,7 @@ def holds_type(kind: str | None, sentence: str, question: str) -> bool:
 
 _HOW_MANY = re.compile(
     r"\bhow many ((?:[a-z-]+\s+){0,3}?[a-z-]+?)\s+(?:do|does|did|are|is|were|was|have|has|had|"
-    r"will|would|can|could|in|of|at|per|a|each|every)\b",
+    r"will|would|can|could|in|of|at|per|a|each|every)\b(?!&)",  # not the "A" of "A&E"
     re.I,
 )
 # Endings of words that end in s but count one thing ("diabetes", "thrombosis", "status").
@@ -739,6 +779,7 @@ _CHANGE_QUESTION = re.compile(
 _ASKED_NOUN = re.compile(r"\b(?:which|what)((?:\s+[a-z][a-z-]*[a-z]){1,4})", re.I)
 _KIND_OF = re.compile(r"\b(?:which|what)\s+(?:kinds?|types?|sorts?|forms?)\s+of\b", re.I)
 _NOT_ASKED = {"happen", "happens", "about", "else", "other", "way", "ways", "sort", "kind", "type"}
+_PRONOUNS = {"others", "everyone", "everybody", "anyone", "anybody", "someone", "somebody", "you"}
 # Words for kinds of thing whose instances an article names rather than the word itself: a
 # scheme or a specialty ("ophthalmology"), a place ("a church hall"), a body, a time ("on
 # Tuesdays"), a figure ("what level did it reach": the article gives the level). "Which schemes
@@ -787,7 +828,10 @@ def asked_noun(text: str) -> str | None:
 def asked_head(text: str) -> str | None:
     """The head noun after "which" or "what", whatever kind of thing it names ("specialty" in
     "which specialty are they moving"): an answer names one of them, not the word itself."""
-    found = _ASKED_NOUN.search(text)
+    found = next(
+        (m for m in _ASKED_NOUN.finditer(text) if m.group(1).split()[0].lower() not in _PRONOUNS),
+        None,
+    )  # "want to see what others went for - which award category": the category
     if found is None:
         return None
     words: list[str] = []
@@ -1232,6 +1276,10 @@ def read_question(
     expanded = expand_query(f"{text} ({' '.join(defined)})" if defined else text, glossary)
     terms = list(dict.fromkeys(content_terms(text)))
     related = {t: group_of(t) for t in terms} if synonyms else {}
+    if synonyms:  # "the snip" is said by a sentence about the frenotomy an article defines so
+        for term in defined:
+            head = stem((definitions or {})[term].lower())
+            related[head] = related.get(head, frozenset()) | frozenset(content_terms(term))
     # the words of an expansion the question writes out, or its last two or more, are said by a
     # sentence that uses the acronym ("early supported discharge" by "The ESD service was
     # launched ...", "link workers" by "8 SPLWs")

@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 from cachetools import LRUCache
 
@@ -24,6 +24,8 @@ from askcases.text.claims import table_cells
 from askcases.text.lexicon import STOPWORDS, stem
 from askcases.text.sentences import is_section_heading
 from askcases.types import Chunk, Filters, ScoredChunk, date_number
+
+T = TypeVar("T")
 
 FILENAME = "keywords.sqlite3"
 _SCHEMA = """
@@ -47,7 +49,7 @@ DOCUMENT_WORDS = 1
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 
-HEADINGS_CACHE = 4096  # articles whose headings are kept, per thread
+HEADINGS_CACHE = 4096  # articles whose headings, tables and chunk texts are kept, per thread
 
 
 def query_words(text: str) -> list[str]:
@@ -302,47 +304,58 @@ class KeywordIndex:
             return False
         return seen > 0 and capitalised == seen
 
+    def _per_article(self, name: str, doc_id: str, compute: Callable[[sqlite3.Connection], T]) -> T:
+        """What `compute` reads of an indexed article, kept per thread (in the cache of this
+        name) until the index changes."""
+        db = self._db()
+        version = db.execute("PRAGMA data_version").fetchone()[0]
+        cache: LRUCache[tuple[str, int], T] | None = getattr(self._local, name, None)
+        if cache is None:
+            cache = LRUCache(maxsize=HEADINGS_CACHE)
+            setattr(self._local, name, cache)
+        found = cache.get((doc_id, version))
+        if found is None:
+            found = cache[(doc_id, version)] = compute(db)
+        return found
+
     def headings(self, doc_id: str) -> tuple[tuple[int, str], ...]:
         """The section headings of an indexed article ("RAVELSTOKE", "2. Results", "Slide 3:
         The model"), each with its offset in the article's text, first to last."""
-        db = self._db()
-        version = db.execute("PRAGMA data_version").fetchone()[0]
-        cache: LRUCache[tuple[str, int], tuple[tuple[int, str], ...]] | None = getattr(
-            self._local, "headings", None
-        )
-        if cache is None:
-            cache = self._local.headings = LRUCache(maxsize=HEADINGS_CACHE)
-        found = cache.get((doc_id, version))
-        if found is None:
-            found = tuple(
+
+        def compute(db: sqlite3.Connection) -> tuple[tuple[int, str], ...]:
+            return tuple(
                 (offset, line.strip())
                 for offset, line in self._article_lines(db, doc_id)
                 if is_section_heading(line)
             )
-            cache[(doc_id, version)] = found
-        return found
+
+        return self._per_article("headings", doc_id, compute)
+
+    def chunk_texts(self, doc_id: str) -> tuple[str, ...]:
+        """The texts of an indexed article's chunks, first to last."""
+
+        def compute(db: sqlite3.Connection) -> tuple[str, ...]:
+            rows = db.execute(
+                "SELECT text FROM chunks WHERE doc_id = ? ORDER BY start", (doc_id,)
+            ).fetchall()
+            return tuple(str(row[0]) for row in rows)
+
+        return self._per_article("chunk_texts", doc_id, compute)
 
     def section_bodies(self, doc_id: str) -> tuple[str, ...]:
         """The text under each of an indexed article's headings (KeywordIndex.headings), up to
         the next heading."""
-        db = self._db()
-        version = db.execute("PRAGMA data_version").fetchone()[0]
-        cache: LRUCache[tuple[str, int], tuple[str, ...]] | None = getattr(
-            self._local, "bodies", None
-        )
-        if cache is None:
-            cache = self._local.bodies = LRUCache(maxsize=HEADINGS_CACHE)
-        found = cache.get((doc_id, version))
-        if found is None:
+
+        def compute(db: sqlite3.Connection) -> tuple[str, ...]:
             bodies: list[list[str]] = []
             for _, line in self._article_lines(db, doc_id):
                 if is_section_heading(line):
                     bodies.append([])
                 elif bodies:
                     bodies[-1].append(line)
-            found = tuple("\n".join(lines) for lines in bodies)
-            cache[(doc_id, version)] = found
-        return found
+            return tuple("\n".join(lines) for lines in bodies)
+
+        return self._per_article("bodies", doc_id, compute)
 
     @staticmethod
     def _article_lines(db: sqlite3.Connection, doc_id: str) -> list[tuple[int, str]]:
@@ -366,30 +379,22 @@ class KeywordIndex:
         below it), each as the offsets of its first line and of the end of its last in the
         article's text, and its first line, the header: a row a chunk cuts from its header is
         read with it."""
-        db = self._db()
-        version = db.execute("PRAGMA data_version").fetchone()[0]
-        cache: LRUCache[tuple[str, int], tuple[tuple[int, int, str], ...]] | None = getattr(
-            self._local, "tables", None
-        )
-        if cache is None:
-            cache = self._local.tables = LRUCache(maxsize=HEADINGS_CACHE)
-        found = cache.get((doc_id, version))
-        if found is not None:
-            return found
-        tables: list[tuple[int, int, str]] = []
-        next_line = -1  # where the line after the last table row starts
-        for offset, line in self._article_lines(db, doc_id):
-            if table_cells(line.strip()) is None:
-                continue
-            if tables and offset == next_line:
-                first, _, header = tables[-1]
-                tables[-1] = (first, offset + len(line), header)
-            else:
-                tables.append((offset, offset + len(line), line.strip()))
-            next_line = offset + len(line) + 1
-        found = tuple(tables)
-        cache[(doc_id, version)] = found
-        return found
+
+        def compute(db: sqlite3.Connection) -> tuple[tuple[int, int, str], ...]:
+            tables: list[tuple[int, int, str]] = []
+            next_line = -1  # where the line after the last table row starts
+            for offset, line in self._article_lines(db, doc_id):
+                if table_cells(line.strip()) is None:
+                    continue
+                if tables and offset == next_line:
+                    first, _, header = tables[-1]
+                    tables[-1] = (first, offset + len(line), header)
+                else:
+                    tables.append((offset, offset + len(line), line.strip()))
+                next_line = offset + len(line) + 1
+            return tuple(tables)
+
+        return self._per_article("tables", doc_id, compute)
 
     def document_count(self, words: list[str], limit: int) -> int:
         """How many documents' chunks or titles hold any of `words` (stemmed as the text is),

@@ -260,13 +260,20 @@ def name_forms(name: str) -> list[str]:
     return [name, name.replace("-", " "), name.replace("-", "")]
 
 
+def _name_pattern(name: str) -> str:
+    if name.isdigit() and 4 <= len(name) <= 6:
+        return rf"(?<![\d,.]){name[:-3]},?{name[-3:]}(?!,?\d)"
+    return r"\b" + re.escape(name).replace(r"\-", r"[\s-]?")
+
+
 def mentions(name: str, text: str) -> bool:
     """Whether the text names this name, in any of its forms (name_forms), in any case."""
-    if name.isdigit() and 4 <= len(name) <= 6:
-        pattern = rf"(?<![\d,.]){name[:-3]},?{name[-3:]}(?!,?\d)"
-    else:
-        pattern = r"\b" + re.escape(name).replace(r"\-", r"[\s-]?")
-    return re.search(pattern, text, re.I) is not None
+    return re.search(_name_pattern(name), text, re.I) is not None
+
+
+def times_named(name: str, text: str) -> int:
+    """How many times the text names this name (as `mentions` finds it)."""
+    return sum(1 for _ in re.finditer(_name_pattern(name), text, re.I))
 
 
 MONTHS = {

@@ -23,6 +23,12 @@ _DEFINITION = re.compile(
     r"\b(?P<term>[A-Z][A-Za-z]{1,9})\s+(?:is|are)\s+(?:an?|the)\s+(?P<phrase>[a-z][a-z -]{2,60}?)"
     r"(?=\s+(?:that|which|who|where|when|in|of|with|for|caused)\b|[,.;])"
 )
+# a sentence that opens by defining a common noun: "A frenotomy is a quick snip of the tight skin"
+_NOUN_DEFINITION = re.compile(
+    r"(?:^|(?<=[.!?]\s)|(?<=\n))(?:A|An) (?P<term>[a-z][a-z-]{3,19}) (?:is|are) (?:an?|the) "
+    r"(?P<phrase>[a-z][a-z -]{2,60}?)"
+    r"(?=\s+(?:that|which|who|where|when|in|of|with|for|caused|using)\b|[,.;])"
+)
 
 
 @functools.cache
@@ -56,9 +62,10 @@ def group_of(term: str) -> frozenset[str]:
 
 def find_definitions(text: str) -> dict[str, str]:
     """{term: the head word of its definition} for "TERM is a <phrase>" in an article
-    ("DVT is a blood clot that develops ..." -> {"DVT": "clot"})."""
+    ("DVT is a blood clot that develops ..." -> {"DVT": "clot"}; "A frenotomy is a quick snip
+    of the tight skin" -> {"frenotomy": "snip"})."""
     found: dict[str, str] = {}
-    for match in _DEFINITION.finditer(text):
+    for match in (*_DEFINITION.finditer(text), *_NOUN_DEFINITION.finditer(text)):
         words = [w for w in match.group("phrase").split() if w not in STOPWORDS]
         if words and match.group("term").lower() not in STOPWORDS:
             found.setdefault(match.group("term"), words[-1])
