@@ -525,21 +525,21 @@ class Assistant:
         if len(texts) < 2:
             return whole
         answers = []
+        situation, request = situation_and_request(texts[0])
         for n, text in enumerate(texts):
+            same_measure = n > 0 and _SAME_MEASURE.match(text) is not None
             if n == 0 and carried:
                 text = f"{text.rstrip('?')} ({carried.rstrip('?')}"
             elif n > 0:  # the first ask's subject, not the asker's situation, carries on
-                situation, request = situation_and_request(texts[0])
                 about = what_it_is_about(request)
-                if _SAME_MEASURE.match(text):  # the same measure, at another time
+                if same_measure:  # the same measure, at another time
                     about = " ".join(_OWN_TIME.sub(" ", request).split())
                 if not _NAMED.search(request):  # "the Plymouth model ... - how many has it"
                     about = " ".join([about, *_NAMED.findall(situation)])
                 text = resolve_followup(text, [about])
             read = self.read(text)
-            if n > 0 and read.kind is None and _SAME_MEASURE.match(texts[n]):
-                first = self.read(situation_and_request(texts[0])[1])
-                read = dataclasses.replace(read, kind=first.kind)  # the kind of value it asks
+            if same_measure and read.kind is None:  # it asks for the first ask's kind of value
+                read = dataclasses.replace(read, kind=self.read(request).kind)
             part = self._extractive(read, k, filters, _no_lap)
             if part.refused:
                 recorder.note(asks=texts, answered_ask_by_ask=False)
