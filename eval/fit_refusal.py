@@ -95,6 +95,7 @@ TUNING_ARTICLE_SETS = (
     "tuning-articles-26",
     "tuning-articles-27",
     "tuning-articles-28",
+    "tuning-articles-29",
 )
 
 
@@ -122,6 +123,7 @@ def tuning_sets() -> list[tuple[str, Path, Path, Path, bool]]:
                 "tuning-paraphrases-15",
                 "tuning-paraphrases-16",
                 "tuning-paraphrases-17",
+                "tuning-paraphrases-18",
             )
         ),
     ]

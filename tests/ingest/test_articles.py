@@ -243,6 +243,71 @@ def test_markdown_article_loses_markup(tmp_path: Path) -> None:
     assert article.date == "2022-07-04"
 
 
+_WRAPPED_REPORT = """HARLOWE COMMUNITY HEALTH NHS TRUST
+Annual Report 2023/24
+
+2.1 The Harlowe falls team
+
+The falls team visits older people at home after a fall and teaches them
+strength and balance exercises. It is run by this Trust and is commissioned
+by NHS Harlowe Integrated Care Board. The service cost £612,000 to run in
+2023/24, an average of £410 per
+person seen.
+
+Table 2.1: Falls team activity
+
+  Measure                          2022/23    2023/24    Change
+  ------------------------------   -------    -------    ------
+  People seen                          980      1,493    +513
+  Fall-related admissions              402        341    -61
+
+Because the team started in May 2022, the first year is not a full year of
+activity. Admissions fell, but winter 2023/24 was milder than the one
+before, so some of the fall would have happened anyway.
+
+Next steps:
+- widen referrals to care homes from April 2025, which should bring the
+  number seen to around 1,800 a year
+- add a second physiotherapist
+"""
+
+
+def test_a_text_file_wrapped_by_hand_is_read_one_paragraph_a_line(tmp_path: Path) -> None:
+    page = tmp_path / "harlowe.txt"
+    page.write_text(_WRAPPED_REPORT, encoding="utf-8")
+    text = load_article(page).text.splitlines()
+    # a sentence broken over lines, and over a short line, is whole again
+    assert (
+        "The service cost £612,000 to run in 2023/24, an average of £410 per person seen."
+        in text[3]
+    )
+    assert text[2].startswith("2.1 The Harlowe falls team")
+    assert text[3].startswith("The falls team visits older people at home after a fall and teaches")
+    # a table laid out in columns of spaces is read as a table, its ruled line left out
+    assert "| Measure | 2022/23 | 2023/24 | Change |" in text
+    assert "| Fall-related admissions | 402 | 341 | -61 |" in text
+    # a list item's wrapped line stays with its item, and the next item starts a line
+    assert (
+        "• widen referrals to care homes from April 2025, which should bring the number seen "
+        "to around 1,800 a year" in text
+    )
+    assert text[-1] == "• add a second physiotherapist"
+
+
+def test_a_text_file_of_one_paragraph_a_line_keeps_its_lines(tmp_path: Path) -> None:
+    lines = [
+        "Harlowe falls team",
+        "The falls team visits older people at home after a fall and teaches them strength "
+        "and balance exercises, and it is run by this Trust for the whole of the county.",
+        "Short line.",
+        "It saw 980 people in 2022/23 and 1,493 people in 2023/24, and fall-related "
+        "admissions fell from 402 to 341 over the same two years across the county.",
+    ] * 4
+    page = tmp_path / "harlowe.txt"
+    page.write_text("\n".join(lines[:4]) + "\n", encoding="utf-8")
+    assert load_article(page).text.splitlines() == lines[:4]
+
+
 @pytest.mark.parametrize(
     ("name", "data", "reason"),
     [

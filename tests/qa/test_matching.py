@@ -10,9 +10,9 @@ from askcases.embedding.minilm import MiniLMEmbeddings
 from askcases.qa.assistant import Assistant
 from askcases.qa.extractive import Candidate, candidate_sentences, names_agent
 from askcases.qa.questions import asked_noun, focus_noun
-from askcases.qa.spelling import correct_spelling, edit_distance
+from askcases.qa.spelling import correct_spelling, edit_distance, spell_out_counties
 from askcases.store.sync import sync_index
-from askcases.text.lexicon import common_terms
+from askcases.text.lexicon import common_terms, stem
 from askcases.types import Answer
 
 
@@ -877,7 +877,8 @@ def test_a_county_written_short_is_the_county_and_no_typo_of_a_shorter_word(
     assistant: Assistant,
 ) -> None:
     question = assistant.read("When did Bristol, North Somerset and South Glos CCG move DVT care?")
-    assert "Glos" in question.text  # not "corrected" to the library's "go"
+    # not "corrected" to the library's "go", but written out as the library writes it
+    assert "South Gloucestershire" in question.text
     answer = assistant.ask("When did Bristol, North Somerset and South Glos CCG move DVT care?")
     assert not answer.refused and "May 2019" in answer.answer
     assert correct_spelling("South Glos", {"go": 4}, lambda t: t) == "South Glos"
@@ -2279,3 +2280,86 @@ def test_a_faq_page_answers_for_the_place_it_names_throughout(
     assistant = _beside_wigan(tmp_path, embeddings, "tongue-tie.html.txt", _FAQ_PAGE)
     _answers(assistant, "hollowmere tongue tie clinic who leads it", "Nadia Okonkwo-Barr")
     _answers(assistant, "hollowmere tongue tie clinic where is it held", "Hollowmere Family Hub")
+
+
+_FALLS_REPORT = """Harlowe falls team: first year review
+
+The Harlowe falls team visits older people at home after a fall and teaches strength and
+balance exercises. It is run by Harlowe Community Health NHS Trust and took its first
+referrals on 6 March 2023.
+
+Fall-related admissions among people aged 65 and over in Harlowe fell to 318 in 2023/24, a
+drop of 14%. Among the 420 people the team saw, fall-related admissions went from 212 in the
+12 months before their first visit to 131 in the 12 months after.
+
+The drop cannot be put down to the falls team alone: the winter was milder than the one
+before, and a new frailty clinic opened in the town in the same year.
+"""
+
+
+def test_why_is_answered_by_the_caveat_not_by_the_result_it_is_about(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    assistant = _beside_wigan(tmp_path, embeddings, "harlowe-falls.txt", _FALLS_REPORT)
+    answer = _answers(
+        assistant,
+        "why can't the fall in admissions be put down to the harlowe falls team on its own",
+        "the winter was milder",
+    )
+    assert answer.citations[0].quote.startswith("The drop cannot be put down")
+
+
+def test_a_before_and_after_stated_with_their_periods_is_a_pair(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    # "from 212 in the 12 months before their first visit to 131 in the 12 months after"
+    best = _scored(
+        tmp_path,
+        embeddings,
+        _FALLS_REPORT,
+        "How many fall admissions did the people the Harlowe falls team saw have in the year "
+        "before they were seen, and in the year after?",
+        "harlowe-falls.txt",
+    )[0]
+    assert "from 212 in the 12 months" in best.text
+    assert "reports a result" in best.why
+    assert "counts what is asked" in best.why
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        # places counted are the centres the service runs from
+        ("how many local places now treat people with clots around bristol", "eight"),
+        # "South Glos" is the library's South Gloucestershire
+        ("south glos clot clinics who runs them", "GP Care"),
+        # what else a service is called is answered by the name it is "otherwise referred to as"
+        ("what else is the bristol community bloods programme called", "secondary care bloods"),
+        # "date announced" asks for a date, in shorthand: the day the article says "today"
+        ("fourth wave gp commissioning pathfinders date announced", "4 April 2011"),
+        # a region told only in the asker's situation sets the scene; Plymouth is asked about
+        (
+            "I'm new to the South West and trying to understand the diabetes set-up in Plymouth "
+            "- which hospital trust looks after most people with diabetes there at the moment?",
+            "Plymouth Hospitals NHS Trust",
+        ),
+    ],
+)
+def test_staff_shorthand_and_scene_setting_find_the_fact(
+    assistant: Assistant, question: str, fact: str
+) -> None:
+    _answers(assistant, question, fact)
+
+
+def test_a_county_s_short_form_is_written_out_only_where_the_library_writes_it_out() -> None:
+    library = {stem("gloucestershire"): 3, stem("bedfordshire"): 2, stem("beds"): 1}
+    assert spell_out_counties("south glos clot clinics", library) == (
+        "south Gloucestershire clot clinics"
+    )
+    # a library that never names the county keeps the asker's word
+    assert spell_out_counties("north lancs falls team", library) == "north lancs falls team"
+    # "beds" is a word the library uses, and "Beds" a county only where capitalised
+    assert spell_out_counties("how many beds in Beds", library) == "how many beds in Beds"
+    assert spell_out_counties("how many beds in Beds", {stem("bedfordshire"): 2}) == (
+        "how many beds in Bedfordshire"
+    )

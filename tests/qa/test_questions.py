@@ -2,6 +2,7 @@ import pytest
 
 from askcases.qa.questions import (
     asked_body,
+    asked_form,
     asks_commissioner,
     asks_done,
     asks_members,
@@ -14,7 +15,9 @@ from askcases.qa.questions import (
     is_list_question,
     names_doers,
     new_values,
+    says_counted_verb,
 )
+from askcases.text.lexicon import content_terms, stem
 
 
 @pytest.mark.parametrize(
@@ -685,3 +688,34 @@ def test_since_a_service_went_fully_live_is_the_time_since_it_began() -> None:
         "have the practices done?"
     )
     assert not asks_since_start("how many tests did the practices do before it went live?")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "counted"),
+    [
+        ("On that basis we expect to admit about 2,600 patients in 2024/25.", True),
+        ("The ambulance service conveyed 1,184 people to hospital.", False),
+        ("About 2,600 patients were seen at home.", False),
+    ],
+)
+def test_admissions_are_counted_by_the_patients_admitted(sentence: str, counted: bool) -> None:
+    assert says_counted_verb(stem("admissions"), set(content_terms(sentence))) is counted
+
+
+@pytest.mark.parametrize(
+    ("request_", "form"),
+    [
+        ("Why does the evaluation say you can't put the drop down to the falls service?", "reason"),
+        ("What weakness in the pilot's evidence does the business case own up to?", "reason"),
+        ("what other change might partly explain it", "reason"),
+        ("should the fall in call-outs be treated with caution", "reason"),
+        ("what else is the bloods programme called", "other name"),
+        ("the clinic's other name", "other name"),
+        ("how many patients did the falls service see", None),
+        ("what did the evaluation find", None),
+    ],
+)
+def test_a_question_asking_why_or_for_another_name_asks_for_that_form(
+    request_: str, form: str | None
+) -> None:
+    assert asked_form(request_) == form

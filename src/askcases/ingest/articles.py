@@ -23,13 +23,13 @@ from askcases.ingest.loaders import (
     html_published,
     markdown_lines,
     pdf_lines,
-    plain_lines,
+    unwrapped_lines,
 )
 from askcases.types import Article
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
 # the loaders, the cleaner, the sentence splitter and the chunker: a change re-chunks every article
-CLEANER_VERSION = "14"
+CLEANER_VERSION = "15"
 MAX_ARTICLE_MB = 20  # a case study is tens of kB; a bigger file is most likely not one
 
 
@@ -66,7 +66,7 @@ def load_article(path: Path, name: str | None = None) -> Article:
         elif suffix == ".md":
             lines = markdown_lines(decode_text(data))
         else:
-            lines = plain_lines(decode_text(data))
+            lines = unwrapped_lines(decode_text(data))
         cleaned = clean_article_text(lines)
         if cleaned.date is None and published is not None:
             cleaned = dataclasses.replace(cleaned, date=published)

@@ -1,5 +1,7 @@
 """Article files to lines of text: plain text in UTF-8, UTF-16 or Windows-1252, Markdown, HTML
-(trafilatura) and PDF (pypdf). Each returns one paragraph or list item a line.
+(trafilatura) and PDF (pypdf). Each returns one paragraph or list item a line: a paragraph
+that a text, Markdown or PDF file wraps at a fixed width is joined up again, and a table laid out
+in columns of spaces becomes table lines.
 
 Leaves out: scanned PDFs (no OCR) and language detection.
 """
@@ -20,9 +22,67 @@ def plain_lines(raw: str) -> list[str]:
     return [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
 
 
+# A line that starts a part of a text file, not the next line of a paragraph: a bullet or a
+# numbered item, a Markdown heading, quote or table row, or a label ("Q:", "Cllr Ames:").
+_STARTS_LINE = re.compile(
+    r"(?:[-*+•▪●◦‣∙–]\s|\d+(?:\.\d+)+\.?\s+[A-Z]|\d+[.)]\s|#|>|\|"
+    r"|[A-Z][\w.'’-]*(?: [\w.'’-]+){0,3}:\s)"
+)
+# A line only of rules: "-----", "=====", "---   -------".
+_RULE_LINE = re.compile(r"[-=_~*+|: ]+")
+_FEW_WRAPPED = 6  # too few lines to tell a wrapped paragraph from short lines
+_WRAPPED_MAX = 100  # a file whose full lines run longer was not wrapped by hand
+_WRAPPED_SHARE = 0.25  # of its lines that go on to the next line of the same paragraph
+
+
+def unwrapped_lines(raw: str) -> list[str]:
+    """The lines of a text or Markdown file, one paragraph a line where the file breaks its
+    paragraphs into lines of a set width (an annual report's text, an email, a newsletter):
+    a paragraph ends at a blank line, at a line much shorter than a full one, or where the next
+    line starts a part (a bullet, a numbered item, a heading, a label such as "Q:"). A table laid
+    out in columns of spaces becomes table lines ("| Patients admitted | 321 | 2,118 |")."""
+    layout = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+    rows = _table_rows(layout)
+    lines = [rows.get(line, line) for line in plain_lines(raw)]
+    lengths = sorted(len(line) for line in lines if line and not line.startswith("| "))
+    if len(lengths) < _FEW_WRAPPED:
+        return lines
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    short = 0.7 * width
+
+    def goes_on(line: str, following: str) -> bool:
+        # a full line goes on to the next; so does a short one that the next goes on from in
+        # lower case ("... an average of £410 per / person seen.")
+        return (
+            bool(following)
+            and (
+                len(line) >= short
+                or (following[0].islower() and not line.endswith((".", ":", "?", "!")))
+            )
+            and not line.startswith("| ")
+            and not following.startswith("| ")
+            and not _STARTS_LINE.match(following)
+            and not _RULE_LINE.fullmatch(following)
+        )
+
+    joins = sum(goes_on(a, b) for a, b in zip(lines, lines[1:], strict=False))
+    if width > _WRAPPED_MAX or joins < _WRAPPED_SHARE * len(lengths):
+        return lines
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line, following in zip(lines, [*lines[1:], ""], strict=True):
+        if not line:
+            continue
+        current.append(line)
+        if not goes_on(line, following):
+            paragraphs.append(" ".join(current))
+            current = []
+    return paragraphs
+
+
 def markdown_lines(raw: str) -> list[str]:
     lines = []
-    for line in plain_lines(raw):
+    for line in unwrapped_lines(raw):
         line = re.sub(r"^#{1,6}\s+", "", line)
         line = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", line)
         line = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", line)
@@ -109,7 +169,8 @@ def _table_rows(layout: str) -> dict[str, str]:
         run.clear()
 
     for line in layout.splitlines():
-        if not line.strip():  # a table's rows may be laid out a blank line apart
+        # a table's rows may be laid out a blank line apart, or ruled off ("-----   ----")
+        if not line.strip() or (run and _RULE_LINE.fullmatch(line.strip())):
             continue
         cells = [" ".join(c.split()) for c in _CELL_GAP.split(line.strip())]
         if run and len(cells) == len(run[0]) and _data_row(cells):

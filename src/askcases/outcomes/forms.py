@@ -83,9 +83,9 @@ PERIOD_TAIL = re.compile(rf"\s(?:in|during|for|by) {_PERIOD}\s*$", re.I)
 
 _RATE = r"(?:\s(?:a|an|per|each) (?:day|week|month|year|quarter))?"  # "from 88 a month to 26"
 # When the first figure held ("from 18% in our first three months to 7%", "from 2,214 in the
-# twelve months before they joined us to 1,018").
+# twelve months before they joined us to 1,018", "from 167 in the 12 months before joining to 98").
 _WHEN = (
-    r"(?:\s(?:in|during|over|at|before|after) (?:the |our |its |their )?(?:[a-z]+ ){0,2}"
+    r"(?:\s(?:in|during|over|at|before|after) (?:the |our |its |their )?(?:(?:[a-z]+|\d+) ){0,2}"
     r"[a-z]+){0,2}"
 )
 # what a share is of ("from 5.9% of births in the baseline year to 8.6%")

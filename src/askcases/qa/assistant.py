@@ -32,6 +32,7 @@ from askcases.qa.grounding import GroundingVerifier, load_threshold
 from askcases.qa.outcome_answers import asks_for_outcomes, outcomes_answer
 from askcases.qa.questions import (
     CATEGORY_NOUNS,
+    REASON_NOUNS,
     VERB_STEMS,
     Question,
     asked_noun,
@@ -41,7 +42,12 @@ from askcases.qa.questions import (
     what_it_is_about,
 )
 from askcases.qa.retrieval import HybridRetriever, Mode
-from askcases.qa.spelling import correct_spelling, english_words, names_in_lower_case
+from askcases.qa.spelling import (
+    correct_spelling,
+    english_words,
+    names_in_lower_case,
+    spell_out_counties,
+)
 from askcases.qa.tracing import NO_RECORDER, Recorder
 from askcases.qa.weights import ABLATED, extractive_weights
 from askcases.store.index_store import IndexStore
@@ -411,6 +417,7 @@ class Assistant:
         if s.matching("acronyms"):
             resolved = self._spell_out_acronyms(resolved, vocabulary)
         if s.matching("spelling"):
+            resolved = spell_out_counties(resolved, vocabulary)
 
             def surface(term: str) -> str | None:  # as written, in lower case unless a name
                 written = keywords.surface_word(term)
@@ -824,6 +831,8 @@ class Assistant:
         if word is None:
             return {}
         term = stem(word)
+        if term in REASON_NOUNS:
+            return {}  # "what weakness does it own up to": "the pilot had no control group"
         if term in common_terms():
             return {}  # "what national estimate", "the charity head": what most articles say
         others = sorted(question.related.get(term, frozenset()))

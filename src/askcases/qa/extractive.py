@@ -33,9 +33,11 @@ from askcases.qa.questions import (
     PEOPLE,
     STAFF,
     Question,
+    asked_form,
     asked_head,
     asks_members,
     counts_focus,
+    gives_form,
     holds_focus,
     holds_type,
     names_doers,
@@ -193,6 +195,16 @@ def counts_asked(question: Question, sentence: str) -> bool:
         return False
     counted = read_forms(sentence)[1]
     if holds_focus(question.focus, counted) or question.focus_related & counted:
+        return True
+    # a before and after of the thing counted: "Heart failure admissions in this group fell from
+    # 167 in the 12 months before joining to 98 in the 12 months after"
+    if any(
+        f.kind == "pair"
+        and not f.value.endswith("%")
+        and not f.value.startswith("£")
+        and holds_focus(question.focus, set(content_terms(sentence[: f.start])))
+        for f in find_figures(sentence)
+    ):
         return True
     if question.focus in GENERIC_STAFF:  # "how many staff" -> "42 call handlers"
         return bool(STAFF & counted)
@@ -909,12 +921,18 @@ def places_not_named(question: Question, best: Candidate, passages: list[Passage
         return []
     article = " ".join(f"{p.title} {p.text}" for p in passages if p.doc_id == best.passage.doc_id)
     terms = set(content_terms(article))
-    return [
+    missing = [
         n
         for n in names
         if not mentions(n, article)
         and not question.related.get(stem(n.lower()), frozenset()) & terms  # in other words
     ]
+    if len(missing) < len(names):
+        # "I'm new to the South West ... the diabetes set-up in Plymouth - which trust ...": a
+        # name told only in the asker's situation, beside one the article gives, sets the scene
+        _, request = situation_and_request(question.text.partition(" (")[0])
+        missing = [n for n in missing if mentions(n, request)]
+    return missing
 
 
 # "in Newcastle", not "in September" or "on Mondays"
@@ -1198,6 +1216,7 @@ class ExtractiveAnswerer:
         # the frailty unit for our locality meeting - how many patients ...").
         situation, body = situation_and_request(body) if w.situation else ("", body)
         context = f"{situation} {carried_over}".strip()
+        form = asked_form(body) if question.kind is None else None
         named = {stem(n) for n in question.names}
         # a place or body named in the situation is still the one asked about
         own = set(content_terms(body)) | (set(content_terms(situation)) & named)
@@ -1292,7 +1311,14 @@ class ExtractiveAnswerer:
                 -(w.lexical * lexicals[i] + w.passage * max(0.0, candidates[i].passage.score))
             ),
         )
-        keep = sorted(order[: w.max_embedded])
+        keep = order[: w.max_embedded]
+        # and the best few of the rest that give the form of answer asked for ("The pilot had
+        # no control group." for "why ..."): they may share few words with the question
+        if form:
+            keep += [i for i in order[w.max_embedded :] if gives_form(form, candidates[i].text)][
+                : w.max_embedded // 3
+            ]
+        keep = sorted(keep)
         q_arr = np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
         national_words = _NATIONAL_ASKED.search(text)
         # the years a question asks about: a sentence of other years is about another time
@@ -1367,8 +1393,16 @@ class ExtractiveAnswerer:
                 ):
                     f["measure_match"] = 1.0
                     why.append("names the measure asked about")
+            elif form and gives_form(form, cand.text):
+                # "why ..." is answered by a reason or a caveat, not by the result it is about
+                f["type_match"] = 1.0
+                why.append(f"gives {'an' if form[0] in 'aeiou' else 'a'} {form}")
             result, _ = read_forms(cand.text)
-            if result and (not question.achieved or _claim(cand).status == "achieved"):
+            if (
+                result
+                and form != "reason"
+                and (not question.achieved or _claim(cand).status == "achieved")
+            ):
                 f["result_form"] = 1.0
                 f["result_for_change"] = 1.0 if question.change else 0.0
                 why.append("reports a result")

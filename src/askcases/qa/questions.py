@@ -90,7 +90,7 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             r"|\b(?:start|launch|opening|go[- ]live)\s+(?:month|year|yr)\b"
             # "care home rounds year started"
             r"|\b(?:year|yr|month|date)\s+(?:it\s+|they\s+)?(?:started|launched|opened|began|"
-            r"went live|introduced|set up)\b",
+            r"went live|introduced|set up|announced|published|unveiled)\b",
             re.I,
         ),
         re.compile(
@@ -366,6 +366,68 @@ def expected_type(question: str) -> str | None:
     if _AGE_LIMIT.search(question):
         return "eligibility"  # "tongue-tie clinic age cut-off": who may use it, by age
     return None
+
+
+# What a question asks for by the form of its answer rather than a kind of value, each with
+# the words of a sentence that gives it:
+# - a reason, or what limits a finding: "why does the evaluation say you can't put the drop down
+#   to the falls service", "what weakness does the business case own up to", "what other change
+#   might partly explain it" -> "because", "cannot be put down to ... alone", "no control group";
+# - another name: "what else is the bloods programme called" -> "otherwise referred to as".
+ASKED_FORMS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    "reason": (
+        re.compile(
+            r"\bwhy\b|\bhow come\b"
+            r"|\b(?:what|which|any)\s+(?:\w+\s+){0,2}?(?:caveats?|limitations?|weakness(?:es)?|"
+            r"reasons?|explanations?|flaws?|doubts?)\b"
+            r"|\bwhat\s+(?:else|other\s+\w+(?:\s+\w+)?)\s+(?:\w+\s+){0,3}?(?:explain|account)\w*\b"
+            r"|\b(?:treated|taken|read)\s+with\s+caution\b"
+            r"|\bput\s+(?:\w+\s+){0,6}?down\s+to\b",
+            re.I,
+        ),
+        re.compile(
+            r"\b(?:because|due to|owing to|thanks to|as a result|on account of|"
+            r"(?:has|have|had) led to|leads? to|resulted? in|result of|reasons?|explains?|"
+            r"explained by|partly|in part|"
+            r"(?:cannot|can't|can not|could not|couldn't) be (?:put down|attributed|credited)|"
+            r"attribut\w+|caveats?|limitations?|weakness\w*|caution|cautious|bias\w*|"
+            r"(?:no|without a) (?:control|comparison) group|regression to the mean|confound\w*|"
+            r"overstate\w*|understate\w*|may not reflect|would have happened anyway)\b",
+            re.I,
+        ),
+    ),
+    "other name": (
+        re.compile(
+            r"\bwhat else (?:is|are|was|were|do|does)\b.{0,60}?\b(?:call\w*|known|named|referred)\b"
+            r"|\b(?:other|another|alternative|different|former|old) names?\b"
+            r"|\b(?:also|otherwise) (?:called|known|named|referred)\b|\baka\b",
+            re.I,
+        ),
+        re.compile(
+            r"\b(?:otherwise|also|sometimes|formerly|previously|commonly|locally)\s+"
+            r"(?:referred to|known|called|named)\b|\bknown (?:locally )?as\b|\baka\b"
+            r"|\bbranded as\b|\brenamed\b",
+            re.I,
+        ),
+    ),
+}
+# What a "why" question asks for by name is a kind of answer, which an article need not name: a
+# weakness is "the pilot had no control group".
+REASON_NOUNS = frozenset(
+    stem(w)
+    for w in "caveat caveats limitation limitations weakness weaknesses reason reasons "
+    "explanation explanations flaw flaws doubt doubts".split()
+)
+
+
+def asked_form(request: str) -> str | None:
+    """The form of answer the asker's request asks for (ASKED_FORMS), if any."""
+    return next((name for name, (asks, _) in ASKED_FORMS.items() if asks.search(request)), None)
+
+
+def gives_form(form: str, sentence: str) -> bool:
+    """Whether a sentence gives an answer of that form, by its words."""
+    return ASKED_FORMS[form][1].search(sentence) is not None
 
 
 # Things a service saves that are counted, not paid for: "bed days saved", "freed up 40 beds".
@@ -725,7 +787,14 @@ def _counted_otherwise(question: str, focus: str) -> frozenset[str]:
         found |= {before} | group_of(before)
     if focus in PATIENTS:
         found |= {_COUNTED_AS[t] for t in content_terms(question) if t in _COUNTED_AS}
+    if focus == _PLACE and not _PLACES_TAKEN.search(question):
+        found |= group_of(stem("sites"))  # "how many local places treat clots": the centres
     return frozenset(found)
+
+
+_PLACE = stem("places")
+# places on a course or a list are seats, not sites: "how many places on the course"
+_PLACES_TAKEN = re.compile(r"places\s+(?:on|for|available|offered|filled|left|taken)", re.I)
 
 
 def focus_text(question: str) -> str:
@@ -738,10 +807,24 @@ def says_counted_verb(focus: str | None, terms: set[str]) -> bool:
     starters."""
     if focus is None:
         return False
-    return any(len(t) >= 5 and len(focus) == len(t) + 1 and focus.startswith(t) for t in terms) or (
+    return (
+        any(len(t) >= 5 and len(focus) == len(t) + 1 and focus.startswith(t) for t in terms)
         # the doer of the verb: "starters" are counted by "people have started"
-        focus.endswith("er") and len(focus) >= 6 and focus[:-2] in terms
+        or (focus.endswith("er") and len(focus) >= 6 and focus[:-2] in terms)
+        # a verb whose noun is spelt otherwise: "expect to admit about 2,600 patients"
+        or _NOUN_VERBS.get(focus, "") in terms
     )
+
+
+_NOUN_VERBS = {
+    stem(noun): stem(verb)
+    for noun, verb in (
+        ("admissions", "admit"),
+        ("readmissions", "readmit"),
+        ("conveyances", "convey"),
+        ("prescriptions", "prescribe"),
+    )
+}
 
 
 def holds_focus(focus: str, terms: set[str] | frozenset[str]) -> bool:

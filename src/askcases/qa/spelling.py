@@ -112,6 +112,48 @@ def _english_word(word: str) -> str | None:
     return min(near, key=lambda w: (edit_distance(word, w, 3), w), default=None)
 
 
+# Counties as staff shorten them ("South Glos", "north lancs"); those that are also English words
+# ("beds", "bucks") only when written capitalised.
+_COUNTIES = {
+    "glos": "Gloucestershire",
+    "gloucs": "Gloucestershire",
+    "lancs": "Lancashire",
+    "yorks": "Yorkshire",
+    "wilts": "Wiltshire",
+    "herts": "Hertfordshire",
+    "cambs": "Cambridgeshire",
+    "northants": "Northamptonshire",
+    "notts": "Nottinghamshire",
+    "leics": "Leicestershire",
+    "lincs": "Lincolnshire",
+    "staffs": "Staffordshire",
+    "worcs": "Worcestershire",
+    "warks": "Warwickshire",
+    "oxon": "Oxfordshire",
+    "derbys": "Derbyshire",
+    "shrops": "Shropshire",
+    "northumb": "Northumberland",
+}
+_COUNTY_WORDS = {"Beds": "Bedfordshire", "Bucks": "Buckinghamshire", "Hants": "Hampshire"}
+_COUNTY_WORDS |= {"Berks": "Berkshire", "Cumb": "Cumbria", "Som": "Somerset"}
+_SHORT_COUNTY = re.compile(
+    rf"\b(?:(?i:{'|'.join(_COUNTIES)})|{'|'.join(_COUNTY_WORDS)})\b(?!['’]|\.\w)"
+)
+
+
+def spell_out_counties(question: str, vocabulary: Mapping[str, int]) -> str:
+    """The question with each county's short form ("Glos") written out where the library
+    writes the county out ("South Gloucestershire") and never its short form."""
+
+    def full(match: re.Match[str]) -> str:
+        word = match.group(0)
+        county = _COUNTY_WORDS.get(word) or _COUNTIES[word.lower()]
+        known = stem(county.lower()) in vocabulary and stem(word.lower()) not in vocabulary
+        return county if known else word
+
+    return _SHORT_COUNTY.sub(full, question)
+
+
 def correct_spelling(
     question: str, vocabulary: Mapping[str, int], surface: Callable[[str], str | None]
 ) -> str:
