@@ -86,6 +86,20 @@ def test_a_misspelt_place_is_read_as_the_library_spells_it(assistant: Assistant)
             "admissions first fall compared with the previous year?",
             "2011",
         ),
+        # places counted are the centres the service runs from
+        ("how many local places now treat people with clots around bristol", "eight"),
+        # "South Glos" is the library's South Gloucestershire
+        ("south glos clot clinics who runs them", "GP Care"),
+        # what else a service is called is answered by the name it is "otherwise referred to as"
+        ("what else is the bristol community bloods programme called", "secondary care bloods"),
+        # "date announced" asks for a date, in shorthand: the day the article says "today"
+        ("fourth wave gp commissioning pathfinders date announced", "4 April 2011"),
+        # a region told only in the asker's situation sets the scene; Plymouth is asked about
+        (
+            "I'm new to the South West and trying to understand the diabetes set-up in Plymouth "
+            "- which hospital trust looks after most people with diabetes there at the moment?",
+            "Plymouth Hospitals NHS Trust",
+        ),
     ],
 )
 def test_an_account_is_read_across_passages_and_asks_as_staff_put_them(
@@ -2324,31 +2338,6 @@ def test_a_before_and_after_stated_with_their_periods_is_a_pair(
     assert "from 212 in the 12 months" in best.text
     assert "reports a result" in best.why
     assert "counts what is asked" in best.why
-
-
-@pytest.mark.parametrize(
-    ("question", "fact"),
-    [
-        # places counted are the centres the service runs from
-        ("how many local places now treat people with clots around bristol", "eight"),
-        # "South Glos" is the library's South Gloucestershire
-        ("south glos clot clinics who runs them", "GP Care"),
-        # what else a service is called is answered by the name it is "otherwise referred to as"
-        ("what else is the bristol community bloods programme called", "secondary care bloods"),
-        # "date announced" asks for a date, in shorthand: the day the article says "today"
-        ("fourth wave gp commissioning pathfinders date announced", "4 April 2011"),
-        # a region told only in the asker's situation sets the scene; Plymouth is asked about
-        (
-            "I'm new to the South West and trying to understand the diabetes set-up in Plymouth "
-            "- which hospital trust looks after most people with diabetes there at the moment?",
-            "Plymouth Hospitals NHS Trust",
-        ),
-    ],
-)
-def test_staff_shorthand_and_scene_setting_find_the_fact(
-    assistant: Assistant, question: str, fact: str
-) -> None:
-    _answers(assistant, question, fact)
 
 
 def test_a_county_s_short_form_is_written_out_only_where_the_library_writes_it_out() -> None:
