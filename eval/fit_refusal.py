@@ -96,6 +96,7 @@ TUNING_ARTICLE_SETS = (
     "tuning-articles-27",
     "tuning-articles-28",
     "tuning-articles-29",
+    "tuning-articles-30",
 )
 
 
@@ -124,6 +125,7 @@ def tuning_sets() -> list[tuple[str, Path, Path, Path, bool]]:
                 "tuning-paraphrases-16",
                 "tuning-paraphrases-17",
                 "tuning-paraphrases-18",
+                "tuning-paraphrases-19",
             )
         ),
     ]

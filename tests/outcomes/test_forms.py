@@ -412,3 +412,24 @@ def test_a_pair_whose_first_figure_is_told_when_it_held_at_length() -> None:
     )
     pairs = [f for f in find_figures(sentence) if f.kind == "pair"]
     assert [(f.before, f.value) for f in pairs] == [("2,214", "1,018")]
+
+
+def test_what_a_measure_moved_to_a_bracketed_limit_and_wks_are_read() -> None:
+    moved = find_figures(
+        "In the first twelve months of the new service, ENT wax referrals dropped to 412."
+    )
+    assert [(f.kind, f.value, f.noun, f.direction) for f in moved] == [
+        ("count", "412", "ENT wax referrals", "decrease")
+    ]
+    # "That has now fallen to 27 a month" names no measure of its own: no count of anything
+    assert find_figures("That has now fallen to 27 a month.") == []
+    # an acronym defined, or a limit in brackets, inside what is counted does not cut it short
+    nurses = find_figures("The nursing team is 11.4 whole-time equivalent (WTE) nurses.")
+    assert [f.noun for f in nurses if f.kind == "count"] == ["whole-time equivalent nurses"]
+    admissions = find_figures(
+        "There were 1,020 short-stay (under 24 hours) emergency admissions in April to September."
+    )
+    assert [f.noun for f in admissions if f.kind == "count"][0] == "short-stay emergency admissions"
+    # staff's short forms of a unit: "31 wks -> 12 wks" is a before and after
+    waits = find_figures("Routine wait: 31 wks -> 12 wks")
+    assert [(f.kind, f.before, f.after) for f in waits] == [("pair", "31 wks", "12 wks")]

@@ -151,6 +151,12 @@ def test_expected_answer_type_is_read_from_the_question(question: str, kind: str
         ("eligibility", "It began in October 2021 in four church halls.", False),
         ("eligibility", "The clinic is for babies under 12 weeks old with feeding problems.", True),
         ("eligibility", "Waits fell to under 12 weeks.", False),
+        # a period or a time is no share: "half-year", "the first two quarters"
+        ("percent", "Note the half-year performance of the service.", False),
+        ("percent", "Performance in the first two quarters of 2024/25 is summarised below.", False),
+        ("percent", "Half of the patients were seen at home.", True),
+        # a rate per thousand given by a table row's label
+        ("rate", "| Line infections per 1,000 catheter days | below 0.5 | 0.31 | 0.44 |", True),
     ],
 )
 def test_a_sentence_holds_the_kind_of_value_asked_for(
@@ -719,3 +725,57 @@ def test_a_question_asking_why_or_for_another_name_asks_for_that_form(
     request_: str, form: str | None
 ) -> None:
     assert asked_form(request_) == form
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("tarlsby minor eye conditions service from what age", "eligibility"),
+        ("how old do you have to be to use the eye service", "eligibility"),
+        (
+            "What payment deal did One Care negotiate so that practices get paid for bloods?",
+            "payment",
+        ),
+        # a clause that names the service is no question of how to be referred
+        ("who's the clinical lead for the teledermatology service that GPs refer into?", "person"),
+        ("can GPs refer into the teledermatology service", "referral"),
+        # "when" that opens a clause setting the scene asks for no date
+        (
+            "When less complex patients are first seen at GP surgeries, what form will that take?",
+            None,
+        ),
+        ("when was the teledermatology service launched", "date"),
+    ],
+)
+def test_ages_payment_deals_and_the_service_gps_refer_into_are_read_as_meant(
+    question: str, kind: str | None
+) -> None:
+    assert expected_type(question) == kind
+
+
+def test_a_question_for_the_clinical_lead_is_answered_by_one_named_as_lead() -> None:
+    question = "tarlsby minor eye conditions clinical lead"
+    assert holds_type(
+        "person", "said Rachel Onwuka, the optometrist who leads the service clinically.", question
+    )
+    assert holds_type(
+        "person", "Presenter: Dr Naomi Strand, Consultant and Clinical Lead", question
+    )
+    # one who speaks, not as its lead, is not the lead
+    assert not holds_type("person", 'Dr Amir Khan, a local GP, said: "It works."', question)
+
+
+def test_why_asks_for_a_reason_not_the_count_it_is_about() -> None:
+    from askcases.qa.questions import read_question
+
+    why = read_question(
+        "since the DVT service started, why has the overall number of GP referrals gone down?", {}
+    )
+    assert why.kind is None and why.focus is None
+    both = read_question("how many fewer GP referrals were there, and why?", {})
+    assert both.kind == "number"
+    # shorthand that names the service first: the count is what the tool shows
+    tool = (
+        "one care bristol what tool are they building to show practices how many bloods they take"
+    )
+    assert expected_type(tool) is None

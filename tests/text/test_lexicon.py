@@ -103,3 +103,10 @@ def test_a_number_word_and_its_digits_are_the_same_word() -> None:
     from askcases.text.synonyms import group_of
 
     assert "4" in group_of(stem("four")) and "four" in group_of("4")
+
+
+def test_an_acronym_inside_a_name_gives_all_its_letters() -> None:
+    from askcases.text.acronyms import spelled_out
+
+    text = "supported by national primary care bodies, such as the Royal College of GPs’ Centre."
+    assert spelled_out("RCGP", [text]) == "Royal College of GPs"

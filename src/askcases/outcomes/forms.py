@@ -65,7 +65,7 @@ def _word_value(words: str) -> int | None:
 
 
 _SCALE = r"(?:\s?(?:million|billion|m|bn|k)\b)?"
-_UNIT = r"(?:hours?|days?|weeks?|months?|years?|minutes?)"
+_UNIT = r"(?:hours?|hrs?|days?|weeks?|wks?|months?|mths?|years?|yrs?|minutes?|mins?)"
 _DISTANCE = r"(?:miles?|km|kilometres?)"
 # One amount: £1.1 million, 49%, 19 days, 8 days, 540, "the same day".
 _AMOUNT = (
@@ -142,6 +142,21 @@ WAITED_NOW = re.compile(
 NOW_PAIR = re.compile(
     rf"\b(?:had been|used to be|was|were) {_HEDGE}(?P<before>{NUMBER} {_UNIT})\b[^.;]{{0,60}}?"
     rf"\b(?:is|was|are|were) now {_HEDGE}(?P<after>{NUMBER} {_UNIT})",
+    re.I,
+)
+_AUXILIARY = {"has", "have", "had", "now", "since", "also", "then", "further", "steadily"}
+_NOT_A_MEASURE = set(
+    "the our its their this that these those it they which who there here and or but has have had"
+    " at in of for to from on by with across among between"
+    " now then since also further steadily sharply when while as so had been is was were".split()
+)
+# "ENT wax referrals dropped to 412", "the DNA rate has fallen to 6%": what a measure moved to,
+# its measure named before the verb
+MOVED_TO = re.compile(
+    rf"(?P<noun>\b[A-Za-z][\w&'’-]*(?: [A-Za-z][\w&'’-]*){{0,3}}) (?:has |have |had )?"
+    rf"(?:now |since |also |then |further |steadily |sharply )?"
+    rf"(?P<verb>fell|fallen|dropped|rose|risen|increased|decreased|went down|went up|came down|"
+    rf"climbed|grew|grown|reduced) to {_HEDGE}(?P<v>{_AMOUNT})\b(?! from)",
     re.I,
 )
 # "bring emergency admissions below 250 a year", "reducing the overdue list to under 500": a
@@ -351,6 +366,9 @@ def _direction(before: str, after: str) -> str:
     return "decrease" if a < b else "increase"
 
 
+_DEFINED_ACRONYM = re.compile(r" \((?:[A-Z][A-Za-z&]{1,7}|[^()\d]{0,12}\d[^()]{0,20})\) ")
+
+
 def count_noun(sentence: str, end: int) -> str:
     """The noun phrase after a count: "34 community pharmacies across" -> "community pharmacies"."""
     words: list[str] = []
@@ -364,6 +382,9 @@ def count_noun(sentence: str, end: int) -> str:
             if w.lower() != "and" and len(w) > 1 and not (i == 0 and "-" in w)
         )
 
+    # an acronym defined within the phrase, or a bracketed limit, does not end it ("11.4
+    # whole-time equivalent (WTE) nurses", "1,020 short-stay (under 24 hours) emergency admissions")
+    sentence = _DEFINED_ACRONYM.sub(lambda m: " " * len(m.group(0)), sentence)
     for found in _NOUN_WORD.finditer(sentence, end):
         gap = sentence[end : found.start()]
         if gap.strip(" "):  # punctuation ends the phrase
@@ -391,6 +412,15 @@ def count_noun(sentence: str, end: int) -> str:
 def overlaps(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
     """Whether start..end overlaps any of the spans."""
     return any(start < e and s < end for s, e in spans)
+
+
+def _kind_of(value: str) -> Kind:
+    """The kind of figure a value alone gives: money, a share, a length of time or a count."""
+    if value.startswith("£"):
+        return "money"
+    if "%" in value:
+        return "share"
+    return "level" if is_time(value) else "count"
 
 
 def find_figures(sentence: str) -> list[Figure]:
@@ -476,6 +506,40 @@ def find_figures(sentence: str) -> list[Figure]:
                 continue  # "median age was 81 years" describes the patients
             value = normalise_value(m.group("v"))
             add(Figure("level", value, "", "", m.start("v"), m.end("v"), "", noun))
+    for m in MOVED_TO.finditer(sentence):
+        if overlaps(spans, m.start("v"), m.end("v")) or _YEARS.match(m.group("v")):
+            continue
+        value = normalise_value(m.group("v"))
+        # the words that name the measure: "ENT wax referrals", not "That has" nor "which"
+        named: list[str] = []
+        words = m.group("noun").split()
+        while words and words[-1].lower() in _AUXILIARY:
+            words.pop()
+        for word in reversed(words):
+            if word.lower() in _NOT_A_MEASURE:
+                break
+            named.insert(0, word)
+        noun = " ".join(named)
+        # "... at Kelvercote General Hospital fell to 210": a name before the verb is where, not
+        # what is counted
+        first_word = m.start("noun") == len(sentence) - len(sentence.lstrip(" -*•"))
+        if not noun or named[-1][:1].isupper() and (len(named) > 1 or not first_word):
+            continue
+        falls = re.match(
+            r"fell|fallen|dropped|decreased|went down|came down|reduced", m["verb"], re.I
+        )
+        add(
+            Figure(
+                _kind_of(value),
+                value,
+                "",
+                "",
+                m.start("v"),
+                m.end("v"),
+                "decrease" if falls else "increase",
+                noun,
+            )
+        )
     for m in TARGET.finditer(sentence):
         if not overlaps(spans, m.start("v"), m.end("v")):
             value = normalise_value(m.group("v"))
@@ -484,16 +548,7 @@ def find_figures(sentence: str) -> list[Figure]:
             noun = count_noun(sentence, m.end("v")) or noun
             if not noun:
                 continue
-            kind: Kind = (
-                "money"
-                if value.startswith("£")
-                else "share"
-                if "%" in value
-                else "level"
-                if is_time(value)
-                else "count"
-            )
-            add(Figure(kind, value, "", "", m.start("v"), m.end("v"), "", noun))
+            add(Figure(_kind_of(value), value, "", "", m.start("v"), m.end("v"), "", noun))
     labelled = LABELLED.match(sentence)
     if labelled and not _NOT_A_RESULT_LABEL.search(labelled.group("noun").strip()):
         raw = labelled.group("v")

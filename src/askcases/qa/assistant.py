@@ -646,7 +646,10 @@ class Assistant:
             if not headings:
                 continue
             named = [frozenset(n for n in question.names if _names(n, h)) for _, h in headings]
-            names_a_heading = any(named)
+            # a first line that names the place is the article's own heading ("Corvenham and
+            # Hallam Vale Community Health NHS Trust" over a board paper): the parts below it
+            # are its parts, not other places'
+            names_a_heading = any(named[1:]) or (bool(named[0]) and headings[0][0] > 0)
             found[doc_id] = [
                 Section(
                     offset,

@@ -16,6 +16,7 @@ import dataclasses
 import math
 import re
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -148,7 +149,8 @@ _AGENT = re.compile(
     r"\b(?:run|provided|led|funded|commissioned|delivered|operated|managed|paid for|set up|"
     r"developed|hosted|employed|staffed|organised|chaired|coordinated|co-ordinated|overseen|"
     r"administered|supervised|directed|facilitated)\s+(?:jointly\s+|together\s+|entirely\s+)?"
-    r"by\s+(?:the\s+)?[A-Z]"
+    r"by\s+(?:the\s+)?(?:[A-Z]|(?:[a-z-]+\s){0,4}?(?:team|service|department|unit|staff)\s"
+    r"(?:at|of|from|in)\s+(?:the\s+)?[A-Z])"  # "run by the community respiratory team at X"
     # "awarded a five-year contract to Halsterby Community Health Partnership"
     r"|\b(?:awarded|given|let)\s+(?:a|the)\s+(?:[\w-]+\s){0,3}?contract\s+to\s+(?:the\s+)?[A-Z]"
     r"|\b(?:sub)?contracted\s+(?:out\s+)?to\s+(?:the\s+)?[A-Z]"
@@ -186,6 +188,17 @@ def names_agent(sentence: str) -> tuple[bool, bool]:
     person speaking ("Dr ..., said:")."""
     speaker = bool(_SAID.search(sentence) and _NAMED_PERSON.search(sentence))
     return _AGENT.search(sentence) is not None, speaker
+
+
+def _bare_count(sentence: str) -> bool:
+    """Whether the sentence gives a count that names nothing it counts, as one going on from the
+    sentence before does ("In April to September 2024 there were 861, a reduction of 16%")."""
+    return any(
+        not _YEAR.fullmatch(m.group("v"))
+        and not re.match(r"\s?(?:%|per ?cent)", sentence[m.end() :])
+        and not count_noun(sentence, m.end())
+        for m in COUNT.finditer(sentence)
+    )
 
 
 def counts_asked(question: Question, sentence: str) -> bool:
@@ -728,7 +741,16 @@ def financial_years(text: str, asked: bool = False) -> frozenset[int]:
 
 # A quarter of a year: "Q2", "quarter 3", "the third quarter".
 _QUARTER = re.compile(
-    r"\bQ([1-4])\b|\bquarter ([1-4])\b|\b(first|second|third|fourth|final|last) quarter\b", re.I
+    # "the last quarter of 2024" is the fourth; a "Last quarter" column is the one before
+    r"\bQ([1-4])\b|\bquarter ([1-4])\b|\b(first|second|third|fourth|final|last(?= quarter of))"
+    r" quarter\b",
+    re.I,
+)
+# "compared with the quarter before", "and the previous quarter": the quarter before the one asked
+_QUARTER_BEFORE = re.compile(
+    r"\b(?:the )?(?:quarter before|previous quarter|preceding quarter|prior quarter|last quarter)"
+    r"(?! of)\b",
+    re.I,
 )
 _QUARTER_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "final": 4, "last": 4}
 
@@ -755,12 +777,17 @@ def service_years(text: str) -> frozenset[int]:
     return frozenset(found)
 
 
-def quarters_named(text: str) -> frozenset[int]:
-    """The quarters of a year a text names ("Q2 2024/25", "in the third quarter")."""
-    return frozenset(
+def quarters_named(text: str, asked: bool = False) -> frozenset[int]:
+    """The quarters of a year a text names ("Q2 2024/25", "in the third quarter"); of a
+    question (`asked`), with the quarter before one it names where it asks for that too ("in Q2,
+    compared with the quarter before")."""
+    named = frozenset(
         int(m.group(1) or m.group(2)) if not m.group(3) else _QUARTER_WORDS[m.group(3).lower()]
         for m in _QUARTER.finditer(text)
     )
+    if asked and named and _QUARTER_BEFORE.search(text):
+        named |= {(q - 2) % 4 + 1 for q in named}
+    return named
 
 
 # A span a measure is counted over: "30-day readmissions", "90 day readmission rate", "within
@@ -1007,7 +1034,11 @@ def other_length_of_time(question: Question, c: Candidate) -> bool:
 # saving, or what one visit costs, does not say
 _RUNNING_COST_ASKED = re.compile(
     r"\brunning costs?\b|\bcosts? to run\b|\b(?:annual|yearly|total) (?:running )?cost\b|"
-    r"\bcost (?:a|per|each) (?:year|yr)\b",
+    r"\bcost (?:a|per|each) (?:year|yr)\b"
+    # "annual budget or contract value", "how much does the ICB pay per year for it"
+    r"|\b(?:annual|yearly|total|overall) (?:running )?(?:budget|spend|contract(?: value)?)\b"
+    r"|\bcontract value\b|\bbudget\b|\b(?:pay|pays|paid)\b(?![^?.]*\b(?:drop|fell|fall|sav|"
+    r"reduc|cut|less|lower|down)\w*)[^?.]{0,40}?\b(?:a|per|each) (?:year|yr|annum)\b",
     re.I,
 )
 _SAYS_COST = re.compile(
@@ -1017,10 +1048,13 @@ _SAYS_COST = re.compile(
 )
 _AVOIDED = re.compile(r"\bavoided costs?\b|\bcosts? (?:avoided|saved|savings?)\b", re.I)
 _UNIT_COST = re.compile(
-    r"^\W*(?:each|a|an|one)\s+(?:[\w-]+\s+){1,4}costs?\b|\bcosts? per\b|\bper (?!year|yr\b|annum)"
-    r"[a-z-]+\b|\bcost of (?:a|an|each|one) (?!year\b)[a-z-]+"
+    r"^\W*(?:\d{1,2}[.)]\s+)?(?:each|a|an|one)\s+(?:[\w-]+\s+){1,4}costs?\b|\bcosts? per\b"
+    r"|\bper (?!year|yr\b|annum)[a-z-]+\b|\bcost of (?:a|an|each|one) (?!year\b)[a-z-]+"
     # "cost about £277 for each person who started a course", "£40 a head"
-    r"|£[\d,.]+\s+(?:for (?:each|every) (?!year\b)[a-z-]+|a head)\b",
+    r"|£[\d,.]+\s+(?:for (?:each|every) (?!year\b)[a-z-]+|a head)\b"
+    # shorthand: "Teledermatology episode £74 vs face-to-face new £168"
+    r"|\b(?:episode|visit|appointment|appt|session|test|scan|contact|attendance|consultation|"
+    r"assessment|check)s?:?\s+£[\d,.]+(?!\s?(?:m|bn|k|million|billion)\b)",
     re.I,
 )
 # what one visit, patient or test costs ("cost of a single home visit", "cost per patient")
@@ -1323,7 +1357,9 @@ class ExtractiveAnswerer:
         national_words = _NATIONAL_ASKED.search(text)
         # the years a question asks about: a sentence of other years is about another time
         asked_years = years_named(text, asked=True) if question.kind != "date" else frozenset()
-        asked_quarters = quarters_named(text) if question.kind != "date" else frozenset()
+        asked_quarters = (
+            quarters_named(text, asked=True) if question.kind != "date" else frozenset()
+        )
         # "90 day readmission rate" is not answered by a 30-day one
         asked_spans = spans_named(text) if question.kind != "duration" else frozenset()
         asked_service = service_years(text) if question.kind != "date" else frozenset()
@@ -1421,7 +1457,13 @@ class ExtractiveAnswerer:
             in_background = section is not None and section.background
             about_now = question.latest or question.since_start
             another_time = not question.before and (
-                (about_now and (_BASELINE.search(cand.text) is not None or in_background))
+                # "fell by 41% compared with the year before the clinic opened" gives the change
+                # since, not the state before
+                (
+                    about_now
+                    and (_BASELINE.search(cand.text) is not None or in_background)
+                    and not (question.change and read_forms(cand.text)[0] and not in_background)
+                )
                 or (question.change and in_background)
             )
             if another_time:
@@ -1456,7 +1498,13 @@ class ExtractiveAnswerer:
             said_quarters = quarters_named(timed) if asked_quarters else None
             # "2022/23" is not answered by "from 19 in 2021/22 to 11 in 2023/24", though each
             # financial year shares a calendar year with it
-            said_financial = financial_years(timed) if asked_financial else None
+            # a sentence that names no year is of the year its article's title names ("OPAT
+            # Quarterly Performance Report | Q2 2025/26"), not of 2024/25
+            said_financial = (
+                (financial_years(timed) or financial_years(cand.passage.title))
+                if asked_financial
+                else None
+            )
             # "year two" is not answered by a sentence of year one, nor by one under the title
             # "evaluation summary, year one"
             said_service = (
@@ -1689,7 +1737,8 @@ class ExtractiveAnswerer:
                 ),
                 best,
             )
-        quoted = self._select(question, first, typed) if typed else [best]
+        results = [c for c in ranked if answers(c, counting=False) and read_forms(c.text)[0]]
+        quoted = self._select(question, first, typed, results) if typed else [best]
         # a sentence that goes straight on from the first with a value of the kind asked is
         # part of its answer ("... 52 times a month. That has now fallen to 27 a month."),
         # though it names nothing it counts
@@ -1990,9 +2039,15 @@ class ExtractiveAnswerer:
         return best
 
     def _select(
-        self, question: Question, best: Candidate, typed: list[Candidate]
+        self,
+        question: Question,
+        best: Candidate,
+        typed: list[Candidate],
+        results: Sequence[Candidate] = (),
     ) -> list[Candidate]:
-        """The best sentence, the best of each other article about as good, then close seconds."""
+        """The best sentence, the best of each other article about as good, then close seconds;
+        `results` are the sentences that report a result of the kind asked for, whatever they
+        count."""
         w = self.weights
         margin = w.second_sentence_margin * (w.list_margin_factor if question.listing else 1)
         limit = w.max_answer_sentences + (w.list_extra_sentences if question.listing else 0)
@@ -2056,6 +2111,23 @@ class ExtractiveAnswerer:
             def named(c: Candidate) -> float:
                 return unasked(c) - w.missing_name * c.features[missing] if c.features else c.score
 
+            # "Before the team started, there were 1,020 ... admissions. In April to September
+            # 2024 there were 861, a reduction of 16%.": the result that goes on from the state
+            # before is its other half, though it names again none of what it counts
+            goes_on = next(
+                (
+                    c
+                    for c in results
+                    if said == {"before"}
+                    and c.passage.chunk_id == best.passage.chunk_id
+                    and 0 <= c.start - best.end <= 1  # the next sentence of its paragraph
+                    and _bare_count(c.text)
+                ),
+                None,
+            )
+            if goes_on is not None:
+                chosen.append(goes_on)
+                return chosen
             for cand in sorted(typed, key=lambda c: -named(c)):
                 if named(cand) < top - w.then_and_now_margin:
                     break

@@ -70,8 +70,12 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(
             r"\d[\d,.]*\s?(?:%|per ?cent\b)|\b" + _VALUE + r" (?:out of|in) (?:every )?"
             r"(?:\d[\d,]*|" + NUMBER_WORD_PATTERN + r")\b"
-            r"|\b(?:half|a quarter|a third|a fifth|(?:two|three|four)[ -](?:thirds|quarters|"
-            r"fifths))\b",
+            # not a period or a time ("half-year performance", "the first half of 2024",
+            # "half an hour")
+            r"|\b(?:(?<!first )(?<!second )(?<!last )half(?![- ](?:years?|yearly|days?|terms?|"
+            r"hours?|hourly|way|time|an? hour)\b)|a quarter(?! of an hour)|a third|a fifth"
+            r"|(?<!first )(?<!last )(?<!next )(?:two|three|four)[ -](?:thirds|quarters|fifths)"
+            r"(?! of (?:the )?(?:year|(?:19|20)\d\d)))\b",
             re.I,
         ),
     ),
@@ -79,7 +83,10 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         # "when" asks for a date where it leads the question ("when did it open", "and when
         # was ..."), not where it joins a clause ("did waits fall when it moved?")
         re.compile(
-            r"(?:^|[,;:(]\s*|\band |\bor )when\b|\bwhen (?:did|was|were|is|are|will|does|do|has|"
+            # ... but not where it opens a clause that sets the scene for the ask ("When less
+            # complex patients are first seen in GP surgeries, what format will that take?")
+            r"(?:^|[,;:(]\s*|\band |\bor )when\b(?![^?.]{5,150}?,\s*(?:what|how|which|who|where|"
+            r"why)\b)|\bwhen (?:did|was|were|is|are|will|does|do|has|"
             r"had|could|can|would)\b|\bwhen\s*\?*$|\bwhat (?:date|year|month|day)\b"
             r"|\bwhich (?:year|month)\b"
             # staff's shorthand: "go live date", "date fourth wave announced", "when announced"
@@ -121,7 +128,10 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         ),
         re.compile(
             _VALUE + r"\b[^.]{0,40}?\b(?:in every|per|each|a) (?:[\d,]+|year|month|week|day)\b"
-            r"|\d[\d,.]*\s?(?:%|per ?cent\b)",
+            r"|\d[\d,.]*\s?(?:%|per ?cent\b)"
+            # a table row whose label gives the rate ("| Line infections per 1,000 catheter days
+            # | below 0.5 | 0.31 |")
+            r"|^\W*\|[^|]*\b(?:per|in every) [\d,]+\b[^|]*\|[^\n]*\d",
             re.I,
         ),
     ),
@@ -274,6 +284,8 @@ _REFERRAL_ASKED = re.compile(
     r"\bself[- ]?refer|\bwho (?:\w+ )?(?:can|is able to|are able to|may|is allowed to|"
     r"will be able to) refer\b|\bhow (?:can|do|are|is|does|would|should) (?:\w+ ){0,4}"
     r"(?:be )?referred\b|\breferral (?:route|routes|process|pathway|criteria)\b|"
+    # "refer into", not in a clause that names the service ("the service that GPs refer into")
+    r"(?<!\bthat )(?<!\bwhich )(?<!\bthat GPs )(?<!\bwhich GPs )(?<!\bthat practices )"
     r"\brefer (?:in|into|themselves|directly|straight)\b|\bwho refers\b",
     re.I,
 )
@@ -296,7 +308,11 @@ _WHO_MAY_USE = re.compile(
 # the age a service is open to: "age cut-off", "what's the upper age limit"
 _AGE_LIMIT = re.compile(
     r"\bage (?:cut-?offs?|limits?|range|bands?|criteri\w+)\b|\b(?:upper|lower|maximum|minimum|max|"
-    r"min) age\b",
+    r"min) age\b"
+    # "from what age", "what age can children be seen from", "how old do you have to be"
+    r"|\b(?:from|at|up to|until|over|under) what age\b|\bwhat age\b[^?]{0,40}\b(?:from|up to|"
+    r"until|over|under)\W*$|\bhow old (?:do|does|must|should) (?:you|they|people|patients|"
+    r"children|kids|someone|pts) (?:have to |need to )?be\b",
     re.I,
 )
 
@@ -443,7 +459,9 @@ _ASKS_MONEY = re.compile(r"£|\b(?:worth|money|pounds|cost|costs|financial|cash|
 # A "how many" that is part of what is asked about ("what is One Care building so practices can
 # see how many blood tests they do") asks for no count.
 _SEES_HOW_MANY = re.compile(
-    r"(?:^\W*|[,;:]\s+)(?:what|what's|whats|which)\b.*\b(?:see|track|monitor|show|record|measure|"
+    # staff's shorthand may name the service first ("one care bristol what tool ...")
+    r"(?:^\W*(?:[a-z&-]+\s+){0,4}?|[,;:]\s+)(?:what|what's|whats|which)\b.*\b(?:see|track|monitor|"
+    r"show|record|measure|"
     r"check|tell)\s+(?:[\w-]+\s+){0,2}?how many\b",
     re.I,
 )
@@ -454,7 +472,9 @@ _HOW_PAID = re.compile(
     r"\bhow (?:are|is|do|does|did|will|would|were|was|can|should)\b[^?.]*?"
     r"\b(?:paid|funded|reimbursed|remunerated|commissioned)\b"
     r"|\b(?:fee|payment|funding|pay|tariff|contract\w*)\s+(?:model|arrangements?|mechanism|system|"
-    r"basis|structure|method|route|terms|set-?up)\b",
+    r"basis|structure|method|route|terms|set-?up|deal|agreement)\b"
+    r"|\bwhat (?:sort of |kind of |type of )?(?:deal|arrangement)\b[^?.]*\b(?:paid|pay|payment|"
+    r"funded|reimburs\w+)\b",
     re.I,
 )
 # a sentence that says how something is paid for ("negotiating an item of service fee so
@@ -640,6 +660,17 @@ _ROLE_ASKED = re.compile(
 )
 
 
+# a "who leads it" question ("who's the clinical lead", "... clinical lead", "who heads the
+# team"), and a sentence that names a lead ("Dr Naomi Strand, Consultant Dermatologist and Clinical
+# Lead", "the optometrist who leads the service clinically")
+_LEAD_ASKED = re.compile(
+    r"\b(?:clinical|service|medical|nursing|nurse|project|programme|team|GP|joint) leads?\b"
+    r"|\bwho (?:leads|led|heads|headed|is leading|was leading)\b",
+    re.I,
+)
+_NAMES_LEAD = re.compile(r"\b(?:leads?|led|leaders?|leading|heads?|headed)\b", re.I)
+
+
 def holds_type(kind: str | None, sentence: str, question: str) -> bool:
     """Whether the sentence gives a value of the kind asked for, beyond what the question says;
     a sentence that says the figure is not held gives none."""
@@ -652,6 +683,8 @@ def holds_type(kind: str | None, sentence: str, question: str) -> bool:
         wanted = stem(role.group(1))
         if not any(same_family(wanted, t) for t in content_terms(sentence)):
             return False
+    elif kind == "person" and _LEAD_ASKED.search(question) and not _NAMES_LEAD.search(sentence):
+        return False  # "who's the clinical lead": one who speaks, or runs it, is not the lead
     if kind == "who" and (
         _WHO_DOES.search(question) or _WHO_IS_ON.search(question) or not _ORG_ACT.search(question)
     ):
@@ -854,7 +887,7 @@ _CHANGE_QUESTION = re.compile(
     r"\b(?:fewer|less|more|go(?:ne|es)? (?:down|up)|went (?:down|up)|c[oa]me down|fall|fell|drop"
     r"|dropped|cut|cuts|reduc\w*|rise|rose|increas\w*|improv\w*|better|worse|uptake|compared"
     r"|before|change\w*|difference|impact|effect|results?|outcomes?|bring|brought|lower\w*"
-    r"|shorter|faster|quicker|halv\w*|doubl\w*)\b",
+    r"|shorter|faster|quicker|halv\w*|doubl\w*)\b|\bwhat(?:'s| has)? happen(?:ed|s) (?:to|with)\b",
     re.I,
 )
 
@@ -1165,7 +1198,10 @@ _SINCE = re.compile(
     r"|\bonce (?:the |it |they |its )?(?:[\w-]+ ){0,3}?"
     r"(?:was |were |is |are |had |has |went |got )?"
     r"(?:up and running|launched|live|open(?:ed)?|started|set up)\b"
-    r"|\bafter (?:the |its )?(?:[\w-]+ ){0,2}?(?:launch|go[- ]?live|opening)\b",
+    r"|\bafter (?:the |its )?(?:[\w-]+ ){0,2}?(?:launch|go[- ]?live|opening)\b"
+    # "after GPs started using teledermatology", "after the hub opened"
+    r"|\bafter (?:the |its )?(?:[\w-]+ ){1,3}?(?:started|began|launched|opened|went live|"
+    r"came in)\b",
     re.I,
 )
 
@@ -1345,6 +1381,14 @@ def _askers_own(name: str, text: str) -> bool:
     return bool(situation) and own.search(situation) is not None and name not in request
 
 
+_ASKS_WHY = re.compile(r"\bwhy\b", re.I)
+# an ask for a value before the "why" ("how many fewer referrals, and why?") still asks for it
+_ASKS_VALUE = re.compile(
+    r"\bhow (?:many|much|long|far|often)\b|\bwhat (?:%|percent\w*|share|proportion|number)\b",
+    re.I,
+)
+
+
 def read_question(
     text: str,
     glossary: dict[str, str],
@@ -1381,12 +1425,19 @@ def read_question(
         related[stem("name")] = related.get(stem("name"), frozenset()) | _NAMING
     # the kind of value is read from the request: not from the asker's situation ("I'm costing
     # a falls service - who runs it") nor from a follow-up's carried-over subject
-    kind = expected_type(situation_and_request(text.partition(" (")[0])[1])
+    request = situation_and_request(text.partition(" (")[0])[1]
+    kind = expected_type(request)
+    # "why has the number of GP referrals gone down" asks for a reason, not a count
+    why = _ASKS_WHY.search(request)
+    if why is not None and not _ASKS_VALUE.search(request[: why.start()]):
+        kind = None
     # a question for a sum of money, a share or a date counts nothing ("finance want hard
     # numbers, so how much does Wigan save")
     focus = (
         focus_noun(text)
-        if kind not in ("money", "percent", "date") and not _SEES_HOW_MANY.search(text)
+        if kind not in ("money", "percent", "date")
+        and not _SEES_HOW_MANY.search(text)
+        and why is None
         else None
     )
     if synonyms and focus is not None and focus not in related:

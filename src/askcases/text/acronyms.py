@@ -88,7 +88,7 @@ ASKED_ACRONYM = re.compile(
     r"\.?(?![\w&])"
 )
 # Words, "&", and the punctuation that ends a run of words ("virtual ward. The team": no "WT").
-_TOKEN = re.compile(r"[A-Z]{2,}(?![a-z])|[A-Za-z][a-z'’-]*|&|[.,;:!?()\[\]|/\"“”]")
+_TOKEN = re.compile(r"[A-Z]{2,}(?:s['’]?|['’]s)?(?![a-z])|[A-Za-z][a-z'’-]*|&|[.,;:!?()\[\]|/\"“”]")
 _FILLERS = {"a", "an", "with", "by", "from", "as", "or", "is", "are", "was", "be", "it", "this"}
 MIN_LOWER_USES = 2  # two words in lower case spell an acronym only where used this often
 
@@ -111,6 +111,12 @@ def _runs(text: str, letters: str) -> list[list[str]]:
                 break  # a filler word or punctuation ends the run
             if low in _JOINERS and low[0] != letters[j]:
                 used.append(word)
+                continue
+            # an acronym among the words gives all its letters ("Royal College of GPs": RCGP)
+            caps = re.match(r"([A-Z]{2,5})s?(?:['’]s?)?$", word)
+            if caps and letters[j : j + len(caps.group(1))] == caps.group(1).lower():
+                used.append(word)
+                j += len(caps.group(1))
                 continue
             if low[0] != letters[j] or len(low) < 2:
                 break
@@ -152,4 +158,4 @@ def spelled_out(acronym: str, texts: Iterable[str]) -> str | None:
             candidates.append((count, form))
     if not candidates:
         return None
-    return max(candidates, key=lambda c: c[0])[1]
+    return max(candidates, key=lambda c: c[0])[1].rstrip("'’")
