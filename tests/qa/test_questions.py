@@ -651,6 +651,21 @@ def test_a_number_word_in_a_name_counts_nothing() -> None:
         ("Who runs the Ebbersleigh testing service?", "who"),
         # a place's numbers are no count of the place
         ("I need the Scarrowdale numbers - what was the quit rate?", "rate"),
+        ("tarlsby minor eye conditions service from what age", "eligibility"),
+        ("how old do you have to be to use the eye service", "eligibility"),
+        (
+            "What payment deal did One Care negotiate so that practices get paid for bloods?",
+            "payment",
+        ),
+        # a clause that names the service is no question of how to be referred
+        ("who's the clinical lead for the teledermatology service that GPs refer into?", "person"),
+        ("can GPs refer into the teledermatology service", "referral"),
+        # "when" that opens a clause setting the scene asks for no date
+        (
+            "When less complex patients are first seen at GP surgeries, what form will that take?",
+            None,
+        ),
+        ("when was the teledermatology service launched", "date"),
     ],
 )
 def test_who_may_use_a_service_and_a_places_numbers_are_read_as_meant(
@@ -725,32 +740,6 @@ def test_a_question_asking_why_or_for_another_name_asks_for_that_form(
     request_: str, form: str | None
 ) -> None:
     assert asked_form(request_) == form
-
-
-@pytest.mark.parametrize(
-    ("question", "kind"),
-    [
-        ("tarlsby minor eye conditions service from what age", "eligibility"),
-        ("how old do you have to be to use the eye service", "eligibility"),
-        (
-            "What payment deal did One Care negotiate so that practices get paid for bloods?",
-            "payment",
-        ),
-        # a clause that names the service is no question of how to be referred
-        ("who's the clinical lead for the teledermatology service that GPs refer into?", "person"),
-        ("can GPs refer into the teledermatology service", "referral"),
-        # "when" that opens a clause setting the scene asks for no date
-        (
-            "When less complex patients are first seen at GP surgeries, what form will that take?",
-            None,
-        ),
-        ("when was the teledermatology service launched", "date"),
-    ],
-)
-def test_ages_payment_deals_and_the_service_gps_refer_into_are_read_as_meant(
-    question: str, kind: str | None
-) -> None:
-    assert expected_type(question) == kind
 
 
 def test_a_question_for_the_clinical_lead_is_answered_by_one_named_as_lead() -> None:
