@@ -97,6 +97,7 @@ TUNING_ARTICLE_SETS = (
     "tuning-articles-28",
     "tuning-articles-29",
     "tuning-articles-30",
+    "tuning-articles-31",
 )
 
 
@@ -126,6 +127,7 @@ def tuning_sets() -> list[tuple[str, Path, Path, Path, bool]]:
                 "tuning-paraphrases-17",
                 "tuning-paraphrases-18",
                 "tuning-paraphrases-19",
+                "tuning-paraphrases-20",
             )
         ),
     ]

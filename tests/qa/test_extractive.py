@@ -51,6 +51,8 @@ def test_a_count_must_be_of_the_thing_asked_about() -> None:
     started = set(content_terms("Since it opened, 1,150 people have started the programme."))
     assert counts_focus(focus_noun("weight programme total starters since launch"), started)
     assert focus_noun("What happened to attendances? I need the before and after numbers.") is None
+    # "how many in each" names nothing it counts
+    assert focus_noun("Did it see more children than in the pilot? How many in each?") is None
     referred = set(content_terms("1,065 women were referred in the two years"))
     assert counts_focus(focus_noun("how many referrals did the team receive"), referred)
     assert not counts_focus(stem("nurses"), set(content_terms("11,600 patients with diabetes")))

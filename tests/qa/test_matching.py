@@ -2425,3 +2425,44 @@ def test_a_reports_year_rates_in_a_row_unit_costs_in_shorthand_and_waits_after_a
     _refuses(assistant, "pellbrook teledermatology image rejection rate in Q2 2024/25", "31")
     # a cost per episode is no annual budget
     _refuses(assistant, "pellbrook teledermatology annual budget", "£71")
+
+
+def test_a_state_since_told_before_the_state_before_and_a_footnoted_table_are_read(
+    tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    article = (
+        "# Dunmarsh community musculoskeletal triage: evaluation\n\n"
+        "The Dunmarsh physiotherapy triage service opened in May 2023. It is run by Dunmarsh "
+        "Community Health, and the triage team is led by a nurse, Senior Sister Ann Weller. "
+        "The new Dunmarsh hand clinic is expected to open in the autumn.\n\n"
+        "In 2024 the triage team saw 910 patients. The average wait for a first triage "
+        "appointment was eight days. Before the service started, patients referred to the "
+        "orthopaedic clinic waited about 14 weeks for a first appointment.\n\n"
+        "| Measure | 2022/23 | 2023/24 | Change |\n|---|---|---|---|\n"
+        "| Referrals to orthopaedic surgeons [^1] | 520 | 230 | -56% |\n\n"
+        "[^1]: Share of patients seen by a surgeon who were then listed for surgery.\n"
+    )
+    assistant = _beside_wigan(tmp_path, embeddings, "dunmarsh-msk-triage.md", article)
+    # the state since, told just before the state before, is its other half
+    _answers(
+        assistant,
+        "dunmarsh msk triage: how long is the wait for a first appointment now versus the old "
+        "orthopaedic clinic wait?",
+        "eight days",
+        "14 weeks",
+    )
+    # patients sent on to surgeons are referrals; a footnote's mark is no number
+    _answers(
+        assistant,
+        "Dunmarsh triage: number of patients sent on to the orthopaedic surgeons before and after",
+        "520",
+        "230",
+    )
+    # a nurse named by her title is who leads
+    _answers(assistant, "who leads the dunmarsh triage team?", "Ann Weller")
+    # "when was ... due to open", however long what is asked about, asks for a plan
+    _answers(
+        assistant,
+        "When was the new hand clinic of the Dunmarsh community service due to open?",
+        "autumn",
+    )

@@ -157,6 +157,15 @@ def test_expected_answer_type_is_read_from_the_question(question: str, kind: str
         ("percent", "Half of the patients were seen at home.", True),
         # a rate per thousand given by a table row's label
         ("rate", "| Line infections per 1,000 catheter days | below 0.5 | 0.31 | 0.44 |", True),
+        # a nurse named by her title is a person
+        ("person", "The night team is led by a nurse, Senior Sister Ann Weller.", True),
+        # a markdown footnote's mark is no number
+        ("number", "[^2]: Share of patients seen by a surgeon who were then listed.", False),
+        # a count of referrals, or where patients went next, is no way in
+        ("referral", "| Back pain referrals received | 1,870 | 2,415 | +29% |", False),
+        ("referral", "A further 38% were referred on to community physiotherapy.", False),
+        ("referral", "GPs refer adults aged 16 and over through the e-Referral Service.", True),
+        ("referral", "Patients can be referred by their GP.", True),
     ],
 )
 def test_a_sentence_holds_the_kind_of_value_asked_for(
@@ -666,6 +675,16 @@ def test_a_number_word_in_a_name_counts_nothing() -> None:
             None,
         ),
         ("when was the teledermatology service launched", "date"),
+        # which people may use it, asked by who they are or in shorthand
+        ("Which asthma patients in Dunmarsh can have the pharmacy review?", "eligibility"),
+        ("pellbrook community bone scans eligibility", "eligibility"),
+        ("how many patients were eligible for the review", "number"),
+        # the way in, asked as getting an appointment
+        ("how do i get an appointment with the physio at my surgery in pellbrook", "referral"),
+        # where GPs send people: to whom as often as where
+        ("where do GPs in Dunmarsh send people with eye problems", None),
+        # things done in a year, in shorthand, are a count
+        ("Dunmarsh spirometry tests year one", "number"),
     ],
 )
 def test_who_may_use_a_service_and_a_places_numbers_are_read_as_meant(

@@ -110,3 +110,11 @@ def test_an_acronym_inside_a_name_gives_all_its_letters() -> None:
 
     text = "supported by national primary care bodies, such as the Royal College of GPs’ Centre."
     assert spelled_out("RCGP", [text]) == "Royal College of GPs"
+
+
+def test_an_acronym_is_named_inside_a_longer_one_with_a_small_prefix() -> None:
+    from askcases.text.lexicon import mentions
+
+    assert mentions("BNP", "GPs can order an NT-proBNP test")
+    assert mentions("BNP", "a BNP blood test")
+    assert not mentions("AF", "a leaf on the path")

@@ -200,7 +200,7 @@ MONEY = re.compile(
 )
 WITHIN = re.compile(rf"\bwithin (?P<v>{NUMBER}) (?P<unit>(?:working |calendar )?{_UNIT})", re.I)
 COUNT = re.compile(
-    rf"(?<![£\d.,:/-])\b(?P<v>{NUMBER}(?: million| billion)?)\b(?![%.,]?\d|-|\s?per ?cent|:\d)",
+    rf"(?<![£\d.,:/^-])\b(?P<v>{NUMBER}(?: million| billion)?)\b(?![%.,]?\d|-|\s?per ?cent|:\d)",
     re.I,
 )
 # "Referrals received: 2,318", "- Ears treated: 3,760 (both ears in 1,656)": a figure whose line

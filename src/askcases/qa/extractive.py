@@ -256,6 +256,13 @@ def _then_or_now(sentence: str) -> str | None:
     return "now" if _SAYS_NOW.search(sentence) else None
 
 
+def _beside(a: Candidate, b: Candidate) -> bool:
+    """Whether two sentences follow one another in the same passage."""
+    return a.passage.chunk_id == b.passage.chunk_id and (
+        0 <= a.start - b.end <= 1 or 0 <= b.start - a.end <= 1
+    )
+
+
 def _holds_pair(sentence: str) -> bool:
     """Whether the sentence gives a before and an after ("fell from 22 weeks to 9 weeks")."""
     return any(f.kind == "pair" for f in find_figures(sentence))
@@ -976,6 +983,23 @@ def _names_another_place(sentence: str, question: Question) -> bool:
     return any(m.group(1).lower() not in asked for m in _IN_PLACE.finditer(sentence))
 
 
+# a local body named by its place: "The Dartford, Gravesham & Swanley Clinical Commissioning
+# Group's focus ..."
+_PLACES_BODY = re.compile(
+    r"\b((?:[A-Z][\w'’-]+,?\s(?:&\s|and\s)?){1,5})(?:Clinical Commissioning Group|CCG|ICB|"
+    r"Integrated Care Board|Council|Primary Care Network|PCN)\b"
+)
+
+
+def names_its_own_place(sentence: str, question: Question) -> bool:
+    """Whether the sentence names a place, or a body by its place, that the question does not
+    ask about: the sentence before it then says nothing of where it is."""
+    asked = [n for n in question.names if not n.isupper()]
+    return _names_another_place(sentence, question) or any(
+        not any(mentions(n, m.group(1)) for n in asked) for m in _PLACES_BODY.finditer(sentence)
+    )
+
+
 _TODAY = re.compile(r"\btoday\b", re.I)
 # A question for the one who spoke: "the spokesperson", "who gave the quote", "job title".
 _ASKS_SPEAKER = re.compile(
@@ -1124,8 +1148,8 @@ def only_shortlisted(question: Question, chosen: list[Candidate]) -> bool:
 # plan looks ahead to does not say
 # "when did it open", not "when was it due to open"
 _WHEN_DONE = re.compile(
-    r"\bwhen (?:did|was|were|has|have)\b(?!(?:\s+[\w&-]+){0,8}\s+(?:due|expected|planned|scheduled|"
-    r"set|meant|supposed|going|intended|hoped|aiming)\b)",
+    r"\bwhen (?:did|was|were|has|have)\b(?!(?:\s+[\w&-]+){0,14}\s+(?:due|expected|planned|"
+    r"scheduled|set|meant|supposed|going|intended|hoped|aiming)\b)",
     re.I,
 )
 
@@ -1478,7 +1502,9 @@ class ExtractiveAnswerer:
                 if not mentions(n, cand.text)
                 and not _spells(n, cand.text)
                 and not (
-                    w.context_term and (mentions(n, cand.context) or mentions(n, cand.earlier))
+                    w.context_term
+                    and (mentions(n, cand.context) or mentions(n, cand.earlier))
+                    and not names_its_own_place(cand.text, question)
                 )
             ]
             elsewhere = bool(local) and len(absent) == len(local)
@@ -2134,7 +2160,16 @@ class ExtractiveAnswerer:
                 if (
                     cand not in chosen
                     and cand.passage.doc_id == best.passage.doc_id
-                    and (_holds_pair(cand.text) or _then_or_now(cand.text) not in said | {None})
+                    and (
+                        _holds_pair(cand.text)
+                        or _then_or_now(cand.text) not in said | {None}
+                        # "The average wait was six days. Before the practitioners started,
+                        # patients waited about nine weeks.": the sentence beside the state
+                        # before, of the kind asked, is the state since
+                        or said == {"before"}
+                        and _then_or_now(cand.text) is None
+                        and _beside(cand, best)
+                    )
                     and not any(
                         _says_the_same(cand.text, c.text, w.duplicate_overlap) for c in chosen
                     )

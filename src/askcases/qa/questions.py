@@ -201,7 +201,8 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             re.I,
         ),
         re.compile(
-            r"\b(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Sir|Dame)\.? [A-Z][a-z]+(?: [A-Z][a-z]+)?"
+            r"\b(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Sir|Dame|Sister|Matron|Cllr|Councillor)\.? "
+            r"[A-Z][a-z]+(?: [A-Z][a-z]+)?"
             r"|\b(?!(?:"
             + _ORG_WORDS
             + r")\b)[A-Z][a-z]+ (?!(?:"
@@ -286,12 +287,38 @@ _REFERRAL_ASKED = re.compile(
     r"(?:be )?referred\b|\breferral (?:route|routes|process|pathway|criteria)\b|"
     # "refer into", not in a clause that names the service ("the service that GPs refer into")
     r"(?<!\bthat )(?<!\bwhich )(?<!\bthat GPs )(?<!\bwhich GPs )(?<!\bthat practices )"
-    r"\brefer (?:in|into|themselves|directly|straight)\b|\bwho refers\b",
+    r"\brefer (?:in|into|themselves|directly|straight)\b|\bwho refers\b"
+    # "how do i get an appointment with the practitioner": the way in
+    r"|\bhow (?:do|can|does|would|should|to) (?:i |you |we |patients |people |someone |"
+    r"a patient |families |parents |carers )?(?:get|book|make|arrange|request) "
+    r"(?:an? |their |my |your )?(?:appointment|referral|seen|into|onto|on to)\b"
+    r"|\bhow (?:do|can|does) (?:\w+ ){0,2}access (?:the|this|their) (?:service|clinic)\b",
     re.I,
 )
 _REFERRAL = re.compile(
     r"\brefer\w*|\bself-refer\w*|\bbook (?:\w+ ){0,3}(?:directly|themselves)\b|"
     r"\bwithout (?:needing to see |seeing |a referral from )?(?:a|their) GP\b",
+    re.I,
+)
+
+
+# how a referral is made: who may make it, through what, from whom
+_REFERRAL_ROUTE = re.compile(
+    r"\b(?:can|may|could|through|via|using|directly|self-refer\w*|e-referral\w*|"
+    r"by (?:their|a|the|your|any)|from (?:their|a|the|any|your))\b",
+    re.I,
+)
+
+
+# "which COPD patients in Mellingdon can have the review", "which patients are eligible",
+# "dexa eligibility": who may use the service
+_WHICH_MAY_USE = re.compile(
+    r"\bwhich (?:[\w-]+ ){0,2}(?:patients|people|children|kids|adults|women|men|residents|"
+    r"clients|families|babies|pts)\b(?: [\w-]+){0,4}? (?:(?:are|is) (?:eligible|suitable|"
+    r"allowed|entitled|able to)|(?:can|may|could) (?:have|get|use|join|access|be referred|"
+    r"attend|book|self-refer))\b"
+    r"|^(?:(?!\b(?:how many|how much|what share|what proportion|what percentage)\b).)*"
+    r"\b(?:eligibility|entry criteria|inclusion criteria)\b",
     re.I,
 )
 
@@ -321,7 +348,10 @@ _AGE_LIMIT = re.compile(
 _WHERE_SENT = re.compile(
     r"\bwhere (?:are|is|do|does|did|should|will|would) (?:the )?(?:[\w-]+ ){0,6}?"
     r"(?:results?|reports?|letters?|information|data|samples?)\b[^?]{0,60}?\b(?:go|goes|sent|"
-    r"returned|end up|ends up)\b",
+    r"returned|end up|ends up)\b"
+    # "where do GPs in Redbridge send people with skin problems": to whom, as often as where
+    r"|\bwhere (?:do|does|did|can|should|will|would) (?:the )?(?:[\w-]+ ){0,4}?"
+    r"(?:send|refer|direct|signpost)\b",
     re.I,
 )
 # staff's shorthand ending on a role: "... menopause clinic clinical lead", "... service manager",
@@ -360,7 +390,7 @@ def expected_type(question: str) -> str | None:
         return "referral"
     if _HOW_PAID.search(question) and not _HOW_MUCH.search(question):
         return "payment"  # "how are practices paid for bloods": the way, not a sum
-    if _WHO_MAY_USE.search(question):
+    if _WHO_MAY_USE.search(question) or _WHICH_MAY_USE.search(question):
         return "eligibility"
     if _WHERE_SENT.search(question):
         return None  # "where are the results supposed to go": to whom, not a place
@@ -490,7 +520,12 @@ _HOW_MUCH = re.compile(r"\bhow much\b|£|\bwhat (?:fee|price|sum|amount)\b|\bval
 _KEYWORD_COUNT = re.compile(
     r"\b(?:patients|pts|people|children|cyp|adults|referrals|clients|residents|cases)\s+"
     r"(?:seen|treated|referred|assessed|visited|admitted|discharged|supported|reviewed|"
-    r"avoided|prevented|received|completed)\b",
+    r"avoided|prevented|received|completed)\b"
+    # "bnp tests year one", "allergy numbers 2024/25": things done, in a year
+    r"|\b(?:tests|scans|checks|reviews|appointments|visits|referrals|admissions|attendances|"
+    r"patients|children|contacts|calls|consultations)\s+(?:in\s+|for\s+)?"
+    r"(?:year (?:one|two|three|1|2|3)|(?:the )?(?:first|second|last|this) year|"
+    r"(?:19|20)\d{2}(?:[/-]\d{2})?|a year|per year|annually)\b",
     re.I,
 )
 _WH_WORD = re.compile(r"\b(?:which|what|who|whom|whose|why|how|where|when|whether)\b", re.I)
@@ -510,6 +545,8 @@ _SPAN_WORD = re.compile(r"\b\d+-(?:minute|hour|day|week|month|year)\b", re.I)
 # "one of the consultants" picks one out: it counts none of them
 _ONE_OF = re.compile(r"\bone of (?:the|their|its|our|these|those|them)\b", re.I)
 _FOOTNOTE_MARK = re.compile(r"(?<=[A-Za-z)])\s?(?:\(\d{1,2}\)|\[\d{1,2}\]|[¹²³⁴⁵⁶⁷⁸⁹])(?=\s*\|)")
+# a markdown footnote's mark or label ("Median wait (weeks) [^1]", "[^2]: Proportion of ...")
+MD_FOOTNOTE = re.compile(r"\[\^[\w-]{1,12}\]:?")
 _YEAR_SPAN = re.compile(r"\b(?:19|20)\d{2}\s?[/–-]\s?(?:19|20)?\d{2}\b")  # "2019/20", "2020-21"
 
 
@@ -539,7 +576,7 @@ def new_values(kind: str | None, sentence: str, question: str) -> list[str]:
         return []
     asked = set(content_terms(question)) | {w.lower() for w in WORD.findall(question)}
     # a table cell's footnote mark ("| frequent attenders (1) |") is no value
-    sentence = _FOOTNOTE_MARK.sub(" ", sentence)
+    sentence = _FOOTNOTE_MARK.sub(" ", MD_FOOTNOTE.sub(" ", sentence))
     # nor is a number word that names a body or a place ("One Care", "in Three Rivers")
     sentence = _NAMED_NUMBER.sub(" ", sentence)
     if kind == "number":  # a date's day and year count nothing ("launched on 1 March 2021")
@@ -699,7 +736,13 @@ def holds_type(kind: str | None, sentence: str, question: str) -> bool:
     if kind == "place" and not _BASED.search(question) and _SETTING.search(sentence):
         return True  # "where are they treated now": "in their own homes"
     if kind == "referral":
-        return _REFERRAL.search(sentence) is not None
+        # "| Back pain referrals received | 1,870 |", "38% were referred on to physiotherapy":
+        # a count of referrals or of where patients went next is no way in
+        counted = sentence.lstrip().startswith("|") or (
+            any(c.isdigit() for c in MD_FOOTNOTE.sub(" ", sentence))
+            and _REFERRAL_ROUTE.search(sentence) is None
+        )
+        return _REFERRAL.search(sentence) is not None and not counted
     if kind == "payment":
         return _PAYMENT.search(sentence) is not None
     if kind == "eligibility":
@@ -708,7 +751,9 @@ def holds_type(kind: str | None, sentence: str, question: str) -> bool:
 
 
 _HOW_MANY = re.compile(
-    r"\bhow many ((?:[a-z-]+\s+){0,3}?[a-z-]+?)\s+(?:do|does|did|are|is|were|was|have|has|had|"
+    # "how many in each" names nothing it counts
+    r"\bhow many (?!(?:in|of|at|per|a|each|every|are|is|were|was)\b)"
+    r"((?:[a-z-]+\s+){0,3}?[a-z-]+?)\s+(?:do|does|did|are|is|were|was|have|has|had|"
     r"will|would|can|could|in|of|at|per|a|each|every)\b(?!&)",  # not the "A" of "A&E"
     re.I,
 )
@@ -820,11 +865,14 @@ def _counted_otherwise(question: str, focus: str) -> frozenset[str]:
         found |= {before} | group_of(before)
     if focus in PATIENTS:
         found |= {_COUNTED_AS[t] for t in content_terms(question) if t in _COUNTED_AS}
+        if _SENT_ON.search(question):  # "patients sent on to the spinal surgeons": referrals
+            found.add(_COUNTED_AS["refer"])
     if focus == _PLACE and not _PLACES_TAKEN.search(question):
         found |= group_of(stem("sites"))  # "how many local places treat clots": the centres
     return frozenset(found)
 
 
+_SENT_ON = re.compile(r"\b(?:sent|passed|handed) (?:on |onwards? )?to\b", re.I)
 _PLACE = stem("places")
 # places on a course or a list are seats, not sites: "how many places on the course"
 _PLACES_TAKEN = re.compile(r"places\s+(?:on|for|available|offered|filled|left|taken)", re.I)

@@ -263,7 +263,12 @@ def name_forms(name: str) -> list[str]:
 def _name_pattern(name: str) -> str:
     if name.isdigit() and 4 <= len(name) <= 6:
         return rf"(?<![\d,.]){name[:-3]},?{name[-3:]}(?!,?\d)"
-    return r"\b" + re.escape(name).replace(r"\-", r"[\s-]?")
+    pattern = r"\b" + re.escape(name).replace(r"\-", r"[\s-]?")
+    if len(name) >= 3 and name.isalpha() and name.isupper():
+        # an acronym is named inside a longer one written with a small prefix: "BNP" in
+        # "NT-proBNP", "proBNP"
+        pattern = rf"(?:{pattern}|\b(?-i:[a-z]{{2,5}}{re.escape(name)}))"
+    return pattern
 
 
 def mentions(name: str, text: str) -> bool:
