@@ -992,10 +992,11 @@ _PLACES_BODY = re.compile(
 
 
 def names_its_own_place(sentence: str, question: Question) -> bool:
-    """Whether the sentence names a place, or a body by its place, that the question does not
-    ask about: the sentence before it then says nothing of where it is."""
+    """Whether the sentence names a body by a place the question does not ask about: the
+    sentence before it then says nothing of where it is (but "a clinic in Harley Street" is
+    still where the place of the sentence before has its scans)."""
     asked = [n for n in question.names if not n.isupper()]
-    return _names_another_place(sentence, question) or any(
+    return any(
         not any(mentions(n, m.group(1)) for n in asked) for m in _PLACES_BODY.finditer(sentence)
     )
 
@@ -1157,6 +1158,10 @@ _WHEN_DONE = re.compile(
 def still_to_come(question: Question, c: Candidate) -> bool:
     """For a question about what was done, a sentence that says the figure is still to come."""
     return question.achieved and _NOT_YET.search(c.text) is not None
+
+
+# kinds of answer given by a sentence's form rather than by the question's words
+_SAID_IN_OWN_WORDS = frozenset({"eligibility", "referral", "payment"})
 
 
 def gives_kind(question: Question, c: Candidate) -> bool:
@@ -1376,6 +1381,14 @@ class ExtractiveAnswerer:
             keep += [i for i in order[w.max_embedded :] if gives_form(form, candidates[i].text)][
                 : w.max_embedded // 3
             ]
+        # ... or the kind of answer that few sentences give and that is said in words of its
+        # own ("Who can use it: adults aged 50 and over ..." for "dexa eligibility")
+        elif question.kind in _SAID_IN_OWN_WORDS:
+            keep += [
+                i
+                for i in order[w.max_embedded :]
+                if holds_type(question.kind, candidates[i].text, question.expanded)
+            ][: w.max_embedded // 3]
         keep = sorted(keep)
         q_arr = np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
         national_words = _NATIONAL_ASKED.search(text)
