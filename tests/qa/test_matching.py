@@ -2432,15 +2432,18 @@ def test_a_state_since_told_before_the_state_before_and_a_footnoted_table_are_re
 ) -> None:
     article = (
         "# Dunmarsh community musculoskeletal triage: evaluation\n\n"
+        "Year one at a glance: April 2023 to March 2024\n\n"
         "The Dunmarsh physiotherapy triage service opened in May 2023. It is run by Dunmarsh "
         "Community Health, and the triage team is led by a nurse, Senior Sister Ann Weller. "
         "The new Dunmarsh hand clinic is expected to open in the autumn.\n\n"
-        "In 2024 the triage team saw 910 patients. The average wait for a first triage "
+        "In its first year the triage team saw 910 patients. The average wait for a first triage "
         "appointment was eight days. Before the service started, patients referred to the "
         "orthopaedic clinic waited about 14 weeks for a first appointment.\n\n"
         "| Measure | 2022/23 | 2023/24 | Change |\n|---|---|---|---|\n"
         "| Referrals to orthopaedic surgeons [^1] | 520 | 230 | -56% |\n\n"
-        "[^1]: Share of patients seen by a surgeon who were then listed for surgery.\n"
+        "[^1]: Share of patients seen by a surgeon who were then listed for surgery.\n\n"
+        "| Ref | Action | Owner | Due | Status |\n|---|---|---|---|---|\n"
+        "| 11/24-1 | Share the triage results with all practices | A Weller | Nov 2024 | Open |\n"
     )
     assistant = _beside_wigan(tmp_path, embeddings, "dunmarsh-msk-triage.md", article)
     # the state since, told just before the state before, is its other half
@@ -2458,6 +2461,11 @@ def test_a_state_since_told_before_the_state_before_and_a_footnoted_table_are_re
         "520",
         "230",
     )
+    # the one financial year its lead names is the article's: 2025/26 goes unsaid
+    _answers(assistant, "how many patients did the dunmarsh triage team see in 2023/24", "910")
+    _refuses(assistant, "how many patients did the dunmarsh triage team see in 2025/26", "910")
+    # an action log's due date is not when the service started
+    _answers(assistant, "when did the dunmarsh physio triage start", "May 2023")
     # a nurse named by her title is who leads
     _answers(assistant, "who leads the dunmarsh triage team?", "Ann Weller")
     # "when was ... due to open", however long what is asked about, asks for a plan

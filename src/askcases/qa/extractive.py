@@ -256,13 +256,6 @@ def _then_or_now(sentence: str) -> str | None:
     return "now" if _SAYS_NOW.search(sentence) else None
 
 
-def _beside(a: Candidate, b: Candidate) -> bool:
-    """Whether two sentences follow one another in the same passage."""
-    return a.passage.chunk_id == b.passage.chunk_id and (
-        0 <= a.start - b.end <= 1 or 0 <= b.start - a.end <= 1
-    )
-
-
 def _holds_pair(sentence: str) -> bool:
     """Whether the sentence gives a before and an after ("fell from 22 weeks to 9 weeks")."""
     return any(f.kind == "pair" for f in find_figures(sentence))
@@ -1160,6 +1153,14 @@ def still_to_come(question: Question, c: Candidate) -> bool:
     return question.achieved and _NOT_YET.search(c.text) is not None
 
 
+# a row of an action log ("| 09/24-3 | Share the results with all practices | P Ramsden | Nov
+# 2024 | Open |"): its date is when an action is due, not when anything was done
+_ACTION_ROW = re.compile(
+    r"\|\s*(?:open|closed|complete|completed|done|in progress|on track|overdue|ongoing)\s*\|\s*$",
+    re.I,
+)
+
+
 # kinds of answer given by a sentence's form rather than by the question's words
 _SAID_IN_OWN_WORDS = frozenset({"eligibility", "referral", "payment"})
 
@@ -1406,10 +1407,15 @@ class ExtractiveAnswerer:
         # A name in an article's lead (its headline, dateline and first lines) is the article's
         # own, as a name in its title is ("RAVENSHOLT, 4 June 2024 - ...").
         leads: dict[str, set[str]] = {}
+        # ... and the one financial year a lead names is the article's, as its title's is
+        # ("Year one at a glance: April 2023 to March 2024")
+        lead_years: dict[str, frozenset[int]] = {}
         for c in candidates:
             if c.passage.start == 0 and c.passage.doc_id not in leads:
                 opening = c.passage.text[:LEAD_CHARS]
                 leads[c.passage.doc_id] = {n for n in question.names if mentions(n, opening)}
+                if len(named_years := financial_years(opening)) == 1:
+                    lead_years[c.passage.doc_id] = named_years
         # each sentence is embedded after its article's title, which says what it is about
         # ("Community Phlebotomy successfully rolled out: The ... service was fully launched
         # on 31 October" for "when did hospital bloods in the community go fully live")
@@ -1540,7 +1546,11 @@ class ExtractiveAnswerer:
             # a sentence that names no year is of the year its article's title names ("OPAT
             # Quarterly Performance Report | Q2 2025/26"), not of 2024/25
             said_financial = (
-                (financial_years(timed) or financial_years(cand.passage.title))
+                (
+                    financial_years(timed)
+                    or financial_years(cand.passage.title)
+                    or lead_years.get(cand.passage.doc_id, frozenset())
+                )
                 if asked_financial
                 else None
             )
@@ -1706,7 +1716,7 @@ class ExtractiveAnswerer:
                 and not (
                     question.kind == "date"
                     and _WHEN_DONE.search(question.text) is not None
-                    and _claim(c).status == "projected"
+                    and (_claim(c).status == "projected" or _ACTION_ROW.search(c.text) is not None)
                 )
             )
 
@@ -2164,6 +2174,23 @@ class ExtractiveAnswerer:
                 ),
                 None,
             )
+            # "The average wait was six days. Before the practitioners started, patients waited
+            # about nine weeks.": the sentence just before the state before, of the kind asked,
+            # is the state since
+            beside = next(
+                (
+                    c
+                    for c in typed
+                    if said == {"before"}
+                    and c not in chosen
+                    and 0 <= best.start - c.end <= 1  # the sentence before, in its paragraph
+                    and c.passage.doc_id == best.passage.doc_id
+                    and _then_or_now(c.text) is None
+                ),
+                None,
+            )
+            if goes_on is None and beside is not None:
+                goes_on = beside
             if goes_on is not None:
                 chosen.append(goes_on)
                 return chosen
@@ -2173,16 +2200,7 @@ class ExtractiveAnswerer:
                 if (
                     cand not in chosen
                     and cand.passage.doc_id == best.passage.doc_id
-                    and (
-                        _holds_pair(cand.text)
-                        or _then_or_now(cand.text) not in said | {None}
-                        # "The average wait was six days. Before the practitioners started,
-                        # patients waited about nine weeks.": the sentence beside the state
-                        # before, of the kind asked, is the state since
-                        or said == {"before"}
-                        and _then_or_now(cand.text) is None
-                        and _beside(cand, best)
-                    )
+                    and (_holds_pair(cand.text) or _then_or_now(cand.text) not in said | {None})
                     and not any(
                         _says_the_same(cand.text, c.text, w.duplicate_overlap) for c in chosen
                     )
