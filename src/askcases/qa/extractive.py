@@ -256,6 +256,14 @@ def _then_or_now(sentence: str) -> str | None:
     return "now" if _SAYS_NOW.search(sentence) else None
 
 
+def _between(a: Candidate, b: Candidate) -> str:
+    """What stands between a sentence and the next one, where one passage holds both."""
+    for p in (a.passage, b.passage):
+        if p.start <= a.end and b.start <= p.end:
+            return p.text[a.end - p.start : b.start - p.start]
+    return ""
+
+
 def _holds_pair(sentence: str) -> bool:
     """Whether the sentence gives a before and an after ("fell from 22 weeks to 9 weeks")."""
     return any(f.kind == "pair" for f in find_figures(sentence))
@@ -1161,6 +1169,9 @@ _ACTION_ROW = re.compile(
 )
 
 
+NAMES_MEASURE = "names the measure asked about"
+
+
 # kinds of answer given by a sentence's form rather than by the question's words
 _SAID_IN_OWN_WORDS = frozenset({"eligibility", "referral", "payment"})
 
@@ -1471,7 +1482,7 @@ class ExtractiveAnswerer:
                     and gives_measure(question, own_terms, cand.context)
                 ):
                     f["measure_match"] = 1.0
-                    why.append("names the measure asked about")
+                    why.append(NAMES_MEASURE)
             elif form and gives_form(form, cand.text):
                 # "why ..." is answered by a reason or a caveat, not by the result it is about
                 f["type_match"] = 1.0
@@ -2185,6 +2196,8 @@ class ExtractiveAnswerer:
                     and c not in chosen
                     and 0 <= best.start - c.end <= 1  # the sentence before, in its paragraph
                     and c.passage.doc_id == best.passage.doc_id
+                    and "\n" not in _between(c, best)
+                    and NAMES_MEASURE in c.why
                     and _then_or_now(c.text) is None
                 ),
                 None,

@@ -752,7 +752,7 @@ def holds_type(kind: str | None, sentence: str, question: str) -> bool:
 
 _HOW_MANY = re.compile(
     # "how many in each" names nothing it counts
-    r"\bhow many (?!(?:in|of|at|per|a|each|every|are|is|were|was)\b)"
+    r"\bhow many (?!(?:in|of|at|per|a|each|every)\b)"
     r"((?:[a-z-]+\s+){0,3}?[a-z-]+?)\s+(?:do|does|did|are|is|were|was|have|has|had|"
     r"will|would|can|could|in|of|at|per|a|each|every)\b(?!&)",  # not the "A" of "A&E"
     re.I,
